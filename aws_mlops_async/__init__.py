@@ -1,0 +1,44 @@
+"""aws_mlops_async: a typed asyncio client for the AWS operations ML platform teams call all day.
+
+    async with Session(region_name="us-east-1") as session:
+        job = await session.batch.submit_service_job(job_name="train-1", ...)
+"""
+
+from ._version import __version__
+from .config import Config, RetryMode
+from .credentials import Credentials
+from .errors import (
+    AwsError,
+    ConfigurationError,
+    ConnectionFailed,
+    MalformedResponseError,
+    NoCredentialsError,
+    NoRegionError,
+    ServiceError,
+    SessionClosedError,
+    Timeout,
+    TransportError,
+    ValidationError,
+    WaiterError,
+)
+from .session import Session
+
+__all__ = [
+    "AwsError",
+    "Config",
+    "ConfigurationError",
+    "ConnectionFailed",
+    "Credentials",
+    "MalformedResponseError",
+    "NoCredentialsError",
+    "NoRegionError",
+    "RetryMode",
+    "ServiceError",
+    "Session",
+    "SessionClosedError",
+    "Timeout",
+    "TransportError",
+    "ValidationError",
+    "WaiterError",
+    "__version__",
+]

@@ -1,0 +1,208 @@
+"""The dispatcher every service client shares: validate, serialize, sign, send, retry, parse."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+import aiohttp
+import pydantic
+from yarl import URL
+
+from . import transport
+from ._version import __version__
+from .endpoints import EndpointRules, resolve_endpoint
+from .errors import ConfigurationError, ErrorCatalog, MalformedResponseError, TransportError
+from .modeling import AwsModel, to_validation_error
+from .protocol import HttpResponse, OperationSpec, ServiceDescription, codec_for, parse_error
+from .retries import RetryPolicy, run_with_retries
+from .signing import SigV4Signer
+
+if TYPE_CHECKING:
+    from .session import Session
+
+__all__ = ["BaseClient"]
+
+ResponseT = TypeVar("ResponseT", bound=AwsModel)
+
+logger = logging.getLogger("aws_mlops_async")
+
+USER_AGENT = (
+    f"aws-mlops-async/{__version__} Python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
+)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where a client's requests go and how they are signed, resolved on first use."""
+
+    region: str
+    origin: str
+    host: str
+    base_path: str
+    signer: SigV4Signer
+
+
+class BaseClient:
+    """Machinery shared by the service clients; get clients from a `Session`, not from here."""
+
+    service: ClassVar[ServiceDescription]
+    endpoint_rules: ClassVar[EndpointRules]
+    exceptions: ClassVar[type[ErrorCatalog]]
+
+    def __init__(
+        self, session: Session, *, region_name: str | None = None, endpoint_url: str | None = None
+    ) -> None:
+        self._session = session
+        self._region_name = region_name
+        self._endpoint_url = endpoint_url or session.endpoint_url
+        config = session.config
+        if self._endpoint_url is not None:
+            self.endpoint_rules.check_custom_endpoint(
+                use_fips=config.use_fips_endpoint, use_dualstack=config.use_dualstack_endpoint
+            )
+        self._codec = codec_for(self.service)
+        self._retry = RetryPolicy(config)
+        self._target: _Target | None = None
+
+    def __repr__(self) -> str:
+        region = self._target.region if self._target else self._region_name or "unresolved"
+        return f"<{type(self).__name__} region={region}>"
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """This client's retry state: attempts allowed, retry quota and adaptive rate limiter."""
+        return self._retry
+
+    async def region(self) -> str:
+        """The region this client signs for (resolved from the Session on first use)."""
+        return (await self._resolve_target()).region
+
+    async def endpoint(self) -> str:
+        """The base URL this client sends to."""
+        target = await self._resolve_target()
+        return target.origin + target.base_path
+
+    async def _invoke(self, spec: OperationSpec[Any, ResponseT], request: AwsModel) -> ResponseT:
+        response, _attempts = await self._call(spec, request)
+        return response
+
+    async def _call(
+        self, spec: OperationSpec[Any, ResponseT], request: AwsModel
+    ) -> tuple[ResponseT, int]:
+        """Send one validated request with retries; the parsed response and the attempts made."""
+        token_field = spec.idempotency_token
+        if token_field is not None and getattr(request, token_field) is None:
+            # Filled once, before the retry loop, so every attempt carries the same token.
+            request = request.model_copy(update={token_field: str(uuid.uuid4())})
+        http_request = self._codec.serialize(spec, request)
+        target = self._target or await self._resolve_target()
+        session = self._session
+        http = session.http_session()
+        path = target.base_path + http_request.path
+        url = URL(
+            f"{target.origin}{path}?{http_request.query}"
+            if http_request.query
+            else target.origin + path,
+            encoded=True,
+        )
+        attempt_number = 0
+
+        async def attempt() -> HttpResponse:
+            nonlocal attempt_number
+            attempt_number += 1
+            credentials = await session.credentials.get_credentials()
+            headers = {**http_request.headers, "Host": target.host}
+            headers.update(
+                target.signer.sign(
+                    http_request.method,
+                    path,
+                    http_request.query,
+                    headers.items(),
+                    http_request.body,
+                    credentials,
+                )
+            )
+            headers["User-Agent"] = USER_AGENT
+            started = time.perf_counter()
+            try:
+                response = await transport.send(
+                    http,
+                    http_request.method,
+                    url,
+                    headers,
+                    http_request.body,
+                    session.timeout,
+                    spec.name,
+                )
+            except TransportError as error:
+                if logger.isEnabledFor(logging.DEBUG):
+                    _log_failure(spec.name, attempt_number, started, error)
+                raise
+            if logger.isEnabledFor(logging.DEBUG):
+                _log_attempt(spec.name, attempt_number, started, response)
+            if response.status >= 300:
+                raise parse_error(spec, response)
+            return response
+
+        response, attempts = await run_with_retries(self._retry, attempt)
+        try:
+            return self._codec.deserialize(spec, response), attempts
+        except pydantic.ValidationError as error:
+            raise MalformedResponseError(
+                spec.name,
+                str(to_validation_error(None, error)),
+                request_id=response.headers.get("x-amzn-RequestId"),
+            ) from None
+
+    async def _resolve_target(self) -> _Target:
+        if self._target is None:
+            region = self._region_name or await self._session.region()
+            config = self._session.config
+            endpoint = self._endpoint_url or resolve_endpoint(
+                self.endpoint_rules,
+                region,
+                use_fips=config.use_fips_endpoint,
+                use_dualstack=config.use_dualstack_endpoint,
+            )
+            url = URL(endpoint)
+            if not url.is_absolute() or url.scheme not in ("http", "https"):
+                raise ConfigurationError(f"endpoint_url must be an http(s) URL, not {endpoint!r}")
+            host = url.raw_host or ""
+            if ":" in host:  # an IPv6 literal
+                host = f"[{host}]"
+            if url.explicit_port is not None and not url.is_default_port():
+                host = f"{host}:{url.port}"
+            self._target = _Target(
+                region=region,
+                origin=f"{url.scheme}://{host}",
+                host=host,
+                base_path=url.raw_path.rstrip("/"),
+                signer=SigV4Signer(region, self.service.signing_name),
+            )
+        return self._target
+
+
+def _log_attempt(operation: str, attempt: int, started: float, response: HttpResponse) -> None:
+    logger.debug(
+        "%s attempt %d: HTTP %d in %.1f ms, request id %s",
+        operation,
+        attempt,
+        response.status,
+        (time.perf_counter() - started) * 1000,
+        response.headers.get("x-amzn-RequestId") or "-",
+    )
+
+
+def _log_failure(operation: str, attempt: int, started: float, error: BaseException) -> None:
+    logger.debug(
+        "%s attempt %d: no response (%s) after %.1f ms",
+        operation,
+        attempt,
+        type(error).__name__,
+        (time.perf_counter() - started) * 1000,
+    )

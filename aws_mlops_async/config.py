@@ -1,0 +1,52 @@
+"""Client behaviour settings shared by every client of a Session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import ConfigurationError
+
+__all__ = ["Config", "RetryMode"]
+
+RetryMode = Literal["standard", "adaptive"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Retry, timeout, connection-pool and endpoint-variant settings, checked when created.
+
+    - ``retry_mode``: ``"standard"`` (backoff plus a retry quota) or ``"adaptive"`` (standard
+      plus a client-side send rate that falls when the service throttles).
+    - ``max_attempts``: attempts per call, the first one included.
+    - ``connect_timeout`` / ``read_timeout``: seconds to get a connection / between two reads
+      of the response; ``total_timeout``: seconds for one whole attempt. ``None`` means no limit.
+    - ``max_pool_connections``: open connections the Session keeps at most (all clients share
+      them); ignored when you pass your own ``http_session``.
+    - ``use_fips_endpoint`` / ``use_dualstack_endpoint``: pick the FIPS or IPv6 endpoints.
+    """
+
+    retry_mode: RetryMode = "standard"
+    max_attempts: int = 3
+    connect_timeout: float | None = 60.0
+    read_timeout: float | None = 60.0
+    total_timeout: float | None = None
+    max_pool_connections: int = 100
+    use_fips_endpoint: bool = False
+    use_dualstack_endpoint: bool = False
+
+    def __post_init__(self) -> None:
+        if self.retry_mode not in ("standard", "adaptive"):
+            raise ConfigurationError(
+                f"Config.retry_mode must be 'standard' or 'adaptive', not {self.retry_mode!r}"
+            )
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+            raise ConfigurationError("Config.max_attempts must be an int")
+        if self.max_attempts < 1:
+            raise ConfigurationError(f"Config.max_attempts must be >= 1, not {self.max_attempts}")
+        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not value > 0):
+                raise ConfigurationError(f"Config.{name} must be a positive number or None")
+        if self.max_pool_connections < 1:
+            raise ConfigurationError("Config.max_pool_connections must be >= 1")

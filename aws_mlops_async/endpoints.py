@@ -1,0 +1,168 @@
+"""Service + region (+ FIPS / dual-stack) -> endpoint URL, as the services' endpoint rulesets say.
+
+Each service's ruleset (botocore's `endpoint-rule-set-1.json`) reduces to a handful of host
+templates; `EndpointRules` holds them and `resolve_endpoint` walks the same decisions. A test
+compares the result with botocore's ruleset engine for every region botocore knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .errors import ConfigurationError
+
+__all__ = ["PARTITIONS", "EndpointRules", "Partition", "partition_of", "resolve_endpoint"]
+
+_REGION_NAME = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$")
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One AWS partition: which regions it holds and its DNS suffixes (botocore's partitions.json)."""
+
+    name: str
+    region_regex: str
+    regions: frozenset[str]
+    dns_suffix: str
+    dualstack_dns_suffix: str
+    supports_fips: bool = True
+    supports_dualstack: bool = True
+
+    def holds(self, region: str) -> bool:
+        """Whether the region is listed in this partition or matches its naming pattern."""
+        return region in self.regions or re.match(self.region_regex, region) is not None
+
+
+PARTITIONS: tuple[Partition, ...] = (
+    Partition(
+        "aws",
+        r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
+        frozenset(
+            "af-south-1 ap-east-1 ap-east-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 "
+            "ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 "
+            "ap-southeast-5 ap-southeast-6 ap-southeast-7 aws-global ca-central-1 ca-west-1 "
+            "eu-central-1 eu-central-2 eu-north-1 eu-south-1 eu-south-2 eu-west-1 eu-west-2 "
+            "eu-west-3 il-central-1 me-central-1 me-south-1 mx-central-1 sa-east-1 us-east-1 "
+            "us-east-2 us-west-1 us-west-2".split()
+        ),
+        "amazonaws.com",
+        "api.aws",
+    ),
+    Partition(
+        "aws-cn",
+        r"^cn\-\w+\-\d+$",
+        frozenset({"aws-cn-global", "cn-north-1", "cn-northwest-1"}),
+        "amazonaws.com.cn",
+        "api.amazonwebservices.com.cn",
+    ),
+    Partition(
+        "aws-eusc",
+        r"^eusc\-(de)\-\w+\-\d+$",
+        frozenset({"eusc-de-east-1"}),
+        "amazonaws.eu",
+        "api.amazonwebservices.eu",
+    ),
+    Partition(
+        "aws-iso",
+        r"^us\-iso\-\w+\-\d+$",
+        frozenset({"aws-iso-global", "us-iso-east-1", "us-iso-west-1"}),
+        "c2s.ic.gov",
+        "api.aws.ic.gov",
+    ),
+    Partition(
+        "aws-iso-b",
+        r"^us\-isob\-\w+\-\d+$",
+        frozenset({"aws-iso-b-global", "us-isob-east-1", "us-isob-west-1"}),
+        "sc2s.sgov.gov",
+        "api.aws.scloud",
+    ),
+    Partition(
+        "aws-iso-e",
+        r"^eu\-isoe\-\w+\-\d+$",
+        frozenset({"aws-iso-e-global", "eu-isoe-west-1"}),
+        "cloud.adc-e.uk",
+        "api.cloud-aws.adc-e.uk",
+    ),
+    Partition(
+        "aws-iso-f",
+        r"^us\-isof\-\w+\-\d+$",
+        frozenset({"aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"}),
+        "csp.hci.ic.gov",
+        "api.aws.hci.ic.gov",
+    ),
+    Partition(
+        "aws-us-gov",
+        r"^us\-gov\-\w+\-\d+$",
+        frozenset({"aws-us-gov-global", "us-gov-east-1", "us-gov-west-1"}),
+        "amazonaws.com",
+        "api.aws",
+    ),
+)
+
+
+def partition_of(region: str) -> Partition:
+    """The partition a region belongs to: listed first, then by pattern, else the `aws` one."""
+    for partition in PARTITIONS:
+        if region in partition.regions:
+            return partition
+    for partition in PARTITIONS:
+        if partition.holds(region):
+            return partition
+    return PARTITIONS[0]
+
+
+@dataclass(frozen=True)
+class EndpointRules:
+    """One service's host templates; ``{region}``, ``{dns_suffix}``, ``{dualstack_dns_suffix}``.
+
+    ``fips_by_partition`` overrides the FIPS host in named partitions; ``dualstack_always`` is
+    for services whose ruleset has no dual-stack setting and uses dual-stack hosts wherever the
+    partition has them (DataZone).
+    """
+
+    default: str
+    fips: str
+    dualstack: str
+    fips_dualstack: str
+    fips_by_partition: Mapping[str, str] = field(default_factory=dict)
+    dualstack_always: bool = False
+
+    def check_custom_endpoint(self, *, use_fips: bool, use_dualstack: bool) -> None:
+        """Refuse FIPS or dual-stack with an explicit endpoint URL, as the rulesets do."""
+        if use_fips:
+            raise ConfigurationError("use_fips_endpoint cannot be combined with endpoint_url")
+        if use_dualstack and not self.dualstack_always:
+            raise ConfigurationError("use_dualstack_endpoint cannot be combined with endpoint_url")
+
+
+def resolve_endpoint(
+    rules: EndpointRules, region: str, *, use_fips: bool = False, use_dualstack: bool = False
+) -> str:
+    """The https URL for the service in the region, with the FIPS / dual-stack variant asked for."""
+    if not _REGION_NAME.match(region):
+        raise ConfigurationError(f"{region!r} is not a valid AWS region name")
+    partition = partition_of(region)
+    if rules.dualstack_always:
+        use_dualstack = partition.supports_dualstack
+    if use_fips and not partition.supports_fips:
+        raise ConfigurationError(f"FIPS is enabled but partition {partition.name} has no FIPS")
+    if use_dualstack and not partition.supports_dualstack:
+        raise ConfigurationError(
+            f"Dual-stack is enabled but partition {partition.name} has no dual-stack endpoints"
+        )
+    if use_fips and use_dualstack:
+        template = rules.fips_dualstack
+    elif use_fips:
+        template = rules.fips_by_partition.get(partition.name, rules.fips)
+    elif use_dualstack:
+        template = rules.dualstack
+    else:
+        template = rules.default
+    host = template.format(
+        region=region,
+        dns_suffix=partition.dns_suffix,
+        dualstack_dns_suffix=partition.dualstack_dns_suffix,
+    )
+    return f"https://{host}"

@@ -1,0 +1,200 @@
+"""The errors this library raises, all under `AwsError`.
+
+Three families stay apart so callers can tell them apart without reading messages:
+
+- the request never left: `ValidationError`, `ConfigurationError`, `NoCredentialsError`,
+  `SessionClosedError`;
+- the service answered with an error: `ServiceError` and each service's modeled subclasses;
+- no answer came back: `ConnectionFailed` and `Timeout` (both `TransportError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+__all__ = [
+    "AwsError",
+    "ConfigurationError",
+    "ConnectionFailed",
+    "ErrorCatalog",
+    "FieldProblem",
+    "MalformedResponseError",
+    "NoCredentialsError",
+    "NoRegionError",
+    "ServiceError",
+    "SessionClosedError",
+    "Timeout",
+    "TransportError",
+    "ValidationError",
+    "WaiterError",
+]
+
+
+def _rebuild(cls: type[AwsError], args: tuple[Any, ...], state: dict[str, Any]) -> AwsError:
+    error = Exception.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+class AwsError(Exception):
+    """Base of every error this library raises."""
+
+    retryable: bool = False
+    #: Attempts made before the error was raised (set by the retry loop).
+    attempts: int = 1
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors defeat Exception's default pickling; rebuild from state.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+class ConfigurationError(AwsError, ValueError):
+    """The Session, Config or client was set up in a way that cannot work."""
+
+
+class NoRegionError(ConfigurationError):
+    """No AWS region was given by argument, environment or profile."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No AWS region is set. Pass region_name= to Session (or to session.client()), "
+            "set the AWS_REGION or AWS_DEFAULT_REGION environment variable, "
+            "or set `region` in your AWS config profile."
+        )
+
+
+class NoCredentialsError(AwsError):
+    """No AWS credentials could be found by explicit keys or the provider chain."""
+
+
+class SessionClosedError(AwsError, RuntimeError):
+    """The Session was closed; its clients can no longer send requests."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Session is closed and cannot send requests; create a new Session "
+            "(for example `async with Session() as session:`)."
+        )
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One invalid request field: its dotted path and what is wrong with it."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class ValidationError(AwsError, ValueError):
+    """A request parameter breaks the service's constraints; nothing was sent."""
+
+    def __init__(self, operation_name: str | None, problems: Sequence[FieldProblem]) -> None:
+        self.operation_name = operation_name
+        self.problems = tuple(problems)
+        target = f" for {operation_name}" if operation_name else ""
+        details = "; ".join(str(problem) for problem in self.problems)
+        super().__init__(f"Invalid parameters{target}: {details}")
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The paths of the invalid fields, in the order they were found."""
+        return tuple(problem.field for problem in self.problems)
+
+
+class TransportError(AwsError):
+    """No complete HTTP response came back; the request may or may not have been processed."""
+
+    retryable = True
+    throttling = False
+
+    def __init__(self, message: str, *, operation_name: str | None = None) -> None:
+        self.operation_name = operation_name
+        super().__init__(message)
+
+
+class ConnectionFailed(TransportError):
+    """The connection could not be made, or broke before the whole response arrived."""
+
+
+class Timeout(TransportError):
+    """Connecting or reading took longer than the configured timeout."""
+
+
+class ServiceError(AwsError):
+    """The service answered with an error: its code, message, HTTP status and request id."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status_code: int,
+        request_id: str | None = None,
+        operation_name: str | None = None,
+        retryable: bool = False,
+        throttling: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.status_code = status_code
+        self.request_id = request_id
+        self.operation_name = operation_name
+        self.retryable = retryable
+        self.throttling = throttling
+        self.retry_after = retry_after
+        where = f" calling {operation_name}" if operation_name else ""
+        text = f"{code} (HTTP {status_code}){where}: {message or 'no message'}"
+        if request_id:
+            text += f" [request id {request_id}]"
+        super().__init__(text)
+
+
+class MalformedResponseError(AwsError):
+    """A 2xx response whose body does not fit the operation's response model."""
+
+    def __init__(self, operation_name: str, detail: str, *, request_id: str | None = None) -> None:
+        self.operation_name = operation_name
+        self.request_id = request_id
+        where = f" [request id {request_id}]" if request_id else ""
+        super().__init__(f"The {operation_name} response could not be read: {detail}{where}")
+
+
+class WaiterError(AwsError):
+    """A waiter reached a failure state or ran out of attempts; `last_response` is what it saw."""
+
+    def __init__(self, name: str, reason: str, last_response: object) -> None:
+        self.name = name
+        self.reason = reason
+        self.last_response = last_response
+        super().__init__(f"Waiter {name} failed: {reason}")
+
+
+class ErrorCatalog:
+    """A service's modeled errors, as class attributes, looked up by the code on the wire.
+
+    Subclasses list each modeled error as a class attribute (`ClientException = ClientException`)
+    and name the service's base error in `base`; `client.exceptions` is such a subclass.
+    """
+
+    base: ClassVar[type[ServiceError]] = ServiceError
+    _by_code: ClassVar[dict[str, type[ServiceError]]] = {}
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._by_code = {
+            name: value
+            for name, value in vars(cls).items()
+            if isinstance(value, type) and issubclass(value, ServiceError) and name != "base"
+        }
+
+    @classmethod
+    def error_class(cls, code: str) -> type[ServiceError]:
+        """The class for an error code: the modeled one, else the service's base error."""
+        return cls._by_code.get(code, cls.base)

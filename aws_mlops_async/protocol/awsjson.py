@@ -1,0 +1,34 @@
+"""awsJson1_1: every request is `POST /` with the operation named in `X-Amz-Target`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..modeling import AwsModel, parse_response
+from .spec import HttpRequest, HttpResponse, OperationSpec, ServiceDescription
+
+__all__ = ["AwsJsonCodec"]
+
+
+class AwsJsonCodec:
+    """Serializes requests and reads responses of an awsJson1_1 service."""
+
+    content_type = "application/x-amz-json-1.1"
+
+    def __init__(self, service: ServiceDescription) -> None:
+        if service.target_prefix is None:
+            raise ValueError(f"{service.name}: awsJson needs a target prefix")
+        self._target_prefix = service.target_prefix
+
+    def serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:
+        """`POST /` with the whole request as the JSON body."""
+        body = request.__pydantic_serializer__.to_json(request, by_alias=True, exclude_none=True)
+        headers = {
+            "Content-Type": self.content_type,
+            "X-Amz-Target": f"{self._target_prefix}.{spec.name}",
+        }
+        return HttpRequest("POST", "/", "", headers, body)
+
+    def deserialize(self, spec: OperationSpec[Any, Any], response: HttpResponse) -> Any:
+        """The response model read from the JSON body."""
+        return parse_response(spec.output, response.body)

@@ -1,0 +1,286 @@
+"""Retries as the AWS SDKs do them (the 2026 standard behaviour, as botocore implements it).
+
+- Retried: throttling error codes (and HTTP 429), transient codes, HTTP 500/502/503/504,
+  connection failures and timeouts. Never other 4xx, never an exception of our own.
+- Backoff: full jitter, ``rand() * min(base * 2**(attempt-1), 20 s)``, base 1 s after
+  throttling and 50 ms otherwise; an ``x-amz-retry-after`` header (ms) is honoured within
+  ``[backoff, backoff + 5 s]``.
+- Retry quota: 500 tokens per client; a retry costs 14 (5 after throttling); a success gives
+  back what its retry took, or 1 when it needed none. An empty quota fails fast.
+- Adaptive mode adds botocore's CUBIC client-side rate limiter, which waits with
+  ``asyncio.sleep`` and never blocks the loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from .config import Config
+from .errors import ServiceError, TransportError
+
+__all__ = [
+    "THROTTLING_CODES",
+    "TRANSIENT_CODES",
+    "TRANSIENT_STATUS_CODES",
+    "ClientRateLimiter",
+    "RetryPolicy",
+    "RetryQuota",
+    "backoff_delay",
+    "is_throttling",
+    "is_transient",
+    "run_with_retries",
+]
+
+T = TypeVar("T")
+
+THROTTLING_CODES = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    }
+)
+TRANSIENT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"})
+TRANSIENT_STATUS_CODES = frozenset({500, 502, 503, 504})
+
+_MAX_BACKOFF = 20.0
+_THROTTLING_BASE = 1.0
+_TRANSIENT_BASE = 0.05
+_RETRY_AFTER_EXTRA = 5.0
+
+
+def is_throttling(code: str, status: int) -> bool:
+    """Whether an error response means the caller is sending too fast."""
+    return code in THROTTLING_CODES or status == 429
+
+
+def is_transient(code: str, status: int) -> bool:
+    """Whether an error response is a passing server-side fault worth another attempt."""
+    return code in TRANSIENT_CODES or status in TRANSIENT_STATUS_CODES
+
+
+def backoff_delay(
+    attempt: int,
+    *,
+    throttling: bool,
+    retry_after: float | None = None,
+    rand: Callable[[], float] = random.random,
+) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (1-based)."""
+    base = _THROTTLING_BASE if throttling else _TRANSIENT_BASE
+    delay = rand() * min(math.ldexp(base, attempt - 1), _MAX_BACKOFF)
+    if retry_after is not None:
+        return max(delay, min(retry_after, delay + _RETRY_AFTER_EXTRA))
+    return delay
+
+
+class RetryQuota:
+    """The token bucket that stops retries during an outage (one per client)."""
+
+    capacity = 500
+    retry_cost = 14
+    throttling_retry_cost = 5
+    success_increment = 1
+
+    def __init__(self) -> None:
+        self.available = self.capacity
+
+    def acquire(self, *, throttling: bool) -> int:
+        """Take the cost of one retry; the tokens taken, or 0 when the quota is spent."""
+        cost = self.throttling_retry_cost if throttling else self.retry_cost
+        if cost > self.available:
+            return 0
+        self.available -= cost
+        return cost
+
+    def release(self, acquired: int) -> None:
+        """Give back after a success: what its last retry took, or 1 when it was not retried."""
+        self.available = min(self.capacity, self.available + (acquired or self.success_increment))
+
+
+class _CubicCalculator:
+    # botocore.retries.throttling.CubicCalculator
+    _SCALE = 0.4
+    _BETA = 0.7
+
+    def __init__(self, start_time: float) -> None:
+        self._w_max = 0.0
+        self._k = 0.0
+        self._last_fail = start_time
+
+    def success_received(self, now: float) -> float:
+        return self._SCALE * (now - self._last_fail - self._k) ** 3 + self._w_max
+
+    def error_received(self, current_rate: float, now: float) -> float:
+        self._w_max = current_rate
+        self._k = (self._w_max * (1 - self._BETA) / self._SCALE) ** (1 / 3)
+        self._last_fail = now
+        return current_rate * self._BETA
+
+
+class _RateClocker:
+    # botocore.retries.adaptive.RateClocker: requests per second, smoothed per half second.
+    _SMOOTHING = 0.8
+    _BUCKETS_PER_SECOND = 2
+
+    def __init__(self, now: float) -> None:
+        self.measured_rate = 0.0
+        self._last_bucket = float(math.floor(now))
+        self._count = 0
+
+    def record(self, now: float) -> float:
+        bucket = math.floor(now * self._BUCKETS_PER_SECOND) / self._BUCKETS_PER_SECOND
+        self._count += 1
+        if bucket > self._last_bucket:
+            current = self._count / (bucket - self._last_bucket)
+            self.measured_rate = current * self._SMOOTHING + self.measured_rate * (
+                1 - self._SMOOTHING
+            )
+            self._count = 0
+            self._last_bucket = bucket
+        return self.measured_rate
+
+
+class _TokenBucket:
+    # botocore.retries.bucket.TokenBucket, as reservations: a caller that finds no token
+    # takes one on credit and sleeps until it is due, so waiters queue without a lock.
+    _MIN_RATE = 0.5
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._tokens = 0.0
+        self._stamp: float | None = None
+        self._rate = 1.0
+        self._capacity = 1.0
+
+    @property
+    def max_rate(self) -> float:
+        return self._rate
+
+    @max_rate.setter
+    def max_rate(self, value: float) -> None:
+        self._refill()
+        self._rate = max(value, self._MIN_RATE)
+        self._capacity = max(value, 1.0)
+        self._tokens = min(self._tokens, self._capacity)
+
+    def reserve(self) -> float:
+        """Take a token; seconds until it is really available (0 when it is now)."""
+        self._refill()
+        self._tokens -= 1
+        return 0.0 if self._tokens >= 0 else -self._tokens / self._rate
+
+    def give_back(self) -> None:
+        self._tokens += 1
+
+    def _refill(self) -> None:
+        now = self._clock()
+        if self._stamp is not None:
+            self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+
+
+class ClientRateLimiter:
+    """botocore's adaptive client-side rate limiter: CUBIC send rate, enabled by the first throttle."""
+
+    _MAX_RATE_ADJUST_SCALE = 2.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        now = clock()
+        self._cubic = _CubicCalculator(now)
+        self._clocker = _RateClocker(now)
+        self._bucket = _TokenBucket(clock)
+        self.enabled = False
+
+    @property
+    def send_rate(self) -> float | None:
+        """Requests per second allowed now, or None while no throttling was seen."""
+        return self._bucket.max_rate if self.enabled else None
+
+    async def acquire(self) -> None:
+        """Wait (without blocking the loop) until the next request may be sent."""
+        if not self.enabled:
+            return
+        delay = self._bucket.reserve()
+        if delay > 0:
+            try:
+                await asyncio.sleep(delay)
+            except asyncio.CancelledError:
+                self._bucket.give_back()
+                raise
+
+    def on_response(self, *, throttled: bool) -> None:
+        """Feed one response (or failure) in; throttling cuts the rate, success grows it back."""
+        now = self._clock()
+        measured = self._clocker.record(now)
+        if throttled:
+            rate = measured if not self.enabled else min(measured, self._bucket.max_rate)
+            new_rate = self._cubic.error_received(rate, now)
+            self.enabled = True
+        else:
+            new_rate = self._cubic.success_received(now)
+        self._bucket.max_rate = min(new_rate, self._MAX_RATE_ADJUST_SCALE * measured)
+
+
+class RetryPolicy:
+    """A client's retry state: attempts allowed, its retry quota and, in adaptive mode, its limiter."""
+
+    def __init__(self, config: Config) -> None:
+        self.max_attempts = config.max_attempts
+        self.quota = RetryQuota()
+        self.limiter = ClientRateLimiter() if config.retry_mode == "adaptive" else None
+
+
+async def run_with_retries(
+    policy: RetryPolicy, attempt: Callable[[], Awaitable[T]]
+) -> tuple[T, int]:
+    """Run ``attempt`` until it succeeds or a retry is not allowed; the result and attempts made.
+
+    ``attempt`` raises `ServiceError` or `TransportError` for a failed attempt; anything else
+    it raises (a bug, a cancellation) goes straight through. The error finally raised carries
+    the number of attempts made in ``attempts``.
+    """
+    attempts = 0
+    acquired = 0
+    limiter = policy.limiter
+    while True:
+        attempts += 1
+        if limiter is not None:
+            await limiter.acquire()
+        try:
+            result = await attempt()
+        except (ServiceError, TransportError) as error:
+            if limiter is not None:
+                limiter.on_response(throttled=error.throttling)
+            error.attempts = attempts
+            if not error.retryable or attempts >= policy.max_attempts:
+                raise
+            acquired = policy.quota.acquire(throttling=error.throttling)
+            if not acquired:
+                raise
+            retry_after = error.retry_after if isinstance(error, ServiceError) else None
+            await asyncio.sleep(
+                backoff_delay(attempts, throttling=error.throttling, retry_after=retry_after)
+            )
+            continue
+        if limiter is not None:
+            limiter.on_response(throttled=False)
+        policy.quota.release(acquired)
+        return result, attempts

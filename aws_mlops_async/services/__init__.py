@@ -1,0 +1,1 @@
+"""One package per supported AWS service: its client, models, operation bindings and errors."""

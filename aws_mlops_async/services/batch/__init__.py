@@ -1,0 +1,1 @@
+"""AWS Batch: service jobs (SageMaker Training jobs queued through Batch)."""

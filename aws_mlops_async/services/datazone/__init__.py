@@ -1,0 +1,1 @@
+"""Amazon DataZone (SageMaker Unified Studio): notebook runs."""

@@ -1,0 +1,197 @@
+"""Session: one identity, one region, one connection pool, and the clients that share them."""
+
+from __future__ import annotations
+
+import os
+from types import TracebackType
+from typing import Any, Literal, TypeVar, overload
+
+import aiohttp
+
+from .client import BaseClient
+from .config import Config
+from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
+from .errors import ConfigurationError, NoRegionError, SessionClosedError
+from .profile import SharedProfile
+from .services.batch.client import BatchClient
+from .services.datazone.client import DataZoneClient
+from .services.lookoutvision.client import LookoutVisionClient
+from .services.sagemaker.client import SageMakerClient
+
+__all__ = ["Session"]
+
+ClientT = TypeVar("ClientT", bound=BaseClient)
+
+_CLIENT_CLASSES: dict[str, type[BaseClient]] = {
+    "sagemaker": SageMakerClient,
+    "batch": BatchClient,
+    "datazone": DataZoneClient,
+    "lookoutvision": LookoutVisionClient,
+}
+
+
+class Session:
+    """One AWS identity, region and connection pool, with a client per service.
+
+    Use it as ``async with Session(...) as session:``, or call ``await session.close()``
+    when done. It opens one ``aiohttp.ClientSession`` inside the running loop on first use
+    and closes it on exit; an ``http_session`` you pass in is used as is and never closed.
+
+    The region is the ``region_name`` argument, else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``,
+    else the profile's ``region``. Credentials are the explicit keys, else aiobotocore's
+    provider chain for ``profile_name``. ``endpoint_url`` sends every client to one URL (a
+    local emulator, a VPC endpoint).
+    """
+
+    def __init__(
+        self,
+        region_name: str | None = None,
+        profile_name: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        endpoint_url: str | None = None,
+        config: Config | None = None,
+        http_session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        if config is not None and not isinstance(config, Config):
+            raise ConfigurationError("config must be an aws_mlops_async.Config")
+        self.config = config or Config()
+        self.endpoint_url = endpoint_url
+        self._region_name = region_name
+        self._resolved_region: str | None = None
+        self._profile = SharedProfile(profile_name)
+        self.credentials: CredentialProvider = static_credentials(
+            aws_access_key_id, aws_secret_access_key, aws_session_token
+        ) or ChainCredentialProvider(self._profile)
+        self._http = http_session
+        self._owns_http = http_session is None
+        self._closed = False
+        self.timeout = aiohttp.ClientTimeout(
+            total=self.config.total_timeout,
+            sock_connect=self.config.connect_timeout,
+            sock_read=self.config.read_timeout,
+        )
+        self._clients: dict[str, BaseClient] = {}
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<Session region={self._region_name or 'default'} {state}>"
+
+    async def __aenter__(self) -> Session:
+        self.http_session()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` was called (or the exit of ``async with`` reached)."""
+        return self._closed
+
+    async def close(self) -> None:
+        """Close the connection pool this Session opened; later requests raise SessionClosedError."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_http and self._http is not None:
+            await self._http.close()
+
+    def http_session(self) -> aiohttp.ClientSession:
+        """The one aiohttp session every client sends on, opened on first use in the running loop."""
+        if self._closed or (self._http is not None and self._http.closed):
+            raise SessionClosedError()
+        if self._http is None:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.config.max_pool_connections),
+                timeout=self.timeout,
+            )
+        return self._http
+
+    async def region(self) -> str:
+        """The Session's region: argument, then environment, then profile; NoRegionError if none."""
+        if self._resolved_region is None:
+            region = (
+                self._region_name
+                or os.environ.get("AWS_REGION")
+                or os.environ.get("AWS_DEFAULT_REGION")
+                or await self._profile.region()
+            )
+            if not region:
+                raise NoRegionError()
+            self._resolved_region = region
+        return self._resolved_region
+
+    @property
+    def sagemaker(self) -> SageMakerClient:
+        """The SageMaker client (image versions), created once per Session."""
+        return self._cached(SageMakerClient)
+
+    @property
+    def batch(self) -> BatchClient:
+        """The AWS Batch client (service jobs), created once per Session."""
+        return self._cached(BatchClient)
+
+    @property
+    def datazone(self) -> DataZoneClient:
+        """The DataZone client (SageMaker Unified Studio notebook runs), created once per Session."""
+        return self._cached(DataZoneClient)
+
+    @property
+    def lookoutvision(self) -> LookoutVisionClient:
+        """The Lookout for Vision client (model packaging jobs), created once per Session."""
+        return self._cached(LookoutVisionClient)
+
+    @overload
+    def client(
+        self,
+        name: Literal["sagemaker"],
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> SageMakerClient: ...
+    @overload
+    def client(
+        self, name: Literal["batch"], *, region_name: str | None = None, endpoint_url: str | None = None
+    ) -> BatchClient: ...
+    @overload
+    def client(
+        self,
+        name: Literal["datazone"],
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> DataZoneClient: ...
+    @overload
+    def client(
+        self,
+        name: Literal["lookoutvision"],
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> LookoutVisionClient: ...
+    def client(
+        self, name: str, *, region_name: str | None = None, endpoint_url: str | None = None
+    ) -> Any:
+        """A client for ``name``; with a region or endpoint override, a new client on the same pool."""
+        try:
+            client_class = _CLIENT_CLASSES[name]
+        except KeyError:
+            known = ", ".join(sorted(_CLIENT_CLASSES))
+            raise ConfigurationError(f"Unknown service {name!r}; known services: {known}") from None
+        if region_name is None and endpoint_url is None:
+            return self._cached(client_class)
+        return client_class(self, region_name=region_name, endpoint_url=endpoint_url)
+
+    def _cached(self, client_class: type[ClientT]) -> ClientT:
+        client = self._clients.get(client_class.service.name)
+        if not isinstance(client, client_class):
+            client = client_class(self)
+            self._clients[client_class.service.name] = client
+        return client
