@@ -1,7 +1,7 @@
 """aws_mlops_async: a typed asyncio client for the AWS operations ML platform teams call all day.
 
-    async with Session(region_name="us-east-1") as session:
-        job = await session.batch.submit_service_job(job_name="train-1", ...)
+async with Session(region_name="us-east-1") as session:
+    job = await session.batch.submit_service_job(job_name="train-1", ...)
 """
 
 from ._version import __version__

@@ -6,6 +6,7 @@ import logging
 import platform
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -27,12 +28,14 @@ if TYPE_CHECKING:
 
 __all__ = ["BaseClient"]
 
+RequestT = TypeVar("RequestT", bound=AwsModel)
 ResponseT = TypeVar("ResponseT", bound=AwsModel)
 
 logger = logging.getLogger("aws_mlops_async")
 
 USER_AGENT = (
-    f"aws-mlops-async/{__version__} Python/{platform.python_version()} aiohttp/{aiohttp.__version__}"
+    f"aws-mlops-async/{__version__} Python/{platform.python_version()} "
+    f"aiohttp/{aiohttp.__version__}"
 )
 
 
@@ -86,6 +89,17 @@ class BaseClient:
         """The base URL this client sends to."""
         target = await self._resolve_target()
         return target.origin + target.base_path
+
+    def _build(self, spec: OperationSpec[RequestT, Any], fields: Mapping[str, Any]) -> RequestT:
+        """The operation's request model for these fields; a ValidationError naming them if not."""
+        try:
+            return spec.input(**fields)
+        except pydantic.ValidationError as error:
+            raise to_validation_error(spec.name, error) from None
+
+    async def _send(self, spec: OperationSpec[Any, ResponseT], **fields: Any) -> ResponseT:
+        """Validate the fields, then send the request; what every client method does."""
+        return await self._invoke(spec, self._build(spec, fields))
 
     async def _invoke(self, spec: OperationSpec[Any, ResponseT], request: AwsModel) -> ResponseT:
         response, _attempts = await self._call(spec, request)

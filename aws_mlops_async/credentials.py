@@ -72,7 +72,7 @@ class ChainCredentialProvider:
             await self._resolve()
         frozen = await self._source.get_frozen_credentials()
         if frozen is not self._last_frozen:
-            # aiobotocore hands out the same frozen tuple until it refreshes: convert once per refresh.
+            # aiobotocore hands out one frozen tuple until it refreshes: convert once per refresh.
             if not frozen.access_key or not frozen.secret_key:
                 raise NoCredentialsError("The credential provider returned incomplete keys")
             self._last = Credentials(frozen.access_key, frozen.secret_key, frozen.token)
@@ -107,5 +107,7 @@ def static_credentials(
             )
         return None
     if not access_key or not secret_key:
-        raise ConfigurationError("Pass both aws_access_key_id and aws_secret_access_key, or neither")
+        raise ConfigurationError(
+            "Pass both aws_access_key_id and aws_secret_access_key, or neither"
+        )
     return StaticCredentialProvider(Credentials(access_key, secret_key, token))

@@ -20,7 +20,7 @@ _REGION_NAME = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$")
 
 @dataclass(frozen=True)
 class Partition:
-    """One AWS partition: which regions it holds and its DNS suffixes (botocore's partitions.json)."""
+    """One AWS partition: its regions and DNS suffixes (as in botocore's partitions.json)."""
 
     name: str
     region_regex: str
@@ -40,12 +40,43 @@ PARTITIONS: tuple[Partition, ...] = (
         "aws",
         r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
         frozenset(
-            "af-south-1 ap-east-1 ap-east-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 "
-            "ap-south-1 ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 "
-            "ap-southeast-5 ap-southeast-6 ap-southeast-7 aws-global ca-central-1 ca-west-1 "
-            "eu-central-1 eu-central-2 eu-north-1 eu-south-1 eu-south-2 eu-west-1 eu-west-2 "
-            "eu-west-3 il-central-1 me-central-1 me-south-1 mx-central-1 sa-east-1 us-east-1 "
-            "us-east-2 us-west-1 us-west-2".split()
+            [
+                "af-south-1",
+                "ap-east-1",
+                "ap-east-2",
+                "ap-northeast-1",
+                "ap-northeast-2",
+                "ap-northeast-3",
+                "ap-south-1",
+                "ap-south-2",
+                "ap-southeast-1",
+                "ap-southeast-2",
+                "ap-southeast-3",
+                "ap-southeast-4",
+                "ap-southeast-5",
+                "ap-southeast-6",
+                "ap-southeast-7",
+                "aws-global",
+                "ca-central-1",
+                "ca-west-1",
+                "eu-central-1",
+                "eu-central-2",
+                "eu-north-1",
+                "eu-south-1",
+                "eu-south-2",
+                "eu-west-1",
+                "eu-west-2",
+                "eu-west-3",
+                "il-central-1",
+                "me-central-1",
+                "me-south-1",
+                "mx-central-1",
+                "sa-east-1",
+                "us-east-1",
+                "us-east-2",
+                "us-west-1",
+                "us-west-2",
+            ]
         ),
         "amazonaws.com",
         "api.aws",

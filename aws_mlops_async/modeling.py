@@ -180,7 +180,9 @@ def parse_response(model: type[ModelT], body: bytes) -> ModelT:
     try:
         return model.model_validate_json(payload, context=_RESPONSE)
     except pydantic.ValidationError as error:
-        unknown = [detail["loc"] for detail in error.errors() if detail["type"] == "extra_forbidden"]
+        unknown = [
+            detail["loc"] for detail in error.errors() if detail["type"] == "extra_forbidden"
+        ]
         if not unknown or len(unknown) != error.error_count():
             raise
     # A field AWS added after our model: drop it and read the rest.
@@ -194,4 +196,3 @@ def _drop(data: Any, location: tuple[int | str, ...]) -> None:
     for part in location[:-1]:
         data = data[part]
     data.pop(location[-1], None)
-

@@ -56,7 +56,9 @@ THROTTLING_CODES = frozenset(
         "EC2ThrottledException",
     }
 )
-TRANSIENT_CODES = frozenset({"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"})
+TRANSIENT_CODES = frozenset(
+    {"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"}
+)
 TRANSIENT_STATUS_CODES = frozenset({500, 502, 503, 504})
 
 _MAX_BACKOFF = 20.0
@@ -197,7 +199,7 @@ class _TokenBucket:
 
 
 class ClientRateLimiter:
-    """botocore's adaptive client-side rate limiter: CUBIC send rate, enabled by the first throttle."""
+    """botocore's adaptive client-side rate limiter: a CUBIC send rate, on after a throttle."""
 
     _MAX_RATE_ADJUST_SCALE = 2.0
 
@@ -240,7 +242,7 @@ class ClientRateLimiter:
 
 
 class RetryPolicy:
-    """A client's retry state: attempts allowed, its retry quota and, in adaptive mode, its limiter."""
+    """A client's retry state: attempts allowed, retry quota and (adaptive mode) rate limiter."""
 
     def __init__(self, config: Config) -> None:
         self.max_attempts = config.max_attempts

@@ -96,7 +96,7 @@ class Session:
         return self._closed
 
     async def close(self) -> None:
-        """Close the connection pool this Session opened; later requests raise SessionClosedError."""
+        """Close the connection pool this Session opened; later calls raise SessionClosedError."""
         if self._closed:
             return
         self._closed = True
@@ -104,7 +104,7 @@ class Session:
             await self._http.close()
 
     def http_session(self) -> aiohttp.ClientSession:
-        """The one aiohttp session every client sends on, opened on first use in the running loop."""
+        """The aiohttp session every client sends on, opened on first use in the running loop."""
         if self._closed or (self._http is not None and self._http.closed):
             raise SessionClosedError()
         if self._http is None:
@@ -140,7 +140,7 @@ class Session:
 
     @property
     def datazone(self) -> DataZoneClient:
-        """The DataZone client (SageMaker Unified Studio notebook runs), created once per Session."""
+        """The DataZone client (Unified Studio notebook runs), created once per Session."""
         return self._cached(DataZoneClient)
 
     @property
@@ -158,7 +158,11 @@ class Session:
     ) -> SageMakerClient: ...
     @overload
     def client(
-        self, name: Literal["batch"], *, region_name: str | None = None, endpoint_url: str | None = None
+        self,
+        name: Literal["batch"],
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
     ) -> BatchClient: ...
     @overload
     def client(
@@ -179,7 +183,7 @@ class Session:
     def client(
         self, name: str, *, region_name: str | None = None, endpoint_url: str | None = None
     ) -> Any:
-        """A client for ``name``; with a region or endpoint override, a new client on the same pool."""
+        """A client for ``name``; with a region or endpoint override, a new one on the same pool."""
         try:
             client_class = _CLIENT_CLASSES[name]
         except KeyError:

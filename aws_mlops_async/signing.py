@@ -93,7 +93,7 @@ class SigV4Signer:
         *,
         now: float | None = None,
     ) -> dict[str, str]:
-        """The headers to add for SigV4: X-Amz-Date, X-Amz-Security-Token when needed, Authorization.
+        """The headers SigV4 adds: X-Amz-Date, X-Amz-Security-Token when needed, Authorization.
 
         ``headers`` are the headers to sign (``host`` among them); ``path`` and ``query`` are as
         sent on the wire.
@@ -102,11 +102,8 @@ class SigV4Signer:
         added = {"X-Amz-Date": amz_date}
         if credentials.token:
             added["X-Amz-Security-Token"] = credentials.token
-        header_lines, signed_headers = _canonical_headers([*headers, *added.items()])
-        body_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
-        canonical_request = (
-            f"{method}\n{canonical_path(path)}\n{canonical_query(query)}\n"
-            f"{header_lines}\n{signed_headers}\n{body_hash}"
+        canonical_request, signed_headers = self.canonical_request(
+            method, path, query, [*headers, *added.items()], body
         )
         scope = datestamp + self._scope_tail
         string_to_sign = (
@@ -123,6 +120,19 @@ class SigV4Signer:
             f"SignedHeaders={signed_headers}, Signature={signature}"
         )
         return added
+
+    @staticmethod
+    def canonical_request(
+        method: str, path: str, query: str, headers: Iterable[tuple[str, str]], body: bytes
+    ) -> tuple[str, str]:
+        """SigV4's canonical request for these exact headers, and its signed-headers list."""
+        header_lines, signed_headers = _canonical_headers(headers)
+        body_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+        canonical = (
+            f"{method}\n{canonical_path(path)}\n{canonical_query(query)}\n"
+            f"{header_lines}\n{signed_headers}\n{body_hash}"
+        )
+        return canonical, signed_headers
 
     def _dates(self, now: float) -> tuple[str, str]:
         second = int(now)

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import botocore.session
+import botocore
+import botocore.loaders
 from botocore import xform_name
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,15 +115,18 @@ def header(title: str, what: str, source: str) -> str:
     return f'"""{title} {what}.\n\n{origin}\n"""\n'
 
 
-def load_model(config: ServiceConfig) -> tuple[dict[str, Any], str]:
+def load_model(config: ServiceConfig) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The service model, its paginators and a description of where they came from."""
     if config.model_path is not None:
         source = f"the model in {config.model_path.relative_to(ROOT).as_posix()}"
-        return json.loads(config.model_path.read_text()), source
-    session = botocore.session.get_session()
-    data = session.get_service_data(config.botocore_name)
+        paginators = json.loads((config.model_path.parent / "paginators-1.json").read_text())
+        return json.loads(config.model_path.read_text()), paginators, source
+    loader = botocore.loaders.create_loader()
+    data = loader.load_service_model(config.botocore_name, "service-2")
+    paginators = loader.load_service_model(config.botocore_name, "paginators-1")
     version = botocore.__version__
     api = data["metadata"]["apiVersion"]
-    return data, f"botocore {version}'s {config.botocore_name} {api} model"
+    return data, paginators, f"botocore {version}'s {config.botocore_name} {api} model"
 
 
 def first_sentence(documentation: str | None) -> str:
@@ -169,6 +173,7 @@ def py_string(text: str) -> str:
 class Generator:
     config: ServiceConfig
     model: dict[str, Any]
+    paginators: dict[str, Any]
     source: str
     shapes: dict[str, Any] = field(init=False)
     aliases: dict[str, str] = field(default_factory=dict)  # shape -> alias definition
@@ -399,13 +404,18 @@ class Generator:
         protocol = metadata["protocol"]
         lines = [
             header(self.config.title, "operation bindings", self.source),
+            "from ...pagination import PaginatorSpec",
             "from ...protocol.spec import OperationSpec, ServiceDescription",
             "from . import models",
             f"from .errors import {self.config.error_base.removesuffix('Error')}Exceptions",
             "",
         ]
         constants = [xform_name(name).upper() for name, _ in self.operations()]
-        lines += ["__all__ = [", '    "SERVICE",', *[f'    "{c}",' for c in constants], "]", ""]
+        pages = self.paginators.get("pagination", {})
+        paged = [name for name, _ in self.operations() if name in pages]
+        page_constants = [f"{xform_name(name).upper()}_PAGES" for name in paged]
+        exported = ["SERVICE", *constants, *page_constants]
+        lines += ["__all__ = [", *[f'    "{c}",' for c in exported], "]", ""]
         lines += [
             "SERVICE = ServiceDescription(",
             f'    name="{self.config.package}",',
@@ -419,7 +429,22 @@ class Generator:
         lines += [")", ""]
         for (name, operation), constant in zip(self.operations(), constants, strict=True):
             lines += ["", *self.operation_spec(name, operation, constant)]
+        for name, constant in zip(paged, page_constants, strict=True):
+            lines += ["", *self.paginator_spec(name, pages[name], constant)]
         return "\n".join(lines) + "\n"
+
+    def paginator_spec(self, name: str, config: dict[str, Any], constant: str) -> list[str]:
+        lines = [
+            f"{constant} = PaginatorSpec(",
+            f"    operation={xform_name(name).upper()},",
+            f'    input_token="{python_name(config["input_token"])}",',
+            f'    output_token="{python_name(config["output_token"])}",',
+            f'    result_key="{python_name(config["result_key"])}",',
+        ]
+        if "limit_key" in config:
+            lines.append(f'    limit_key="{python_name(config["limit_key"])}",')
+        lines.append(")")
+        return lines
 
     def operation_spec(self, name: str, operation: dict[str, Any], constant: str) -> list[str]:
         http = operation["http"]
@@ -491,8 +516,8 @@ class Generator:
 def generate() -> dict[Path, str]:
     files: dict[Path, str] = {}
     for config in SERVICES:
-        model, source = load_model(config)
-        generator = Generator(config, model, source)
+        model, paginators, source = load_model(config)
+        generator = Generator(config, model, paginators, source)
         folder = SERVICES_DIR / config.package
         files[folder / "models.py"] = generator.models_module()
         files[folder / "operations.py"] = generator.operations_module()

@@ -1,0 +1,165 @@
+"""One generic paginator: pages as an async generator, with boto3's max_items / resume semantics."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from .errors import AwsError, ConfigurationError
+from .modeling import AwsModel
+from .protocol.spec import OperationSpec
+
+if TYPE_CHECKING:
+    from .client import BaseClient
+
+__all__ = ["PageIterator", "PaginationConfig", "PaginationError", "Paginator", "PaginatorSpec"]
+
+RequestT = TypeVar("RequestT", bound=AwsModel)
+ResponseT = TypeVar("ResponseT", bound=AwsModel)
+ItemT = TypeVar("ItemT")
+
+
+class PaginationError(AwsError):
+    """The service sent back the token it was given, which would page forever."""
+
+
+@dataclass(frozen=True)
+class PaginationConfig:
+    """How much to fetch: ``max_items`` in all, ``page_size`` per request, where to resume."""
+
+    max_items: int | None = None
+    page_size: int | None = None
+    starting_token: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("max_items", "page_size"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or value < 1
+            ):
+                raise ConfigurationError(f"PaginationConfig.{name} must be a positive int or None")
+
+
+@dataclass(frozen=True)
+class PaginatorSpec(Generic[RequestT, ResponseT]):
+    """Which fields of a list operation carry the page token, the page size and the items."""
+
+    operation: OperationSpec[RequestT, ResponseT]
+    input_token: str
+    output_token: str
+    result_key: str
+    limit_key: str | None = None
+
+
+def _encode_resume_token(service_token: str | None, skip: int) -> str:
+    text = json.dumps({"token": service_token, "skip": skip}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(text.encode()).decode()
+
+
+def _decode_resume_token(token: str | None) -> tuple[str | None, int]:
+    """A resume token of ours, or else a service NextToken taken as is."""
+    if not token:
+        return None, 0
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, binascii.Error):
+        return token, 0
+    if isinstance(data, dict) and set(data) == {"token", "skip"} and isinstance(data["skip"], int):
+        return data["token"], max(0, data["skip"])
+    return token, 0
+
+
+class PageIterator(Generic[ResponseT, ItemT]):
+    """Pages of a list operation, fetched one at a time as you iterate (``async for page in it``).
+
+    ``items()`` iterates the items of every page; ``build_full_result()`` gathers them into
+    one response; after iteration stops at ``max_items``, ``resume_token`` resumes at the very
+    next item (pass it as ``starting_token``), and is None once everything was read.
+    """
+
+    def __init__(
+        self,
+        client: BaseClient,
+        spec: PaginatorSpec[Any, ResponseT],
+        request: AwsModel,
+        config: PaginationConfig,
+    ) -> None:
+        self._client = client
+        self._spec = spec
+        self._request = request
+        self._config = config
+        self.resume_token: str | None = None
+
+    def __aiter__(self) -> AsyncIterator[ResponseT]:
+        return self._pages()
+
+    async def _pages(self) -> AsyncGenerator[ResponseT, None]:
+        spec = self._spec
+        token, skip = _decode_resume_token(self._config.starting_token)
+        remaining = self._config.max_items
+        while True:
+            request = self._request.model_copy(update={spec.input_token: token})
+            page = await self._client._invoke(spec.operation, request)
+            items = list(getattr(page, spec.result_key) or [])[skip:]
+            next_token = getattr(page, spec.output_token)
+            if remaining is not None and len(items) >= remaining:
+                if len(items) > remaining:
+                    self.resume_token = _encode_resume_token(token, skip + remaining)
+                else:
+                    self.resume_token = _encode_resume_token(next_token, 0) if next_token else None
+                yield page.model_copy(update={spec.result_key: items[:remaining]})
+                return
+            yield page.model_copy(update={spec.result_key: items}) if skip else page
+            if remaining is not None:
+                remaining -= len(items)
+            if not next_token:
+                self.resume_token = None
+                return
+            if next_token == token:
+                raise PaginationError(
+                    f"{spec.operation.name} returned the same next token it was sent: {token!r}"
+                )
+            token, skip = next_token, 0
+
+    async def items(self) -> AsyncGenerator[ItemT, None]:
+        """Every item of every page, fetching pages only as they are needed."""
+        async for page in self:
+            for item in getattr(page, self._spec.result_key) or ():
+                yield item
+
+    async def build_full_result(self) -> ResponseT:
+        """All items gathered in one response; its next token is `resume_token`."""
+        spec = self._spec
+        gathered: list[Any] = []
+        last: ResponseT | None = None
+        async for page in self:
+            gathered.extend(getattr(page, spec.result_key) or ())
+            last = page
+        if last is None:  # pragma: no cover - a list call always yields its first page
+            raise AssertionError("no page was fetched")
+        return last.model_copy(
+            update={spec.result_key: gathered, spec.output_token: self.resume_token}
+        )
+
+
+class Paginator(Generic[ResponseT, ItemT]):
+    """Base of the typed paginators ``client.get_paginator(name)`` returns."""
+
+    def __init__(self, client: BaseClient, spec: PaginatorSpec[Any, ResponseT]) -> None:
+        self._client = client
+        self._spec = spec
+
+    def _paginate(
+        self, params: Mapping[str, Any], pagination_config: PaginationConfig | None
+    ) -> PageIterator[ResponseT, ItemT]:
+        config = pagination_config or PaginationConfig()
+        fields = dict(params)
+        if self._spec.limit_key is not None and config.page_size is not None:
+            fields[self._spec.limit_key] = config.page_size
+        # Validated now, so a bad argument fails here rather than at the first page.
+        request = self._client._build(self._spec.operation, fields)
+        return PageIterator(self._client, self._spec, request, config)

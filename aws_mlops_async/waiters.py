@@ -1,0 +1,107 @@
+"""One generic waiter: poll an operation until an acceptor says success or failure."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from .errors import ConfigurationError, ServiceError, WaiterError
+
+__all__ = ["Acceptor", "Waiter", "WaiterSpec"]
+
+ResponseT = TypeVar("ResponseT")
+
+logger = logging.getLogger("aws_mlops_async")
+
+
+def _resolve(response: object | None, path: str) -> object | None:
+    for name in path.split("."):
+        response = getattr(response, name, None)
+    return response
+
+
+@dataclass(frozen=True)
+class Acceptor:
+    """One rule of a waiter: when ``path`` of the response (dotted attributes) or, without a
+    path, the error code is one of ``expected``, the waiter's state becomes ``state``."""
+
+    state: Literal["success", "failure", "retry"]
+    expected: Collection[str]
+    path: str | None = None
+
+    def matches(self, response: object | None, error: ServiceError | None) -> bool:
+        """Whether this acceptor applies to the response or error of one poll."""
+        if self.path is None:
+            return error is not None and error.code in self.expected
+        return response is not None and _resolve(response, self.path) in self.expected
+
+
+@dataclass(frozen=True)
+class WaiterSpec:
+    """A waiter's acceptors and its default polling delay (seconds) and attempts."""
+
+    name: str
+    acceptors: tuple[Acceptor, ...]
+    delay: float
+    max_attempts: int
+
+
+class Waiter(Generic[ResponseT]):
+    """Base of the typed waiters ``client.get_waiter(name)`` returns."""
+
+    def __init__(self, spec: WaiterSpec) -> None:
+        self.spec = spec
+
+    async def _wait_for_state(
+        self,
+        poll: Callable[[], Awaitable[ResponseT]],
+        delay: float | None,
+        max_attempts: int | None,
+    ) -> ResponseT:
+        """`_wait` for waiters whose success is a response state, never an error."""
+        response = await self._wait(poll, delay, max_attempts)
+        if response is None:  # pragma: no cover - only error acceptors succeed without one
+            raise AssertionError(f"waiter {self.spec.name} succeeded without a response")
+        return response
+
+    async def _wait(
+        self,
+        poll: Callable[[], Awaitable[ResponseT]],
+        delay: float | None,
+        max_attempts: int | None,
+    ) -> ResponseT | None:
+        spec = self.spec
+        delay = spec.delay if delay is None else delay
+        attempts = spec.max_attempts if max_attempts is None else max_attempts
+        if delay < 0 or attempts < 1:
+            raise ConfigurationError("waiter delay must be >= 0 and max_attempts >= 1")
+        last: Any = None
+        for attempt in range(1, attempts + 1):
+            response: ResponseT | None = None
+            error: ServiceError | None = None
+            try:
+                response = await poll()
+                last = response
+            except ServiceError as exc:
+                error = exc
+                last = exc
+            acceptor = next((a for a in spec.acceptors if a.matches(response, error)), None)
+            state = acceptor.state if acceptor else ("retry" if error is None else None)
+            logger.debug("waiter %s attempt %d: %s", spec.name, attempt, state or "error")
+            if state == "success":
+                return response
+            if state == "failure":
+                assert acceptor is not None
+                seen = error.code if error else _resolve(response, acceptor.path or "")
+                raise WaiterError(spec.name, f"reached failure state {seen!r}", last)
+            if state is None:
+                assert error is not None
+                raise WaiterError(
+                    spec.name, f"unexpected error {error.code}: {error.message}", error
+                )
+            if attempt < attempts:
+                await asyncio.sleep(delay)
+        raise WaiterError(spec.name, f"still not done after {attempts} attempts", last)
