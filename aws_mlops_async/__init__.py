@@ -21,6 +21,7 @@ from .errors import (
     ValidationError,
     WaiterError,
 )
+from .pagination import PaginationConfig
 from .session import Session
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "MalformedResponseError",
     "NoCredentialsError",
     "NoRegionError",
+    "PaginationConfig",
     "RetryMode",
     "ServiceError",
     "Session",

@@ -40,13 +40,17 @@ class Config:
             raise ConfigurationError(
                 f"Config.retry_mode must be 'standard' or 'adaptive', not {self.retry_mode!r}"
             )
-        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+        if not (isinstance(self.max_attempts, int) and _is_number(self.max_attempts)):
             raise ConfigurationError("Config.max_attempts must be an int")
         if self.max_attempts < 1:
             raise ConfigurationError(f"Config.max_attempts must be >= 1, not {self.max_attempts}")
         for name in ("connect_timeout", "read_timeout", "total_timeout"):
             value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not value > 0):
+            if value is not None and not (_is_number(value) and value > 0):
                 raise ConfigurationError(f"Config.{name} must be a positive number or None")
-        if self.max_pool_connections < 1:
-            raise ConfigurationError("Config.max_pool_connections must be >= 1")
+        if not (_is_number(self.max_pool_connections) and self.max_pool_connections >= 1):
+            raise ConfigurationError("Config.max_pool_connections must be an int >= 1")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -103,7 +103,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
         remaining = self._config.max_items
         while True:
             request = self._request.model_copy(update={spec.input_token: token})
-            page = await self._client._invoke(spec.operation, request)
+            page = await self._client._call(spec.operation, request)
             items = list(getattr(page, spec.result_key) or [])[skip:]
             next_token = getattr(page, spec.output_token)
             if remaining is not None and len(items) >= remaining:

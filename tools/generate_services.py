@@ -339,7 +339,8 @@ class Generator:
         for wire, member in members.items():
             annotation = self.type_of(member["shape"], (name, wire))
             field_name = python_name(wire)
-            if wire in required:
+            # An idempotency token is filled in before sending when left out, as botocore does.
+            if wire in required and not member.get("idempotencyToken"):
                 lines.append(f'    {field_name}: {annotation} = Field(alias="{wire}")')
             else:
                 lines.append(

@@ -142,7 +142,7 @@ class CreateImageVersionRequest(AwsModel):
     """
 
     base_image: ImageBaseImage = Field(alias="BaseImage")
-    client_token: ClientToken = Field(alias="ClientToken")
+    client_token: ClientToken | None = Field(default=None, alias="ClientToken")
     image_name: ImageName = Field(alias="ImageName")
     aliases: list[SageMakerImageVersionAlias] | None = Field(default=None, alias="Aliases")
     vendor_guidance: VendorGuidance | None = Field(default=None, alias="VendorGuidance")
