@@ -6,7 +6,7 @@ import logging
 import platform
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -14,19 +14,25 @@ import aiohttp
 import pydantic
 from yarl import URL
 
-from . import transport
+from . import retries, transport
 from ._version import __version__
 from .endpoints import EndpointRules, resolve_endpoint
-from .errors import ConfigurationError, ErrorCatalog, MalformedResponseError, TransportError
+from .errors import (
+    ConfigurationError,
+    ErrorCatalog,
+    MalformedResponseError,
+    ServiceError,
+    TransportError,
+)
 from .modeling import AwsModel, to_validation_error
 from .protocol import HttpResponse, OperationSpec, ServiceDescription, codec_for, parse_error
-from .retries import RetryPolicy, run_with_retries
+from .retries import RetryPolicy
 from .signing import SigV4Signer
 
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["BaseClient"]
+__all__ = ["BaseClient", "CallStats"]
 
 RequestT = TypeVar("RequestT", bound=AwsModel)
 ResponseT = TypeVar("ResponseT", bound=AwsModel)
@@ -50,6 +56,13 @@ class _Target:
     signer: SigV4Signer
 
 
+@dataclass
+class CallStats:
+    """Filled in by a call that was given one: how many attempts it took."""
+
+    attempts: int = 0
+
+
 class BaseClient:
     """Machinery shared by the service clients; get clients from a `Session`, not from here."""
 
@@ -71,10 +84,16 @@ class BaseClient:
         self._codec = codec_for(self.service)
         self._retry = RetryPolicy(config)
         self._target: _Target | None = None
+        self._urls: dict[str, URL] = {}
 
     def __repr__(self) -> str:
         region = self._target.region if self._target else self._region_name or "unresolved"
         return f"<{type(self).__name__} region={region}>"
+
+    @property
+    def session(self) -> Session:
+        """The Session this client belongs to (and whose connection pool it sends on)."""
+        return self._session
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -91,58 +110,55 @@ class BaseClient:
         return target.origin + target.base_path
 
     def _build(self, spec: OperationSpec[RequestT, Any], fields: Mapping[str, Any]) -> RequestT:
-        """The operation's request model for these fields; a ValidationError naming them if not."""
+        """The operation's request model for these fields; a ValidationError naming them if not.
+
+        An empty idempotency token is filled here, once, so every attempt carries the same one.
+        """
+        token = spec.idempotency_token
+        if token is not None and fields.get(token) is None:
+            fields = {**fields, token: str(uuid.uuid4())}
         try:
             return spec.input(**fields)
         except pydantic.ValidationError as error:
             raise to_validation_error(spec.name, error) from None
 
-    async def _send(self, spec: OperationSpec[Any, ResponseT], **fields: Any) -> ResponseT:
-        """Validate the fields, then send the request; what every client method does."""
-        return await self._invoke(spec, self._build(spec, fields))
-
-    async def _invoke(self, spec: OperationSpec[Any, ResponseT], request: AwsModel) -> ResponseT:
-        response, _attempts = await self._call(spec, request)
-        return response
+    def _send(self, spec: OperationSpec[Any, ResponseT], **fields: Any) -> Awaitable[ResponseT]:
+        """Validate the fields now, then send the request: what every client method does."""
+        return self._call(spec, self._build(spec, fields))
 
     async def _call(
-        self, spec: OperationSpec[Any, ResponseT], request: AwsModel
-    ) -> tuple[ResponseT, int]:
-        """Send one validated request with retries; the parsed response and the attempts made."""
-        token_field = spec.idempotency_token
-        if token_field is not None and getattr(request, token_field) is None:
-            # Filled once, before the retry loop, so every attempt carries the same token.
-            request = request.model_copy(update={token_field: str(uuid.uuid4())})
+        self,
+        spec: OperationSpec[Any, ResponseT],
+        request: AwsModel,
+        stats: CallStats | None = None,
+    ) -> ResponseT:
+        """Send one validated request, retrying as the policy allows; the parsed response."""
+        token = spec.idempotency_token
+        if token is not None and getattr(request, token) is None:
+            request = request.model_copy(update={token: str(uuid.uuid4())})
         http_request = self._codec.serialize(spec, request)
         target = self._target or await self._resolve_target()
         session = self._session
         http = session.http_session()
         path = target.base_path + http_request.path
-        url = URL(
-            f"{target.origin}{path}?{http_request.query}"
-            if http_request.query
-            else target.origin + path,
-            encoded=True,
-        )
-        attempt_number = 0
-
-        async def attempt() -> HttpResponse:
-            nonlocal attempt_number
-            attempt_number += 1
+        query = http_request.query
+        url = self._url(target, path, query)
+        unsigned = {**http_request.headers, "Host": target.host}
+        policy = self._retry
+        acquired = 0
+        attempt = 0
+        while True:
+            attempt += 1
+            if policy.limiter is not None:
+                await policy.limiter.acquire()
             credentials = await session.credentials.get_credentials()
-            headers = {**http_request.headers, "Host": target.host}
-            headers.update(
-                target.signer.sign(
-                    http_request.method,
-                    path,
-                    http_request.query,
-                    headers.items(),
-                    http_request.body,
-                    credentials,
-                )
+            signed = target.signer.sign(
+                http_request.method, path, query, unsigned.items(), http_request.body, credentials
             )
-            headers["User-Agent"] = USER_AGENT
-            started = time.perf_counter()
+            headers = {**unsigned, **signed, "User-Agent": USER_AGENT}
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = time.perf_counter() if debug else 0.0
+            error: ServiceError | TransportError
             try:
                 response = await transport.send(
                     http,
@@ -153,25 +169,45 @@ class BaseClient:
                     session.timeout,
                     spec.name,
                 )
-            except TransportError as error:
-                if logger.isEnabledFor(logging.DEBUG):
-                    _log_failure(spec.name, attempt_number, started, error)
-                raise
-            if logger.isEnabledFor(logging.DEBUG):
-                _log_attempt(spec.name, attempt_number, started, response)
-            if response.status >= 300:
-                raise parse_error(spec, response)
-            return response
+            except TransportError as failure:
+                error = failure
+                if debug:
+                    _log_failure(spec.name, attempt, started, failure)
+            else:
+                if debug:
+                    _log_attempt(spec.name, attempt, started, response)
+                if response.status < 300:
+                    policy.succeeded(acquired)
+                    if stats is not None:
+                        stats.attempts = attempt
+                    return self._parse(spec, response)
+                error = parse_error(spec, response)
+            if stats is not None:
+                stats.attempts = attempt
+            delay, acquired = policy.backoff(error, attempt)
+            await retries.sleep(delay)
 
-        response, attempts = await run_with_retries(self._retry, attempt)
+    def _url(self, target: _Target, path: str, query: str) -> URL:
+        """The request URL; the ones without a query (most calls) are built once and kept."""
+        if query:
+            return URL(f"{target.origin}{path}?{query}", encoded=True)
+        url = self._urls.get(path)
+        if url is None:
+            url = URL(target.origin + path, encoded=True)
+            if len(self._urls) < 1024:  # paths with identifiers in them must not grow it forever
+                self._urls[path] = url
+        return url
+
+    def _parse(self, spec: OperationSpec[Any, ResponseT], response: HttpResponse) -> ResponseT:
         try:
-            return self._codec.deserialize(spec, response), attempts
+            parsed: ResponseT = self._codec.deserialize(spec, response)
         except pydantic.ValidationError as error:
             raise MalformedResponseError(
                 spec.name,
                 str(to_validation_error(None, error)),
                 request_id=response.headers.get("x-amzn-RequestId"),
             ) from None
+        return parsed
 
     async def _resolve_target(self) -> _Target:
         if self._target is None:
@@ -212,7 +248,7 @@ def _log_attempt(operation: str, attempt: int, started: float, response: HttpRes
     )
 
 
-def _log_failure(operation: str, attempt: int, started: float, error: BaseException) -> None:
+def _log_failure(operation: str, attempt: int, started: float, error: TransportError) -> None:
     logger.debug(
         "%s attempt %d: no response (%s) after %.1f ms",
         operation,

@@ -17,8 +17,8 @@ import asyncio
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from asyncio import sleep
+from collections.abc import Callable
 
 from .config import Config
 from .errors import ServiceError, TransportError
@@ -33,10 +33,8 @@ __all__ = [
     "backoff_delay",
     "is_throttling",
     "is_transient",
-    "run_with_retries",
+    "sleep",
 ]
-
-T = TypeVar("T")
 
 THROTTLING_CODES = frozenset(
     {
@@ -223,7 +221,7 @@ class ClientRateLimiter:
         delay = self._bucket.reserve()
         if delay > 0:
             try:
-                await asyncio.sleep(delay)
+                await sleep(delay)
             except asyncio.CancelledError:
                 self._bucket.give_back()
                 raise
@@ -242,47 +240,42 @@ class ClientRateLimiter:
 
 
 class RetryPolicy:
-    """A client's retry state: attempts allowed, retry quota and (adaptive mode) rate limiter."""
+    """A client's retry state: attempts allowed, retry quota and (adaptive mode) rate limiter.
+
+    The dispatcher asks `backoff` after each failed attempt and calls `succeeded` once a call
+    gets its answer; the policy does the bookkeeping (quota, limiter) in between.
+    """
 
     def __init__(self, config: Config) -> None:
         self.max_attempts = config.max_attempts
         self.quota = RetryQuota()
         self.limiter = ClientRateLimiter() if config.retry_mode == "adaptive" else None
+        #: The jitter source, uniform in [0, 1).
+        self.rand: Callable[[], float] = random.random
 
+    def backoff(self, error: ServiceError | TransportError, attempt: int) -> tuple[float, int]:
+        """Seconds to wait before attempt ``attempt + 1`` and the quota tokens that retry took.
 
-async def run_with_retries(
-    policy: RetryPolicy, attempt: Callable[[], Awaitable[T]]
-) -> tuple[T, int]:
-    """Run ``attempt`` until it succeeds or a retry is not allowed; the result and attempts made.
+        Raises ``error`` (carrying ``attempts``) when it is not retryable, attempts are spent
+        or the retry quota is empty.
+        """
+        if self.limiter is not None:
+            self.limiter.on_response(throttled=error.throttling)
+        error.attempts = attempt
+        if not error.retryable or attempt >= self.max_attempts:
+            raise error
+        acquired = self.quota.acquire(throttling=error.throttling)
+        if not acquired:
+            raise error
+        retry_after = error.retry_after if isinstance(error, ServiceError) else None
+        delay = backoff_delay(
+            attempt, throttling=error.throttling, retry_after=retry_after, rand=self.rand
+        )
+        return delay, acquired
 
-    ``attempt`` raises `ServiceError` or `TransportError` for a failed attempt; anything else
-    it raises (a bug, a cancellation) goes straight through. The error finally raised carries
-    the number of attempts made in ``attempts``.
-    """
-    attempts = 0
-    acquired = 0
-    limiter = policy.limiter
-    while True:
-        attempts += 1
-        if limiter is not None:
-            await limiter.acquire()
-        try:
-            result = await attempt()
-        except (ServiceError, TransportError) as error:
-            if limiter is not None:
-                limiter.on_response(throttled=error.throttling)
-            error.attempts = attempts
-            if not error.retryable or attempts >= policy.max_attempts:
-                raise
-            acquired = policy.quota.acquire(throttling=error.throttling)
-            if not acquired:
-                raise
-            retry_after = error.retry_after if isinstance(error, ServiceError) else None
-            await asyncio.sleep(
-                backoff_delay(attempts, throttling=error.throttling, retry_after=retry_after)
-            )
-            continue
-        if limiter is not None:
-            limiter.on_response(throttled=False)
-        policy.quota.release(acquired)
-        return result, attempts
+    def succeeded(self, acquired: int) -> None:
+        """Book a call's success: refund its last retry's tokens and tell the limiter."""
+        if self.limiter is not None:
+            self.limiter.on_response(throttled=False)
+        if acquired or self.quota.available < self.quota.capacity:
+            self.quota.release(acquired)

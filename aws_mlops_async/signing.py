@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from .credentials import Credentials
@@ -18,9 +20,12 @@ from .credentials import Credentials
 __all__ = ["SigV4Signer", "canonical_path", "canonical_query"]
 
 _ALGORITHM = "AWS4-HMAC-SHA256"
+_DATE = "x-amz-date"
+_TOKEN = "x-amz-security-token"
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
+@lru_cache(maxsize=4096)
 def canonical_path(path: str) -> str:
     """The URI-encoded, dot-segment-free path SigV4 signs (encoding the wire path once more)."""
     if not path:
@@ -59,14 +64,68 @@ def canonical_query(query: str) -> str:
 
 
 def _canonical_headers(headers: Iterable[tuple[str, str]]) -> tuple[str, str]:
+    """Canonical header lines (names lowercased and sorted, values trimmed, repeats joined by
+    commas) and the signed-headers list."""
     merged: dict[str, str] = {}
     for name, value in headers:
         key = name.lower()
         folded = " ".join(value.split())
-        merged[key] = f"{merged[key]},{folded}" if key in merged else folded
-    names = sorted(merged)
-    canonical = "".join(f"{name}:{merged[name]}\n" for name in names)
-    return canonical, ";".join(names)
+        if key in merged:
+            merged[key] += "," + folded
+        else:
+            merged[key] = folded
+    items = sorted(merged.items())
+    return "".join([f"{key}:{value}\n" for key, value in items]), ";".join([k for k, _ in items])
+
+
+@dataclass(frozen=True)
+class _HeaderLayout:
+    """A request's own headers, canonicalized once, split where the signer's two go."""
+
+    before_date: str  # canonical lines of names sorting before x-amz-date
+    between: str  # ... between x-amz-date and x-amz-security-token
+    after_token: str  # ... after x-amz-security-token
+    signed: str  # the signed-headers list with x-amz-date
+    signed_with_token: str  # ... and with x-amz-security-token
+
+
+@lru_cache(maxsize=1024)
+def _header_layout(headers: tuple[tuple[str, str], ...]) -> _HeaderLayout | None:
+    # Requests of one operation carry the same headers call after call, so this is a cache hit.
+    lines, signed = _canonical_headers(headers)
+    names = tuple(signed.split(";")) if signed else ()
+    if _DATE in names or _TOKEN in names:
+        return None  # the caller set them itself: take the general path
+    parts = ["", "", ""]
+    for name, line in zip(names, lines.splitlines(keepends=True), strict=True):
+        parts[0 if name < _DATE else 1 if name < _TOKEN else 2] += line
+    return _HeaderLayout(
+        before_date=parts[0],
+        between=parts[1],
+        after_token=parts[2],
+        signed=";".join(sorted([*names, _DATE])),
+        signed_with_token=";".join(sorted([*names, _DATE, _TOKEN])),
+    )
+
+
+class _HmacSha256:
+    """HMAC-SHA256 under one key, with the keyed inner and outer hash states computed once.
+
+    HMAC(k, m) = H((k ^ opad) || H((k ^ ipad) || m)); copying the two prepared states costs
+    a fraction of setting up a new HMAC for every request.
+    """
+
+    def __init__(self, key: bytes) -> None:
+        block = key.ljust(64, b"\0")  # SigV4 signing keys are 32 bytes, within one block
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+
+    def hexdigest(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
 
 class SigV4Signer:
@@ -77,7 +136,7 @@ class SigV4Signer:
         self.service = service
         self._scope_tail = f"/{region}/{service}/aws4_request"
         self._key_for: tuple[str, str] | None = None
-        self._key = b""
+        self._key = _HmacSha256(b"")
         self._second = -1
         self._amz_date = ""
         self._datestamp = ""
@@ -100,21 +159,33 @@ class SigV4Signer:
         """
         amz_date, datestamp = self._dates(time.time() if now is None else now)
         added = {"X-Amz-Date": amz_date}
-        if credentials.token:
-            added["X-Amz-Security-Token"] = credentials.token
-        canonical_request, signed_headers = self.canonical_request(
-            method, path, query, [*headers, *added.items()], body
+        token = credentials.token
+        if token:
+            added["X-Amz-Security-Token"] = token
+        own = tuple(headers)
+        layout = _header_layout(own)
+        if layout is None:
+            header_lines, signed_headers = _canonical_headers([*own, *added.items()])
+        else:
+            token_line = f"{_TOKEN}:{' '.join(token.split())}\n" if token else ""
+            header_lines = (
+                f"{layout.before_date}{_DATE}:{amz_date}\n{layout.between}"
+                f"{token_line}{layout.after_token}"
+            )
+            signed_headers = layout.signed_with_token if token else layout.signed
+        body_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+        canonical_request = (
+            f"{method}\n{canonical_path(path)}\n{canonical_query(query)}\n"
+            f"{header_lines}\n{signed_headers}\n{body_hash}"
         )
         scope = datestamp + self._scope_tail
         string_to_sign = (
             f"{_ALGORITHM}\n{amz_date}\n{scope}\n"
             f"{hashlib.sha256(canonical_request.encode()).hexdigest()}"
         )
-        signature = hmac.new(
-            self._signing_key(credentials.secret_key, datestamp),
-            string_to_sign.encode(),
-            hashlib.sha256,
-        ).hexdigest()
+        signature = self._signing_key(credentials.secret_key, datestamp).hexdigest(
+            string_to_sign.encode()
+        )
         added["Authorization"] = (
             f"{_ALGORITHM} Credential={credentials.access_key}/{scope}, "
             f"SignedHeaders={signed_headers}, Signature={signature}"
@@ -142,11 +213,11 @@ class SigV4Signer:
             self._second = second
         return self._amz_date, self._datestamp
 
-    def _signing_key(self, secret_key: str, datestamp: str) -> bytes:
+    def _signing_key(self, secret_key: str, datestamp: str) -> _HmacSha256:
         if self._key_for != (secret_key, datestamp):
             key = f"AWS4{secret_key}".encode()
             for part in (datestamp, self.region, self.service, "aws4_request"):
-                key = hmac.new(key, part.encode(), hashlib.sha256).digest()
-            self._key = key
+                key = hmac.digest(key, part.encode(), "sha256")
+            self._key = _HmacSha256(key)
             self._key_for = (secret_key, datestamp)
         return self._key

@@ -19,14 +19,21 @@ class AwsJsonCodec:
         if service.target_prefix is None:
             raise ValueError(f"{service.name}: awsJson needs a target prefix")
         self._target_prefix = service.target_prefix
+        self._headers: dict[str, dict[str, str]] = {}
 
     def serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:
-        """`POST /` with the whole request as the JSON body."""
+        """`POST /` with the whole request as the JSON body.
+
+        The headers are the same for every call of an operation, so one dict serves them all;
+        callers copy it rather than change it.
+        """
         body = request.__pydantic_serializer__.to_json(request, by_alias=True, exclude_none=True)
-        headers = {
-            "Content-Type": self.content_type,
-            "X-Amz-Target": f"{self._target_prefix}.{spec.name}",
-        }
+        headers = self._headers.get(spec.name)
+        if headers is None:
+            headers = self._headers[spec.name] = {
+                "Content-Type": self.content_type,
+                "X-Amz-Target": f"{self._target_prefix}.{spec.name}",
+            }
         return HttpRequest("POST", "/", "", headers, body)
 
     def deserialize(self, spec: OperationSpec[Any, Any], response: HttpResponse) -> Any:

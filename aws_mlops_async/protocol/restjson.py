@@ -27,10 +27,7 @@ class RestJsonCodec:
 
     def serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:
         """Path labels percent-encoded (``/`` too), sorted query, bound headers, JSON body."""
-        path = "".join(
-            text if field is None else quote(_text(getattr(request, field)), safe=safe)
-            for text, field, safe in spec.uri_segments
-        )
+        path = spec.uri if not spec.path_params else _path(spec, request)
         headers: dict[str, str] = {}
         for header, field in spec.header_params.items():
             value = getattr(request, field)
@@ -39,14 +36,22 @@ class RestJsonCodec:
         body = b""
         if spec.has_body:
             body = request.__pydantic_serializer__.to_json(
-                request, by_alias=True, exclude_none=True, exclude=spec.body_exclude
+                request, by_alias=True, exclude_none=True, exclude=spec.body_exclude or None
             )
             headers["Content-Type"] = self.content_type
-        return HttpRequest(spec.http_method, path, _query(spec, request), headers, body)
+        query = _query(spec, request) if spec.query_params else ""
+        return HttpRequest(spec.http_method, path, query, headers, body)
 
     def deserialize(self, spec: OperationSpec[Any, Any], response: HttpResponse) -> Any:
         """The response model read from the JSON body."""
         return parse_response(spec.output, response.body)
+
+
+def _path(spec: OperationSpec[Any, Any], request: AwsModel) -> str:
+    return "".join(
+        text if field is None else quote(_text(getattr(request, field)), safe=safe)
+        for text, field, safe in spec.uri_segments
+    )
 
 
 def _query(spec: OperationSpec[Any, Any], request: AwsModel) -> str:
