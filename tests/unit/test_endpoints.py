@@ -48,8 +48,18 @@ def known_regions() -> list[str]:
         for service in ("sagemaker", "batch", "datazone"):
             regions.update(session.get_available_regions(service, partition_name=partition))
     regions.update(
-        ["us-east-9", "ap-north-4", "cn-south-7", "us-gov-north-2", "us-isob-south-3",
-         "eu-isoe-north-2", "us-isof-west-5", "eusc-de-west-2", "xx-unknown-1", "local"]
+        [
+            "us-east-9",
+            "ap-north-4",
+            "cn-south-7",
+            "us-gov-north-2",
+            "us-isob-south-3",
+            "eu-isoe-north-2",
+            "us-isof-west-5",
+            "eusc-de-west-2",
+            "xx-unknown-1",
+            "local",
+        ]
     )
     return sorted(regions)
 
@@ -124,7 +134,9 @@ def test_invalid_region_names_are_refused(bad: str) -> None:
 
 
 async def test_session_clients_resolve_their_endpoint_and_overrides() -> None:
-    async with Session(region_name="eu-central-1", aws_access_key_id="a", aws_secret_access_key="b") as session:
+    async with Session(
+        region_name="eu-central-1", aws_access_key_id="a", aws_secret_access_key="b"
+    ) as session:
         assert await session.batch.endpoint() == "https://batch.eu-central-1.amazonaws.com"
         other = session.client("sagemaker", region_name="us-gov-west-1")
         assert await other.endpoint() == "https://api.sagemaker.us-gov-west-1.amazonaws.com"

@@ -95,7 +95,9 @@ def test_the_whole_suite_is_loaded() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_aws_sigv4_test_suite(case: SuiteCase) -> None:
     signer = SigV4Signer("us-east-1", "service")
-    credentials = Credentials(SUITE_CREDENTIALS.access_key, SUITE_CREDENTIALS.secret_key, case.token)
+    credentials = Credentials(
+        SUITE_CREDENTIALS.access_key, SUITE_CREDENTIALS.secret_key, case.token
+    )
     added = {"X-Amz-Date": "20150830T123600Z"}
     if case.token:
         added["X-Amz-Security-Token"] = case.token
@@ -115,16 +117,20 @@ def test_aws_sigv4_test_suite(case: SuiteCase) -> None:
 
 def test_signing_key_is_derived_once_per_day_and_secret() -> None:
     signer = SigV4Signer("us-east-1", "batch")
-    with mock.patch("aws_mlops_async.signing.hmac.new", wraps=__import__("hmac").new) as hmac_new:
+    with mock.patch(
+        "aws_mlops_async.signing.hmac.digest", wraps=__import__("hmac").digest
+    ) as hmac_new:
         signer.sign("POST", "/", "", [("host", "h")], b"{}", SUITE_CREDENTIALS, now=SUITE_TIME)
         first = hmac_new.call_count
         signer.sign("POST", "/", "", [("host", "h")], b"{}", SUITE_CREDENTIALS, now=SUITE_TIME + 5)
         second = hmac_new.call_count - first
-        signer.sign("POST", "/", "", [("host", "h")], b"{}", SUITE_CREDENTIALS, now=SUITE_TIME + 86400)
+        signer.sign(
+            "POST", "/", "", [("host", "h")], b"{}", SUITE_CREDENTIALS, now=SUITE_TIME + 86400
+        )
         next_day = hmac_new.call_count - first - second
-    assert first == 5  # four derivation steps and the signature
-    assert second == 1  # cached key: only the signature
-    assert next_day == 5
+    assert first == 4  # the four derivation steps; the signature uses the prepared key
+    assert second == 0  # the day's key is cached
+    assert next_day == 4
 
 
 def test_canonical_path_encodes_the_wire_path_again_and_drops_dot_segments() -> None:
@@ -173,9 +179,7 @@ def test_agrees_with_botocore_sigv4auth(
     seconds: int,
 ) -> None:
     path = "/" + "/".join(quote(segment, safe="-._~") for segment in segments)
-    query_string = "&".join(
-        f"{quote(k, safe='-._~')}={quote(v, safe='-._~')}" for k, v in query
-    )
+    query_string = "&".join(f"{quote(k, safe='-._~')}={quote(v, safe='-._~')}" for k, v in query)
     host = f"{service}.{region}.amazonaws.com"
     url = f"https://{host}{path}" + (f"?{query_string}" if query_string else "")
 
@@ -192,9 +196,9 @@ def test_agrees_with_botocore_sigv4auth(
     request = AWSRequest(method=method, url=url, headers={"Host": host, **headers}, data=body)
     moment = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
     with mock.patch("botocore.auth.get_current_datetime", return_value=moment):
-        SigV4Auth(BotoCredentials("AKIDEXAMPLE", "secret/KEY+value", token), service, region).add_auth(
-            request
-        )
+        SigV4Auth(
+            BotoCredentials("AKIDEXAMPLE", "secret/KEY+value", token), service, region
+        ).add_auth(request)
 
     assert ours["Authorization"] == request.headers["Authorization"]
     assert ours["X-Amz-Date"] == request.headers["X-Amz-Date"]

@@ -1,0 +1,79 @@
+"""A canned-answer HTTP server in its own process, so a benchmark's CPU time is the client's."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from aiohttp import web
+
+SUBMITTED = json.dumps(
+    {"jobArn": "arn:aws:batch:us-east-1:123456789012:service-job/j", "jobName": "j", "jobId": "j"}
+).encode()
+UPDATED = json.dumps(
+    {"ImageVersionArn": "arn:aws:sagemaker:us-east-1:123456789012:image-version/img/1"}
+).encode()
+
+
+def _serve(port_queue: multiprocessing.Queue[int], page_items: int) -> None:
+    async def answer(request: web.Request) -> web.Response:
+        await request.read()
+        target = request.headers.get("X-Amz-Target", "")
+        if target.endswith("ListImageVersions"):
+            body = await request.json()
+            return web.Response(
+                body=_page(body, page_items), content_type="application/x-amz-json-1.1"
+            )
+        if target:
+            return web.Response(body=UPDATED, content_type="application/x-amz-json-1.1")
+        return web.Response(body=SUBMITTED, content_type="application/json")
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", answer)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0, backlog=4096)
+        await site.start()
+        port_queue.put(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def _page(body: dict[str, object], total: int) -> bytes:
+    start = int(str(body.get("NextToken") or 0))
+    size = int(str(body.get("MaxResults") or 100))
+    end = min(start + size, total)
+    versions = [
+        {
+            "CreationTime": 1_700_000_000 + n,
+            "LastModifiedTime": 1_700_000_000 + n,
+            "ImageArn": "arn:aws:sagemaker:us-east-1:123456789012:image/img",
+            "ImageVersionArn": f"arn:aws:sagemaker:us-east-1:123456789012:image-version/img/{n}",
+            "ImageVersionStatus": "CREATED",
+            "Version": n,
+        }
+        for n in range(start, end)
+    ]
+    page: dict[str, object] = {"ImageVersions": versions}
+    if end < total:
+        page["NextToken"] = str(end)
+    return json.dumps(page).encode()
+
+
+@contextmanager
+def loopback_server(page_items: int = 10_000) -> Iterator[str]:
+    """Run the server in a child process; yields its base URL."""
+    context = multiprocessing.get_context("spawn")
+    ports: multiprocessing.Queue[int] = context.Queue()
+    process = context.Process(target=_serve, args=(ports, page_items), daemon=True)
+    process.start()
+    try:
+        yield f"http://127.0.0.1:{ports.get(timeout=30)}"
+    finally:
+        process.terminate()
+        process.join()

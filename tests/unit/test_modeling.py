@@ -1,0 +1,200 @@
+"""Models: strict requests, lenient responses, secrets kept secret, timestamps, field names."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pydantic
+import pytest
+
+from aws_mlops_async.modeling import parse_response, to_validation_error
+from aws_mlops_async.services.batch.models import (
+    ServiceJobRetryStrategy,
+    SubmitServiceJobRequest,
+)
+from aws_mlops_async.services.datazone.models import GetNotebookRunOutput, StartNotebookRunInput
+from aws_mlops_async.services.sagemaker.models import (
+    ListImageVersionsRequest,
+    UpdateImageVersionRequest,
+)
+
+VALID_JOB = {
+    "jobName": "train-1",
+    "jobQueue": "queue",
+    "serviceJobType": "SAGEMAKER_TRAINING",
+    "serviceRequestPayload": "{}",
+}
+
+
+def test_fields_take_python_or_wire_names_and_nested_models_or_dicts() -> None:
+    by_wire = SubmitServiceJobRequest.model_validate(
+        {**VALID_JOB, "retryStrategy": {"attempts": 2}}
+    )
+    by_name = SubmitServiceJobRequest(
+        job_name="train-1",
+        job_queue="queue",
+        service_job_type="SAGEMAKER_TRAINING",
+        service_request_payload="{}",
+        retry_strategy=ServiceJobRetryStrategy(attempts=2),
+    )
+    assert by_wire == by_name
+    assert by_wire.model_dump(mode="json", exclude_none=True)["retryStrategy"] == {"attempts": 2}
+
+
+def test_requests_refuse_unknown_fields_even_nested() -> None:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        SubmitServiceJobRequest.model_validate({**VALID_JOB, "retryStrategy": {"atempts": 2}})
+    locations = {error["loc"] for error in caught.value.errors()}
+    assert ("retryStrategy", "atempts") in locations
+
+
+def test_responses_accept_new_enum_values_new_fields_and_out_of_pattern_values() -> None:
+    body = json.dumps(
+        {
+            "id": "run-1",
+            "domainId": "dzd_1",
+            "owningProjectId": "p",
+            "notebookId": "n",
+            "status": "PAUSED_FOR_LUNCH",
+            "networkConfiguration": {"networkAccessType": "SATELLITE", "brandNew": [1, 2]},
+            "computeConfiguration": {"instanceType": "not-an-instance-type"},
+            "aNewTopLevelField": {"x": 1},
+            "createdAt": 1700000000,
+        }
+    ).encode()
+    run = parse_response(GetNotebookRunOutput, body)
+    assert run.status == "PAUSED_FOR_LUNCH"
+    assert run.network_configuration is not None
+    assert run.network_configuration.network_access_type == "SATELLITE"
+    assert run.compute_configuration is not None
+    assert run.compute_configuration.instance_type == "not-an-instance-type"
+    assert run.created_at == datetime(2023, 11, 14, 22, 13, 20, tzinfo=timezone.utc)
+
+
+def test_responses_still_need_their_required_members() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        parse_response(GetNotebookRunOutput, b'{"id": "run-1"}')
+
+
+def test_sensitive_members_are_redacted_everywhere_but_the_wire() -> None:
+    request = StartNotebookRunInput(
+        domain_identifier="dzd_1",
+        owning_project_identifier="p",
+        notebook_identifier="n",
+        parameters={"db_password": "p4ssw0rd-PARAM"},
+        metadata={"owner": "alice-META"},
+    )
+    shown = repr(request) + str(request) + str(request.model_dump())
+    assert "p4ssw0rd-PARAM" not in shown and "db_password" not in shown
+    assert "alice-META" not in shown
+    wire = json.loads(request.model_dump_json(exclude_none=True))
+    assert wire["parameters"] == {"db_password": "p4ssw0rd-PARAM"}
+    assert wire["metadata"] == {"owner": "alice-META"}
+
+
+def test_errors_about_sensitive_maps_name_the_field_but_never_a_key_or_value() -> None:
+    secret = "TOPSECRET-" + "x" * 2000
+    with pytest.raises(pydantic.ValidationError) as caught:
+        StartNotebookRunInput(
+            domain_identifier="dzd_1",
+            owning_project_identifier="p",
+            notebook_identifier="n",
+            parameters={secret: secret},
+        )
+    error = to_validation_error("StartNotebookRun", caught.value)
+    assert error.fields == ("parameters",)
+    assert "TOPSECRET" not in str(error) and "TOPSECRET" not in repr(error)
+    assert "TOPSECRET" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("count", "key", "value", "problem"),
+    [
+        (51, "k", "v", "at most 50 entries"),
+        (1, "k" * 129, "v", "Keys"),
+        (1, "k", "v" * 1025, "Values"),
+    ],
+)
+def test_sensitive_map_bounds(count: int, key: str, value: str, problem: str) -> None:
+    entries = {f"{key}{i}" if count > 1 else key: value for i in range(count)}
+    with pytest.raises(pydantic.ValidationError, match=problem):
+        StartNotebookRunInput(
+            domain_identifier="dzd_1",
+            owning_project_identifier="p",
+            notebook_identifier="n",
+            parameters=entries,
+        )
+
+
+def test_validation_error_paths_are_dotted_python_names() -> None:
+    with pytest.raises(pydantic.ValidationError) as caught:
+        StartNotebookRunInput(
+            domain_identifier="dzd_1",
+            owning_project_identifier="p",
+            notebook_identifier="n",
+            timeout_configuration={"run_timeout_in_minutes": 59},
+            network_configuration={"network_access_type": "VPC_ONLY", "subnet_ids": ["s"] * 11},
+        )
+    fields = set(to_validation_error(None, caught.value).fields)
+    assert fields == {
+        "timeout_configuration.run_timeout_in_minutes",
+        "network_configuration.subnet_ids",
+    }
+
+
+@pytest.mark.parametrize(
+    ("version", "ok"),
+    [(0, True), (1152921504606846976, True), (-1, False), (1152921504606846977, False)],
+)
+def test_image_version_numbers_are_bounded_as_the_seed_says(version: int, ok: bool) -> None:
+    if ok:
+        assert UpdateImageVersionRequest(image_name="img", version=version).version == version
+    else:
+        with pytest.raises(pydantic.ValidationError):
+            UpdateImageVersionRequest(image_name="img", version=version)
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("a" * 128, True),
+        ("a" * 129, False),
+        ("with space", False),
+        ("under_score-dash9", True),
+        ("", False),
+        ("name\n", False),
+    ],
+)
+def test_batch_job_names(name: str, ok: bool) -> None:
+    if ok:
+        SubmitServiceJobRequest.model_validate({**VALID_JOB, "jobName": name})
+    else:
+        with pytest.raises(pydantic.ValidationError):
+            SubmitServiceJobRequest.model_validate({**VALID_JOB, "jobName": name})
+
+
+@pytest.mark.parametrize(
+    ("alias", "ok"),
+    [("stable", True), ("v1.2-rc_3", True), (".hidden", False), ("-dash", False), ("a b", False)],
+)
+def test_patterns_must_match_the_whole_value(alias: str, ok: bool) -> None:
+    if ok:
+        UpdateImageVersionRequest(image_name="img", alias=alias)
+    else:
+        with pytest.raises(pydantic.ValidationError):
+            UpdateImageVersionRequest(image_name="img", alias=alias)
+
+
+def test_timestamps_are_aware_and_serialize_like_botocore() -> None:
+    naive = ListImageVersionsRequest(image_name="img", creation_time_after=datetime(2024, 1, 1))
+    assert naive.creation_time_after == datetime(2024, 1, 1, tzinfo=timezone.utc)
+    offset = ListImageVersionsRequest(
+        image_name="img",
+        creation_time_after=datetime(2024, 1, 1, 2, tzinfo=timezone(timedelta(hours=2))),
+        creation_time_before=datetime(2024, 1, 1, 0, 0, 0, 1),
+    )
+    wire = json.loads(offset.model_dump_json(exclude_none=True))
+    assert wire["CreationTimeAfter"] == 1704067200
+    assert isinstance(wire["CreationTimeAfter"], int)
+    assert wire["CreationTimeBefore"] == 1704067200.000001

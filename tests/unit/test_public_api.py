@@ -1,0 +1,205 @@
+"""The public surface: names exported, documented and light to import; clients match models."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pickle
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+import aws_mlops_async
+from aws_mlops_async import (
+    AwsError,
+    ConnectionFailed,
+    ServiceError,
+    Timeout,
+    TransportError,
+    ValidationError,
+)
+from aws_mlops_async.client import BaseClient
+from aws_mlops_async.errors import ErrorCatalog, FieldProblem
+from aws_mlops_async.pagination import Paginator
+from aws_mlops_async.protocol.spec import OperationSpec
+from aws_mlops_async.services.batch.client import BatchClient
+from aws_mlops_async.services.batch.errors import ClientException, ServerException
+from aws_mlops_async.services.datazone.client import DataZoneClient
+from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
+from aws_mlops_async.services.sagemaker.client import SageMakerClient
+
+CLIENTS: list[type[BaseClient]] = [
+    SageMakerClient,
+    BatchClient,
+    DataZoneClient,
+    LookoutVisionClient,
+]
+
+PUBLIC_MODULES = [
+    "aws_mlops_async",
+    "aws_mlops_async.config",
+    "aws_mlops_async.credentials",
+    "aws_mlops_async.errors",
+    "aws_mlops_async.pagination",
+    "aws_mlops_async.waiters",
+    "aws_mlops_async.session",
+    *(
+        f"aws_mlops_async.services.{s}.{m}"
+        for s in ("sagemaker", "batch", "datazone", "lookoutvision")
+        for m in ("client", "models", "errors", "operations")
+    ),
+]
+
+
+def test_the_root_exports_what_the_issue_names() -> None:
+    for name in (
+        "Session",
+        "Config",
+        "PaginationConfig",
+        "AwsError",
+        "ServiceError",
+        "ConnectionFailed",
+        "Timeout",
+        "ValidationError",
+    ):
+        assert name in aws_mlops_async.__all__
+        assert getattr(aws_mlops_async, name) is not None
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_every_exported_name_exists_and_is_documented(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert module.__doc__
+    exported = module.__all__
+    assert len(exported) == len(set(exported))
+    for name in exported:
+        value = getattr(module, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert value.__doc__ and value.__doc__.strip(), f"{module_name}.{name} has no docstring"
+    public_classes = {
+        name
+        for name, value in vars(module).items()
+        if inspect.isclass(value)
+        and value.__module__ == module.__name__
+        and not name.startswith("_")
+    }
+    assert public_classes <= set(exported), f"not exported: {public_classes - set(exported)}"
+
+
+def test_importing_the_package_does_not_import_botocore() -> None:
+    code = (
+        "import sys, aws_mlops_async; "
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('botocore', 'aiobotocore')]; "
+        "print(','.join(loaded))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_the_error_families_stay_apart() -> None:
+    assert issubclass(ServiceError, AwsError)
+    assert issubclass(ClientException, ServiceError)
+    for transport in (ConnectionFailed, Timeout):
+        assert issubclass(transport, TransportError) and issubclass(transport, AwsError)
+        assert not issubclass(transport, ServiceError)
+    assert not issubclass(ValidationError, (ServiceError, TransportError))
+    assert BatchClient.exceptions.ClientException is ClientException
+    assert BatchClient.exceptions.error_class("ServerException") is ServerException
+    assert BatchClient.exceptions.error_class("SomethingNew") is BatchClient.exceptions.base
+
+
+def test_every_client_exposes_its_modeled_errors() -> None:
+    for client in CLIENTS:
+        catalog = client.exceptions
+        assert issubclass(catalog, ErrorCatalog)
+        modeled = {e["shape"] for op in _operations(client) for e in op.get("errors", [])}
+        for code in modeled:
+            error_class = getattr(catalog, code)
+            assert issubclass(error_class, catalog.base) and error_class.__name__ == code
+
+
+def _operations(client: type[BaseClient]) -> list[dict[str, Any]]:
+    import json
+    from pathlib import Path
+
+    import botocore.loaders
+
+    name = client.service.name
+    if name == "lookoutvision":
+        path = (
+            Path(__file__).parents[1]
+            / "data/service-models/lookoutvision-2020-11-20/service-2.json"
+        )
+        model = json.loads(path.read_text())
+    else:
+        model = botocore.loaders.create_loader().load_service_model(name, "service-2")
+    specs = _specs(client)
+    return [model["operations"][spec.name] for spec in specs]
+
+
+def _specs(client: type[BaseClient]) -> list[OperationSpec[Any, Any]]:
+    module = importlib.import_module(client.__module__.rsplit(".", 1)[0] + ".operations")
+    return [value for value in vars(module).values() if isinstance(value, OperationSpec)]
+
+
+def test_errors_survive_pickling() -> None:
+    errors: list[AwsError] = [
+        ClientException(
+            "ClientException", "bad", status_code=400, request_id="r", operation_name="Op"
+        ),
+        ConnectionFailed("lost", operation_name="Op"),
+        ValidationError("Op", [FieldProblem("job_name", "too long")]),
+    ]
+    for error in errors:
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error)
+        assert str(copy) == str(error)
+        assert copy.__dict__ == error.__dict__
+
+
+@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.__name__)
+def test_each_client_method_takes_exactly_its_request_model_fields(
+    client: type[BaseClient],
+) -> None:
+    specs = _specs(client)
+    assert specs
+    for spec in specs:
+        method = getattr(client, _snake(spec.name))
+        assert inspect.iscoroutinefunction(method)
+        parameters = inspect.signature(method).parameters
+        keyword = {n: p for n, p in parameters.items() if n != "self"}
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in keyword.values())
+        fields = spec.input.model_fields
+        assert set(keyword) == set(fields), spec.name
+        for name, field in fields.items():
+            required = keyword[name].default is inspect.Parameter.empty
+            assert required == field.is_required(), (spec.name, name)
+        assert method.__doc__
+
+
+@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.__name__)
+def test_paginators_take_the_list_parameters_but_the_token_and_limit(
+    client: type[BaseClient],
+) -> None:
+    module = importlib.import_module(client.__module__)
+    paginators = [
+        v
+        for v in vars(module).values()
+        if inspect.isclass(v) and issubclass(v, Paginator) and v is not Paginator
+    ]
+    assert len(paginators) == 1
+    paginate = inspect.signature(paginators[0].paginate).parameters
+    operations = importlib.import_module(client.__module__.rsplit(".", 1)[0] + ".operations")
+    pages = next(v for k, v in vars(operations).items() if k.endswith("_PAGES"))
+    fields = set(pages.operation.input.model_fields) - {pages.input_token, pages.limit_key}
+    assert set(paginate) - {"self"} == fields | {"pagination_config"}
+
+
+def _snake(name: str) -> str:
+    import re
+
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
