@@ -34,6 +34,13 @@ typecheck: $(VENV)/.dev
 unit: $(VENV)/.dev
 	$(BIN)/pytest -q
 
+$(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev,bench]'
+	touch $@
+
+bench: $(VENV)/.bench
+	$(BIN)/python bench/request_cpu.py
+
 generate: $(VENV)/.dev
 	$(BIN)/python tools/generate_services.py
 
