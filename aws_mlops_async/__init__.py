@@ -5,6 +5,7 @@ async with Session(region_name="us-east-1") as session:
 """
 
 from ._version import __version__
+from .bulk import BulkProgress, BulkSubmission, Outcome
 from .config import Config, RetryMode
 from .credentials import Credentials
 from .errors import (
@@ -26,6 +27,8 @@ from .session import Session
 
 __all__ = [
     "AwsError",
+    "BulkProgress",
+    "BulkSubmission",
     "Config",
     "ConfigurationError",
     "ConnectionFailed",
@@ -33,6 +36,7 @@ __all__ = [
     "MalformedResponseError",
     "NoCredentialsError",
     "NoRegionError",
+    "Outcome",
     "PaginationConfig",
     "RetryMode",
     "ServiceError",

@@ -131,8 +131,10 @@ class BaseClient:
         spec: OperationSpec[Any, ResponseT],
         request: AwsModel,
         stats: CallStats | None = None,
+        policy: RetryPolicy | None = None,
     ) -> ResponseT:
-        """Send one validated request, retrying as the policy allows; the parsed response."""
+        """Send one validated request, retrying as the policy (the client's by default) allows;
+        the parsed response."""
         token = spec.idempotency_token
         if token is not None and getattr(request, token) is None:
             request = request.model_copy(update={token: str(uuid.uuid4())})
@@ -144,7 +146,7 @@ class BaseClient:
         query = http_request.query
         url = self._url(target, path, query)
         unsigned = {**http_request.headers, "Host": target.host}
-        policy = self._retry
+        policy = policy or self._retry
         acquired = 0
         attempt = 0
         while True:

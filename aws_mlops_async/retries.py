@@ -127,6 +127,10 @@ class _CubicCalculator:
     def success_received(self, now: float) -> float:
         return self._SCALE * (now - self._last_fail - self._k) ** 3 + self._w_max
 
+    def recovering(self, now: float) -> bool:
+        """Whether the rate is still climbing back to where the last cut found it."""
+        return now - self._last_fail < self._k
+
     def error_received(self, current_rate: float, now: float) -> float:
         self._w_max = current_rate
         self._k = (self._w_max * (1 - self._BETA) / self._SCALE) ** (1 / 3)
@@ -197,39 +201,63 @@ class _TokenBucket:
 
 
 class ClientRateLimiter:
-    """botocore's adaptive client-side rate limiter: a CUBIC send rate, on after a throttle."""
+    """botocore's adaptive client-side rate limiter: a CUBIC send rate, on after a throttle.
+
+    ``max_rate`` adds a fixed ceiling (requests per second) that holds from the start.
+    ``tolerant`` (for bulk runs) ignores throttles while the rate is still climbing back after
+    a cut, so errors that do not depend on the rate (a service throttling a fixed share of
+    requests) cannot grind it down to nothing, while errors that do depend on it come back
+    once the rate is where it was cut, and cut it again. It also ignores throttles until it
+    has measured a send rate (half a second), where botocore would cut from zero to a crawl.
+    """
 
     _MAX_RATE_ADJUST_SCALE = 2.0
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        max_rate: float | None = None,
+        tolerant: bool = False,
+    ) -> None:
         self._clock = clock
         now = clock()
         self._cubic = _CubicCalculator(now)
         self._clocker = _RateClocker(now)
         self._bucket = _TokenBucket(clock)
+        self._ceiling: _TokenBucket | None = None
+        if max_rate is not None:
+            self._ceiling = _TokenBucket(clock)
+            self._ceiling.max_rate = max_rate
+        self._tolerant = tolerant
         self.enabled = False
 
     @property
     def send_rate(self) -> float | None:
-        """Requests per second allowed now, or None while no throttling was seen."""
-        return self._bucket.max_rate if self.enabled else None
+        """Requests per second allowed now, or None while nothing limits the rate."""
+        rates = [bucket.max_rate for bucket in self._active_buckets()]
+        return min(rates) if rates else None
 
     async def acquire(self) -> None:
         """Wait (without blocking the loop) until the next request may be sent."""
-        if not self.enabled:
+        buckets = self._active_buckets()
+        if not buckets:
             return
-        delay = self._bucket.reserve()
+        delay = max(bucket.reserve() for bucket in buckets)
         if delay > 0:
             try:
                 await sleep(delay)
             except asyncio.CancelledError:
-                self._bucket.give_back()
+                for bucket in buckets:
+                    bucket.give_back()
                 raise
 
     def on_response(self, *, throttled: bool) -> None:
         """Feed one response (or failure) in; throttling cuts the rate, success grows it back."""
         now = self._clock()
         measured = self._clocker.record(now)
+        if self._tolerant and (not measured or self._cubic.recovering(now)):
+            throttled = False
         if throttled:
             rate = measured if not self.enabled else min(measured, self._bucket.max_rate)
             new_rate = self._cubic.error_received(rate, now)
@@ -237,6 +265,12 @@ class ClientRateLimiter:
         else:
             new_rate = self._cubic.success_received(now)
         self._bucket.max_rate = min(new_rate, self._MAX_RATE_ADJUST_SCALE * measured)
+
+    def _active_buckets(self) -> list[_TokenBucket]:
+        buckets = [self._bucket] if self.enabled else []
+        if self._ceiling is not None:
+            buckets.append(self._ceiling)
+        return buckets
 
 
 class RetryPolicy:
@@ -246,10 +280,12 @@ class RetryPolicy:
     gets its answer; the policy does the bookkeeping (quota, limiter) in between.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, limiter: ClientRateLimiter | None = None) -> None:
         self.max_attempts = config.max_attempts
         self.quota = RetryQuota()
-        self.limiter = ClientRateLimiter() if config.retry_mode == "adaptive" else None
+        if limiter is None and config.retry_mode == "adaptive":
+            limiter = ClientRateLimiter()
+        self.limiter = limiter
         #: The jitter source, uniform in [0, 1).
         self.rand: Callable[[], float] = random.random
 

@@ -39,6 +39,7 @@ CLIENTS: list[type[BaseClient]] = [
 
 PUBLIC_MODULES = [
     "aws_mlops_async",
+    "aws_mlops_async.bulk",
     "aws_mlops_async.config",
     "aws_mlops_async.credentials",
     "aws_mlops_async.errors",

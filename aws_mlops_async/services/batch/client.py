@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Literal
 
+from ...bulk import BulkProgress, BulkSubmission
 from ...client import BaseClient
 from ...endpoints import EndpointRules
 from ...pagination import PageIterator, PaginationConfig, Paginator
@@ -21,6 +22,7 @@ from .models import (
     ServiceJobSummary,
     ServiceJobTimeout,
     ServiceJobType,
+    SubmitServiceJobRequest,
     SubmitServiceJobResponse,
     TerminateServiceJobResponse,
 )
@@ -93,6 +95,37 @@ class BatchClient(BaseClient):
             share_identifier=share_identifier,
             tags=tags,
             timeout_config=timeout_config,
+        )
+
+    def submit_service_jobs(
+        self,
+        jobs: Iterable[SubmitServiceJobRequest | Mapping[str, Any]]
+        | AsyncIterable[SubmitServiceJobRequest | Mapping[str, Any]],
+        *,
+        concurrency: int = 32,
+        max_rate: float | None = None,
+        run_id: str | None = None,
+        job_deadline: float = 900.0,
+        on_progress: Callable[[BulkProgress], object] | None = None,
+    ) -> BulkSubmission[SubmitServiceJobRequest, SubmitServiceJobResponse]:
+        """Submit many service jobs; an async iterator of one outcome per job, as they finish.
+
+        ``jobs`` (requests or dicts of their parameters) are read lazily. At most
+        ``concurrency`` requests are in flight and, when set, ``max_rate`` sent per second; the
+        run slows down as a whole when throttled. Retryable failures go back in line until
+        ``job_deadline`` seconds after the job's first attempt. A job without a client token
+        gets one derived from ``run_id`` (generated when None, see ``.run_id``) and its index,
+        so running the same input again with the same run id creates nothing twice.
+        """
+        return BulkSubmission(
+            self,
+            ops.SUBMIT_SERVICE_JOB,
+            jobs,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            run_id=run_id,
+            job_deadline=job_deadline,
+            on_progress=on_progress,
         )
 
     async def describe_service_job(self, *, job_id: str) -> DescribeServiceJobResponse:
