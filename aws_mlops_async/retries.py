@@ -145,10 +145,13 @@ class _RateClocker:
 
     def __init__(self, now: float) -> None:
         self.measured_rate = 0.0
+        self.first_record: float | None = None
         self._last_bucket = float(math.floor(now))
         self._count = 0
 
     def record(self, now: float) -> float:
+        if self.first_record is None:
+            self.first_record = now
         bucket = math.floor(now * self._BUCKETS_PER_SECOND) / self._BUCKETS_PER_SECOND
         self._count += 1
         if bucket > self._last_bucket:
@@ -162,13 +165,15 @@ class _RateClocker:
 
 
 class _TokenBucket:
-    # botocore.retries.bucket.TokenBucket, as reservations: a caller that finds no token
-    # takes one on credit and sleeps until it is due, so waiters queue without a lock.
+    # botocore.retries.bucket.TokenBucket, as tickets: a caller that finds no token takes a
+    # numbered ticket and waits until the bucket has produced that many tokens, so waiters
+    # queue in order without a lock and a rate change reaches those already waiting.
     _MIN_RATE = 0.5
 
     def __init__(self, clock: Callable[[], float]) -> None:
         self._clock = clock
-        self._tokens = 0.0
+        self._issued = 0.0  # tickets handed out so far
+        self._produced = 0.0  # tokens produced so far, at most `capacity` ahead of `_issued`
         self._stamp: float | None = None
         self._rate = 1.0
         self._capacity = 1.0
@@ -182,21 +187,27 @@ class _TokenBucket:
         self._refill()
         self._rate = max(value, self._MIN_RATE)
         self._capacity = max(value, 1.0)
-        self._tokens = min(self._tokens, self._capacity)
+        self._produced = min(self._produced, self._issued + self._capacity)
 
-    def reserve(self) -> float:
-        """Take a token; seconds until it is really available (0 when it is now)."""
+    def take_ticket(self) -> float:
+        """A place in line for the next token."""
         self._refill()
-        self._tokens -= 1
-        return 0.0 if self._tokens >= 0 else -self._tokens / self._rate
+        self._issued += 1
+        return self._issued
+
+    def wait_for(self, ticket: float) -> float:
+        """Seconds until ``ticket``'s token exists at the current rate (0 when it does)."""
+        self._refill()
+        return max(0.0, (ticket - self._produced) / self._rate)
 
     def give_back(self) -> None:
-        self._tokens += 1
+        self._produced += 1
 
     def _refill(self) -> None:
         now = self._clock()
         if self._stamp is not None:
-            self._tokens = min(self._capacity, self._tokens + (now - self._stamp) * self._rate)
+            produced = self._produced + (now - self._stamp) * self._rate
+            self._produced = min(self._issued + self._capacity, produced)
         self._stamp = now
 
 
@@ -207,11 +218,13 @@ class ClientRateLimiter:
     ``tolerant`` (for bulk runs) ignores throttles while the rate is still climbing back after
     a cut, so errors that do not depend on the rate (a service throttling a fixed share of
     requests) cannot grind it down to nothing, while errors that do depend on it come back
-    once the rate is where it was cut, and cut it again. It also ignores throttles until it
-    has measured a send rate (half a second), where botocore would cut from zero to a crawl.
+    once the rate is where it was cut, and cut it again. It also ignores throttles during its
+    first second, where botocore would cut from a barely measured rate to a crawl.
     """
 
     _MAX_RATE_ADJUST_SCALE = 2.0
+    _RECHECK_EVERY = 0.1  # seconds
+    _WARM_UP = 1.0  # seconds of traffic a tolerant limiter measures before it cuts
 
     def __init__(
         self,
@@ -243,20 +256,25 @@ class ClientRateLimiter:
         buckets = self._active_buckets()
         if not buckets:
             return
-        delay = max(bucket.reserve() for bucket in buckets)
-        if delay > 0:
-            try:
-                await sleep(delay)
-            except asyncio.CancelledError:
-                for bucket in buckets:
-                    bucket.give_back()
-                raise
+        tickets = [(bucket, bucket.take_ticket()) for bucket in buckets]
+        try:
+            while True:
+                delay = max(bucket.wait_for(ticket) for bucket, ticket in tickets)
+                if delay <= 0:
+                    return
+                # Wake now and then: the rate may have grown since the wait was measured.
+                await sleep(min(delay, self._RECHECK_EVERY))
+        except asyncio.CancelledError:
+            for bucket, _ in tickets:
+                bucket.give_back()
+            raise
 
     def on_response(self, *, throttled: bool) -> None:
         """Feed one response (or failure) in; throttling cuts the rate, success grows it back."""
         now = self._clock()
         measured = self._clocker.record(now)
-        if self._tolerant and (not measured or self._cubic.recovering(now)):
+        warming_up = now - (self._clocker.first_record or now) < self._WARM_UP
+        if self._tolerant and (warming_up or self._cubic.recovering(now)):
             throttled = False
         if throttled:
             rate = measured if not self.enabled else min(measured, self._bucket.max_rate)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from aws_mlops_async.retries import ClientRateLimiter
+from aws_mlops_async.retries import ClientRateLimiter, _TokenBucket
 
 
 def drive(limiter: ClientRateLimiter, clock: list[float], *, seconds: float, share: float) -> None:
@@ -45,3 +45,38 @@ def test_a_ceiling_holds_from_the_start_and_under_the_adaptive_rate() -> None:
     drive(limiter, clock, seconds=1, share=0.0)
     assert limiter.send_rate == 25.0
     assert ClientRateLimiter(lambda: clock[0]).send_rate is None
+
+
+def test_a_tolerant_limiter_does_not_cut_before_it_has_measured_a_second_of_traffic() -> None:
+    # botocore's clocker reads a handful of early responses as a rate of ~2/s; cutting from
+    # there held a 500-job bulk run at ~1 request a second.
+    clock = [1000.7]
+    limiter = ClientRateLimiter(lambda: clock[0], tolerant=True)
+    drive(limiter, clock, seconds=0.5, share=0.5)
+    assert limiter.send_rate is None
+    drive(limiter, clock, seconds=1, share=0.0)
+    drive(limiter, clock, seconds=0.05, share=1.0)
+    assert limiter.send_rate is not None and limiter.send_rate > 50
+
+
+def test_a_request_already_waiting_speeds_up_when_the_rate_grows() -> None:
+    clock = [1000.0]
+    bucket = _TokenBucket(lambda: clock[0])
+    bucket.max_rate = 1.0
+    tickets = [bucket.take_ticket() for _ in range(10)]
+    assert bucket.wait_for(tickets[-1]) >= 9  # ten in line at one a second
+    bucket.max_rate = 100.0
+    assert bucket.wait_for(tickets[-1]) <= 0.1
+    clock[0] += 0.1
+    assert all(bucket.wait_for(ticket) == 0 for ticket in tickets)
+
+
+def test_a_cancelled_wait_gives_its_place_back() -> None:
+    clock = [1000.0]
+    bucket = _TokenBucket(lambda: clock[0])
+    bucket.max_rate = 1.0
+    first, second = bucket.take_ticket(), bucket.take_ticket()
+    before = bucket.wait_for(second)
+    bucket.give_back()  # `first` was cancelled
+    assert bucket.wait_for(second) == before - 1
+    assert bucket.wait_for(first) < before
