@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
 import pydantic
@@ -32,10 +32,12 @@ from .errors import FieldProblem, ValidationError
 
 __all__ = [
     "LENIENT_IN_RESPONSES",
+    "LENIENT_SECRET_IN_RESPONSES",
     "REVEAL_ON_WIRE",
     "AwsModel",
     "SensitiveString",
     "Timestamp",
+    "items_bound",
     "parse_response",
     "sensitive_map",
     "to_validation_error",
@@ -76,11 +78,75 @@ def _lenient_in_responses(
 
 
 LENIENT_IN_RESPONSES = WrapValidator(_lenient_in_responses)
-"""Marks a constrained type whose constraint binds requests only: responses keep what AWS sent."""
+"""Marks a constrained scalar type whose constraint binds requests only: responses keep what
+AWS sent."""
+
+
+def _lenient_secret_in_responses(
+    value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+) -> Any:
+    try:
+        return handler(value)
+    except pydantic.ValidationError:
+        if info.context is _RESPONSE:
+            # Kept as sent, but still hidden: a sensitive value out of bounds is still secret.
+            return SecretStr(value) if isinstance(value, str) else Secret(value)
+        raise
+
+
+LENIENT_SECRET_IN_RESPONSES = WrapValidator(_lenient_secret_in_responses)
+"""`LENIENT_IN_RESPONSES` for a sensitive string: what AWS sent is kept in a `Secret`."""
+
+
+def items_bound(
+    *, min_items: int | None = None, max_items: int | None = None
+) -> pydantic.AfterValidator:
+    """Bounds on the entries of a list or map, binding requests only.
+
+    A response keeps every entry AWS sent, each one read into its type (a bound checked by
+    `LENIENT_IN_RESPONSES` would keep the raw entries instead, unknown members and all).
+    """
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if info.context is not _RESPONSE:
+            count = len(value)
+            if max_items is not None and count > max_items:
+                raise PydanticCustomError(
+                    "too_long",
+                    "Should have at most {max_items} entries, not {count}",
+                    {"max_items": max_items, "count": count},
+                )
+            if min_items is not None and count < min_items:
+                raise PydanticCustomError(
+                    "too_short",
+                    "Should have at least {min_items} entries, not {count}",
+                    {"min_items": min_items, "count": count},
+                )
+        return value
+
+    return pydantic.AfterValidator(check)
 
 
 def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _from_epoch_seconds(value: Any) -> Any:
+    # A number is epoch seconds whatever its size, as botocore reads it; pydantic on its own
+    # would take one past 2e10 (year 2603) for milliseconds.
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value  # a datetime, or text for pydantic to read
+    try:
+        return datetime.fromtimestamp(value, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        pass
+    try:
+        return _EPOCH + timedelta(seconds=value)
+    except (OverflowError, ValueError):
+        raise ValueError(f"{value!r} is not a time in epoch seconds") from None
 
 
 def _epoch_seconds(value: datetime) -> int | float:
@@ -92,10 +158,12 @@ def _epoch_seconds(value: datetime) -> int | float:
 
 Timestamp = Annotated[
     datetime,
+    pydantic.BeforeValidator(_from_epoch_seconds),
     pydantic.AfterValidator(_utc),
     PlainSerializer(_epoch_seconds, when_used="json"),
 ]
-"""A timezone-aware datetime (naive input is taken as UTC), epoch seconds on the wire."""
+"""A timezone-aware datetime (naive input is taken as UTC; a number, epoch seconds), epoch
+seconds on the wire."""
 
 
 def _reveal(value: Secret[Any]) -> Any:
@@ -105,7 +173,7 @@ def _reveal(value: Secret[Any]) -> Any:
 REVEAL_ON_WIRE = PlainSerializer(_reveal, when_used="json")
 """Serializes a `SecretStr` / `Secret` in clear in the JSON (wire) form, and only there."""
 
-SensitiveString = Annotated[SecretStr, LENIENT_IN_RESPONSES, REVEAL_ON_WIRE]
+SensitiveString = Annotated[SecretStr, LENIENT_SECRET_IN_RESPONSES, REVEAL_ON_WIRE]
 """An unconstrained sensitive string."""
 
 
@@ -178,7 +246,8 @@ def parse_response(model: type[ModelT], body: bytes) -> ModelT:
     """Read a response body into its model, leniently (see the module docstring)."""
     payload = body or b"{}"
     try:
-        return model.model_validate_json(payload, context=_RESPONSE)
+        # Wire names only: a member spelled as our Python name is one AWS does not send.
+        return model.model_validate_json(payload, context=_RESPONSE, by_alias=True, by_name=False)
     except pydantic.ValidationError as error:
         unknown = [
             detail["loc"] for detail in error.errors() if detail["type"] == "extra_forbidden"
@@ -189,7 +258,7 @@ def parse_response(model: type[ModelT], body: bytes) -> ModelT:
     data = json.loads(payload)
     for location in unknown:
         _drop(data, location)
-    return model.model_validate(data, context=_RESPONSE)
+    return model.model_validate(data, context=_RESPONSE, by_alias=True, by_name=False)
 
 
 def _drop(data: Any, location: tuple[int | str, ...]) -> None:

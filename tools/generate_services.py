@@ -8,7 +8,8 @@ library supports, and the shapes they reach, are emitted.
     python tools/generate_services.py --check  # fail if they differ from what is committed
 
 The seeds' bounds that the service models lack are added in OVERRIDES; patterns Rust's regex
-engine cannot run are rewritten, equivalently, in PATTERN_REWRITES.
+engine cannot run are rewritten, equivalently, in PATTERN_REWRITES, and every pattern is turned
+from the models' dialect (ECMA-262) into Rust's by ecma_to_rust.
 """
 
 from __future__ import annotations
@@ -149,8 +150,53 @@ def docstring(text: str, indent: str = "") -> str:
     return f'{indent}"""{body.lstrip()}\n{indent}"""'
 
 
+# What `.` does not match in the models' dialect: ECMA-262's line terminators and U+0085, which
+# Java (the services' validator) also counts as one.
+NOT_A_LINE_TERMINATOR = r"[^\n\r\x85\u2028\u2029]"
+# ECMA-262's \d and \w are ASCII; Rust's (pydantic's) are Unicode unless spelled out.
+ASCII_CLASSES = {"d": "0-9", "w": "a-zA-Z0-9_"}
+
+
+def ecma_to_rust(pattern: str) -> str:
+    """The service-model pattern (ECMA-262 dialect) with the same meaning in Rust's regex."""
+    out: list[str] = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            escape = pattern[index + 1]
+            index += 2
+            if escape.lower() in ASCII_CLASSES:
+                members = ASCII_CLASSES[escape.lower()]
+                if in_class and escape.islower():
+                    out.append(members)
+                elif in_class:
+                    raise ValueError(f"cannot rewrite \\{escape} inside a class: {pattern!r}")
+                else:
+                    out.append(f"[{'^' if escape.isupper() else ''}{members}]")
+            else:
+                out.append("\\" + escape)
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            opening = "[^" if pattern.startswith("^", index + 1) else "["
+            if pattern.startswith("]", index + len(opening)):
+                opening += "]"  # a ] first in a class is a member, not its end
+            out.append(opening)
+            index += len(opening)
+            continue
+        elif char == ".":
+            char = NOT_A_LINE_TERMINATOR
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 def anchored(pattern: str) -> str:
-    pattern = PATTERN_REWRITES.get(pattern, pattern)
+    pattern = ecma_to_rust(PATTERN_REWRITES.get(pattern, pattern))
     if not pattern.startswith("^"):
         pattern = "^" + ("(?:" + pattern + ")" if "|" in pattern else pattern)
     if not pattern.endswith("$"):
@@ -281,7 +327,7 @@ class Generator:
         if kind == "string" and shape.get("sensitive"):
             checks = self.string_constraints(bounds)
             inner = f"StringConstraints({checks}), " if checks else ""
-            return f"Annotated[SecretStr, {inner}LENIENT_IN_RESPONSES, REVEAL_ON_WIRE]"
+            return f"Annotated[SecretStr, {inner}LENIENT_SECRET_IN_RESPONSES, REVEAL_ON_WIRE]"
         if not bounds:
             return None
         return self.scalar_type(shape_name, bounds)
@@ -317,13 +363,14 @@ class Generator:
                 parts.append(f"le={bounds['max']}")
             return f"Annotated[int, Field({', '.join(parts)}), LENIENT_IN_RESPONSES]"
         if kind in ("list", "map"):
+            # Bounds on the entries bind requests only; a response's entries are all read.
             parts = []
             if bounds.get("min"):
-                parts.append(f"min_length={bounds['min']}")
+                parts.append(f"min_items={bounds['min']}")
             if "max" in bounds:
-                parts.append(f"max_length={bounds['max']}")
+                parts.append(f"max_items={bounds['max']}")
             container = self.plain_type(shape_name)
-            return f"Annotated[{container}, Field({', '.join(parts)}), LENIENT_IN_RESPONSES]"
+            return f"Annotated[{container}, items_bound({', '.join(parts)})]"
         raise ValueError(f"Cannot constrain {shape_name} of type {kind}")
 
     # ---- emitting --------------------------------------------------------
@@ -371,9 +418,12 @@ class Generator:
             pydantic_names.append("StringConstraints")
         imports.append(f"from pydantic import {', '.join(sorted(pydantic_names))}")
         imports.append("")
-        modeling = ["AwsModel", "LENIENT_IN_RESPONSES"]
-        if "REVEAL_ON_WIRE" in joined:
-            modeling.append("REVEAL_ON_WIRE")
+        modeling = ["AwsModel"]
+        for name in ("LENIENT_IN_RESPONSES", "LENIENT_SECRET_IN_RESPONSES", "REVEAL_ON_WIRE"):
+            if re.search(rf"\b{name}\b", joined):
+                modeling.append(name)
+        if "items_bound(" in joined:
+            modeling.append("items_bound")
         if "Timestamp" in joined:
             modeling.append("Timestamp")
         if "sensitive_map(" in joined:

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from ...modeling import LENIENT_IN_RESPONSES, AwsModel
+from ...modeling import LENIENT_IN_RESPONSES, AwsModel, items_bound
 
 __all__ = [
     "ClientRequestToken",
@@ -66,9 +66,7 @@ TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), LENIENT
 
 TagValue = Annotated[str, StringConstraints(max_length=256), LENIENT_IN_RESPONSES]
 
-TagrisTagsMap = Annotated[
-    dict[TagKey, TagValue], Field(min_length=1, max_length=50), LENIENT_IN_RESPONSES
-]
+TagrisTagsMap = Annotated[dict[TagKey, TagValue], items_bound(min_items=1, max_items=50)]
 
 ClientRequestToken = Annotated[
     str, StringConstraints(min_length=1, max_length=64), LENIENT_IN_RESPONSES

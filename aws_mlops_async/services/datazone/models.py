@@ -8,7 +8,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Secret, SecretStr, StringConstraints
 
-from ...modeling import LENIENT_IN_RESPONSES, REVEAL_ON_WIRE, AwsModel, Timestamp, sensitive_map
+from ...modeling import (
+    LENIENT_IN_RESPONSES,
+    LENIENT_SECRET_IN_RESPONSES,
+    REVEAL_ON_WIRE,
+    AwsModel,
+    Timestamp,
+    items_bound,
+    sensitive_map,
+)
 
 __all__ = [
     "CellInformation",
@@ -76,9 +84,9 @@ InstanceType = Annotated[
 NetworkAccessType = Annotated[Literal["PUBLIC_INTERNET_ONLY", "VPC_ONLY"], LENIENT_IN_RESPONSES]
 """The network access type for a notebook run in Amazon SageMaker Unified Studio."""
 
-SubnetIds = Annotated[list[str], Field(max_length=10), LENIENT_IN_RESPONSES]
+SubnetIds = Annotated[list[str], items_bound(max_items=10)]
 
-SecurityGroupIds = Annotated[list[str], Field(max_length=5), LENIENT_IN_RESPONSES]
+SecurityGroupIds = Annotated[list[str], items_bound(max_items=5)]
 
 TimeoutConfigRunTimeoutInMinutesInteger = Annotated[
     int, Field(ge=60, le=1440), LENIENT_IN_RESPONSES
@@ -93,7 +101,7 @@ PackageConfigPackageSpecificationString = Annotated[
 
 S3Path = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=1024, pattern=r"^s3://.+$"),
+    StringConstraints(min_length=1, max_length=1024, pattern=r"^s3://[^\n\r\x85\u2028\u2029]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -113,7 +121,7 @@ NotifyOnState = Annotated[
 ]
 """A notebook run state that triggers a notification in Amazon SageMaker Unified Studio."""
 
-NotifyOnStates = Annotated[list[NotifyOnState], Field(max_length=7), LENIENT_IN_RESPONSES]
+NotifyOnStates = Annotated[list[NotifyOnState], items_bound(max_items=7)]
 
 TriggerSourceType = Annotated[Literal["MANUAL", "SCHEDULED", "WORKFLOW"], LENIENT_IN_RESPONSES]
 """The type of trigger source for a notebook run in Amazon SageMaker Unified Studio."""
@@ -143,10 +151,10 @@ NotebookRunStatus = Annotated[
 MetadataKey = Annotated[str, StringConstraints(max_length=128), LENIENT_IN_RESPONSES]
 
 MetadataValue = Annotated[
-    SecretStr, StringConstraints(max_length=1024), LENIENT_IN_RESPONSES, REVEAL_ON_WIRE
+    SecretStr, StringConstraints(max_length=1024), LENIENT_SECRET_IN_RESPONSES, REVEAL_ON_WIRE
 ]
 
-Metadata = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=50), LENIENT_IN_RESPONSES]
+Metadata = Annotated[dict[MetadataKey, MetadataValue], items_bound(max_items=50)]
 
 Parameters = Annotated[
     Secret[dict[str, str]], sensitive_map(max_items=50, key_max=128, value_max=1024), REVEAL_ON_WIRE
@@ -257,9 +265,9 @@ class GetNotebookRunOutput(AwsModel):
     notebook_id: NotebookId = Field(alias="notebookId")
     schedule_id: ScheduleId | None = Field(default=None, alias="scheduleId")
     status: NotebookRunStatus = Field(alias="status")
-    cell_order: (
-        Annotated[list[CellInformation], Field(max_length=200), LENIENT_IN_RESPONSES] | None
-    ) = Field(default=None, alias="cellOrder")
+    cell_order: Annotated[list[CellInformation], items_bound(max_items=200)] | None = Field(
+        default=None, alias="cellOrder"
+    )
     metadata: Metadata | None = Field(default=None, alias="metadata")
     parameters: Parameters | None = Field(default=None, alias="parameters")
     compute_configuration: ComputeConfig | None = Field(default=None, alias="computeConfiguration")
@@ -348,9 +356,9 @@ class StartNotebookRunOutput(AwsModel):
     notebook_id: NotebookId = Field(alias="notebookId")
     schedule_id: ScheduleId | None = Field(default=None, alias="scheduleId")
     status: NotebookRunStatus = Field(alias="status")
-    cell_order: (
-        Annotated[list[CellInformation], Field(max_length=200), LENIENT_IN_RESPONSES] | None
-    ) = Field(default=None, alias="cellOrder")
+    cell_order: Annotated[list[CellInformation], items_bound(max_items=200)] | None = Field(
+        default=None, alias="cellOrder"
+    )
     metadata: Metadata | None = Field(default=None, alias="metadata")
     parameters: Parameters | None = Field(default=None, alias="parameters")
     compute_configuration: ComputeConfig | None = Field(default=None, alias="computeConfiguration")

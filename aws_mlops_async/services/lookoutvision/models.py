@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from ...modeling import LENIENT_IN_RESPONSES, AwsModel, Timestamp
+from ...modeling import LENIENT_IN_RESPONSES, AwsModel, Timestamp, items_bound
 
 __all__ = [
     "ClientToken",
@@ -93,7 +93,9 @@ TagValue = Annotated[
 ]
 
 CompilerOptions = Annotated[
-    str, StringConstraints(min_length=3, max_length=1024, pattern=r"^.*$"), LENIENT_IN_RESPONSES
+    str,
+    StringConstraints(min_length=3, max_length=1024, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    LENIENT_IN_RESPONSES,
 ]
 
 TargetDevice = Annotated[Literal["jetson_xavier"], LENIENT_IN_RESPONSES]
@@ -206,7 +208,7 @@ class GreengrassConfiguration(AwsModel):
     component_description: ComponentDescription | None = Field(
         default=None, alias="ComponentDescription"
     )
-    tags: Annotated[list[Tag], Field(max_length=200), LENIENT_IN_RESPONSES] | None = Field(
+    tags: Annotated[list[Tag], items_bound(max_items=200)] | None = Field(
         default=None, alias="Tags"
     )
 

@@ -45,7 +45,9 @@ __all__ = [
 ]
 
 ImageBaseImage = Annotated[
-    str, StringConstraints(min_length=1, max_length=255, pattern=r"^.*$"), LENIENT_IN_RESPONSES
+    str,
+    StringConstraints(min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    LENIENT_IN_RESPONSES,
 ]
 
 ClientToken = Annotated[
@@ -76,27 +78,33 @@ JobType = Annotated[Literal["TRAINING", "INFERENCE", "NOTEBOOK_KERNEL"], LENIENT
 
 MLFramework = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?\d+\.\d+(\.\d+)?$"),
+    StringConstraints(
+        min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?[0-9]+\.[0-9]+(\.[0-9]+)?$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 ProgrammingLang = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?\d+\.\d+(\.\d+)?$"),
+    StringConstraints(
+        min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?[0-9]+\.[0-9]+(\.[0-9]+)?$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 Processor = Annotated[Literal["CPU", "GPU"], LENIENT_IN_RESPONSES]
 
 ReleaseNotes = Annotated[
-    str, StringConstraints(min_length=1, max_length=255, pattern=r"^.*$"), LENIENT_IN_RESPONSES
+    str,
+    StringConstraints(min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    LENIENT_IN_RESPONSES,
 ]
 
 ImageVersionArn = Annotated[
     str,
     StringConstraints(
         max_length=256,
-        pattern=r"^(?:(arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+|None))$",
+        pattern=r"^(?:(arn:aws(-[a-zA-Z0-9_]+)*:sagemaker:[^\n\r\x85\u2028\u2029]+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+|None))$",
     ),
     LENIENT_IN_RESPONSES,
 ]
@@ -113,7 +121,7 @@ ImageArn = Annotated[
     str,
     StringConstraints(
         max_length=256,
-        pattern=r"^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*$",
+        pattern=r"^arn:aws(-[a-zA-Z0-9_]+)*:sagemaker:[^\n\r\x85\u2028\u2029]+:[0-9]{12}:image/[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*$",
     ),
     LENIENT_IN_RESPONSES,
 ]
@@ -126,7 +134,9 @@ ImageVersionStatus = Annotated[
 MaxResults = Annotated[int, Field(ge=1, le=100), LENIENT_IN_RESPONSES]
 
 NextToken = Annotated[
-    str, StringConstraints(max_length=8192, pattern=r"^.*$"), LENIENT_IN_RESPONSES
+    str,
+    StringConstraints(max_length=8192, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    LENIENT_IN_RESPONSES,
 ]
 
 ImageVersionSortBy = Annotated[

@@ -1,0 +1,87 @@
+"""Both oracles end to end: a call of the public client method, over real HTTP to the loopback
+server (tests/conftest.py), sends what botocore's serializer sends and returns what botocore's
+parser reads.
+
+This is what the per-layer oracles cannot see: that each method passes every parameter on,
+and that the bytes the transport sends and the response it reads are the codec's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from botocore.utils import percent_encode_sequence
+from botocore_oracle import (
+    OPERATIONS,
+    Operation,
+    botocore_parse,
+    botocore_request,
+    comparable,
+    lower_keys,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shape_strategies import request_params, response_body, to_python_names
+from support import LoopbackServer, raw_reply
+
+from aws_mlops_async import Session
+
+HEADERS = {"x-amzn-RequestId": "e2e-request-id", "Content-Type": "application/json"}
+# What signing and the transport add to the serializer's headers.
+ADDED_HEADERS = {
+    "host",
+    "x-amz-date",
+    "authorization",
+    "user-agent",
+    "accept",
+    "accept-encoding",
+    "content-length",
+}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=str)
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+async def test_a_client_call_sends_and_reads_what_botocore_does(
+    server: LoopbackServer,
+    make_session: Callable[..., Session],
+    operation: Operation,
+    data: st.DataObject,
+) -> None:
+    params = data.draw(request_params(operation), label="params")
+    document = data.draw(response_body(operation, lenient=True), label="response")
+    body = json.dumps(document).encode()
+    status = operation.spec.success_status
+    server.received.clear()
+    server.default = raw_reply(body, status, HEADERS)
+    async with make_session() as session:
+        method = getattr(operation.client(session), operation.method_name)
+        result = await method(**to_python_names(operation.model.input_shape, params))
+
+    theirs = botocore_request(operation, params)
+    [sent] = server.received
+    assert sent.method == theirs["method"]
+    path, _, query = sent.raw_path.partition("?")
+    assert path == theirs["url_path"]
+    their_query = percent_encode_sequence(theirs["query_string"]) if theirs["query_string"] else ""
+    assert sorted(query.split("&")) == sorted(their_query.split("&"))
+    headers = lower_keys(sent.headers)
+    their_headers = lower_keys(theirs["headers"])
+    assert {name: headers.get(name) for name in their_headers} == their_headers
+    assert set(headers) - set(their_headers) <= ADDED_HEADERS
+    if theirs["body"]:
+        assert json.loads(sent.body) == json.loads(theirs["body"])
+    else:
+        assert sent.body == b""
+
+    shape = operation.model.output_shape
+    parsed = botocore_parse(operation, status, HEADERS, body)
+    parsed.pop("ResponseMetadata")
+    dumped = result.model_dump(by_alias=True, exclude_none=True)
+    assert comparable(shape, dumped, ours=True) == comparable(shape, parsed, ours=False)

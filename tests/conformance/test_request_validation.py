@@ -1,0 +1,161 @@
+"""Validation properties: a request that breaks one constraint of its service model (or of the
+seeds' tighter bounds) is refused by the client method with a ValidationError naming that
+member, and nothing reaches the network.
+
+The constraints are read from botocore's input shapes, one test per constraint: required
+members, string lengths, patterns and enums, integer ranges, list and map sizes, and the bounds
+of map keys and values, at every depth.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from collections import Counter
+from typing import Any
+
+import pytest
+from aioresponses import aioresponses
+from botocore_oracle import OPERATIONS, SEED_BOUNDS, Operation, offline_session
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shape_strategies import (
+    Builder,
+    Site,
+    fits_pattern,
+    request_params,
+    single_edits,
+    to_python_names,
+    violating,
+    violation_sites,
+    with_value,
+)
+
+from aws_mlops_async import Config, ValidationError
+from aws_mlops_async.client import BaseClient
+
+SITES = [site for operation in OPERATIONS for site in violation_sites(operation)]
+
+
+def segments(path: str | tuple[str, ...]) -> list[str]:
+    """A field path's steps, spelled so a Python name and its wire name compare equal
+    (pydantic names a missing member by its wire name)."""
+    steps = re.findall(r"\[\d+\]|[^.\[\]]+", path) if isinstance(path, str) else path
+    return [step.lower().replace("_", "") for step in steps]
+
+
+def within(field: str, site: Site) -> bool:
+    expected = segments(site.field)
+    return segments(field)[: len(expected)] == expected
+
+
+@pytest.mark.parametrize("site", SITES, ids=str)
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+async def test_a_broken_constraint_is_refused_before_anything_is_sent(
+    aws_mock: aioresponses, site: Site, data: st.DataObject
+) -> None:
+    params = data.draw(violating(site), label="params")
+    operation = site.operation
+    kwargs = to_python_names(operation.model.input_shape, params)
+    async with offline_session(Config(max_attempts=1)) as session:
+        method = getattr(operation.client(session), operation.method_name)
+        with pytest.raises(ValidationError) as caught:
+            await method(**kwargs)
+    error = caught.value
+    assert error.operation_name == operation.name
+    assert error.fields, error
+    assert all(within(field, site) for field in error.fields), (error.fields, site.field)
+    assert aws_mock.requests == {}
+
+
+def refusal(client: BaseClient, operation: Operation, fields: dict[str, Any]) -> Any:
+    """The ValidationError building the request raises, or None."""
+    try:
+        client._build(operation.spec, fields)
+    except ValidationError as error:
+        return error
+    return None
+
+
+PATTERN_SITES = [site for site in SITES if site.kind == "pattern"]
+SESSION = offline_session()
+
+
+@pytest.mark.parametrize("site", PATTERN_SITES, ids=str)
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_pattern_admits_exactly_what_the_service_model_pattern_admits(
+    site: Site, data: st.DataObject
+) -> None:
+    """Every one-character edit of a valid value is accepted if, and only if, it matches the
+    model's pattern as the service reads it (ASCII \\d and \\w; `.` short of line ends)."""
+    bounds = site.bounds
+    assert bounds.pattern is not None
+    operation = site.operation
+    client = operation.client(SESSION)
+    params = data.draw(request_params(operation, force=site.path), label="params")
+    text = data.draw(Builder(operation.service).valid_string(bounds), label="value")
+    for edit in single_edits(text):
+        if not (bounds.min or 0) <= len(edit) <= (bounds.max or len(edit)):
+            continue
+        fields = to_python_names(operation.model.input_shape, with_value(params, site.path, edit))
+        error = refusal(client, operation, fields)
+        if fits_pattern(bounds.pattern, edit):
+            assert error is None, f"{edit!r} refused: {error}"
+        else:
+            assert error is not None, f"{edit!r} accepted"
+            assert all(within(field, site) for field in error.fields), error.fields
+
+
+def test_every_kind_of_constraint_is_exercised() -> None:
+    """The generic walk found each kind of constraint the issue names, where it names them."""
+    kinds = Counter(site.kind for site in SITES)
+    for kind in (
+        "required",
+        "min_length",
+        "max_length",
+        "pattern",
+        "enum",
+        "min_value",
+        "max_value",
+        "min_items",
+        "max_items",
+    ):
+        assert kinds[kind], kind
+    named = {(site.operation.name, str(site).split(":", 1)[1]) for site in SITES}
+    for expected in [
+        ("StartNotebookRun", "parameters:max_items"),
+        ("StartNotebookRun", "parameters.<key>:max_length"),
+        ("StartNotebookRun", "parameters.<value>:max_length"),
+        ("StartNotebookRun", "metadata:max_items"),
+        ("StartNotebookRun", "metadata.<key>:max_length"),
+        ("StartNotebookRun", "metadata.<value>:max_length"),
+        ("StartNotebookRun", "timeoutConfiguration.runTimeoutInMinutes:min_value"),
+        ("StartNotebookRun", "timeoutConfiguration.runTimeoutInMinutes:max_value"),
+        ("SubmitServiceJob", "tags:max_items"),
+        ("SubmitServiceJob", "jobName:pattern"),
+        ("SubmitServiceJob", "jobName:max_length"),
+        ("SubmitServiceJob", "schedulingPriority:max_value"),
+        ("UpdateImageVersion", "Version:max_value"),
+        ("StartModelPackagingJob", "Configuration.Greengrass.Tags[0].Key:pattern"),
+    ]:
+        assert expected in named, expected
+
+
+def test_the_seed_bounds_are_the_generators(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """The seeds' bounds these tests hold the models to are the ones the generator applies."""
+    path = request.config.rootpath / "tools" / "generate_services.py"
+    spec = importlib.util.spec_from_file_location("generate_services", path)
+    assert spec is not None and spec.loader is not None
+    generator = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, generator)
+    spec.loader.exec_module(generator)
+    assert generator.OVERRIDES == SEED_BOUNDS

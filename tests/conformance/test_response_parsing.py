@@ -1,0 +1,93 @@
+"""Response oracle: for every operation, we read a response body to the values botocore reads.
+
+Bodies are generated from botocore's output shapes and written as the service writes them
+(JSON, wire names, timestamps as epoch seconds). Besides modeled bodies, "with-unknowns" bodies
+carry what AWS may add after our model was generated: unknown members (our Python names among
+them, which are not wire names), enum values outside the model, strings outside their bounds
+and JSON nulls; we must read them as botocore does, neither failing nor inventing values.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore_oracle import OPERATIONS, Operation, botocore_parse, comparable, offline_session
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from multidict import CIMultiDict
+from shape_strategies import Builder, response_body
+
+from aws_mlops_async.protocol import HttpResponse
+
+SESSION = offline_session()
+HEADERS = {"x-amzn-RequestId": "0b7c1a2e-rid", "Content-Type": "application/json"}
+
+
+def parse_ours(operation: Operation, body: bytes) -> Any:
+    client = operation.client(SESSION)
+    response = HttpResponse(operation.spec.success_status, CIMultiDict(HEADERS), body)
+    return client._parse(operation.spec, response)
+
+
+def parse_theirs(operation: Operation, body: bytes) -> dict[str, Any]:
+    parsed = botocore_parse(operation, operation.spec.success_status, HEADERS, body)
+    parsed.pop("ResponseMetadata")
+    return parsed
+
+
+def assert_same_values(operation: Operation, body: bytes) -> None:
+    shape = operation.model.output_shape
+    ours = parse_ours(operation, body)
+    assert isinstance(ours, operation.spec.output)
+    theirs = parse_theirs(operation, body)
+    dumped = ours.model_dump(by_alias=True, exclude_none=True)
+    assert comparable(shape, dumped, ours=True) == comparable(shape, theirs, ours=False)
+
+
+@pytest.mark.parametrize("lenient", [False, True], ids=["modeled", "with-unknowns"])
+@pytest.mark.parametrize("operation", OPERATIONS, ids=str)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_responses_parse_as_botocore_parses_them(
+    operation: Operation, lenient: bool, data: st.DataObject
+) -> None:
+    document = data.draw(response_body(operation, lenient=lenient), label="document")
+    assert_same_values(operation, json.dumps(document).encode())
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [operation for operation in OPERATIONS if not operation.model.output_shape.required_members],
+    ids=str,
+)
+@pytest.mark.parametrize("body", [b"", b"{}"], ids=["no-body", "empty-object"])
+def test_an_empty_body_reads_as_botocore_reads_it(operation: Operation, body: bytes) -> None:
+    assert_same_values(operation, body)
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [operation for operation in OPERATIONS if operation.model.output_shape.members],
+    ids=str,
+)
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_response_oracle_notices_a_changed_value(
+    operation: Operation, data: st.DataObject
+) -> None:
+    """The comparison is not vacuous: botocore's reading of a body against ours of the same
+    body with one modeled member set differently fails it."""
+    shape = operation.model.output_shape
+    name = data.draw(st.sampled_from(sorted(shape.members)), label="member")
+    builder = Builder(operation.service, response=True)
+    document = data.draw(builder.value(shape, force=(name,)), label="document")
+    other = data.draw(builder.value(shape, force=(name,)), label="other")
+    changed = json.dumps({**document, name: other[name]}).encode()
+    body = json.dumps(document).encode()
+    assume(parse_theirs(operation, changed) != parse_theirs(operation, body))
+    dumped = parse_ours(operation, changed).model_dump(by_alias=True, exclude_none=True)
+    assert comparable(shape, dumped, ours=True) != comparable(
+        shape, parse_theirs(operation, body), ours=False
+    )
