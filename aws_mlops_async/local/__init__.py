@@ -1,0 +1,82 @@
+"""An embedded emulator of the operations this library speaks, for tests, demos and offline work.
+
+    async with LocalAws() as endpoint, endpoint.session() as session:
+        job = await session.batch.submit_service_job(...)
+        endpoint.clock.advance(60)           # every job moves on
+        endpoint.faults.set(throttle=0.1)    # a tenth of requests throttled
+        assert endpoint.stats.created["service_job"] == 1
+
+SageMaker image versions, Batch service jobs, DataZone notebook runs and Lookout for Vision
+model packaging jobs, on one loopback port, SigV4-checked. From a shell:
+``python -m aws_mlops_async.local --port 4567``; in pytest, the ``local_aws`` fixture.
+
+Names load on first use, so importing this package (as the pytest plugin does) stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .clock import Clock
+    from .faults import FAULT_KINDS, Fault, FaultKind, FaultRule, Faults
+    from .server import LocalAws
+    from .settings import (
+        ACCOUNT_ID,
+        DEFAULT_ACCESS_KEY,
+        DEFAULT_REGION,
+        DEFAULT_SECRET_KEY,
+        Durations,
+    )
+    from .state import JobKind, LocalState
+    from .stats import Stats
+
+__all__ = [
+    "ACCOUNT_ID",
+    "DEFAULT_ACCESS_KEY",
+    "DEFAULT_REGION",
+    "DEFAULT_SECRET_KEY",
+    "FAULT_KINDS",
+    "Clock",
+    "Durations",
+    "Fault",
+    "FaultKind",
+    "FaultRule",
+    "Faults",
+    "JobKind",
+    "LocalAws",
+    "LocalState",
+    "Stats",
+]
+
+_HOMES = {
+    "ACCOUNT_ID": "settings",
+    "DEFAULT_ACCESS_KEY": "settings",
+    "DEFAULT_REGION": "settings",
+    "DEFAULT_SECRET_KEY": "settings",
+    "Durations": "settings",
+    "FAULT_KINDS": "faults",
+    "Fault": "faults",
+    "FaultKind": "faults",
+    "FaultRule": "faults",
+    "Faults": "faults",
+    "Clock": "clock",
+    "JobKind": "state",
+    "LocalAws": "server",
+    "LocalState": "state",
+    "Stats": "stats",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,191 @@
+"""The aiohttp application serving every emulated service on one port.
+
+Each request goes through the same steps: find its operation (`wire.Router`), check its
+signature (`sigv4`), apply the fault it draws (`faults`), read its parameters into the
+library's request model, answer a repeated client token from the first answer, else run the
+operation's handler; every answer carries ``x-amzn-RequestId``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import NoReturn
+
+from aiohttp import web
+
+from ..modeling import AwsModel
+from .clock import Clock
+from .errors import LocalError
+from .faults import Faults
+from .services import SERVICES
+from .services.base import Call, LocalService, Operation
+from .settings import ACCOUNT_ID, MAX_CLOCK_SKEW
+from .sigv4 import verify
+from .state import LocalState, TokenRecord
+from .stats import Stats
+from .wire import Match, Router, error_response, json_response, read_request
+
+__all__ = ["LocalApp"]
+
+logger = logging.getLogger("aws_mlops_async.local")
+
+_ROUTER = Router(SERVICES)
+
+
+class LocalApp:
+    """The request pipeline over one store, fault plan and set of counters."""
+
+    def __init__(
+        self,
+        *,
+        state: LocalState,
+        faults: Faults,
+        stats: Stats,
+        clock: Clock,
+        credentials: Mapping[str, str],
+        region: str,
+        account_id: str = ACCOUNT_ID,
+        verify_signatures: bool = True,
+        max_clock_skew: float = MAX_CLOCK_SKEW,
+    ) -> None:
+        self.state = state
+        self.faults = faults
+        self.stats = stats
+        self.clock = clock
+        self.credentials = credentials
+        self.region = region
+        self.account_id = account_id
+        self.verify_signatures = verify_signatures
+        self.max_clock_skew = max_clock_skew
+
+    def application(self) -> web.Application:
+        """An aiohttp application answering every path with `handle`."""
+        app = web.Application(client_max_size=8 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one request (or drop its connection, when a fault says so)."""
+        request_id = str(uuid.uuid4())
+        match = _ROUTER.match(request.method, request.raw_path, request.headers)
+        self.stats.received[match.name] += 1
+        self.stats.enter()
+        try:
+            body = await request.read()
+            try:
+                response, lose = await self._answer(request, body, match, request_id)
+            except LocalError as error:
+                response, lose = self._error(match.service, error, request_id), False
+            except Exception as error:  # a bug of the emulator: answer as the service would
+                logger.exception("%s failed in the emulator", match.name)
+                failure = LocalError(
+                    match.service.internal.code if match.service else "InternalFailure",
+                    f"The emulator failed: {type(error).__name__}: {error}",
+                    500,
+                )
+                response, lose = self._error(match.service, failure, request_id), False
+            if lose:
+                _drop(request)
+            return response
+        finally:
+            self.stats.leave()
+
+    async def _answer(
+        self, request: web.Request, body: bytes, match: Match, request_id: str
+    ) -> tuple[web.Response, bool]:
+        """The answer, and whether it is to be lost (processed, then the connection closed)."""
+        service, operation = match.service, match.operation
+        if service is None:
+            raise LocalError("UnknownOperationException", "No such operation.", 404)
+        access_key = next(iter(self.credentials), "")
+        if self.verify_signatures:
+            access_key = verify(
+                method=request.method,
+                raw_path=request.raw_path,
+                headers=request.headers,
+                body=body,
+                credentials=self.credentials,
+                region=self.region,
+                service=service.name,
+                max_skew=self.max_clock_skew,
+            ).access_key
+        if operation is None:
+            status = 400 if service.description.protocol == "json" else 404
+            raise LocalError("UnknownOperationException", "No such operation.", status)
+        fault = self.faults.decide(operation.spec.name)
+        if fault.delay:
+            await asyncio.sleep(fault.delay)
+        if fault.kind is not None:
+            self.stats.faults[fault.kind] += 1
+        if fault.kind == "drop":
+            _drop(request)
+        if fault.kind == "throttle":
+            raise service.throttling.error("Rate exceeded")
+        if fault.kind == "server_error":
+            raise service.internal.error("We encountered an internal error. Please try again.")
+        if fault.kind == "unavailable":
+            raise service.unavailable.error("The service is unavailable. Please try again.")
+        call = Call(
+            state=self.state,
+            now=self.clock.now(),
+            region=self.region,
+            account_id=self.account_id,
+            access_key=access_key,
+            request_id=request_id,
+        )
+        try:
+            model = read_request(
+                service, operation, match.labels, request.query, request.headers, body
+            )
+            response = self._dispatch(service, operation, model, call)
+        except LocalError as error:
+            response = self._error(service, error, request_id)
+        return response, fault.kind == "lost_response"
+
+    def _dispatch(
+        self, service: LocalService, operation: Operation, request: AwsModel, call: Call
+    ) -> web.Response:
+        """Run the handler, or answer a client token seen before as it was answered then."""
+        spec = operation.spec
+        token_field = spec.idempotency_token
+        token = getattr(request, token_field) if token_field else None
+        key = (spec.name, str(token))
+        fingerprint = ""
+        if token is not None:
+            fingerprint = _fingerprint(request, token_field)
+            seen = self.state.tokens.get(key)
+            if seen is not None:
+                if seen.fingerprint != fingerprint:
+                    raise service.token_conflict(spec.name, str(token))
+                self.stats.replayed[spec.name] += 1
+                return json_response(service, seen.status, seen.body, call.request_id)
+        result = operation.handler(call, request)
+        body = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+        if token is not None:
+            self.state.tokens[key] = TokenRecord(fingerprint, spec.success_status, body)
+        return json_response(service, spec.success_status, body, call.request_id)
+
+    def _error(
+        self, service: LocalService | None, error: LocalError, request_id: str
+    ) -> web.Response:
+        self.stats.errors[error.code] += 1
+        return error_response(service, error, request_id)
+
+
+def _fingerprint(request: AwsModel, token_field: str | None) -> str:
+    """A digest of a request's parameters, its client token left out."""
+    exclude = {token_field} if token_field else None
+    data = request.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=exclude)
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _drop(request: web.Request) -> NoReturn:
+    """Close the connection without an answer (aiohttp takes the cancellation as a lost peer)."""
+    if request.transport is not None:
+        request.transport.close()
+    raise asyncio.CancelledError

@@ -1,0 +1,82 @@
+"""What a service module of the emulator declares: its operations' handlers and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ...modeling import AwsModel
+from ...protocol.spec import OperationSpec, ServiceDescription
+from ..errors import LocalError
+from ..state import LocalState
+
+__all__ = ["Call", "ErrorCode", "Handler", "LocalService", "Operation"]
+
+
+@dataclass(frozen=True)
+class Call:
+    """What a handler knows of the request it handles besides its parameters."""
+
+    state: LocalState
+    now: float
+    region: str
+    account_id: str
+    access_key: str
+    request_id: str
+
+    def arn(self, service: str, resource: str) -> str:
+        """An ARN of this region and account."""
+        return f"arn:aws:{service}:{self.region}:{self.account_id}:{resource}"
+
+    @property
+    def caller_arn(self) -> str:
+        """The IAM identity the caller stands for (a user named after its access key)."""
+        return f"arn:aws:iam::{self.account_id}:user/{self.access_key}"
+
+
+Handler = Callable[[Call, Any], AwsModel]
+"""Takes the call and the validated request model; returns the response model."""
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One emulated operation: the library's binding of it and the handler."""
+
+    spec: OperationSpec[Any, Any]
+    handler: Handler
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """An error code and the HTTP status it comes with."""
+
+    code: str
+    status: int
+
+    def error(self, message: str, **members: Any) -> LocalError:
+        """This error with a message (and modeled members)."""
+        return LocalError(self.code, message, self.status, **members)
+
+
+@dataclass(frozen=True)
+class LocalService:
+    """A service as the emulator speaks it: operations and the errors the front end uses.
+
+    ``token_conflict`` makes the error for a client token reused with other parameters;
+    ``message_key`` is the member the error message goes in (``message`` or ``Message``).
+    """
+
+    description: ServiceDescription
+    operations: tuple[Operation, ...]
+    validation: ErrorCode
+    throttling: ErrorCode
+    internal: ErrorCode
+    unavailable: ErrorCode
+    token_conflict: Callable[[str, str], LocalError]
+    message_key: str = "message"
+
+    @property
+    def name(self) -> str:
+        """The service's name, as in the SigV4 credential scope."""
+        return self.description.signing_name

@@ -1,0 +1,265 @@
+"""AWS Batch service jobs: SubmitServiceJob, DescribeServiceJob, ListServiceJobs,
+TerminateServiceJob (restJson1).
+
+A job is SUBMITTED, RUNNABLE, RUNNING, then SUCCEEDED (or FAILED); TerminateServiceJob ends
+it FAILED with the reason given. Times are epoch milliseconds, as Batch sends them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...services.batch import operations as ops
+from ...services.batch.models import (
+    DescribeServiceJobRequest,
+    DescribeServiceJobResponse,
+    KeyValuesPair,
+    ListServiceJobsRequest,
+    ListServiceJobsResponse,
+    ServiceJobSummary,
+    SubmitServiceJobRequest,
+    SubmitServiceJobResponse,
+    TerminateServiceJobRequest,
+    TerminateServiceJobResponse,
+)
+from ..errors import LocalError
+from ..pagination import InvalidToken, page
+from ..state import Lifecycle, ServiceJobRecord
+from .base import Call, ErrorCode, LocalService, Operation
+
+__all__ = ["SERVICE"]
+
+CLIENT = ErrorCode("ClientException", 400)
+
+_FINISHED = ("SUCCEEDED", "FAILED")
+_DEFAULT_PAGE = 100
+# Filters that combine with jobStatus; any other filter makes ListServiceJobs ignore it.
+_WITH_STATUS = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
+_FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", *_WITH_STATUS)
+# Members of the submit request a description repeats as they were sent.
+_ECHOED = (
+    "retryStrategy",
+    "schedulingPriority",
+    "serviceRequestPayload",
+    "serviceJobType",
+    "shareIdentifier",
+    "quotaShareName",
+    "preemptionConfiguration",
+    "timeoutConfig",
+    "tags",
+)
+
+
+def _ms(epoch: float | None) -> int | None:
+    return None if epoch is None else int(epoch * 1000)
+
+
+def _queue_arn(call: Call, queue: str) -> str:
+    return queue if queue.startswith("arn:") else call.arn("batch", f"job-queue/{queue}")
+
+
+def _job(call: Call, job_id: str) -> ServiceJobRecord:
+    job = call.state.service_jobs.get(job_id)
+    if job is None:
+        raise CLIENT.error(f"Service job {job_id} does not exist.")
+    return job
+
+
+def _training_job_arn(call: Call, job: ServiceJobRecord) -> str:
+    try:
+        payload = json.loads(job.request["serviceRequestPayload"])
+    except ValueError:
+        payload = {}
+    name = payload.get("TrainingJobName") if isinstance(payload, dict) else None
+    return call.arn("sagemaker", f"training-job/{str(name or job.job_name).lower()}")
+
+
+def _view(call: Call, job: ServiceJobRecord) -> dict[str, Any]:
+    """The members a description and a summary share, by wire name."""
+    now = call.now
+    lifecycle = job.lifecycle
+    status = lifecycle.status(now)
+    running = lifecycle.entered("RUNNING", now)
+    stopped = lifecycle.changed_at(now) if status in _FINISHED else None
+    view: dict[str, Any] = {
+        "createdAt": _ms(job.created),
+        "isTerminated": job.terminated,
+        "jobArn": call.arn("batch", f"service-job/{job.job_id}"),
+        "jobId": job.job_id,
+        "jobName": job.job_name,
+        "scheduledAt": _ms(running),
+        "serviceJobType": job.request["serviceJobType"],
+        "shareIdentifier": job.request.get("shareIdentifier"),
+        "quotaShareName": job.request.get("quotaShareName"),
+        "status": status,
+        "statusReason": job.status_reason if status == "FAILED" else None,
+        # The model requires startedAt: 0 until the job runs.
+        "startedAt": _ms(running) or 0,
+        "stoppedAt": _ms(stopped),
+    }
+    if running is not None:
+        view["latestAttempt"] = {
+            "serviceResourceId": {"name": "TrainingJobArn", "value": _training_job_arn(call, job)}
+        }
+    return view
+
+
+def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitServiceJobResponse:
+    """SubmitServiceJob: a new SUBMITTED job on the queue."""
+    try:
+        payload = json.loads(request.service_request_payload)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, dict):
+        raise CLIENT.error("serviceRequestPayload must be a JSON object.")
+    state = call.state
+    failed, reason = state.outcome("service_job")
+    durations = state.durations
+    job = ServiceJobRecord(
+        job_id=state.new_uuid(),
+        job_name=request.job_name,
+        job_queue=_queue_arn(call, request.job_queue),
+        created=call.now,
+        lifecycle=Lifecycle.plan(
+            call.now,
+            [
+                ("SUBMITTED", durations.service_job_submitted),
+                ("RUNNABLE", durations.service_job_runnable),
+                ("RUNNING", durations.service_job_running),
+            ],
+            "FAILED" if failed else "SUCCEEDED",
+        ),
+        request=request.model_dump(
+            mode="json", by_alias=True, exclude_none=True, exclude={"client_token"}
+        ),
+        status_reason=(reason or "The training job failed.") if failed else None,
+    )
+    state.service_jobs[job.job_id] = job
+    state.created("service_job")
+    return SubmitServiceJobResponse(
+        job_arn=call.arn("batch", f"service-job/{job.job_id}"),
+        job_name=job.job_name,
+        job_id=job.job_id,
+    )
+
+
+def describe_service_job(
+    call: Call, request: DescribeServiceJobRequest
+) -> DescribeServiceJobResponse:
+    """DescribeServiceJob: status, attempts, timing and the configuration submitted."""
+    job = _job(call, request.job_id)
+    view = _view(call, job)
+    attempts = []
+    if "latestAttempt" in view:
+        attempts.append(
+            {
+                **view["latestAttempt"],
+                "startedAt": view["startedAt"],
+                "stoppedAt": view["stoppedAt"],
+                "statusReason": view["statusReason"],
+            }
+        )
+    echoed = {name: job.request[name] for name in _ECHOED if name in job.request}
+    return DescribeServiceJobResponse.model_validate(
+        {**view, **echoed, "attempts": attempts, "jobQueue": job.job_queue}
+    )
+
+
+def terminate_service_job(
+    call: Call, request: TerminateServiceJobRequest
+) -> TerminateServiceJobResponse:
+    """TerminateServiceJob: an unfinished job ends FAILED now, with the reason given."""
+    job = _job(call, request.job_id)
+    if job.lifecycle.status(call.now) not in _FINISHED:
+        job.lifecycle.end("FAILED", call.now)
+        job.terminated = True
+        job.status_reason = request.reason
+    return TerminateServiceJobResponse()
+
+
+def _filter(filters: list[KeyValuesPair]) -> tuple[dict[str, str], bool]:
+    """The filter by name (at most one), and whether jobStatus still applies."""
+    if len(filters) > 1:
+        raise CLIENT.error("Only one filter can be used at a time.")
+    chosen: dict[str, str] = {}
+    for item in filters:
+        if item.name not in _FILTERS:
+            names = ", ".join(_FILTERS)
+            raise CLIENT.error(f"Filter name {item.name} is not valid; one of {names}.")
+        if not item.values or len(item.values) != 1:
+            raise CLIENT.error(f"Filter {item.name} takes exactly one value.")
+        chosen[item.name] = item.values[0]
+    return chosen, all(name in _WITH_STATUS for name in chosen)
+
+
+def _matches(job: ServiceJobRecord, filters: dict[str, str]) -> bool:
+    for name, value in filters.items():
+        if name == "JOB_NAME":
+            wanted, actual = value.lower(), job.job_name.lower()
+            ok = actual.startswith(wanted[:-1]) if wanted.endswith("*") else actual == wanted
+        elif name in ("BEFORE_CREATED_AT", "AFTER_CREATED_AT"):
+            try:
+                bound = int(value)
+            except ValueError:
+                raise CLIENT.error(f"Filter {name} takes epoch milliseconds.") from None
+            created = _ms(job.created) or 0
+            ok = created <= bound if name == "BEFORE_CREATED_AT" else created >= bound
+        elif name == "SHARE_IDENTIFIER":
+            ok = job.request.get("shareIdentifier") == value
+        else:
+            ok = job.request.get("quotaShareName") == value
+        if not ok:
+            return False
+    return True
+
+
+def list_service_jobs(call: Call, request: ListServiceJobsRequest) -> ListServiceJobsResponse:
+    """ListServiceJobs: a queue's jobs, newest first; RUNNING ones unless a status or filter
+    says otherwise, as Batch does."""
+    filters, status_applies = _filter(request.filters or [])
+    wanted_status = (request.job_status or "RUNNING") if status_applies else None
+    queue = _queue_arn(call, request.job_queue) if request.job_queue else None
+    now = call.now
+    jobs = [
+        job
+        for job in call.state.service_jobs.values()
+        if (queue is None or job.job_queue == queue)
+        and (wanted_status is None or job.lifecycle.status(now) == wanted_status)
+        and _matches(job, filters)
+    ]
+    try:
+        chunk, next_token = page(
+            jobs,
+            lambda job: (job.created, job.job_id),
+            descending=True,
+            limit=request.max_results or _DEFAULT_PAGE,
+            token=request.next_token,
+            query=request.model_dump(mode="json", exclude={"next_token", "max_results"}),
+        )
+    except InvalidToken as error:
+        raise CLIENT.error(str(error)) from None
+    summaries = [ServiceJobSummary.model_validate(_view(call, job)) for job in chunk]
+    return ListServiceJobsResponse(job_summary_list=summaries, next_token=next_token)
+
+
+def _token_conflict(operation: str, token: str) -> LocalError:
+    return CLIENT.error(
+        f"clientToken {token} was already used by a {operation} request with other parameters."
+    )
+
+
+SERVICE = LocalService(
+    description=ops.SERVICE,
+    operations=(
+        Operation(ops.SUBMIT_SERVICE_JOB, submit_service_job),
+        Operation(ops.DESCRIBE_SERVICE_JOB, describe_service_job),
+        Operation(ops.LIST_SERVICE_JOBS, list_service_jobs),
+        Operation(ops.TERMINATE_SERVICE_JOB, terminate_service_job),
+    ),
+    validation=CLIENT,
+    throttling=ErrorCode("TooManyRequestsException", 429),
+    internal=ErrorCode("ServerException", 500),
+    unavailable=ErrorCode("ServiceUnavailableException", 503),
+    token_conflict=_token_conflict,
+)

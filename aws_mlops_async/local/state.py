@@ -1,0 +1,321 @@
+"""The emulator's store: images and their versions, service jobs, notebook runs, model
+packaging jobs, and the client tokens already answered; with their state machines.
+
+A resource's statuses are planned when it is created (each status and the time it is
+entered, on the emulator's `Clock`) and read lazily, so moving the clock moves every resource;
+terminating or stopping one cuts its plan short. The whole store round-trips through JSON.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal, get_args
+
+from .clock import Clock
+from .settings import Durations
+from .stats import Stats
+
+__all__ = [
+    "SNAPSHOT_FORMAT",
+    "ImageRecord",
+    "ImageVersionRecord",
+    "JobKind",
+    "Lifecycle",
+    "LocalState",
+    "NotebookRunRecord",
+    "PackagingJobRecord",
+    "ServiceJobRecord",
+    "TokenRecord",
+]
+
+SNAPSHOT_FORMAT = "aws_mlops_async.local/1"
+
+JobKind = Literal["image_version", "service_job", "notebook_run", "model_packaging_job"]
+"""The kinds of resource that run to an end, SUCCEEDED (CREATED) or FAILED (CREATE_FAILED)."""
+
+_JOB_KINDS: tuple[JobKind, ...] = get_args(JobKind)
+_KIND_OF_SERVICE: dict[str, JobKind] = {
+    "sagemaker": "image_version",
+    "batch": "service_job",
+    "datazone": "notebook_run",
+    "lookoutvision": "model_packaging_job",
+}
+
+
+@dataclass
+class Lifecycle:
+    """A resource's statuses over time: ``steps`` are ``(status, entered_at)``, in order."""
+
+    steps: list[tuple[str, float]]
+
+    @classmethod
+    def plan(cls, start: float, phases: Sequence[tuple[str, float]], final: str) -> Lifecycle:
+        """Each phase ``(status, seconds)`` after the other from ``start``, then ``final``."""
+        steps: list[tuple[str, float]] = []
+        at = start
+        for status, seconds in phases:
+            steps.append((status, at))
+            at += seconds
+        steps.append((final, at))
+        return cls(steps)
+
+    def status(self, now: float) -> str:
+        """The status at time ``now``."""
+        current = self.steps[0][0]
+        for status, at in self.steps:
+            if at > now:
+                break
+            current = status
+        return current
+
+    def changed_at(self, now: float) -> float:
+        """When the status at ``now`` was entered."""
+        entered = self.steps[0][1]
+        for _, at in self.steps:
+            if at > now:
+                break
+            entered = at
+        return entered
+
+    def entered(self, status: str, now: float) -> float | None:
+        """When ``status`` was entered, if it was by ``now``."""
+        return next((at for name, at in self.steps if name == status and at <= now), None)
+
+    @property
+    def final(self) -> str:
+        """The status this resource ends in (unless cut short)."""
+        return self.steps[-1][0]
+
+    def finished(self, now: float) -> bool:
+        """Whether the final status is reached by ``now``."""
+        return self.steps[-1][1] <= now
+
+    def end(self, status: str, now: float) -> None:
+        """Cut the plan short: ``status`` from ``now`` on."""
+        self.steps = [step for step in self.steps if step[1] <= now] + [(status, now)]
+
+    @classmethod
+    def load(cls, data: dict[str, Any]) -> Lifecycle:
+        """The lifecycle of its JSON form."""
+        return cls([(str(status), float(at)) for status, at in data["steps"]])
+
+
+@dataclass
+class ImageVersionRecord:
+    """One version of a SageMaker image; ``properties`` holds its settable members by wire
+    name (``JobType``, ``MLFramework``, ``ReleaseNotes``...)."""
+
+    image_name: str
+    version: int
+    base_image: str
+    created: float
+    modified: float
+    lifecycle: Lifecycle
+    aliases: list[str] = field(default_factory=list)
+    properties: dict[str, Any] = field(default_factory=dict)
+    failure_reason: str | None = None
+
+    def last_modified(self, now: float) -> float:
+        """The later of the last update and the last status change."""
+        return max(self.modified, self.lifecycle.changed_at(now))
+
+
+@dataclass
+class ImageRecord:
+    """A SageMaker image: its name and versions (by number)."""
+
+    name: str
+    created: float
+    next_version: int = 1
+    versions: dict[int, ImageVersionRecord] = field(default_factory=dict)
+
+
+@dataclass
+class ServiceJobRecord:
+    """A Batch service job; ``request`` is its SubmitServiceJob request by wire name."""
+
+    job_id: str
+    job_name: str
+    job_queue: str
+    created: float
+    lifecycle: Lifecycle
+    request: dict[str, Any]
+    status_reason: str | None = None
+    terminated: bool = False
+
+
+@dataclass
+class NotebookRunRecord:
+    """A DataZone notebook run; ``request`` holds its StartNotebookRun members by wire name."""
+
+    run_id: str
+    domain_id: str
+    project_id: str
+    notebook_id: str
+    created: float
+    created_by: str
+    lifecycle: Lifecycle
+    request: dict[str, Any]
+    schedule_id: str | None = None
+    error: str | None = None
+    updated_by: str | None = None
+
+
+@dataclass
+class PackagingJobRecord:
+    """A Lookout for Vision model packaging job; ``request`` is its start request by wire
+    name."""
+
+    project_name: str
+    job_name: str
+    created: float
+    lifecycle: Lifecycle
+    request: dict[str, Any]
+    status_message: str | None = None
+
+
+@dataclass
+class TokenRecord:
+    """The first answer to a client token: the request's fingerprint, status and body."""
+
+    fingerprint: str
+    status: int
+    body: dict[str, Any]
+
+
+class LocalState:
+    """Everything the emulator holds, in memory; `snapshot` / `restore` for JSON.
+
+    ``auto_create_images``: CreateImageVersion creates a missing image (SageMaker itself
+    answers ResourceNotFound; `create_image` makes one explicitly).
+    """
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        stats: Stats | None = None,
+        durations: Durations | None = None,
+        *,
+        seed: int | None = None,
+        auto_create_images: bool = True,
+    ) -> None:
+        self.clock = clock or Clock()
+        self.stats = stats or Stats()
+        self.durations = durations or Durations()
+        self.auto_create_images = auto_create_images
+        self.images: dict[str, ImageRecord] = {}
+        self.service_jobs: dict[str, ServiceJobRecord] = {}
+        self.notebook_runs: dict[str, NotebookRunRecord] = {}
+        self.packaging_jobs: dict[tuple[str, str], PackagingJobRecord] = {}
+        self.tokens: dict[tuple[str, str], TokenRecord] = {}
+        self._failures: dict[JobKind, deque[str | None]] = {}
+        self._random = random.Random(seed)
+
+    # -- test hooks --------------------------------------------------------------------------
+
+    def fail_next(self, kind: JobKind | str, count: int = 1, reason: str | None = None) -> None:
+        """Make the next ``count`` resources of ``kind`` end FAILED (image versions:
+        CREATE_FAILED) with ``reason``; ``kind`` may also be a service name (``"batch"``)."""
+        name = _KIND_OF_SERVICE.get(kind, kind)
+        if name not in _JOB_KINDS:
+            known = ", ".join([*_JOB_KINDS, *_KIND_OF_SERVICE])
+            raise ValueError(f"unknown kind {kind!r}; one of {known}")
+        self._failures.setdefault(name, deque()).extend([reason] * count)
+
+    def create_image(self, name: str) -> ImageRecord:
+        """The SageMaker image ``name``, created now if it does not exist."""
+        image = self.images.get(name)
+        if image is None:
+            image = self.images[name] = ImageRecord(name=name, created=self.clock.now())
+            self.created("image")
+        return image
+
+    def clear(self) -> None:
+        """Forget every resource and client token."""
+        self.images.clear()
+        self.service_jobs.clear()
+        self.notebook_runs.clear()
+        self.packaging_jobs.clear()
+        self.tokens.clear()
+
+    # -- for the handlers --------------------------------------------------------------------
+
+    def outcome(self, kind: JobKind) -> tuple[bool, str | None]:
+        """Whether the next resource of ``kind`` fails (as `fail_next` asked), and why."""
+        queued = self._failures.get(kind)
+        if queued:
+            return True, queued.popleft()
+        return False, None
+
+    def created(self, kind: str) -> None:
+        """Count one created resource of ``kind`` in the stats."""
+        self.stats.created[kind] += 1
+
+    def new_uuid(self) -> str:
+        """A random UUID (repeatable under a seed)."""
+        return str(uuid.UUID(int=self._random.getrandbits(128), version=4))
+
+    def new_id(self, length: int = 14) -> str:
+        """A random identifier of lowercase letters and digits, as DataZone's."""
+        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+        return "".join(self._random.choice(alphabet) for _ in range(length))
+
+    # -- snapshots ---------------------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole store as JSON-ready data."""
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "clock_offset": self.clock.offset,
+            "images": [
+                {**asdict(image), "versions": [asdict(v) for v in image.versions.values()]}
+                for image in self.images.values()
+            ],
+            "service_jobs": [asdict(job) for job in self.service_jobs.values()],
+            "notebook_runs": [asdict(run) for run in self.notebook_runs.values()],
+            "packaging_jobs": [asdict(job) for job in self.packaging_jobs.values()],
+            "tokens": [
+                {"operation": operation, "token": token, **asdict(record)}
+                for (operation, token), record in self.tokens.items()
+            ],
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Replace the store with a `snapshot`'s content (the clock moves up to its offset)."""
+        if data.get("format") != SNAPSHOT_FORMAT:
+            raise ValueError(f"not a snapshot of this emulator (format {data.get('format')!r})")
+        self.clear()
+        offset = float(data.get("clock_offset", 0.0))
+        if offset > self.clock.offset:
+            self.clock.advance(offset - self.clock.offset)
+        for item in data["images"]:
+            versions = [
+                ImageVersionRecord(**{**v, "lifecycle": Lifecycle.load(v["lifecycle"])})
+                for v in item["versions"]
+            ]
+            image = ImageRecord(**{**item, "versions": {v.version: v for v in versions}})
+            self.images[image.name] = image
+        for item in data["service_jobs"]:
+            job = ServiceJobRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
+            self.service_jobs[job.job_id] = job
+        for item in data["notebook_runs"]:
+            run = NotebookRunRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
+            self.notebook_runs[run.run_id] = run
+        for item in data["packaging_jobs"]:
+            package = PackagingJobRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
+            self.packaging_jobs[(package.project_name, package.job_name)] = package
+        for item in data["tokens"]:
+            record = {k: v for k, v in item.items() if k not in ("operation", "token")}
+            self.tokens[(item["operation"], item["token"])] = TokenRecord(**record)
+
+    def __repr__(self) -> str:
+        versions = sum(len(image.versions) for image in self.images.values())
+        return (
+            f"<LocalState images={len(self.images)} image_versions={versions} "
+            f"service_jobs={len(self.service_jobs)} notebook_runs={len(self.notebook_runs)} "
+            f"model_packaging_jobs={len(self.packaging_jobs)}>"
+        )

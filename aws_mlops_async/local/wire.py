@@ -1,0 +1,170 @@
+"""The emulator's side of the wire: which operation a request is, its parameters read into the
+library's request model, and answers in each protocol's shape."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+import pydantic
+from aiohttp import web
+from multidict import CIMultiDictProxy, MultiMapping
+
+from ..modeling import AwsModel, to_validation_error
+from .errors import LocalError
+from .services.base import LocalService, Operation
+from .sigv4 import parse_scope
+
+__all__ = ["Match", "Router", "error_response", "json_response", "read_request"]
+
+_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "rest-json": "application/json"}
+_LABEL = re.compile(r"\{([^}]+)\}")
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a request was found to be: its service and operation (None when unknown) and the
+    values of its URI labels."""
+
+    service: LocalService | None
+    operation: Operation | None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The operation's name, or ``(unknown)``."""
+        return self.operation.spec.name if self.operation else "(unknown)"
+
+
+class Router:
+    """Finds the operation of a request: by ``X-Amz-Target`` (awsJson), by method and path
+    (restJson), and else by the service the credential scope names, for the error's shape."""
+
+    def __init__(self, services: Sequence[LocalService]) -> None:
+        self._targets: dict[str, tuple[LocalService, Operation | None]] = {}
+        self._routes: list[tuple[re.Pattern[str], LocalService, dict[str, Operation]]] = []
+        self._by_name = {service.name: service for service in services}
+        patterns: dict[str, tuple[LocalService, dict[str, Operation]]] = {}
+        for service in services:
+            prefix = service.description.target_prefix
+            for operation in service.operations:
+                spec = operation.spec
+                if prefix is not None:
+                    self._targets[f"{prefix}.{spec.name}"] = (service, operation)
+                else:
+                    methods = patterns.setdefault(spec.uri, (service, {}))[1]
+                    methods[spec.http_method] = operation
+            if prefix is not None:
+                self._targets[prefix] = (service, None)
+        for uri, (service, methods) in patterns.items():
+            self._routes.append((_uri_pattern(uri), service, methods))
+
+    def match(self, method: str, raw_path: str, headers: Mapping[str, str]) -> Match:
+        """The service and operation of a request."""
+        target = headers.get("X-Amz-Target")
+        if target is not None:
+            found = self._targets.get(target) or self._targets.get(target.split(".", 1)[0])
+            if found is not None:
+                return Match(*found)
+        else:
+            path = raw_path.split("?", 1)[0]
+            for pattern, service, methods in self._routes:
+                matched = pattern.fullmatch(path)
+                if matched:
+                    labels = {name: unquote(value) for name, value in matched.groupdict().items()}
+                    return Match(service, methods.get(method), labels)
+        scope = parse_scope(headers.get("Authorization"))
+        return Match(self._by_name.get(scope.service) if scope else None, None)
+
+
+def _uri_pattern(uri: str) -> re.Pattern[str]:
+    pattern = ""
+    for index, piece in enumerate(_LABEL.split(uri)):
+        if index % 2 == 0:
+            pattern += re.escape(piece)
+        elif piece.endswith("+"):  # a greedy label takes slashes too
+            pattern += f"(?P<{piece[:-1]}>.+)"
+        else:
+            pattern += f"(?P<{piece}>[^/]+)"
+    return re.compile(pattern)
+
+
+def read_request(
+    service: LocalService,
+    operation: Operation,
+    labels: Mapping[str, str],
+    query: MultiMapping[str],
+    headers: CIMultiDictProxy[str],
+    body: bytes,
+) -> AwsModel:
+    """The request's parameters from its path labels, query, headers and JSON body, read into
+    the library's request model; the service's validation error when they break it."""
+    spec = operation.spec
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        raise service.validation.error("The request body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise service.validation.error("The request body must be a JSON object.")
+    fields = spec.input.model_fields
+    for label, name in spec.path_params.items():
+        data[fields[name].alias or name] = labels[label]
+    for key, name in spec.query_params.items():
+        values = query.getall(key, [])
+        if values:
+            data[fields[name].alias or name] = values[0] if len(values) == 1 else values
+    for header, name in spec.header_params.items():
+        value = headers.get(header)
+        if value is not None:
+            data[fields[name].alias or name] = value
+    try:
+        request: AwsModel = spec.input.model_validate(data, by_alias=True, by_name=False)
+    except pydantic.ValidationError as error:
+        problems = to_validation_error(spec.name, error).problems
+        count = len(problems)
+        detail = "; ".join(
+            f"Value at '{problem.field}' failed to satisfy constraint: {problem.message}"
+            for problem in problems
+        )
+        plural = "s" if count != 1 else ""
+        message = f"{count} validation error{plural} detected: {detail}"
+        raise service.validation.error(message) from None
+    return request
+
+
+def json_response(
+    service: LocalService, status: int, body: Mapping[str, Any], request_id: str
+) -> web.Response:
+    """A success answer in the service's protocol."""
+    return web.Response(
+        status=status,
+        body=json.dumps(body, separators=(",", ":")).encode(),
+        headers={
+            "Content-Type": _CONTENT_TYPES[service.description.protocol],
+            "x-amzn-RequestId": request_id,
+        },
+    )
+
+
+def error_response(
+    service: LocalService | None, error: LocalError, request_id: str
+) -> web.Response:
+    """An error answer: awsJson puts the code in ``__type``, restJson in ``x-amzn-ErrorType``;
+    an unknown service gets the restJson shape."""
+    protocol = service.description.protocol if service else "rest-json"
+    message_key = service.message_key if service else "message"
+    payload: dict[str, Any] = {message_key: error.message, **error.members}
+    headers = {"Content-Type": _CONTENT_TYPES[protocol], "x-amzn-RequestId": request_id}
+    if protocol == "json":
+        payload = {"__type": error.code, **payload}
+    else:
+        headers["x-amzn-ErrorType"] = error.code
+    return web.Response(
+        status=error.status,
+        body=json.dumps(payload, separators=(",", ":")).encode(),
+        headers=headers,
+    )

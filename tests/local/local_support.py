@@ -1,0 +1,83 @@
+"""Shared inputs and a raw signed-request helper for the emulator's tests."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiohttp
+
+from aws_mlops_async.credentials import Credentials
+from aws_mlops_async.local import Durations, LocalAws
+from aws_mlops_async.signing import SigV4Signer
+
+#: Every phase lasts 50 ms: waiters finish fast, and `clock.advance` finishes at once.
+FAST = Durations.uniform(0.05)
+
+TRAINING_PAYLOAD = json.dumps(
+    {
+        "TrainingJobName": "train-1",
+        "AlgorithmSpecification": {"TrainingImage": "pytorch:2.5", "TrainingInputMode": "File"},
+    }
+)
+JOB: dict[str, Any] = {
+    "job_name": "train-1",
+    "job_queue": "ml-queue",
+    "service_job_type": "SAGEMAKER_TRAINING",
+    "service_request_payload": TRAINING_PAYLOAD,
+}
+DOMAIN = "dzd_test123"
+PROJECT = "prj1"
+NOTEBOOK = "nb1"
+RUN: dict[str, Any] = {
+    "domain_identifier": DOMAIN,
+    "owning_project_identifier": PROJECT,
+    "notebook_identifier": NOTEBOOK,
+}
+GREENGRASS: dict[str, Any] = {
+    "Greengrass": {
+        "TargetDevice": "jetson_xavier",
+        "S3OutputLocation": {"Bucket": "models-bucket", "Prefix": "packages/"},
+        "ComponentName": "defect-detector",
+        "ComponentVersion": "1.2.3",
+    }
+}
+PACKAGE: dict[str, Any] = {
+    "project_name": "circuit-boards",
+    "model_version": "1",
+    "configuration": GREENGRASS,
+}
+IMAGE: dict[str, Any] = {
+    "image_name": "pytorch-train",
+    "base_image": "123456789012.dkr.ecr.us-east-1.amazonaws.com/pytorch:2.5",
+}
+
+
+async def raw_request(
+    endpoint: LocalAws,
+    service: str,
+    method: str,
+    path: str,
+    *,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    query: str = "",
+    sign: bool = True,
+    secret_key: str | None = None,
+) -> tuple[int, dict[str, str], Any]:
+    """Send one request as it is (signed by the library's signer unless ``sign`` is off); the
+    status, headers and JSON body of the answer."""
+    unsigned = {"Host": f"127.0.0.1:{endpoint.port}", **(headers or {})}
+    if sign:
+        credentials = Credentials(endpoint.access_key, secret_key or endpoint.secret_key)
+        signed = SigV4Signer(endpoint.region, service).sign(
+            method, path, query, unsigned.items(), body, credentials
+        )
+        unsigned.update(signed)
+    url = endpoint.url + path + (f"?{query}" if query else "")
+    async with (
+        aiohttp.ClientSession() as http,
+        http.request(method, url, headers=unsigned, data=body or None) as response,
+    ):
+        payload = await response.read()
+        return response.status, dict(response.headers), json.loads(payload) if payload else None

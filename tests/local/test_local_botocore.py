@@ -1,0 +1,269 @@
+"""Fidelity: every emulated operation driven through aiobotocore, whose own parser must accept
+each answer and map each error to its modeled exception."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiobotocore.session
+import pytest
+from aiobotocore.config import AioConfig
+from botocore.exceptions import ClientError
+from local_support import DOMAIN, GREENGRASS, IMAGE, PROJECT, TRAINING_PAYLOAD
+from support import DATA
+
+from aws_mlops_async.local import LocalAws
+
+Clients = Callable[..., AbstractAsyncContextManager[Any]]
+
+
+@pytest.fixture(scope="module")
+def botocore_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A botocore data directory with Lookout for Vision's model, which botocore dropped."""
+    root = tmp_path_factory.mktemp("botocore-data")
+    target = root / "lookoutvision" / "2020-11-20"
+    target.mkdir(parents=True)
+    for source in (DATA / "service-models" / "lookoutvision-2020-11-20").iterdir():
+        (target / source.name).symlink_to(source)
+    return root
+
+
+@pytest.fixture
+def clients(endpoint: LocalAws, botocore_data: Path) -> Clients:
+    """aiobotocore clients pointed at the emulator (request validation optionally off)."""
+
+    @asynccontextmanager
+    async def open_client(
+        name: str, *, secret_key: str | None = None, **config: Any
+    ) -> AsyncIterator[Any]:
+        session = aiobotocore.session.get_session()
+        session.get_component("data_loader").search_paths.insert(0, str(botocore_data))
+        async with session.create_client(
+            name,
+            region_name=endpoint.region,
+            endpoint_url=endpoint.url,
+            aws_access_key_id=endpoint.access_key,
+            aws_secret_access_key=secret_key or endpoint.secret_key,
+            config=AioConfig(**config),
+        ) as client:
+            yield client
+
+    return open_client
+
+
+def code_of(error: ClientError) -> tuple[str, int]:
+    return error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+async def test_sagemaker_image_versions(endpoint: LocalAws, clients: Clients) -> None:
+    name = IMAGE["image_name"]
+    async with clients("sagemaker") as sagemaker:
+        created = await sagemaker.create_image_version(
+            ImageName=name, BaseImage=IMAGE["base_image"], Aliases=["stable"], JobType="TRAINING"
+        )
+        assert created["ImageVersionArn"].endswith("/pytorch-train/1")
+        described = await sagemaker.describe_image_version(ImageName=name, Alias="stable")
+        assert described["ImageVersionStatus"] == "CREATING"
+        assert isinstance(described["CreationTime"], datetime)
+        endpoint.clock.advance(10)
+        await sagemaker.create_image_version(ImageName=name, BaseImage=IMAGE["base_image"])
+        updated = await sagemaker.update_image_version(
+            ImageName=name, Version=1, ReleaseNotes="first", AliasesToAdd=["v1"]
+        )
+        assert updated["ImageVersionArn"] == created["ImageVersionArn"]
+        paginator = sagemaker.get_paginator("list_image_versions")
+        versions = [
+            version["Version"]
+            async for page in paginator.paginate(
+                ImageName=name, SortBy="VERSION", PaginationConfig={"PageSize": 1}
+            )
+            for version in page["ImageVersions"]
+        ]
+        assert versions == [2, 1]
+        with pytest.raises(sagemaker.exceptions.ResourceInUse) as in_use:
+            await sagemaker.update_image_version(ImageName=name, Version=2, AliasesToAdd=["v1"])
+        assert code_of(in_use.value) == ("ResourceInUse", 400)
+        await sagemaker.delete_image_version(ImageName=name, Alias="v1")
+        with pytest.raises(sagemaker.exceptions.ResourceNotFound) as missing:
+            await sagemaker.describe_image_version(ImageName=name, Version=1)
+        assert code_of(missing.value) == ("ResourceNotFound", 400)
+        assert "does not exist" in missing.value.response["Error"]["Message"]
+    assert endpoint.stats.created["image_version"] == 2
+
+
+async def test_batch_service_jobs(endpoint: LocalAws, clients: Clients) -> None:
+    async with clients("batch") as batch:
+        submitted = await batch.submit_service_job(
+            jobName="train-1",
+            jobQueue="ml-queue",
+            serviceJobType="SAGEMAKER_TRAINING",
+            serviceRequestPayload=TRAINING_PAYLOAD,
+            tags={"team": "ml"},
+        )
+        described = await batch.describe_service_job(jobId=submitted["jobId"])
+        assert (described["status"], described["tags"]) == ("SUBMITTED", {"team": "ml"})
+        assert isinstance(described["createdAt"], int)
+        await batch.terminate_service_job(jobId=submitted["jobId"], reason="no longer needed")
+        second = await batch.submit_service_job(
+            jobName="train-2",
+            jobQueue="ml-queue",
+            serviceJobType="SAGEMAKER_TRAINING",
+            serviceRequestPayload=TRAINING_PAYLOAD,
+        )
+        endpoint.clock.advance(60)
+        paginator = batch.get_paginator("list_service_jobs")
+        listed = [
+            (job["jobId"], job["status"])
+            async for page in paginator.paginate(
+                jobQueue="ml-queue",
+                filters=[{"name": "JOB_NAME", "values": ["train-*"]}],
+                PaginationConfig={"PageSize": 1},
+            )
+            for job in page["jobSummaryList"]
+        ]
+        assert listed == [(second["jobId"], "SUCCEEDED"), (submitted["jobId"], "FAILED")]
+        with pytest.raises(batch.exceptions.ClientException) as missing:
+            await batch.describe_service_job(jobId="no-such-job")
+        assert code_of(missing.value) == ("ClientException", 400)
+    async with clients("batch", parameter_validation=False) as batch:
+        with pytest.raises(batch.exceptions.ClientException) as invalid:
+            await batch.submit_service_job(
+                jobName="bad name!",
+                jobQueue="ml-queue",
+                serviceJobType="SAGEMAKER_TRAINING",
+                serviceRequestPayload="{}",
+            )
+        assert "jobName" in invalid.value.response["Error"]["Message"]
+
+
+async def test_datazone_notebook_runs(endpoint: LocalAws, clients: Clients) -> None:
+    async with clients("datazone") as datazone:
+        started = await datazone.start_notebook_run(
+            domainIdentifier=DOMAIN,
+            owningProjectIdentifier=PROJECT,
+            notebookIdentifier="nb1",
+            parameters={"epochs": "3"},
+        )
+        assert started["ResponseMetadata"]["HTTPStatusCode"] == 201
+        assert (started["status"], started["parameters"]) == ("QUEUED", {"epochs": "3"})
+        assert isinstance(started["createdAt"], datetime)
+        got = await datazone.get_notebook_run(domainIdentifier=DOMAIN, identifier=started["id"])
+        assert got["id"] == started["id"]
+        stopped = await datazone.stop_notebook_run(
+            domainIdentifier=DOMAIN, identifier=started["id"]
+        )
+        assert stopped["status"] == "STOPPED"
+        listed = await datazone.list_notebook_runs(
+            domainIdentifier=DOMAIN, owningProjectIdentifier=PROJECT, status="STOPPED"
+        )
+        assert [run["id"] for run in listed["items"]] == [started["id"]]
+        with pytest.raises(datazone.exceptions.ConflictException) as conflict:
+            await datazone.stop_notebook_run(domainIdentifier=DOMAIN, identifier=started["id"])
+        assert code_of(conflict.value) == ("ConflictException", 409)
+        with pytest.raises(datazone.exceptions.ResourceNotFoundException) as missing:
+            await datazone.get_notebook_run(domainIdentifier=DOMAIN, identifier="nosuchrun")
+        assert code_of(missing.value) == ("ResourceNotFoundException", 404)
+    async with clients("datazone", parameter_validation=False) as datazone:
+        with pytest.raises(datazone.exceptions.ValidationException) as invalid:
+            await datazone.list_notebook_runs(
+                domainIdentifier=DOMAIN, owningProjectIdentifier=PROJECT, maxResults=500
+            )
+        assert code_of(invalid.value) == ("ValidationException", 400)
+
+
+async def test_lookoutvision_model_packaging(endpoint: LocalAws, clients: Clients) -> None:
+    async with clients("lookoutvision") as lookoutvision:
+        started = await lookoutvision.start_model_packaging_job(
+            ProjectName="boards", ModelVersion="1", JobName="pkg-1", Configuration=GREENGRASS
+        )
+        assert started["JobName"] == "pkg-1"
+        endpoint.clock.advance(60)
+        described = await lookoutvision.describe_model_packaging_job(
+            ProjectName="boards", JobName="pkg-1"
+        )
+        job = described["ModelPackagingDescription"]
+        assert job["Status"] == "SUCCEEDED"
+        assert job["ModelPackagingOutputDetails"]["Greengrass"]["ComponentVersion"] == "1.2.3"
+        assert isinstance(job["CreationTimestamp"], datetime)
+        paginator = lookoutvision.get_paginator("list_model_packaging_jobs")
+        names = [
+            item["JobName"]
+            async for page in paginator.paginate(ProjectName="boards")
+            for item in page["ModelPackagingJobs"]
+        ]
+        assert names == ["pkg-1"]
+        with pytest.raises(lookoutvision.exceptions.ConflictException) as conflict:
+            await lookoutvision.start_model_packaging_job(
+                ProjectName="boards", ModelVersion="1", JobName="pkg-1", Configuration=GREENGRASS
+            )
+        assert conflict.value.response["ResourceType"] == "MODEL_PACKAGE_JOB"
+        with pytest.raises(lookoutvision.exceptions.ResourceNotFoundException) as missing:
+            await lookoutvision.describe_model_packaging_job(ProjectName="boards", JobName="nope")
+        assert code_of(missing.value) == ("ResourceNotFoundException", 404)
+        assert missing.value.response["ResourceId"] == "nope"
+        assert "nope" in missing.value.response["Error"]["Message"]
+    async with clients("lookoutvision", parameter_validation=False) as lookoutvision:
+        with pytest.raises(lookoutvision.exceptions.ValidationException):
+            await lookoutvision.list_model_packaging_jobs(ProjectName="boards", MaxResults=0)
+
+
+async def test_botocore_client_tokens_are_idempotent(endpoint: LocalAws, clients: Clients) -> None:
+    async with clients("batch") as batch:
+        job = {
+            "jobName": "train-1",
+            "jobQueue": "ml-queue",
+            "serviceJobType": "SAGEMAKER_TRAINING",
+            "serviceRequestPayload": TRAINING_PAYLOAD,
+            "clientToken": "same-token",
+        }
+        first = await batch.submit_service_job(**job)
+        second = await batch.submit_service_job(**job)
+        assert first["jobId"] == second["jobId"]
+        with pytest.raises(batch.exceptions.ClientException):
+            await batch.submit_service_job(**{**job, "jobName": "train-2"})
+    assert endpoint.stats.created["service_job"] == 1
+
+
+@pytest.mark.parametrize(
+    ("service", "call", "code", "status"),
+    [
+        ("sagemaker", ("list_image_versions", {"ImageName": "x"}), "ThrottlingException", 400),
+        ("batch", ("list_service_jobs", {}), "TooManyRequestsException", 429),
+    ],
+)
+async def test_botocore_retries_the_throttling_answers(
+    endpoint: LocalAws,
+    clients: Clients,
+    service: str,
+    call: tuple[str, dict[str, Any]],
+    code: str,
+    status: int,
+) -> None:
+    endpoint.state.create_image("x")
+    endpoint.faults.inject("throttle")
+    async with clients(service) as client:
+        response = await getattr(client, call[0])(**call[1])
+    assert response["ResponseMetadata"]["RetryAttempts"] == 1
+    assert endpoint.stats.errors == {code: 1}
+    endpoint.faults.inject("throttle")
+    async with clients(service, retries={"max_attempts": 0}) as client:
+        with pytest.raises(ClientError) as caught:
+            await getattr(client, call[0])(**call[1])
+    assert code_of(caught.value) == (code, status)
+
+
+async def test_botocore_signatures_are_checked(endpoint: LocalAws, clients: Clients) -> None:
+    async with clients("datazone", secret_key="wrong") as datazone:
+        with pytest.raises(ClientError) as caught:
+            await datazone.get_notebook_run(domainIdentifier=DOMAIN, identifier="run1")
+    assert code_of(caught.value) == ("InvalidSignatureException", 403)
+    async with clients("sagemaker", secret_key="wrong") as sagemaker:
+        with pytest.raises(ClientError) as caught:
+            await sagemaker.list_image_versions(ImageName="x")
+    assert code_of(caught.value) == ("InvalidSignatureException", 403)
+    assert json.dumps(caught.value.response)  # a plain, serializable error response

@@ -1,0 +1,100 @@
+"""`python -m aws_mlops_async.local`: its options, and a real start in a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from pathlib import Path
+
+from local_support import JOB
+
+from aws_mlops_async import Session
+from aws_mlops_async.local.__main__ import build, parser
+from aws_mlops_async.local.settings import Durations
+
+
+def test_the_options_build_the_emulator_they_describe(tmp_path: Path) -> None:
+    args = parser().parse_args(
+        [
+            "--port",
+            "0",
+            "--region",
+            "eu-west-1",
+            "--access-key",
+            "AKIDCLI",
+            "--secret-key",
+            "cli-secret",
+            "--seed",
+            "3",
+            "--snapshot",
+            str(tmp_path / "s.json"),
+            "--throttle",
+            "0.1",
+            "--lost-response",
+            "0.05",
+            "--delay",
+            "0.01",
+            "--fault",
+            "SubmitServiceJob:drop=0.5",
+            "--fault",
+            "SubmitServiceJob:delay=0.2",
+            "--phase-seconds",
+            "2",
+            "--duration",
+            "service_job_running=30",
+            "--no-auto-create-images",
+        ]
+    )
+    endpoint = build(args)
+    assert (endpoint.region, endpoint.credentials) == ("eu-west-1", {"AKIDCLI": "cli-secret"})
+    assert endpoint.snapshot_path == tmp_path / "s.json"
+    everywhere = endpoint.faults.rule("DescribeServiceJob")
+    assert (everywhere.throttle, everywhere.lost_response, everywhere.delay) == (0.1, 0.05, 0.01)
+    submit = endpoint.faults.rule("SubmitServiceJob")
+    assert (submit.drop, submit.delay, submit.throttle) == (0.5, 0.2, 0.0)
+    durations = endpoint.state.durations
+    assert durations.service_job_running == 30 and durations.image_version_creating == 2
+    assert not endpoint.state.auto_create_images
+    assert build(parser().parse_args([])).state.durations == Durations()
+
+
+async def test_the_command_serves_until_terminated_and_writes_its_snapshot(
+    tmp_path: Path,
+) -> None:
+    snapshot = tmp_path / "cli.json"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "aws_mlops_async.local",
+        "--port",
+        "0",
+        "--snapshot",
+        str(snapshot),
+        "--seed",
+        "5",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stdout is not None and process.stderr is not None
+        url = (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
+        assert url.startswith("http://127.0.0.1:")
+        keys = (await process.stderr.readline()).decode()
+        assert "AWS_ACCESS_KEY_ID=AKIDLOCAL" in keys
+        async with Session(
+            region_name="us-east-1",
+            aws_access_key_id="AKIDLOCAL",
+            aws_secret_access_key="local-secret",
+            endpoint_url=url,
+        ) as session:
+            job = await session.batch.submit_service_job(**JOB)
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    saved = json.loads(snapshot.read_text())
+    assert [item["job_id"] for item in saved["service_jobs"]] == [job.job_id]
