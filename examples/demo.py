@@ -1,80 +1,196 @@
-"""A first look at aws_mlops_async: signed, validated calls against an in-process loopback endpoint.
+"""The flagship workflow, end to end: what `make demo` runs on the embedded local endpoint.
 
-Run with `make demo`. No AWS account is needed: a small aiohttp server on 127.0.0.1 answers
-the way SageMaker and Batch do, and the calls go over real HTTP, signed with SigV4.
+1. create a SageMaker image version and wait for it; update its aliases and metadata; page
+   through the image's versions;
+2. submit 500 training jobs to a Batch service queue concurrently and wait for them;
+3. start a DataZone notebook run and wait; 4. package a Lookout for Vision model;
+then print a summary: calls, retries absorbed, wall time.
+
+    python examples/demo.py                          # local emulator, a few faults injected
+    python examples/demo.py --profile P --region R   # the same against real AWS
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
+import logging
 import time
-import uuid
+from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from aiohttp import web
+from aws_mlops_async import Session
+from aws_mlops_async.cli import open_session, target_options
 
-from aws_mlops_async import Session, ValidationError
+JOBS = 500
+TRAINING_JOB = {
+    "AlgorithmSpecification": {"TrainingImage": "pytorch:2.5", "TrainingInputMode": "File"},
+    "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+    "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+}
 
 
-async def answer(request: web.Request) -> web.Response:
-    """SageMaker (awsJson) and Batch (restJson) answers, enough for this walk-through."""
-    body = await request.json()
-    if request.headers.get("X-Amz-Target") == "SageMaker.UpdateImageVersion":
-        arn = f"arn:aws:sagemaker:us-east-1:123456789012:image-version/{body['ImageName']}/1"
-        return web.json_response(
-            {"ImageVersionArn": arn}, content_type="application/x-amz-json-1.1"
-        )
-    job_id = str(uuid.uuid4())
-    return web.json_response(
-        {
-            "jobArn": f"arn:aws:batch:us-east-1:123456789012:service-job/{job_id}",
-            "jobName": body["jobName"],
-            "jobId": job_id,
-        }
+class AttemptCounter(logging.Handler):
+    """Counts requests and retries from the library's one DEBUG line per attempt."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.requests: Counter[str] = Counter()
+        self.retries: Counter[str] = Counter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("%s attempt") and isinstance(record.args, tuple):
+            operation, attempt = str(record.args[0]), record.args[1]
+            self.requests[operation] += 1
+            self.retries[operation] += attempt != 1
+
+
+def step(text: str) -> None:
+    print(f"\n== {text}", flush=True)
+
+
+async def image_versions(session: Session, image: str, base_image: str) -> None:
+    step(f"SageMaker: a new version of image {image!r}")
+    sagemaker = session.sagemaker
+    created = await sagemaker.create_image_version(
+        image_name=image, base_image=base_image, job_type="TRAINING", processor="GPU"
     )
+    print(f"created {created.image_version_arn}; waiting until CREATED")
+    version = await sagemaker.get_waiter("image_version_created").wait(image_name=image, delay=1)
+    print(f"version {version.version} is {version.image_version_status}")
+    await sagemaker.update_image_version(
+        image_name=image,
+        version=version.version,
+        aliases_to_add=[f"v{version.version}-stable"],
+        ml_framework="PyTorch 2.5",
+        programming_lang="Python 3.11",
+        release_notes="demo build",
+    )
+    print(f"version {version.version}: alias v{version.version}-stable, framework PyTorch 2.5")
+    pages = sagemaker.get_paginator("list_image_versions").paginate(
+        image_name=image, sort_by="VERSION", sort_order="DESCENDING"
+    )
+    versions = [item.version async for item in pages.items()]
+    print(f"{len(versions)} version(s): {versions[:10]}")
 
 
-async def main() -> None:
-    app = web.Application()
-    app.router.add_route("POST", "/{tail:.*}", answer)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    try:
-        async with Session(
-            region_name="us-east-1",
-            aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="demo-secret",
-            endpoint_url=f"http://127.0.0.1:{port}",
-        ) as session:
-            updated = await session.sagemaker.update_image_version(
-                image_name="pytorch-train", version=1, aliases_to_add=["stable"]
-            )
-            print(f"updated image version  {updated.image_version_arn}")
+async def training_jobs(session: Session, queue: str) -> int:
+    """Submits and waits for the jobs; the retries the bulk run absorbed (it re-queues them)."""
+    step(f"AWS Batch: {JOBS} training jobs on queue {queue!r}")
+    started = time.perf_counter()
+    jobs = (
+        {
+            "job_name": f"demo-train-{n}",
+            "job_queue": queue,
+            "service_job_type": "SAGEMAKER_TRAINING",
+            "service_request_payload": json.dumps(TRAINING_JOB),
+        }
+        for n in range(JOBS)
+    )
+    run = session.batch.submit_service_jobs(jobs, concurrency=64)
+    ids = [outcome.response.job_id async for outcome in run if outcome.response is not None]
+    failed = JOBS - len(ids)
+    print(
+        f"submitted {len(ids)} in {time.perf_counter() - started:.1f} s "
+        f"({run.progress.retries} retries absorbed, {failed} failed); waiting for them"
+    )
+    waiter = session.batch.get_waiter("service_job_finished")
+    gate = asyncio.Semaphore(32)
 
-            started = time.perf_counter()
-            jobs = await asyncio.gather(
-                *(
-                    session.batch.submit_service_job(
-                        job_name=f"train-{n}",
-                        job_queue="ml-queue",
-                        service_job_type="SAGEMAKER_TRAINING",
-                        service_request_payload="{}",
-                    )
-                    for n in range(100)
-                )
-            )
-            elapsed = time.perf_counter() - started
-            print(f"submitted {len(jobs)} service jobs in {elapsed * 1000:.0f} ms")
+    async def wait(job_id: str) -> str:
+        async with gate:
+            return str((await waiter.wait(job_id=job_id, delay=1)).status)
 
-            try:
-                await session.sagemaker.update_image_version(image_name="bad name!", version=1)
-            except ValidationError as error:
-                print(f"refused before sending: {error}")
-    finally:
-        await runner.cleanup()
+    states = Counter(await asyncio.gather(*(wait(job_id) for job_id in ids)))
+    print(f"all finished: {dict(states)}")
+    return run.progress.retries
+
+
+async def notebook_run(session: Session, domain: str, project: str, notebook: str) -> None:
+    step("DataZone: a notebook run")
+    run = await session.datazone.start_notebook_run(
+        domain_identifier=domain,
+        owning_project_identifier=project,
+        notebook_identifier=notebook,
+        parameters={"epochs": "3"},
+    )
+    done = await session.datazone.get_waiter("notebook_run_finished").wait(
+        domain_identifier=domain, identifier=run.id, delay=1
+    )
+    print(f"notebook run {run.id}: {done.status}")
+
+
+async def model_package(session: Session, project: str) -> None:
+    step("Lookout for Vision: a model packaging job")
+    job_name = f"demo-package-{int(time.time())}"
+    await session.lookoutvision.start_model_packaging_job(
+        project_name=project,
+        model_version="1",
+        job_name=job_name,
+        configuration={
+            "Greengrass": {
+                "TargetPlatform": {"Os": "LINUX", "Arch": "ARM64", "Accelerator": "NVIDIA"},
+                "CompilerOptions": '{"gpu-code": "sm_72", "trt-ver": "8.5", "cuda-ver": "11.4"}',
+                "S3OutputLocation": {"Bucket": "demo-models", "Prefix": "packages/"},
+                "ComponentName": "defect-detector",
+            }
+        },
+    )
+    done = await session.lookoutvision.get_waiter("model_packaging_job_finished").wait(
+        project_name=project, job_name=job_name, delay=1
+    )
+    description = done.model_packaging_description
+    print(f"packaging job {job_name}: {description.status if description else 'unknown'}")
+
+
+@asynccontextmanager
+async def demo_session(args: argparse.Namespace) -> AsyncIterator[Session]:
+    """The emulator with a few faults injected (so retries show), or the Session asked for."""
+    if not args.local or args.profile or args.region or args.endpoint_url:
+        async with open_session(args) as session:
+            yield session
+        return
+    from aws_mlops_async.local import LocalAws
+
+    async with LocalAws(seed=7) as endpoint, endpoint.session() as session:
+        endpoint.faults.set(throttle=0.03, server_error=0.02)
+        print(f"local endpoint {endpoint.url} (3% throttling and 2% 5xx injected)")
+        yield session
+
+
+async def main(args: argparse.Namespace) -> None:
+    counter = AttemptCounter()
+    logger = logging.getLogger("aws_mlops_async")
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    started = time.perf_counter()
+    async with demo_session(args) as session:
+        await image_versions(session, args.image_name, args.base_image)
+        counter.retries["SubmitServiceJob"] += await training_jobs(session, args.queue)
+        await notebook_run(session, args.domain, args.project, args.notebook)
+        await model_package(session, args.lookoutvision_project)
+    wall = time.perf_counter() - started
+    step("summary")
+    print(f"{'operation':28s} {'requests':>9s} {'retries absorbed':>17s}")
+    for operation in sorted(counter.requests):
+        print(f"{operation:28s} {counter.requests[operation]:9d} {counter.retries[operation]:17d}")
+    print(f"{'total':28s} {counter.requests.total():9d} {counter.retries.total():17d}")
+    print(f"wall time {wall:.1f} s")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(
+        description=__doc__, parents=[target_options(local_by_default=True)]
+    )
+    parser.add_argument("--image-name", default="pytorch-train")
+    parser.add_argument(
+        "--base-image", default="123456789012.dkr.ecr.us-east-1.amazonaws.com/pytorch:2.5"
+    )
+    parser.add_argument("--queue", default="ml-training")
+    parser.add_argument("--domain", default="dzd_demo")
+    parser.add_argument("--project", default="prj_demo")
+    parser.add_argument("--notebook", default="nb_demo")
+    parser.add_argument("--lookoutvision-project", default="circuit-boards")
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,52 @@
+"""AWS Batch service jobs: submit a SageMaker training job, wait for it, list the queue.
+
+python examples/batch_service_jobs.py                  # against the local emulator
+python examples/batch_service_jobs.py --profile P --region R --queue Q
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+
+from aws_mlops_async.cli import open_session, target_options
+
+TRAINING_JOB = {
+    "AlgorithmSpecification": {
+        "TrainingImage": "pytorch:2.5",
+        "TrainingInputMode": "File",
+    },
+    "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+    "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+}
+
+
+async def main(args: argparse.Namespace) -> None:
+    async with open_session(args) as session:
+        batch = session.batch
+        job = await batch.submit_service_job(
+            job_name="example-train",
+            job_queue=args.queue,
+            service_job_type="SAGEMAKER_TRAINING",
+            service_request_payload=json.dumps(TRAINING_JOB),
+            scheduling_priority=10,
+            tags={"team": "ml-platform"},
+        )
+        print("submitted", job.job_arn)
+        finished = await batch.get_waiter("service_job_finished").wait(job_id=job.job_id, delay=1)
+        print("finished", finished.status)
+        async for summary in (
+            batch.get_paginator("list_service_jobs")
+            .paginate(job_queue=args.queue, job_status="SUCCEEDED")
+            .items()
+        ):
+            print(f"  {summary.job_name}: {summary.status}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, parents=[target_options(local_by_default=True)]
+    )
+    parser.add_argument("--queue", default="ml-training")
+    asyncio.run(main(parser.parse_args()))
