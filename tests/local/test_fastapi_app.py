@@ -30,6 +30,17 @@ def load_example() -> ModuleType:
     return module
 
 
+def example_app(endpoint: LocalAws) -> FastAPI:
+    """The example's app, its Session pointed at the emulator."""
+    application: FastAPI = load_example().create_app(
+        region_name=endpoint.region,
+        aws_access_key_id=endpoint.access_key,
+        aws_secret_access_key=endpoint.secret_key,
+        endpoint_url=endpoint.url,
+    )
+    return application
+
+
 @pytest.fixture
 def pools_opened(monkeypatch: pytest.MonkeyPatch) -> list[aiohttp.ClientSession]:
     """Every aiohttp.ClientSession created while the test runs."""
@@ -53,12 +64,7 @@ async def endpoint() -> AsyncIterator[LocalAws]:
 
 @pytest.fixture
 async def app(endpoint: LocalAws) -> AsyncIterator[FastAPI]:
-    application: FastAPI = load_example().create_app(
-        region_name=endpoint.region,
-        aws_access_key_id=endpoint.access_key,
-        aws_secret_access_key=endpoint.secret_key,
-        endpoint_url=endpoint.url,
-    )
+    application = example_app(endpoint)
     async with application.router.lifespan_context(application):
         yield application
 
@@ -96,12 +102,7 @@ async def test_one_session_serves_concurrent_requests(
 async def test_the_pool_is_closed_at_shutdown(
     endpoint: LocalAws, pools_opened: list[aiohttp.ClientSession]
 ) -> None:
-    application: FastAPI = load_example().create_app(
-        region_name=endpoint.region,
-        aws_access_key_id=endpoint.access_key,
-        aws_secret_access_key=endpoint.secret_key,
-        endpoint_url=endpoint.url,
-    )
+    application = example_app(endpoint)
     async with application.router.lifespan_context(application):
         transport = httpx.ASGITransport(app=application)
         async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
