@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,7 +29,9 @@ async def endpoint() -> AsyncIterator[LocalAws]:
         yield running
 
 
-async def cli(endpoint: LocalAws, *args: str) -> Run:
+async def start_cli(endpoint: LocalAws, *args: str) -> asyncio.subprocess.Process:
+    """`python -m aws_mlops_async ARGS --endpoint-url URL`, credentials and region from the
+    environment as a user would set them."""
     env = {
         **os.environ,
         "AWS_ACCESS_KEY_ID": endpoint.access_key,
@@ -36,7 +39,7 @@ async def cli(endpoint: LocalAws, *args: str) -> Run:
         "AWS_REGION": endpoint.region,
     }
     env.pop("AWS_PROFILE", None)
-    process = await asyncio.create_subprocess_exec(
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "aws_mlops_async",
@@ -47,6 +50,10 @@ async def cli(endpoint: LocalAws, *args: str) -> Run:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def cli(endpoint: LocalAws, *args: str) -> Run:
+    process = await start_cli(endpoint, *args)
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode is not None
     return Run(process.returncode, stdout.decode(), stderr.decode())
@@ -68,7 +75,9 @@ def write_jobs(path: Path, names: list[str]) -> Path:
 
 
 def read_results(path: Path) -> list[dict[str, object]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """The complete lines of a results file (a line being written is left for next time)."""
+    *complete, _ = path.read_text(encoding="utf-8").split("\n")
+    return [json.loads(line) for line in complete]
 
 
 async def test_submit_records_every_outcome_and_a_rerun_skips_what_is_done(
@@ -157,3 +166,32 @@ async def test_a_service_error_is_one_line_on_stderr_and_status_1(endpoint: Loca
     run = await cli(endpoint, "sagemaker", "list-image-versions", "--image-name", "missing")
     assert run.status == 1
     assert run.stderr.startswith("error: ") and "Traceback" not in run.stderr
+
+
+async def test_ctrl_c_stops_cleanly_and_the_same_run_id_finishes_the_job(
+    endpoint: LocalAws, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [f"train-{n}" for n in range(200)])
+    results = tmp_path / "results.jsonl"
+    submit = ("batch", "submit", "--queue", "q1", "--jobs", str(jobs), "--results", str(results))
+    submit += ("--run-id", "interrupted", "--concurrency", "4")
+    endpoint.faults.set(delay=0.05)  # about 80 jobs a second
+
+    process = await start_cli(endpoint, *submit)
+    while not results.exists() or len(read_results(results)) < 20:
+        await asyncio.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+
+    assert process.returncode == 130
+    assert "interrupted" in stderr.decode() and "Traceback" not in stderr.decode()
+    recorded = len(read_results(results))
+    assert 20 <= recorded < 200
+    assert recorded <= endpoint.stats.created["service_job"] < 200
+
+    endpoint.faults.clear()
+    finished = await cli(endpoint, *submit)
+
+    assert finished.status == 0, finished.stderr
+    assert sorted(record["line"] for record in read_results(results)) == list(range(200))  # type: ignore[type-var]
+    assert endpoint.stats.created["service_job"] == 200
