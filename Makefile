@@ -38,8 +38,9 @@ $(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev,bench]'
 	touch $@
 
+# Writes docs/benchmarks.md and docs/benchmarks.png (about 5 minutes on 2 cores).
 bench: $(VENV)/.bench
-	$(BIN)/python bench/request_cpu.py
+	$(BIN)/python bench/run_all.py
 
 generate: $(VENV)/.dev
 	$(BIN)/python tools/generate_services.py

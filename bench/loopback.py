@@ -1,18 +1,28 @@
-"""A canned-answer HTTP server in its own process, so a benchmark's CPU time is the client's."""
+"""A canned-answer HTTP server in its own process, so a benchmark's CPU time is the client's.
+
+It answers Batch (restJson) calls with one submitted job, SageMaker ListImageVersions with
+pages of 100 versions (or MaxResults) out of ``page_items``, and any other awsJson call with one
+image version ARN. Pages are built once and kept, so the server spends as little of the
+machine's CPU as it can. Every benchmark of a `make bench` run shares one of these;
+`python bench/loopback.py` runs one in the foreground and prints its URL.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import multiprocessing
+import signal
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from aiohttp import web
 
 SUBMITTED = json.dumps(
     {"jobArn": "arn:aws:batch:us-east-1:123456789012:service-job/j", "jobName": "j", "jobId": "j"}
 ).encode()
+ITEMS = 10_000  # image versions ListImageVersions pages through
 UPDATED = json.dumps(
     {"ImageVersionArn": "arn:aws:sagemaker:us-east-1:123456789012:image-version/img/1"}
 ).encode()
@@ -45,8 +55,13 @@ def _serve(port_queue: multiprocessing.Queue[int], page_items: int) -> None:
 
 
 def _page(body: dict[str, object], total: int) -> bytes:
-    start = int(str(body.get("NextToken") or 0))
-    size = int(str(body.get("MaxResults") or 100))
+    return _page_at(
+        int(str(body.get("NextToken") or 0)), int(str(body.get("MaxResults") or 100)), total
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _page_at(start: int, size: int, total: int) -> bytes:
     end = min(start + size, total)
     versions = [
         {
@@ -66,7 +81,7 @@ def _page(body: dict[str, object], total: int) -> bytes:
 
 
 @contextmanager
-def loopback_server(page_items: int = 10_000) -> Iterator[str]:
+def loopback_server(page_items: int = ITEMS) -> Iterator[str]:
     """Run the server in a child process; yields its base URL."""
     context = multiprocessing.get_context("spawn")
     ports: multiprocessing.Queue[int] = context.Queue()
@@ -77,3 +92,9 @@ def loopback_server(page_items: int = 10_000) -> Iterator[str]:
     finally:
         process.terminate()
         process.join()
+
+
+if __name__ == "__main__":
+    with loopback_server() as base_url, suppress(KeyboardInterrupt):
+        print(f"{base_url}  (Ctrl-C stops it)", flush=True)
+        signal.pause()

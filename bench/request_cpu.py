@@ -1,10 +1,11 @@
 """Client CPU per call: this library (awsJson and restJson, signed) versus a bare aiohttp POST.
 
-Run with `make bench` (or `python bench/request_cpu.py`). Against one loopback server in
-another process, short blocks of calls through each client take turns, many times over, and
-this process's CPU time is read around each block. On a shared, noisy machine the drift
-between blocks is slow, so each block is compared with the bare-aiohttp block next to it and
-the median of those ratios is reported, with the median CPU per call beside it.
+A quick in-process check of the per-call path in both protocols: `python bench/request_cpu.py`
+(`make bench` runs the comparison with aiobotocore, bench/run_all.py). Against one loopback
+server in another process, short blocks of calls through each client take turns, many times
+over, and this process's CPU time is read around each block. On a shared, noisy machine the
+drift between blocks is slow, so each block is compared with the bare-aiohttp block next to it
+and the median of those ratios is reported, with the median CPU per call beside it.
 """
 
 from __future__ import annotations
@@ -17,25 +18,9 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-import aiohttp
-
 sys.path.insert(0, str(Path(__file__).parent))
+from clients import Bare, Ours
 from loopback import loopback_server
-
-from aws_mlops_async import Session
-
-JOB = {
-    "job_name": "train-1",
-    "job_queue": "ml-queue",
-    "service_job_type": "SAGEMAKER_TRAINING",
-    "service_request_payload": '{"TrainingJobName": "train-1", "AlgorithmSpecification": {}}',
-    "client_token": "5d5e6f1c-4a1e-4c38-9d3e-1f1f3b9f0a11",
-}
-BODY = (
-    b'{"jobName":"train-1","jobQueue":"ml-queue","serviceJobType":"SAGEMAKER_TRAINING",'
-    b'"serviceRequestPayload":"{\\"TrainingJobName\\": \\"train-1\\"}",'
-    b'"clientToken":"5d5e6f1c-4a1e-4c38-9d3e-1f1f3b9f0a11"}'
-)
 
 
 async def cpu_per_call(
@@ -56,38 +41,14 @@ async def cpu_per_call(
 async def measure(url: str, calls: int, concurrency: int, rounds: int) -> dict[str, list[float]]:
     """CPU microseconds per call of each variant, one figure per round."""
     results: dict[str, list[float]] = {"bare aiohttp": [], "restJson": [], "awsJson": []}
-    async with (
-        Session(
-            region_name="us-east-1",
-            aws_access_key_id="AKIDEXAMPLE",
-            aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            endpoint_url=url,
-        ) as session,
-        aiohttp.ClientSession() as bare,
-    ):
-        # The same header set our requests carry, signed once, up front.
-        headers = {
-            "Content-Type": "application/json",
-            "Host": url.split("//", 1)[1],
-            "X-Amz-Date": "20260101T000000Z",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/batch/"
-            "aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=" + "0" * 64,
-            "User-Agent": "aws-mlops-async/0.1.0",
-        }
-
-        async def bare_post() -> object:
-            async with bare.post(f"{url}/v1/submitservicejob", data=BODY, headers=headers) as r:
-                return await r.read()
-
-        async def rest_json() -> object:
-            return await session.batch.submit_service_job(**JOB)  # type: ignore[arg-type]
+    async with Ours(url, concurrency) as ours, Bare(url, concurrency) as bare:
 
         async def aws_json() -> object:
-            return await session.sagemaker.update_image_version(
+            return await ours.session.sagemaker.update_image_version(
                 image_name="img", version=1, aliases_to_add=["stable"], release_notes="faster"
             )
 
-        variants = (("bare aiohttp", bare_post), ("restJson", rest_json), ("awsJson", aws_json))
+        variants = (("bare aiohttp", bare.submit), ("restJson", ours.submit), ("awsJson", aws_json))
         for _, call in variants:  # warm up: connections, caches, lazily built schemas
             await cpu_per_call(call, 200, concurrency)
         for _ in range(rounds):

@@ -1,0 +1,76 @@
+"""Peak RSS of a process doing the SubmitServiceJob workload through one client.
+
+Each figure is ``ru_maxrss`` of a fresh interpreter that imports one client, opens it and
+makes 2,000 calls at concurrency 64 against the loopback server; the median of a few such
+interpreters per client, the clients taking turns. Run alone with `python bench/peak_rss.py`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from clients import CLIENT_NAMES, make_client
+from harness import interpreter_env, submit_block
+
+
+async def _workload(name: str, url: str, calls: int, concurrency: int) -> dict[str, float]:
+    async with make_client(name, url, concurrency) as client:
+        opened = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        await submit_block(client, calls, concurrency)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"opened_mib": opened / 1024, "peak_mib": peak / 1024}  # Linux: KiB
+
+
+def run(url: str, calls: int, concurrency: int, rounds: int) -> dict[str, Any]:
+    """Median peak RSS (MiB) of ``rounds`` fresh interpreters per client."""
+    names = list(CLIENT_NAMES)
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    for index in range(rounds):
+        shift = index % len(names)
+        for name in names[shift:] + names[:shift]:
+            command = [sys.executable, __file__, "--child", name, "--url", url]
+            command += ["--calls", str(calls), "--concurrency", str(concurrency)]
+            out = subprocess.run(
+                command, check=True, capture_output=True, text=True, env=interpreter_env()
+            )
+            samples[name].append(json.loads(out.stdout))
+    return {
+        "calls": calls,
+        "concurrency": concurrency,
+        "rounds": rounds,
+        "clients": {
+            name: {key: statistics.median(s[key] for s in values) for key in values[0]}
+            for name, values in samples.items()
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--child", choices=CLIENT_NAMES, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        figures = asyncio.run(_workload(args.child, args.url, args.calls, args.concurrency))
+        print(json.dumps(figures))
+        return
+    from loopback import loopback_server  # not in the children: they load only their client
+
+    with loopback_server() as url:
+        print(json.dumps(run(url, args.calls, args.concurrency, args.rounds), indent=2))
+
+
+if __name__ == "__main__":
+    main()

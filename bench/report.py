@@ -1,0 +1,329 @@
+"""docs/benchmarks.md and docs/benchmarks.png from the figures bench/run_all.py gathered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+OURS, AIOBOTOCORE, BARE = "aws_mlops_async", "aiobotocore", "bare aiohttp"
+COLORS = {OURS: "#1f77b4", AIOBOTOCORE: "#d62728", BARE: "#7f7f7f"}
+
+# The targets the library aims at; reported, never asserted.
+TARGET_CPU_VS_AIOBOTOCORE = 0.3
+TARGET_CPU_VS_BARE = 1.3
+TARGET_SESSION_MS = 5.0
+TARGET_RSS_VS_AIOBOTOCORE = 0.6
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    if value >= 1000:
+        return f"{value:,.0f}"
+    if value >= 100:
+        return f"{value:.0f}"
+    if value >= 10:
+        return f"{value:.1f}"
+    if value >= 0.1:
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def _ratio(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.2f}x" if value >= 0.01 else f"1/{1 / value:,.0f}"
+
+
+def _rows(results: dict[str, Any]) -> list[tuple[str, dict[str, float | None], tuple[Any, Any]]]:
+    """(measure, value per client, (ours ÷ aiobotocore, ours ÷ bare aiohttp)) per table row."""
+    rows: list[tuple[str, dict[str, float | None], tuple[Any, Any]]] = []
+    for level in results["submit"]:
+        figures = level["clients"]
+        ours = figures[OURS]
+        where = f"SubmitServiceJob, concurrency {level['concurrency']}"
+        rows.append(
+            (
+                f"{where}: client CPU per call (µs)",
+                {name: figures[name]["cpu_us_per_call"] for name in figures},
+                (ours["cpu_vs_aiobotocore"], ours["cpu_vs_bare aiohttp"]),
+            )
+        )
+        rows.append(
+            (
+                f"{where}: calls per second (wall)",
+                {name: figures[name]["calls_per_s"] for name in figures},
+                (1 / ours["wall_vs_aiobotocore"], 1 / ours["wall_vs_bare aiohttp"]),
+            )
+        )
+    paging = results["paginate"]["clients"]
+    ours = paging[OURS]
+    items = f"{results['paginate']['items']:,}"
+    rows.append(
+        (
+            f"ListImageVersions, {items} items: wall (ms)",
+            {name: paging[name]["wall_ms"] for name in paging},
+            (ours["wall_vs_aiobotocore"], ours["wall_vs_bare aiohttp"]),
+        )
+    )
+    rows.append(
+        (
+            f"ListImageVersions, {items} items: client CPU (ms)",
+            {name: paging[name]["cpu_ms"] for name in paging},
+            (ours["cpu_vs_aiobotocore"], ours["cpu_vs_bare aiohttp"]),
+        )
+    )
+    imports = {name: value["ms"] for name, value in results["import_time"]["clients"].items()}
+    rows.append(
+        (
+            "Import (ms): `aws_mlops_async` / `aiobotocore.session` / `aiohttp`",
+            imports,
+            (imports[OURS] / imports[AIOBOTOCORE], imports[OURS] / imports[BARE]),
+        )
+    )
+    setup = results["session_setup"]["clients"]
+    for key, label in (("first_ms", "first in a fresh process"), ("repeated_ms", "repeated")):
+        values: dict[str, float | None] = {name: setup[name][key] for name in setup}
+        values[BARE] = None
+        rows.append(
+            (
+                f"Session + clients after import, {label} (ms); ours 4 clients, aiobotocore 3",
+                values,
+                (setup[OURS][key] / setup[AIOBOTOCORE][key], None),
+            )
+        )
+    rss = results["peak_rss"]
+    peak = {name: value["peak_mib"] for name, value in rss["clients"].items()}
+    rows.append(
+        (
+            f"Peak RSS, {rss['calls']:,} SubmitServiceJob calls at concurrency "
+            f"{rss['concurrency']} (MiB)",
+            peak,
+            (peak[OURS] / peak[AIOBOTOCORE], peak[OURS] / peak[BARE]),
+        )
+    )
+    return rows
+
+
+def _targets(results: dict[str, Any]) -> list[str]:
+    lines = []
+    for level in results["submit"]:
+        ours = level["clients"][OURS]
+        c = level["concurrency"]
+        for base, limit in ((AIOBOTOCORE, TARGET_CPU_VS_AIOBOTOCORE), (BARE, TARGET_CPU_VS_BARE)):
+            low, high = ours[f"cpu_vs_{base}_range"]
+            lines.append(
+                _check(
+                    f"CPU per call at concurrency {c} ≤ {limit}x {base}'s",
+                    ours[f"cpu_vs_{base}"],
+                    limit,
+                    "x",
+                )
+                + f" (sets of worker processes ranged {low:.2f}x to {high:.2f}x)"
+            )
+    setup = results["session_setup"]["clients"][OURS]["first_ms"]
+    lines.append(
+        _check(
+            f"Session with four clients after import < {TARGET_SESSION_MS:g} ms",
+            setup,
+            TARGET_SESSION_MS,
+            " ms",
+        )
+    )
+    rss = results["peak_rss"]["clients"]
+    lines.append(
+        _check(
+            f"Peak RSS ≤ {TARGET_RSS_VS_AIOBOTOCORE}x aiobotocore's",
+            rss[OURS]["peak_mib"] / rss[AIOBOTOCORE]["peak_mib"],
+            TARGET_RSS_VS_AIOBOTOCORE,
+            "x",
+        )
+    )
+    return lines
+
+
+def _check(label: str, value: float, limit: float, unit: str) -> str:
+    verdict = "met" if value <= limit else "**not met**"
+    shown = f"{value:.3f}" if unit == " ms" and value < 0.1 else f"{value:.2f}"
+    return f"- {label}: {shown}{unit}, {verdict}"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    packages = ", ".join(f"{name} {version}" for name, version in machine["packages"].items())
+    submit = results["submit"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Written by `make bench` (`bench/run_all.py`) on {machine['date']}; do not edit by hand.",
+        "All figures come from one run against one loopback server in its own process (no AWS).",
+        "",
+        "![aws_mlops_async, aiobotocore and bare aiohttp compared](benchmarks.png)",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| CPU | {machine['cpu']} |",
+        f"| Cores | {machine['cores']} |",
+        f"| OS | {machine['os']} |",
+        f"| Python | {machine['python']} |",
+        f"| Packages | {packages} |",
+        f"| Load average (1 min), start / end | {machine['load_start']} / {machine['load_end']} |",
+        f"| Time for the run (`bench/run_all.py`) | {machine['duration_s']:.0f} s |",
+        "",
+        "## Results",
+        "",
+        "Medians. The two ratio columns are this library's figure divided by the other's: for the",
+        "interleaved measurements, the median of the per-round ratios (the same round's blocks);",
+        "elsewhere, the ratio of the medians. Below 1 is better, except for calls per second.",
+        "",
+        f"| Measure | {OURS} | {AIOBOTOCORE} | {BARE} | ours ÷ aiobotocore | ours ÷ bare |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for label, values, (vs_aiobotocore, vs_bare) in _rows(results):
+        cells = " | ".join(_num(values.get(name)) for name in (OURS, AIOBOTOCORE, BARE))
+        lines.append(f"| {label} | {cells} | {_ratio(vs_aiobotocore)} | {_ratio(vs_bare)} |")
+    blocks = ", ".join(
+        f"{level['generations']} × {level['rounds']} blocks of {level['calls_per_block']:,} "
+        f"calls per client at concurrency {level['concurrency']}"
+        for level in submit
+    )
+    paging = results["paginate"]
+    lines += [
+        "",
+        "## Targets (reported, not asserted)",
+        "",
+        *_targets(results),
+        "",
+        "## How it is measured",
+        "",
+        "- The same work three ways (`bench/clients.py`): this library; aiobotocore "
+        f"{machine['packages'].get('aiobotocore', '')}; bare aiohttp posting pre-built bodies "
+        "with pre-built, pre-signed headers and reading the response (for paging it also "
+        "`json.loads` each page), the floor for any client on aiohttp. Same static keys, same "
+        "`clientToken`, the same pool size as the concurrency (`Config(max_pool_connections=)`, "
+        "`AioConfig(max_pool_connections=)`, `TCPConnector(limit=)`).",
+        "- SubmitServiceJob and ListImageVersions (`bench/submit_job.py`, `bench/paginate.py`): "
+        "each client runs in its own worker process, so none pays for another's imports or "
+        "garbage; their blocks take turns in a rotating order (`bench/harness.py`), and each "
+        "worker reads its own CPU time (`time.process_time`) and the wall time around a block. "
+        "As the same code runs 10-20% faster or slower from one process to the next, the rounds "
+        "are spread over several sets (generations) of fresh worker processes: "
+        f"{blocks}; {paging['generations']} × {paging['rounds']} runs per client through "
+        f"{paging['items']:,} image versions (100 pages of 100, sequential). "
+        "The loopback server shares the machine, so calls per second and paging wall time "
+        "include its share of the two cores.",
+        "- Share of the wall time each client was busy on CPU (CPU ÷ wall, medians): "
+        + "; ".join(
+            f"concurrency {level['concurrency']}: "
+            + ", ".join(
+                f"{name} {level['clients'][name]['busy']:.0%}" for name in (OURS, AIOBOTOCORE, BARE)
+            )
+            for level in submit
+        )
+        + ". Below 100% a client was waiting on the loopback server (one Python process on "
+        "the other core), so its calls per second measure the server as much as the client.",
+        "- Import (`bench/import_time.py`): wall time around the import statement in a fresh "
+        f"interpreter, {results['import_time']['rounds']} interpreters of each kind in turns "
+        "after one untimed run that writes the bytecode caches (as `pip install` does, even "
+        "where the shell sets `PYTHONDONTWRITEBYTECODE`). `import aiobotocore.session` loads "
+        "no service model yet; aiobotocore reads them in `create_client`.",
+        "- Session + clients (`bench/session_setup.py`): ours enters `Session(...)` (opening its "
+        "aiohttp session) and touches `.sagemaker`, `.batch`, `.datazone`, `.lookoutvision`; "
+        "aiobotocore enters `create_client` for sagemaker, batch and datazone in an "
+        "`AsyncExitStack` (Lookout for Vision is no longer in botocore). First: the first one in "
+        f"a fresh interpreter, median of {results['session_setup']['rounds']} interpreters "
+        "each; repeated: later ones in the same interpreter.",
+        "- Peak RSS (`bench/peak_rss.py`): `ru_maxrss` of a fresh interpreter that imports one "
+        "client, opens it and makes the calls; median of "
+        f"{results['peak_rss']['rounds']} interpreters per client.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def chart(results: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = (OURS, AIOBOTOCORE, BARE)
+    figure, axes = plt.subplots(2, 3, figsize=(15, 8.5))
+    figure.suptitle(
+        f"aws_mlops_async vs aiobotocore vs bare aiohttp, loopback server "
+        f"({results['machine']['cpu']}, {results['machine']['usable_cores']} cores, "
+        f"{results['machine']['date']})",
+        fontsize=12,
+    )
+
+    def grouped(ax: Any, title: str, groups: list[tuple[str, dict[str, float | None]]]) -> None:
+        width = 0.8 / len(names)
+        for index, name in enumerate(names):
+            xs, heights = [], []
+            for group, (_, values) in enumerate(groups):
+                value = values.get(name)
+                if value is not None:
+                    xs.append(group + (index - 1) * width)
+                    heights.append(value)
+            bars = ax.bar(xs, heights, width, label=name, color=COLORS[name])
+            ax.bar_label(bars, labels=[_num(h) for h in heights], fontsize=8, padding=2)
+        ax.set_xticks(range(len(groups)), [label for label, _ in groups])
+        ax.set_title(title, fontsize=10)
+        ax.margins(y=0.15)
+        ax.spines[["top", "right"]].set_visible(False)
+
+    submit = results["submit"]
+    grouped(
+        axes[0][0],
+        "SubmitServiceJob: client CPU per call (µs, lower is better)",
+        [
+            (f"concurrency {s['concurrency']}", _pick(s["clients"], "cpu_us_per_call"))
+            for s in submit
+        ],
+    )
+    grouped(
+        axes[0][1],
+        "SubmitServiceJob: calls per second (higher is better)",
+        [(f"concurrency {s['concurrency']}", _pick(s["clients"], "calls_per_s")) for s in submit],
+    )
+    paging = results["paginate"]["clients"]
+    grouped(
+        axes[0][2],
+        f"ListImageVersions, {results['paginate']['items']:,} items (ms)",
+        [("wall", _pick(paging, "wall_ms")), ("client CPU", _pick(paging, "cpu_ms"))],
+    )
+    grouped(
+        axes[1][0],
+        "Import (ms)",
+        [("bare aiohttp: `import aiohttp`", _pick(results["import_time"]["clients"], "ms"))],
+    )
+    setup = results["session_setup"]["clients"]
+    grouped(
+        axes[1][1],
+        "Session + clients after import (ms; ours 4, aiobotocore 3)",
+        [
+            ("first in a process", _pick(setup, "first_ms")),
+            ("repeated", _pick(setup, "repeated_ms")),
+        ],
+    )
+    grouped(
+        axes[1][2],
+        f"Peak RSS, {results['peak_rss']['calls']:,} calls (MiB)",
+        [("peak RSS", _pick(results["peak_rss"]["clients"], "peak_mib"))],
+    )
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="lower center", ncol=3, frameon=False)
+    figure.tight_layout(rect=(0, 0.04, 1, 0.96))
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _pick(figures: dict[str, dict[str, float]], key: str) -> dict[str, float | None]:
+    return {name: values[key] for name, values in figures.items()}
+
+
+def write(results: dict[str, Any], markdown_path: Path, chart_path: Path) -> None:
+    markdown_path.write_text(markdown(results))
+    chart(results, chart_path)
