@@ -38,9 +38,11 @@ $(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e '.[dev,bench]'
 	touch $@
 
-# Writes docs/benchmarks.md and docs/benchmarks.png (about 5 minutes on 2 cores).
+# Writes docs/benchmarks.md and docs/benchmarks.png (about 5 minutes on 2 cores), then the
+# reliability run (10,000 jobs through faults, and a SIGKILL half way) adds its section.
 bench: $(VENV)/.bench
 	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/reliability.py
 
 generate: $(VENV)/.dev
 	$(BIN)/python tools/generate_services.py
