@@ -17,9 +17,16 @@ from urllib.parse import quote, unquote
 
 from .credentials import Credentials
 
-__all__ = ["SigV4Signer", "canonical_path", "canonical_query"]
+__all__ = [
+    "ALGORITHM",
+    "SigV4Signer",
+    "canonical_path",
+    "canonical_query",
+    "signing_key",
+    "string_to_sign",
+]
 
-_ALGORITHM = "AWS4-HMAC-SHA256"
+ALGORITHM = "AWS4-HMAC-SHA256"
 _DATE = "x-amz-date"
 _TOKEN = "x-amz-security-token"
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
@@ -108,6 +115,30 @@ def _header_layout(headers: tuple[tuple[str, str], ...]) -> _HeaderLayout | None
     )
 
 
+def signing_key(secret_key: str, datestamp: str, region: str, service: str) -> bytes:
+    """SigV4's signing key for one secret, day (``YYYYMMDD``), region and service."""
+    key = f"AWS4{secret_key}".encode()
+    for part in (datestamp, region, service, "aws4_request"):
+        key = hmac.digest(key, part.encode(), "sha256")
+    return key
+
+
+def string_to_sign(amz_date: str, scope: str, canonical_request: str) -> str:
+    """SigV4's string to sign for a canonical request, its ``X-Amz-Date`` and credential scope."""
+    digest = hashlib.sha256(canonical_request.encode()).hexdigest()
+    return f"{ALGORITHM}\n{amz_date}\n{scope}\n{digest}"
+
+
+def _canonical_request(
+    method: str, path: str, query: str, header_lines: str, signed_headers: str, body: bytes
+) -> str:
+    body_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+    return (
+        f"{method}\n{canonical_path(path)}\n{canonical_query(query)}\n"
+        f"{header_lines}\n{signed_headers}\n{body_hash}"
+    )
+
+
 class _HmacSha256:
     """HMAC-SHA256 under one key, with the keyed inner and outer hash states computed once.
 
@@ -173,21 +204,13 @@ class SigV4Signer:
                 f"{token_line}{layout.after_token}"
             )
             signed_headers = layout.signed_with_token if token else layout.signed
-        body_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
-        canonical_request = (
-            f"{method}\n{canonical_path(path)}\n{canonical_query(query)}\n"
-            f"{header_lines}\n{signed_headers}\n{body_hash}"
-        )
+        canonical = _canonical_request(method, path, query, header_lines, signed_headers, body)
         scope = datestamp + self._scope_tail
-        string_to_sign = (
-            f"{_ALGORITHM}\n{amz_date}\n{scope}\n"
-            f"{hashlib.sha256(canonical_request.encode()).hexdigest()}"
-        )
         signature = self._signing_key(credentials.secret_key, datestamp).hexdigest(
-            string_to_sign.encode()
+            string_to_sign(amz_date, scope, canonical).encode()
         )
         added["Authorization"] = (
-            f"{_ALGORITHM} Credential={credentials.access_key}/{scope}, "
+            f"{ALGORITHM} Credential={credentials.access_key}/{scope}, "
             f"SignedHeaders={signed_headers}, Signature={signature}"
         )
         return added
@@ -198,11 +221,7 @@ class SigV4Signer:
     ) -> tuple[str, str]:
         """SigV4's canonical request for these exact headers, and its signed-headers list."""
         header_lines, signed_headers = _canonical_headers(headers)
-        body_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
-        canonical = (
-            f"{method}\n{canonical_path(path)}\n{canonical_query(query)}\n"
-            f"{header_lines}\n{signed_headers}\n{body_hash}"
-        )
+        canonical = _canonical_request(method, path, query, header_lines, signed_headers, body)
         return canonical, signed_headers
 
     def _dates(self, now: float) -> tuple[str, str]:
@@ -215,9 +234,6 @@ class SigV4Signer:
 
     def _signing_key(self, secret_key: str, datestamp: str) -> _HmacSha256:
         if self._key_for != (secret_key, datestamp):
-            key = f"AWS4{secret_key}".encode()
-            for part in (datestamp, self.region, self.service, "aws4_request"):
-                key = hmac.digest(key, part.encode(), "sha256")
-            self._key = _HmacSha256(key)
+            self._key = _HmacSha256(signing_key(secret_key, datestamp, self.region, self.service))
             self._key_for = (secret_key, datestamp)
         return self._key

@@ -18,13 +18,12 @@ from dataclasses import dataclass
 
 from multidict import CIMultiDictProxy
 
-from ..signing import SigV4Signer
+from ..signing import ALGORITHM, SigV4Signer, signing_key, string_to_sign
 from .errors import auth_error
 from .settings import MAX_CLOCK_SKEW
 
 __all__ = ["Caller", "Scope", "parse_scope", "verify"]
 
-_ALGORITHM = "AWS4-HMAC-SHA256"
 _MISMATCH = (
     "The request signature we calculated does not match the signature you provided. Check your "
     "AWS Secret Access Key and signing method. Consult the service documentation for details."
@@ -53,10 +52,10 @@ class Caller:
 
 def parse_scope(authorization: str | None) -> Scope | None:
     """The parts of a SigV4 Authorization header; None when it is missing or not SigV4."""
-    if not authorization or not authorization.startswith(_ALGORITHM + " "):
+    if not authorization or not authorization.startswith(ALGORITHM + " "):
         return None
     params: dict[str, str] = {}
-    for part in authorization[len(_ALGORITHM) + 1 :].split(","):
+    for part in authorization[len(ALGORITHM) + 1 :].split(","):
         name, _, value = part.strip().partition("=")
         params[name] = value
     credential = params.get("Credential", "").split("/")
@@ -98,7 +97,7 @@ def verify(
         raise auth_error(
             "IncompleteSignatureException",
             "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' "
-            f"parameters and the {_ALGORITHM} algorithm.",
+            f"parameters and the {ALGORITHM} algorithm.",
         )
     amz_date = headers.get("X-Amz-Date", "")
     signed_at = _parse_amz_date(amz_date)
@@ -137,13 +136,10 @@ def verify(
     path, _, query = raw_path.partition("?")
     signed = [(name, value) for name in scope.signed_headers for value in headers.getall(name, [])]
     canonical, signed_list = SigV4Signer.canonical_request(method, path, query, signed, body)
-    string_to_sign = (
-        f"{_ALGORITHM}\n{amz_date}\n{scope.date}/{scope.region}/{scope.service}/aws4_request\n"
-        f"{hashlib.sha256(canonical.encode()).hexdigest()}"
-    )
+    credential_scope = f"{scope.date}/{scope.region}/{scope.service}/aws4_request"
     expected = hmac.new(
-        _signing_key(secret, scope.date, scope.region, scope.service),
-        string_to_sign.encode(),
+        signing_key(secret, scope.date, scope.region, scope.service),
+        string_to_sign(amz_date, credential_scope, canonical).encode(),
         hashlib.sha256,
     ).hexdigest()
     if signed_list != ";".join(scope.signed_headers) or not hmac.compare_digest(
@@ -151,13 +147,6 @@ def verify(
     ):
         raise auth_error("InvalidSignatureException", _MISMATCH)
     return Caller(scope.access_key, headers.get("X-Amz-Security-Token"))
-
-
-def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
-    key = f"AWS4{secret}".encode()
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.digest(key, part.encode(), "sha256")
-    return key
 
 
 def _parse_amz_date(text: str) -> float | None:
