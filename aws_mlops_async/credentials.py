@@ -39,7 +39,9 @@ class Credentials:
 class CredentialProvider(Protocol):
     """Hands out the credentials to sign the next request with."""
 
-    async def get_credentials(self) -> Credentials: ...
+    async def get_credentials(self) -> Credentials:
+        """The credentials to sign the next request with (frozen: they do not change)."""
+        ...
 
 
 class StaticCredentialProvider:
@@ -49,6 +51,7 @@ class StaticCredentialProvider:
         self._credentials = credentials
 
     async def get_credentials(self) -> Credentials:
+        """The credentials given at creation."""
         return self._credentials
 
 
@@ -68,6 +71,7 @@ class ChainCredentialProvider:
         self._last: Credentials | None = None
 
     async def get_credentials(self) -> Credentials:
+        """The current credentials, refreshed by aiobotocore when they are about to expire."""
         if self._source is None:
             await self._resolve()
         frozen = await self._source.get_frozen_credentials()

@@ -46,10 +46,39 @@ PUBLIC_MODULES = [
     "aws_mlops_async.pagination",
     "aws_mlops_async.waiters",
     "aws_mlops_async.session",
+    "aws_mlops_async.retries",
+    "aws_mlops_async.signing",
+    "aws_mlops_async.cli",
+    "aws_mlops_async.contrib.fastapi",
     *(
         f"aws_mlops_async.services.{s}.{m}"
         for s in ("sagemaker", "batch", "datazone", "lookoutvision")
         for m in ("client", "models", "errors", "operations")
+    ),
+    "aws_mlops_async.local",
+    *(
+        f"aws_mlops_async.local.{name}"
+        for name in (
+            "__main__",
+            "app",
+            "clock",
+            "errors",
+            "faults",
+            "pagination",
+            "pytest_plugin",
+            "server",
+            "settings",
+            "sigv4",
+            "state",
+            "stats",
+            "wire",
+            "services",
+            "services.base",
+            "services.batch",
+            "services.datazone",
+            "services.lookoutvision",
+            "services.sagemaker",
+        )
     ),
 ]
 
@@ -78,7 +107,10 @@ def test_every_exported_name_exists_and_is_documented(module_name: str) -> None:
     for name in exported:
         value = getattr(module, name)
         if inspect.isclass(value) or inspect.isfunction(value):
-            assert value.__doc__ and value.__doc__.strip(), f"{module_name}.{name} has no docstring"
+            assert value.__doc__ and value.__doc__.strip(), f"{module_name}.{name}: no docstring"
+            for member_name, member in vars(value).items():
+                if inspect.isfunction(member) and not member_name.startswith("_"):
+                    assert member.__doc__, f"{module_name}.{name}.{member_name}: no docstring"
     public_classes = {
         name
         for name, value in vars(module).items()
