@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import aiohttp
 import pydantic
+from pydantic_core import PydanticSerializationError
 from yarl import URL
 
 from . import retries, transport
@@ -20,12 +21,21 @@ from .endpoints import EndpointRules, resolve_endpoint
 from .errors import (
     ConfigurationError,
     ErrorCatalog,
+    FieldProblem,
     MalformedResponseError,
     ServiceError,
     TransportError,
+    ValidationError,
 )
 from .modeling import AwsModel, to_validation_error
-from .protocol import HttpResponse, OperationSpec, ServiceDescription, codec_for, parse_error
+from .protocol import (
+    HttpRequest,
+    HttpResponse,
+    OperationSpec,
+    ServiceDescription,
+    codec_for,
+    parse_error,
+)
 from .retries import RetryPolicy
 from .signing import SigV4Signer
 
@@ -138,7 +148,7 @@ class BaseClient:
         token = spec.idempotency_token
         if token is not None and getattr(request, token) is None:
             request = request.model_copy(update={token: str(uuid.uuid4())})
-        http_request = self._codec.serialize(spec, request)
+        http_request = self._serialize(spec, request)
         target = self._target or await self._resolve_target()
         session = self._session
         http = session.http_session()
@@ -188,6 +198,14 @@ class BaseClient:
                 stats.attempts = attempt
             delay, acquired = policy.backoff(error, attempt)
             await retries.sleep(delay)
+
+    def _serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:
+        try:
+            return self._codec.serialize(spec, request)
+        except PydanticSerializationError as error:
+            # A str holding a lone surrogate, which no UTF-8 body can carry.
+            problem = FieldProblem("(request)", f"cannot be encoded as UTF-8: {error}")
+            raise ValidationError(spec.name, [problem]) from None
 
     def _url(self, target: _Target, path: str, query: str) -> URL:
         """The request URL; the ones without a query (most calls) are built once and kept."""

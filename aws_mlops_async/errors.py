@@ -18,6 +18,7 @@ __all__ = [
     "AwsError",
     "ConfigurationError",
     "ConnectionFailed",
+    "EndpointUnreachable",
     "ErrorCatalog",
     "FieldProblem",
     "MalformedResponseError",
@@ -108,13 +109,26 @@ class ValidationError(AwsError, ValueError):
 
 
 class TransportError(AwsError):
-    """No complete HTTP response came back; the request may or may not have been processed."""
+    """No complete HTTP response came back; the request may or may not have been processed.
+
+    ``reason`` says what went wrong in a few words (``connection refused``, ``read timeout``);
+    ``endpoint`` is the ``host:port`` the request went to.
+    """
 
     retryable = True
     throttling = False
 
-    def __init__(self, message: str, *, operation_name: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation_name: str | None = None,
+        reason: str = "no response",
+        endpoint: str | None = None,
+    ) -> None:
         self.operation_name = operation_name
+        self.reason = reason
+        self.endpoint = endpoint
         super().__init__(message)
 
 
@@ -124,6 +138,24 @@ class ConnectionFailed(TransportError):
 
 class Timeout(TransportError):
     """Connecting or reading took longer than the configured timeout."""
+
+
+class EndpointUnreachable(ConnectionFailed):
+    """No request reached the endpoint for longer than a bulk run's ``give_up_after``."""
+
+    retryable = False
+
+    @classmethod
+    def after(cls, last: TransportError, seconds: float) -> EndpointUnreachable:
+        """The error for ``seconds`` without an answer, the last failure being ``last``."""
+        where = last.endpoint or "the endpoint"
+        return cls(
+            f"No request reached {where} for {seconds:.0f} s (last error: {last.reason}); "
+            "giving up. Is the endpoint URL right, and is the service or network up?",
+            operation_name=last.operation_name,
+            reason=last.reason,
+            endpoint=last.endpoint,
+        )
 
 
 class ServiceError(AwsError):

@@ -46,7 +46,7 @@ def _json_object(body: bytes) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to read
         return {}
     return data if isinstance(data, dict) else {}
 
