@@ -5,13 +5,14 @@ async with Session(region_name="us-east-1") as session:
 """
 
 from ._version import __version__
-from .bulk import BulkProgress, BulkSubmission, Outcome
+from .bulk import BulkProgress, BulkRunError, BulkSubmission, Outcome
 from .config import Config, RetryMode
 from .credentials import Credentials
 from .errors import (
     AwsError,
     ConfigurationError,
     ConnectionFailed,
+    EndpointUnreachable,
     MalformedResponseError,
     NoCredentialsError,
     NoRegionError,
@@ -28,11 +29,13 @@ from .session import Session
 __all__ = [
     "AwsError",
     "BulkProgress",
+    "BulkRunError",
     "BulkSubmission",
     "Config",
     "ConfigurationError",
     "ConnectionFailed",
     "Credentials",
+    "EndpointUnreachable",
     "MalformedResponseError",
     "NoCredentialsError",
     "NoRegionError",

@@ -1,28 +1,50 @@
-"""Concurrent bulk submission: bounded, throttle-aware, and safe to run again.
+"""Concurrent bulk submission: bounded, throttle-aware, stoppable and safe to run again.
 
 Every input yields exactly one `Outcome`. Jobs without an idempotency token get one derived
 from the run id and their position, so running the same input again with the same run id
 creates nothing twice. A retryable failure puts the job back in line; the whole run slows
 down when the service throttles (one shared adaptive rate), instead of each call backing off
 on its own.
+
+A run ends in one of three ways, each leaving no task and no connection behind: every input
+has its outcome; the consumer stops it (leaving ``async with``, `BulkSubmission.aclose`,
+cancelling its task, dropping the run); or the run itself fails (its job source or
+``on_progress`` raising, credentials that cannot be had, a bug), which stops sending, cancels
+what is in flight and, after the outcomes already complete, raises from the ``async for``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import heapq
+import hashlib
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pydantic
 
 from .config import Config
-from .errors import AwsError, ConfigurationError, ServiceError, TransportError
+from .errors import (
+    AwsError,
+    ConfigurationError,
+    EndpointUnreachable,
+    MalformedResponseError,
+    ServiceError,
+    TransportError,
+    ValidationError,
+)
 from .modeling import AwsModel, to_validation_error
 from .protocol import OperationSpec
 from .retries import ClientRateLimiter, RetryPolicy, backoff_delay
@@ -32,18 +54,46 @@ if TYPE_CHECKING:
 
     from .client import BaseClient
 
-__all__ = ["BulkProgress", "BulkSubmission", "Outcome", "derive_token"]
+__all__ = [
+    "UNREAD_OUTCOMES_BUFFER",
+    "BulkProgress",
+    "BulkRunError",
+    "BulkSubmission",
+    "Outcome",
+    "derive_token",
+]
 
 RequestT = TypeVar("RequestT", bound=AwsModel)
 ResponseT = TypeVar("ResponseT", bound=AwsModel)
 
+#: How many jobs beyond ``concurrency`` a run sends before the consumer reads their outcomes.
+UNREAD_OUTCOMES_BUFFER = 16
+
 #: Namespace of the tokens derived from a run id and a job's index (a fixed, random UUID).
 _TOKEN_NAMESPACE = uuid.UUID("6f0a2b9e-3f1d-4c55-9a53-1d7c2e0b8a41")
+_WATCHDOG_PERIOD = 1.0  # seconds between checks that the endpoint still answers
 
 
 def derive_token(run_id: str, index: int) -> str:
     """The idempotency token a job without one gets: the same for the same run id and index."""
-    return str(uuid.uuid5(_TOKEN_NAMESPACE, f"{run_id}/{index}"))
+    return _TokenDeriver(run_id)(index)
+
+
+class _TokenDeriver:
+    """`derive_token` for one run id: ``uuid5(namespace, f"{run_id}/{index}")`` with the hash
+    of the common prefix computed once, and the text built without a `uuid.UUID`."""
+
+    def __init__(self, run_id: str) -> None:
+        self._prefix = hashlib.sha1(_TOKEN_NAMESPACE.bytes + f"{run_id}/".encode())
+
+    def __call__(self, index: int) -> str:
+        digest = self._prefix.copy()
+        digest.update(str(index).encode())
+        raw = bytearray(digest.digest()[:16])
+        raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+        raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+        text = raw.hex()
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 @dataclass(frozen=True)
@@ -74,11 +124,19 @@ class BulkProgress:
     in_flight: int = 0
     #: Requests per second the run allows itself now, or None while nothing limits it.
     send_rate: float | None = None
+    #: Why the last retried attempt failed: an error code, or what went wrong on the wire
+    #: (``connection refused``); None before the first retry.
+    last_retry_reason: str | None = None
 
     @property
     def done(self) -> int:
         """Inputs with an outcome."""
         return self.succeeded + self.failed
+
+
+class BulkRunError(AwsError):
+    """The run stopped because something other than a job failed (``__cause__`` says what):
+    ``on_progress`` raised, or a bug; jobs not yet sent were not sent."""
 
 
 @dataclass
@@ -89,11 +147,23 @@ class _Job(Generic[RequestT]):
     attempts: int = 0
 
 
+class _End:
+    """Put on the outcomes queue when no outcome will follow."""
+
+
+_END = _End()
+
+
 class BulkSubmission(Generic[RequestT, ResponseT]):
     """An async iterator of `Outcome`s in completion order; the run starts on first iteration.
 
-    Use it as ``async with`` (or call `aclose`) when you may stop early: leaving closes the
-    run, cancelling what is in flight. Cancelling the task that iterates does the same.
+    Stop it early by leaving ``async with run:``, by ``await run.aclose()``, by cancelling the
+    task that iterates, or by dropping the run: what is in flight is cancelled. After a bare
+    ``break`` it sends at most ``concurrency`` + `UNREAD_OUTCOMES_BUFFER` jobs beyond the
+    outcomes read. When the run itself fails (the job source or ``on_progress`` raising,
+    credentials that cannot be resolved), it stops sending, cancels what is in flight, yields
+    the outcomes already complete, then raises: the source's own exception, an `AwsError`, or
+    a `BulkRunError` whose ``__cause__`` is the exception.
     """
 
     def __init__(
@@ -106,46 +176,49 @@ class BulkSubmission(Generic[RequestT, ResponseT]):
         max_rate: float | None = None,
         run_id: str | None = None,
         job_deadline: float = 900.0,
+        give_up_after: float | None = None,
         on_progress: Callable[[BulkProgress], object] | None = None,
     ) -> None:
-        if concurrency < 1:
-            raise ConfigurationError(f"concurrency must be >= 1, not {concurrency}")
-        if max_rate is not None and not max_rate > 0:
-            raise ConfigurationError(f"max_rate must be a positive number or None, not {max_rate}")
-        if not job_deadline > 0:
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ConfigurationError(f"concurrency must be an int >= 1, not {concurrency!r}")
+        for name, value in (("max_rate", max_rate), ("give_up_after", give_up_after)):
+            if value is not None and not (_is_number(value) and value > 0):
+                raise ConfigurationError(f"{name} must be a positive number or None, not {value!r}")
+        if not (_is_number(job_deadline) and job_deadline > 0):
             raise ConfigurationError(
-                f"job_deadline must be a positive number of seconds, not {job_deadline}"
+                f"job_deadline must be a positive number of seconds, not {job_deadline!r}"
+            )
+        if not isinstance(jobs, (Iterable, AsyncIterable)):
+            raise ConfigurationError(
+                f"jobs must be an iterable or async iterable, not {type(jobs).__name__}"
             )
         self.run_id = run_id or uuid.uuid4().hex
-        self._client = client
-        self._spec = spec
-        self._jobs = jobs
-        self._concurrency = concurrency
-        self._job_deadline = job_deadline
-        self._on_progress = on_progress
-        self._limiter = ClientRateLimiter(max_rate=max_rate, tolerant=True)
-        # One attempt per send: retries go back in line here rather than sleeping in place.
-        self._policy = RetryPolicy(Config(max_attempts=1), limiter=self._limiter)
-        self._progress = BulkProgress()
-        self._iterator: AsyncIterator[Outcome[RequestT, ResponseT]] | None = None
+        self._engine: _Engine[RequestT, ResponseT] = _Engine(
+            client,
+            spec,
+            jobs,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            run_id=self.run_id,
+            job_deadline=job_deadline,
+            give_up_after=give_up_after,
+            on_progress=on_progress,
+        )
 
     @property
     def progress(self) -> BulkProgress:
         """Where the run stands now."""
-        return replace(self._progress, send_rate=self._limiter.send_rate)
+        return self._engine.progress()
 
-    def __aiter__(self) -> AsyncIterator[Outcome[RequestT, ResponseT]]:
-        if self._iterator is None:
-            self._iterator = self._run()
-        return self._iterator
+    def __aiter__(self) -> BulkSubmission[RequestT, ResponseT]:
+        return self
 
     async def __anext__(self) -> Outcome[RequestT, ResponseT]:
-        return await self.__aiter__().__anext__()
+        return await self._engine.next_outcome()
 
     async def aclose(self) -> None:
         """Stop the run: cancel what is in flight and wait until it has let go of everything."""
-        if self._iterator is not None:
-            await self._iterator.aclose()  # type: ignore[attr-defined]
+        await self._engine.close()
 
     async def __aenter__(self) -> BulkSubmission[RequestT, ResponseT]:
         return self
@@ -158,26 +231,258 @@ class BulkSubmission(Generic[RequestT, ResponseT]):
     ) -> None:
         await self.aclose()
 
-    async def _run(self) -> AsyncIterator[Outcome[RequestT, ResponseT]]:
-        outcomes: asyncio.Queue[Outcome[RequestT, ResponseT] | None] = asyncio.Queue(
-            maxsize=self._concurrency
-        )
-        scheduler = _Scheduler(self, outcomes)
-        driver = asyncio.create_task(scheduler.drive())
-        try:
-            while (outcome := await outcomes.get()) is not None:
-                yield outcome
-            await driver  # re-raises an error from the caller's input iterator
-        finally:
-            if not driver.done():
-                driver.cancel()
-            await asyncio.gather(driver, return_exceptions=True)
+    def __del__(self) -> None:
+        # Dropped without being closed: stop sending. The engine's tasks hold the engine, not
+        # this object, so this runs as soon as the caller lets go of the run.
+        engine = self.__dict__.get("_engine")
+        if engine is not None:
+            engine.abandon()
 
-    def _report(self, **changes: int) -> None:
-        values = {name: getattr(self._progress, name) + step for name, step in changes.items()}
-        self._progress = replace(self._progress, **values)
+
+class _Engine(Generic[RequestT, ResponseT]):
+    """The run's machinery: a feeder that takes inputs while the unread outcomes allow, and a
+    fixed pool of ``concurrency`` workers that send them, retries first."""
+
+    def __init__(
+        self,
+        client: BaseClient,
+        spec: OperationSpec[RequestT, ResponseT],
+        jobs: Iterable[Any] | AsyncIterable[Any],
+        *,
+        concurrency: int,
+        max_rate: float | None,
+        run_id: str,
+        job_deadline: float,
+        give_up_after: float | None,
+        on_progress: Callable[[BulkProgress], object] | None,
+    ) -> None:
+        self._client = client
+        self._spec = spec
+        self._concurrency = concurrency
+        self._job_deadline = job_deadline
+        self._give_up_after = give_up_after
+        self._on_progress = on_progress
+        self._token = _TokenDeriver(run_id)
+        self._limiter = ClientRateLimiter(max_rate=max_rate, tolerant=True)
+        # One attempt per send: retries go back in line here rather than sleeping in place.
+        self._policy = RetryPolicy(Config(max_attempts=1), limiter=self._limiter)
+        # Counters, read into a BulkProgress only when asked.
+        self._taken = self._succeeded = self._failed = self._retries = self._in_flight = 0
+        self._last_retry_reason: str | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._timers: set[asyncio.TimerHandle] = set()
+        self._outcomes: asyncio.Queue[Outcome[RequestT, ResponseT] | _End] = asyncio.Queue()
+        # Inputs taken whose outcome the consumer has not read: the backpressure bound.
+        self._unread = asyncio.Semaphore(concurrency + UNREAD_OUTCOMES_BUFFER)
+        self._line = _Line[_Job[RequestT]]()
+        self._source = _Source(jobs)
+        self._exhausted = False
+        self._failure: BaseException | None = None
+        self._ended = False
+        self._closed = False
+        self._last_contact = 0.0
+        self._last_transport_failure: TransportError | None = None
+
+    # ---- the consumer's side ------------------------------------------------------------
+
+    def progress(self) -> BulkProgress:
+        return BulkProgress(
+            taken=self._taken,
+            succeeded=self._succeeded,
+            failed=self._failed,
+            retries=self._retries,
+            in_flight=self._in_flight,
+            send_rate=self._limiter.send_rate,
+            last_retry_reason=self._last_retry_reason,
+        )
+
+    async def next_outcome(self) -> Outcome[RequestT, ResponseT]:
+        if self._closed:
+            raise StopAsyncIteration
+        if not self._tasks:
+            self._start()
+        try:
+            item = await self._outcomes.get()
+        except asyncio.CancelledError:
+            await self.close()
+            raise
+        if isinstance(item, _End):
+            await self.close()
+            failure, self._failure = self._failure, None
+            if failure is not None:
+                raise failure
+            raise StopAsyncIteration
+        self._unread.release()
+        return item
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._source.aclose()
+
+    def abandon(self) -> None:
+        """Cancel everything without waiting (the run object was dropped)."""
+        if not self._closed:
+            self._closed = True
+            # With its event loop closed, nothing of the run can run any more anyway.
+            with contextlib.suppress(RuntimeError):
+                self._stop()
+
+    def _stop(self) -> None:
+        current = asyncio.current_task() if self._loop_running() else None
+        for task in self._tasks:
+            if task is not current:
+                task.cancel()
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        if not self._ended:
+            self._ended = True
+            self._outcomes.put_nowait(_END)
+
+    @staticmethod
+    def _loop_running() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    # ---- the run ------------------------------------------------------------------------
+
+    def _start(self) -> None:
+        self._last_contact = time.monotonic()
+        self._tasks.append(asyncio.create_task(self._guard(self._feed)))
+        self._tasks += [
+            asyncio.create_task(self._guard(self._work)) for _ in range(self._concurrency)
+        ]
+        if self._give_up_after is not None:
+            self._later(min(_WATCHDOG_PERIOD, self._give_up_after), self._watch)
+
+    async def _guard(self, body: Callable[[], Awaitable[None]]) -> None:
+        """Run the feeder or a worker; anything it raises fails the whole run."""
+        try:
+            await body()
+        except asyncio.CancelledError:
+            raise
+        except _SourceFailed as failed:
+            self._fail(failed.error)
+        except AwsError as error:
+            self._fail(error)
+        except BaseException as error:
+            run_error = BulkRunError(f"The bulk run stopped: {type(error).__name__}: {error}")
+            run_error.__cause__ = error
+            self._fail(run_error)
+
+    def _fail(self, error: BaseException) -> None:
+        if self._failure is None and not self._ended:
+            self._failure = error
+        self._stop()
+
+    async def _feed(self) -> None:
+        """Take inputs one by one while the unread outcomes allow: validate, then queue."""
+        source, unread = self._source, self._unread
+        while True:
+            await unread.acquire()
+            raw = await source.take()
+            if raw is _EXHAUSTED:
+                unread.release()
+                break
+            index = self._taken
+            self._taken += 1
+            try:
+                request = self._prepare(index, raw)
+            except ValidationError as error:
+                self._finish(Outcome(index, raw, None, error, 0))
+                continue
+            self._line.push(_Job(index, request, time.monotonic() + self._job_deadline))
+        self._exhausted = True
+        self._check_end()
+
+    async def _work(self) -> None:
+        line = self._line
+        while True:
+            await self._attempt(await line.pop())
+
+    async def _attempt(self, job: _Job[RequestT]) -> None:
+        job.attempts += 1
+        self._in_flight += 1
+        try:
+            response = await self._client._call(self._spec, job.request, policy=self._policy)
+        except (ServiceError, TransportError) as error:
+            if isinstance(error, ServiceError):
+                self._last_contact = time.monotonic()
+            else:
+                self._last_transport_failure = error
+            if error.retryable and time.monotonic() < job.deadline:
+                self._requeue(job, error)
+                return
+            error.attempts = job.attempts
+            outcome: Outcome[RequestT, ResponseT] = Outcome(
+                job.index, job.request, None, error, job.attempts
+            )
+        except (ValidationError, MalformedResponseError) as error:
+            outcome = Outcome(job.index, job.request, None, error, job.attempts)
+        else:
+            self._last_contact = time.monotonic()
+            outcome = Outcome(job.index, job.request, response, None, job.attempts)
+        finally:
+            self._in_flight -= 1
+        self._finish(outcome)
+
+    def _finish(self, outcome: Outcome[RequestT, ResponseT]) -> None:
+        if outcome.error is None:
+            self._succeeded += 1
+        else:
+            self._failed += 1
+        self._outcomes.put_nowait(outcome)
+        self._report()
+        self._check_end()
+
+    def _check_end(self) -> None:
+        if self._exhausted and self._succeeded + self._failed == self._taken and not self._ended:
+            self._ended = True
+            self._outcomes.put_nowait(_END)
+
+    def _report(self) -> None:
         if self._on_progress is not None:
-            self._on_progress(self.progress)
+            self._on_progress(self.progress())
+
+    def _requeue(self, job: _Job[RequestT], error: ServiceError | TransportError) -> None:
+        """Back in line: at once after throttling (the shared rate paces it), else after a
+        jittered backoff of its own."""
+        self._retries += 1
+        self._last_retry_reason = error.code if isinstance(error, ServiceError) else error.reason
+        self._report()
+        if error.throttling:
+            self._line.push(job, retry=True)
+            return
+        retry_after = error.retry_after if isinstance(error, ServiceError) else None
+        delay = backoff_delay(job.attempts, throttling=False, retry_after=retry_after)
+        self._later(delay, lambda: self._line.push(job, retry=True))
+
+    def _watch(self) -> None:
+        """Fail the run once no request has reached the endpoint for `give_up_after` s."""
+        assert self._give_up_after is not None
+        silent = time.monotonic() - self._last_contact
+        failure = self._last_transport_failure
+        if failure is not None and silent >= self._give_up_after:
+            self._fail(EndpointUnreachable.after(failure, silent))
+        else:
+            self._later(min(_WATCHDOG_PERIOD, self._give_up_after), self._watch)
+
+    def _later(self, delay: float, callback: Callable[[], None]) -> None:
+        """Call ``callback`` in ``delay`` seconds, unless the run stops first."""
+
+        def fire() -> None:
+            self._timers.discard(handle)
+            callback()
+
+        handle = asyncio.get_running_loop().call_later(delay, fire)
+        self._timers.add(handle)
 
     def _prepare(self, index: int, raw: object) -> RequestT:
         """The validated request for an input, its token derived from the run id when missing."""
@@ -185,14 +490,14 @@ class BulkSubmission(Generic[RequestT, ResponseT]):
         field = spec.idempotency_token
         if isinstance(raw, spec.input):
             if field is not None and getattr(raw, field) is None:
-                return raw.model_copy(update={field: derive_token(self.run_id, index)})
+                return raw.model_copy(update={field: self._token(index)})
             return raw
         if field is not None and isinstance(raw, Mapping):
             wire = spec.input.model_fields[field].alias or field
             if raw.get(field) is None and raw.get(wire) is None:
                 raw = {
                     **{key: value for key, value in raw.items() if key != wire},
-                    field: derive_token(self.run_id, index),
+                    field: self._token(index),
                 }
         try:
             return spec.input.model_validate(raw)
@@ -200,139 +505,72 @@ class BulkSubmission(Generic[RequestT, ResponseT]):
             raise to_validation_error(spec.name, error) from None
 
 
-class _Scheduler(Generic[RequestT, ResponseT]):
-    """Takes jobs (retries first, then fresh input), keeps `concurrency` of them in flight."""
+ItemT = TypeVar("ItemT")
 
-    def __init__(
-        self,
-        run: BulkSubmission[RequestT, ResponseT],
-        outcomes: asyncio.Queue[Outcome[RequestT, ResponseT] | None],
-    ) -> None:
-        self._run = run
-        self._outcomes = outcomes
-        self._slots = asyncio.Semaphore(run._concurrency)
-        self._ready: deque[_Job[RequestT]] = deque()
-        self._waiting: list[tuple[float, int, _Job[RequestT]]] = []  # retries not yet due
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._changed = asyncio.Event()
-        self._failures: list[asyncio.Task[None]] = []
 
-    async def drive(self) -> None:
-        inputs = _enumerate(self._run._jobs)
-        exhausted = False
-        try:
-            while True:
-                await self._slots.acquire()
-                job = self._next_ready()
-                if job is None and not exhausted:
-                    try:
-                        index, raw = await anext(inputs)
-                    except StopAsyncIteration:
-                        exhausted = True
-                    else:
-                        job = await self._take(index, raw)
-                        if job is None:  # invalid: it already has its outcome
-                            self._slots.release()
-                            continue
-                if job is None:
-                    self._slots.release()
-                    if not (self._tasks or self._waiting):
-                        break
-                    await self._wait_for_change()
-                    continue
-                self._start(job)
-                self._raise_failure()
-            self._raise_failure()
-            await self._outcomes.put(None)
-        finally:
-            for task in self._tasks:
-                task.cancel()
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+class _Line(Generic[ItemT]):
+    """Jobs waiting for a worker: retries first, then fresh input."""
 
-    async def _take(self, index: int, raw: Any) -> _Job[RequestT] | None:
-        """A fresh input as a job, or None after reporting it invalid."""
-        run = self._run
-        run._report(taken=1)
-        try:
-            request = run._prepare(index, raw)
-        except AwsError as error:
-            run._report(failed=1)
-            await self._outcomes.put(Outcome(index, raw, None, error, 0))
-            return None
-        return _Job(index, request, time.monotonic() + run._job_deadline)
+    def __init__(self) -> None:
+        self._retries: deque[ItemT] = deque()
+        self._fresh: deque[ItemT] = deque()
+        self._waiters: deque[asyncio.Future[None]] = deque()
 
-    def _start(self, job: _Job[RequestT]) -> None:
-        task = asyncio.create_task(self._attempt(job))
-        self._tasks.add(task)
-        task.add_done_callback(self._finished)
-        self._run._report(in_flight=1)
+    def push(self, item: ItemT, *, retry: bool = False) -> None:
+        (self._retries if retry else self._fresh).append(item)
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self._failures.append(task)  # a bug, not a service's answer: the run re-raises it
-        self._changed.set()
+    async def pop(self) -> ItemT:
+        while not (self._retries or self._fresh):
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            await waiter
+        return (self._retries or self._fresh).popleft()
 
-    async def _attempt(self, job: _Job[RequestT]) -> None:
-        run = self._run
-        job.attempts += 1
-        outcome: Outcome[RequestT, ResponseT] | None = None
-        try:
-            response = await run._client._call(run._spec, job.request, policy=run._policy)
-        except (ServiceError, TransportError) as error:
-            if error.retryable and time.monotonic() < job.deadline:
-                self._requeue(job, error)
-            else:
-                error.attempts = job.attempts
-                outcome = Outcome(job.index, job.request, None, error, job.attempts)
-        except AwsError as error:
-            outcome = Outcome(job.index, job.request, None, error, job.attempts)
+
+class _SourceFailed(Exception):
+    """The job source raised ``error``: the run ends with that very exception."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+_EXHAUSTED: Any = object()
+
+
+class _Source:
+    """The jobs of a plain or an async iterable, one at a time; `_EXHAUSTED` after the last.
+
+    An exception the source raises comes out as `_SourceFailed`."""
+
+    def __init__(self, jobs: Iterable[Any] | AsyncIterable[Any]) -> None:
+        self._async: AsyncIterator[Any] | None = None
+        self._sync: Iterator[Any] | None = None
+        if isinstance(jobs, AsyncIterable):
+            self._async = aiter(jobs)
         else:
-            outcome = Outcome(job.index, job.request, response, None, job.attempts)
-        finally:
-            self._slots.release()
-            run._report(in_flight=-1)
-        if outcome is not None:
-            run._report(**({"succeeded": 1} if outcome.ok else {"failed": 1}))
-            await self._outcomes.put(outcome)
+            self._sync = iter(jobs)
 
-    def _raise_failure(self) -> None:
-        if self._failures:
-            self._failures[0].result()
+    async def take(self) -> Any:
+        try:
+            if self._sync is not None:
+                return next(self._sync, _EXHAUSTED)
+            assert self._async is not None
+            return await anext(self._async, _EXHAUSTED)
+        except Exception as error:
+            raise _SourceFailed(error) from None
 
-    def _requeue(self, job: _Job[RequestT], error: ServiceError | TransportError) -> None:
-        """Back in line: at once after throttling (the shared rate paces it), else after a
-        jittered backoff of its own."""
-        self._run._report(retries=1)
-        if error.throttling:
-            self._ready.append(job)
-            return
-        retry_after = error.retry_after if isinstance(error, ServiceError) else None
-        delay = backoff_delay(job.attempts, throttling=False, retry_after=retry_after)
-        heapq.heappush(self._waiting, (time.monotonic() + delay, job.index, job))
-
-    def _next_ready(self) -> _Job[RequestT] | None:
-        now = time.monotonic()
-        while self._waiting and self._waiting[0][0] <= now:
-            self._ready.append(heapq.heappop(self._waiting)[2])
-        return self._ready.popleft() if self._ready else None
-
-    async def _wait_for_change(self) -> None:
-        """Until an attempt ends or the next waiting retry is due."""
-        self._changed.clear()
-        timeout = self._waiting[0][0] - time.monotonic() if self._waiting else None
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(self._changed.wait(), timeout)
+    async def aclose(self) -> None:
+        """Close an async generator source, so what it holds (an open file) is let go now."""
+        close = getattr(self._async, "aclose", None)
+        if close is not None:
+            await close()
 
 
-async def _enumerate(jobs: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[tuple[int, Any]]:
-    """Index and job, pulled one at a time from a plain or an async iterable."""
-    index = 0
-    if isinstance(jobs, AsyncIterable):
-        async for job in jobs:
-            yield index, job
-            index += 1
-    else:
-        for job in jobs:
-            yield index, job
-            index += 1
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -15,7 +15,7 @@ from aiohttp import web
 from support import LoopbackServer
 
 from aws_mlops_async import BulkProgress, ConfigurationError, Outcome, Session, ValidationError
-from aws_mlops_async.bulk import derive_token
+from aws_mlops_async.bulk import UNREAD_OUTCOMES_BUFFER, derive_token
 from aws_mlops_async.services.batch.errors import ClientException
 from aws_mlops_async.services.batch.models import SubmitServiceJobRequest
 
@@ -157,8 +157,8 @@ async def test_input_is_pulled_lazily(
         async with run:
             got = [await anext(run) for _ in range(10)]
     assert len(got) == 10
-    # What is in flight and what waits to be read are bounded by the concurrency.
-    assert pulled <= 10 + 4 + 4 + 1
+    # Inputs taken beyond the outcomes read: at most the concurrency plus the fixed buffer.
+    assert pulled <= 10 + 4 + UNREAD_OUTCOMES_BUFFER
 
 
 async def test_async_iterables_and_request_models_are_accepted(
