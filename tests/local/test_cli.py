@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shlex
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -29,7 +31,9 @@ async def endpoint() -> AsyncIterator[LocalAws]:
         yield running
 
 
-async def start_cli(endpoint: LocalAws, *args: str) -> asyncio.subprocess.Process:
+async def start_cli(
+    endpoint: LocalAws, *args: str, url: str | None = None, stdin: bool = False
+) -> asyncio.subprocess.Process:
     """`python -m aws_mlops_async ARGS --endpoint-url URL`, credentials and region from the
     environment as a user would set them."""
     env = {
@@ -45,18 +49,24 @@ async def start_cli(endpoint: LocalAws, *args: str) -> asyncio.subprocess.Proces
         "aws_mlops_async",
         *args,
         "--endpoint-url",
-        endpoint.url,
+        url or endpoint.url,
         env=env,
+        stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
 
 
-async def cli(endpoint: LocalAws, *args: str) -> Run:
-    process = await start_cli(endpoint, *args)
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+async def cli(
+    endpoint: LocalAws, *args: str, url: str | None = None, stdin: bytes | None = None
+) -> Run:
+    process = await start_cli(endpoint, *args, url=url, stdin=stdin is not None)
+    stdout, stderr = await asyncio.wait_for(process.communicate(stdin), timeout=60)
     assert process.returncode is not None
     return Run(process.returncode, stdout.decode(), stderr.decode())
+
+
+JOB_LINE = {"service_job_type": "SAGEMAKER_TRAINING", "service_request_payload": "{}"}
 
 
 def write_jobs(path: Path, names: list[str]) -> Path:
@@ -92,7 +102,7 @@ async def test_submit_records_every_outcome_and_a_rerun_skips_what_is_done(
 
     assert first.status == 0, first.stderr
     records = read_results(results)
-    assert sorted(record["line"] for record in records) == list(range(40))  # type: ignore[type-var]
+    assert sorted(record["line_number"] for record in records) == list(range(1, 41))  # type: ignore[type-var]
     assert all(record["ok"] and record["run_id"] == "nightly" for record in records)
     assert endpoint.stats.created["service_job"] == 40
     assert "40 succeeded, 0 failed" in first.stderr
@@ -104,6 +114,7 @@ async def test_submit_records_every_outcome_and_a_rerun_skips_what_is_done(
     assert again.status == 0, again.stderr
     assert endpoint.stats.received["SubmitServiceJob"] == received  # nothing sent again
     assert len(read_results(results)) == 40
+    assert "40 succeeded (40 done earlier), 0 failed" in again.stderr
 
 
 async def test_a_rerun_without_its_results_file_still_creates_nothing_twice(
@@ -128,9 +139,9 @@ async def test_an_invalid_job_fails_alone_is_never_sent_and_sets_the_exit_status
     )
 
     assert run.status == 1
-    by_line = {record["line"]: record for record in read_results(results)}
-    assert by_line[0]["ok"] and by_line[2]["ok"]
-    error = by_line[1]["error"]
+    by_line = {record["line_number"]: record for record in read_results(results)}
+    assert by_line[1]["ok"] and by_line[3]["ok"]
+    error = by_line[2]["error"]
     assert isinstance(error, dict) and error["type"] == "ValidationError"
     assert "job_name" in str(error["message"])
     assert endpoint.stats.received["SubmitServiceJob"] == 2
@@ -193,5 +204,136 @@ async def test_ctrl_c_stops_cleanly_and_the_same_run_id_finishes_the_job(
     finished = await cli(endpoint, *submit)
 
     assert finished.status == 0, finished.stderr
-    assert sorted(record["line"] for record in read_results(results)) == list(range(200))  # type: ignore[type-var]
+    assert sorted(record["line_number"] for record in read_results(results)) == list(range(1, 201))  # type: ignore[type-var]
     assert endpoint.stats.created["service_job"] == 200
+
+
+MIXED = [
+    json.dumps(JOB_LINE | {"job_name": "good-1"}),
+    "",
+    '{"job_name": "cut-short"',
+    "[1, 2, 3]",
+    json.dumps(JOB_LINE | {"job_name": "good-2"}),
+    json.dumps(JOB_LINE | {"job_name": "not a valid name"}),
+    json.dumps(JOB_LINE | {"job_name": "good-3"}),
+    "   ",
+    "",
+]
+
+
+async def test_bad_lines_fail_alone_with_their_line_number_and_the_rest_is_sent(
+    endpoint: LocalAws, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text("\n".join(MIXED) + "\n", encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+
+    run = await cli(
+        endpoint, "batch", "submit", "--queue", "q1", "--jobs", str(jobs), "--results", str(results)
+    )
+
+    assert run.status == 1
+    assert endpoint.stats.created["service_job"] == 3
+    assert endpoint.stats.received["SubmitServiceJob"] == 3
+    by_line = {record["line_number"]: record for record in read_results(results)}
+    assert sorted(by_line) == [1, 3, 4, 5, 6, 7]
+    assert [n for n, record in by_line.items() if record["ok"]] == [1, 5, 7]
+    assert "line 3: not valid JSON" in run.stderr
+    assert "line 4: expected a JSON object, found an array" in run.stderr
+    assert "line 6: Invalid parameters for SubmitServiceJob: job_name" in run.stderr
+    for line in (3, 4, 6):
+        error = by_line[line]["error"]
+        assert isinstance(error, dict) and error["message"] in run.stderr
+    assert "3 succeeded, 3 failed" in run.stderr
+
+
+async def test_failed_lines_reach_stderr_without_a_results_file(
+    endpoint: LocalAws, tmp_path: Path
+) -> None:
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text("\n".join(MIXED), encoding="utf-8")  # no newline after the last line
+    run = await cli(endpoint, "batch", "submit", "--queue", "q1", "--jobs", str(jobs))
+    assert run.status == 1
+    assert [f"line {n}:" in run.stderr for n in (3, 4, 6)] == [True] * 3
+    assert endpoint.stats.created["service_job"] == 3
+
+
+async def test_jobs_from_standard_input(endpoint: LocalAws) -> None:
+    lines = [json.dumps(JOB_LINE | {"job_name": f"piped-{n}"}) for n in range(5)]
+    run = await cli(
+        endpoint, "batch", "submit", "--queue", "q1", "--jobs", "-", stdin="\n".join(lines).encode()
+    )
+    assert run.status == 0, run.stderr
+    assert endpoint.stats.created["service_job"] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("batch", "submit", "--queue", "q", "--jobs", "missing.jsonl"), "--jobs"),
+        (("batch", "submit", "--queue", "q", "--jobs", "."), "--jobs"),
+        (("batch", "submit", "--queue", "q", "--jobs", "-", "--concurrency", "0"), "--concurrency"),
+        (("batch", "submit", "--queue", "q", "--jobs", "-", "--concurrency", "x"), "--concurrency"),
+        (("batch", "submit", "--queue", "q", "--jobs", "-", "--max-rate", "-1"), "--max-rate"),
+        (
+            ("batch", "submit", "--queue", "q", "--jobs", "-", "--give-up-after", "0"),
+            "--give-up-after",
+        ),
+        (("batch", "submit", "--queue", "q", "--jobs", "-", "--results", "."), "--results"),
+        (("batch", "list-service-jobs", "--queue", "q", "--status", "running"), "--status"),
+    ],
+)
+async def test_a_bad_flag_value_is_one_line_naming_the_flag_and_status_2(
+    endpoint: LocalAws,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    flag: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = await cli(endpoint, *args, stdin=b"")
+    assert run.status == 2
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert f"argument {flag}:" in run.stderr
+    assert sum(endpoint.stats.received.values()) == 0
+
+
+async def test_an_unreachable_endpoint_gives_up_naming_it(
+    endpoint: LocalAws, tmp_path: Path
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    jobs = write_jobs(tmp_path / "jobs.jsonl", ["never-sent"])
+    submit = ("batch", "submit", "--queue", "q1", "--jobs", str(jobs), "--give-up-after", "1")
+
+    run = await cli(endpoint, *submit, url=f"http://127.0.0.1:{port}")
+
+    assert run.status == 1
+    assert f"127.0.0.1:{port}" in run.stderr and "connection refused" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+async def test_a_listing_piped_into_head_ends_quietly(endpoint: LocalAws) -> None:
+    async with endpoint.session() as session:
+        jobs = (JOB_LINE | {"job_name": f"many-{n}", "job_queue": "q3"} for n in range(1500))
+        async with session.batch.submit_service_jobs(jobs, concurrency=64) as run:
+            assert all([outcome.ok async for outcome in run])
+    endpoint.clock.advance(3600)
+    command = [sys.executable, "-m", "aws_mlops_async", "batch", "list-service-jobs"]
+    command += ["--queue", "q3", "--status", "SUCCEEDED", "--endpoint-url", endpoint.url]
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": endpoint.access_key,
+        "AWS_SECRET_ACCESS_KEY": endpoint.secret_key,
+        "AWS_REGION": endpoint.region,
+    }
+    process = await asyncio.create_subprocess_shell(
+        f"{shlex.join(command)} | head -n 1",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert len(stdout.decode().splitlines()) == 1
+    assert stderr.decode() == ""
