@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import time
 import uuid
@@ -76,12 +77,17 @@ _WATCHDOG_PERIOD = 1.0  # seconds between checks that the endpoint still answers
 
 def derive_token(run_id: str, index: int) -> str:
     """The idempotency token a job without one gets: the same for the same run id and index."""
-    return _TokenDeriver(run_id)(index)
+    return _deriver(run_id)(index)
+
+
+@functools.lru_cache(maxsize=16)
+def _deriver(run_id: str) -> _TokenDeriver:
+    return _TokenDeriver(run_id)
 
 
 class _TokenDeriver:
-    """`derive_token` for one run id: ``uuid5(namespace, f"{run_id}/{index}")`` with the hash
-    of the common prefix computed once, and the text built without a `uuid.UUID`."""
+    """`derive_token` for one run id: ``uuid5(namespace, f"{run_id}/{index}")``, with the hash
+    of the common prefix computed once and the text cut from the digest's hex directly."""
 
     def __init__(self, run_id: str) -> None:
         self._prefix = hashlib.sha1(_TOKEN_NAMESPACE.bytes + f"{run_id}/".encode())
@@ -89,11 +95,15 @@ class _TokenDeriver:
     def __call__(self, index: int) -> str:
         digest = self._prefix.copy()
         digest.update(str(index).encode())
-        raw = bytearray(digest.digest()[:16])
-        raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
-        raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
-        text = raw.hex()
-        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        hex_ = digest.hexdigest()
+        # Version 5 in the 13th digit; the RFC 4122 variant in the top bits of the 17th.
+        return (
+            f"{hex_[:8]}-{hex_[8:12]}-5{hex_[13:16]}-"
+            f"{_VARIANT[hex_[16]]}{hex_[17:20]}-{hex_[20:32]}"
+        )
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 @dataclass(frozen=True)
@@ -262,7 +272,9 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._job_deadline = job_deadline
         self._give_up_after = give_up_after
         self._on_progress = on_progress
-        self._token = _TokenDeriver(run_id)
+        self._token = _deriver(run_id)
+        token = spec.idempotency_token
+        self._token_alias = (spec.input.model_fields[token].alias or token) if token else ""
         self._limiter = ClientRateLimiter(max_rate=max_rate, tolerant=True)
         # One attempt per send: retries go back in line here rather than sleeping in place.
         self._policy = RetryPolicy(Config(max_attempts=1), limiter=self._limiter)
@@ -271,7 +283,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._last_retry_reason: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._timers: set[asyncio.TimerHandle] = set()
-        self._outcomes: asyncio.Queue[Outcome[RequestT, ResponseT] | _End] = asyncio.Queue()
+        self._outcomes = _Line[Outcome[RequestT, ResponseT] | _End]()
         # Inputs taken whose outcome the consumer has not read: the backpressure bound.
         self._unread = asyncio.Semaphore(concurrency + UNREAD_OUTCOMES_BUFFER)
         self._line = _Line[_Job[RequestT]]()
@@ -302,11 +314,12 @@ class _Engine(Generic[RequestT, ResponseT]):
         if not self._tasks:
             self._start()
         try:
-            item = await self._outcomes.get()
+            item = await self._outcomes.pop()
         except asyncio.CancelledError:
             await self.close()
             raise
         if isinstance(item, _End):
+            self._outcomes.push(item)  # for any other task waiting on this run
             await self.close()
             failure, self._failure = self._failure, None
             if failure is not None:
@@ -341,7 +354,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._timers.clear()
         if not self._ended:
             self._ended = True
-            self._outcomes.put_nowait(_END)
+            self._outcomes.push(_END)
 
     @staticmethod
     def _loop_running() -> bool:
@@ -387,7 +400,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         source, unread = self._source, self._unread
         while True:
             await unread.acquire()
-            raw = await source.take()
+            raw = source.take_now() if source.is_sync else await source.take()
             if raw is _EXHAUSTED:
                 unread.release()
                 break
@@ -438,14 +451,14 @@ class _Engine(Generic[RequestT, ResponseT]):
             self._succeeded += 1
         else:
             self._failed += 1
-        self._outcomes.put_nowait(outcome)
+        self._outcomes.push(outcome)
         self._report()
         self._check_end()
 
     def _check_end(self) -> None:
         if self._exhausted and self._succeeded + self._failed == self._taken and not self._ended:
             self._ended = True
-            self._outcomes.put_nowait(_END)
+            self._outcomes.push(_END)
 
     def _report(self) -> None:
         if self._on_progress is not None:
@@ -493,12 +506,11 @@ class _Engine(Generic[RequestT, ResponseT]):
                 return raw.model_copy(update={field: self._token(index)})
             return raw
         if field is not None and isinstance(raw, Mapping):
-            wire = spec.input.model_fields[field].alias or field
+            wire = self._token_alias
             if raw.get(field) is None and raw.get(wire) is None:
-                raw = {
-                    **{key: value for key, value in raw.items() if key != wire},
-                    field: self._token(index),
-                }
+                raw = dict(raw)
+                raw.pop(wire, None)
+                raw[field] = self._token(index)
         try:
             return spec.input.model_validate(raw)
         except pydantic.ValidationError as error:
@@ -509,7 +521,7 @@ ItemT = TypeVar("ItemT")
 
 
 class _Line(Generic[ItemT]):
-    """Jobs waiting for a worker: retries first, then fresh input."""
+    """A queue whose items a pusher can put ahead (retries before fresh jobs); `pop` waits."""
 
     def __init__(self) -> None:
         self._retries: deque[ItemT] = deque()
@@ -556,11 +568,23 @@ class _Source:
         else:
             self._sync = iter(jobs)
 
-    async def take(self) -> Any:
+    @property
+    def is_sync(self) -> bool:
+        """Whether `take_now` serves (a plain iterable), rather than `take`."""
+        return self._sync is not None
+
+    def take_now(self) -> Any:
+        """The next job of a plain iterable."""
+        assert self._sync is not None
         try:
-            if self._sync is not None:
-                return next(self._sync, _EXHAUSTED)
-            assert self._async is not None
+            return next(self._sync, _EXHAUSTED)
+        except Exception as error:
+            raise _SourceFailed(error) from None
+
+    async def take(self) -> Any:
+        """The next job of an async iterable."""
+        assert self._async is not None
+        try:
             return await anext(self._async, _EXHAUSTED)
         except Exception as error:
             raise _SourceFailed(error) from None

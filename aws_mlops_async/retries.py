@@ -280,6 +280,8 @@ class ClientRateLimiter:
             rate = measured if not self.enabled else min(measured, self._bucket.max_rate)
             new_rate = self._cubic.error_received(rate, now)
             self.enabled = True
+        elif not self.enabled:
+            return  # only the measured rate matters until the first throttle sets one
         else:
             new_rate = self._cubic.success_received(now)
         self._bucket.max_rate = min(new_rate, self._MAX_RATE_ADJUST_SCALE * measured)
