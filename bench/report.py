@@ -13,6 +13,7 @@ TARGET_CPU_VS_AIOBOTOCORE = 0.3
 TARGET_CPU_VS_BARE = 1.3
 TARGET_SESSION_MS = 5.0
 TARGET_RSS_VS_AIOBOTOCORE = 0.6
+TARGET_BULK_VS_PLAIN = 1.15
 
 
 def _num(value: float | None) -> str:
@@ -130,6 +131,17 @@ def _targets(results: dict[str, Any]) -> list[str]:
             " ms",
         )
     )
+    bulk = results["bulk"]
+    low, high = bulk["ratio_quartiles"]
+    lines.append(
+        _check(
+            f"Bulk submission CPU per job ≤ {TARGET_BULK_VS_PLAIN}x plain calls'",
+            bulk["ratio"],
+            TARGET_BULK_VS_PLAIN,
+            "x",
+        )
+        + f" (quartiles of the per-round ratios {low:.2f}x and {high:.2f}x)"
+    )
     rss = results["peak_rss"]["clients"]
     lines.append(
         _check(
@@ -184,6 +196,23 @@ def markdown(results: dict[str, Any]) -> str:
     for label, values, (vs_aiobotocore, vs_bare) in _rows(results):
         cells = " | ".join(_num(values.get(name)) for name in (OURS, AIOBOTOCORE, BARE))
         lines.append(f"| {label} | {cells} | {_ratio(vs_aiobotocore)} | {_ratio(vs_bare)} |")
+    bulk = results["bulk"]
+    lines += [
+        "",
+        "## Bulk submission",
+        "",
+        f"`session.batch.submit_service_jobs` against plain `submit_service_job` calls, "
+        f"concurrency {bulk['concurrency']}, {bulk['rounds']} blocks of "
+        f"{bulk['calls_per_block']:,} jobs each way in turns (`bench/bulk_cpu.py`, one process):",
+        "",
+        "| | client CPU per job (µs) |",
+        "|---|--:|",
+        f"| plain calls | {_num(bulk['plain_us_per_job'])} |",
+        f"| bulk run | {_num(bulk['bulk_us_per_job'])} |",
+        f"| bulk ÷ plain, median of per-round ratios | {bulk['ratio']:.2f}x "
+        f"(quartiles {bulk['ratio_quartiles'][0]:.2f}x-{bulk['ratio_quartiles'][1]:.2f}x, "
+        f"range {bulk['ratio_range'][0]:.2f}x-{bulk['ratio_range'][1]:.2f}x) |",
+    ]
     blocks = ", ".join(
         f"{level['generations']} × {level['rounds']} blocks of {level['calls_per_block']:,} "
         f"calls per client at concurrency {level['concurrency']}"

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
+import bulk_cpu
 import import_time
 import paginate
 import peak_rss
@@ -39,6 +40,7 @@ PACKAGES = ("aws-mlops-async", "aiohttp", "aiobotocore", "botocore", "pydantic",
 FULL = {
     "submit": ((64, 1536, 12, 3), (256, 4096, 8, 2)),
     "paginate": (8, 3),
+    "bulk": {"calls": 2000, "concurrency": 64, "rounds": 30},
     "rss": {"calls": 2000, "concurrency": 64, "rounds": 5},
     "import_rounds": 21,
     "session_rounds": 11,
@@ -46,6 +48,7 @@ FULL = {
 QUICK = {
     "submit": ((64, 512, 2, 2), (256, 1024, 2, 2)),
     "paginate": (2, 2),
+    "bulk": {"calls": 500, "concurrency": 64, "rounds": 4},
     "rss": {"calls": 500, "concurrency": 64, "rounds": 1},
     "import_rounds": 3,
     "session_rounds": 3,
@@ -66,6 +69,8 @@ def measure(plan: dict[str, Any]) -> dict[str, Any]:
             results["submit"].append(submit_job.run(url, concurrency, calls, generations, rounds))
         _step("ListImageVersions paging")
         results["paginate"] = paginate.run(url, *plan["paginate"])
+        _step("bulk submission against plain calls")
+        results["bulk"] = bulk_cpu.run(url, **plan["bulk"])
         _step("peak RSS")
         results["peak_rss"] = peak_rss.run(url, **plan["rss"])
         _step("import time")
