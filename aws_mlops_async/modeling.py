@@ -1,10 +1,14 @@
 """The base of every request and response model, and the field types the services share.
 
-Requests are strict: every constraint of the service model is checked and an unknown field
-is an error. Responses are read with `parse_response`, which is lenient where AWS may move
-ahead of the model: a value outside a modeled enum, pattern or range is kept as sent, and an
-unknown field is dropped. The JSON form of a model (`model_dump(mode="json")`) is its wire
-form: wire names, timestamps as epoch seconds, sensitive values in clear.
+Requests are strict: each member takes exactly its modeled type (no "5" for an int, no 1 for
+a bool, no bytes for a str), every constraint of the service model is checked and an unknown
+field is an error. Responses are read with `parse_response`, which is lenient where AWS may
+move ahead of the model: a value outside a modeled enum, pattern or range is kept as sent, and
+an unknown field is dropped.
+
+Sensitive members are kept in pydantic `Secret`s: `repr`, `str`, `model_dump()`,
+`model_dump_json()` and pickles show them masked. Only the wire form (`wire_json`,
+`wire_dump`: wire names, timestamps as epoch seconds) reveals them.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pydantic import (
     PlainValidator,
     Secret,
     SecretStr,
+    SerializationInfo,
+    Strict,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     WrapValidator,
@@ -35,12 +41,14 @@ __all__ = [
     "LENIENT_SECRET_IN_RESPONSES",
     "REVEAL_ON_WIRE",
     "AwsModel",
-    "SensitiveString",
     "Timestamp",
     "items_bound",
     "parse_response",
     "sensitive_map",
     "to_validation_error",
+    "unencodable_fields",
+    "wire_dump",
+    "wire_json",
 ]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -64,6 +72,25 @@ class AwsModel(BaseModel):
         hide_input_in_errors=True,
         protected_namespaces=(),
     )
+
+    def __getstate__(self) -> dict[Any, Any]:
+        # A pickle leaves the process: sensitive values go in it masked, as in a repr.
+        state = super().__getstate__()
+        state["__dict__"] = {key: _masked(value) for key, value in state["__dict__"].items()}
+        return state
+
+
+_MASK = "**********"
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, (Secret, SecretStr)):
+        return Secret(_MASK)
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    return value
 
 
 def _lenient_in_responses(
@@ -90,7 +117,7 @@ def _lenient_secret_in_responses(
     except pydantic.ValidationError:
         if info.context is _RESPONSE:
             # Kept as sent, but still hidden: a sensitive value out of bounds is still secret.
-            return SecretStr(value) if isinstance(value, str) else Secret(value)
+            return Secret(value)
         raise
 
 
@@ -158,6 +185,7 @@ def _epoch_seconds(value: datetime) -> int | float:
 
 Timestamp = Annotated[
     datetime,
+    Strict(),  # in requests: a datetime or epoch seconds, never text
     pydantic.BeforeValidator(_from_epoch_seconds),
     pydantic.AfterValidator(_utc),
     PlainSerializer(_epoch_seconds, when_used="json"),
@@ -166,15 +194,31 @@ Timestamp = Annotated[
 seconds on the wire."""
 
 
-def _reveal(value: Secret[Any]) -> Any:
-    return value.get_secret_value()
+_WIRE = {"wire": True}  # the serialization context of the wire form
+
+
+def _reveal(value: Secret[Any], info: SerializationInfo) -> Any:
+    return value.get_secret_value() if info.context is _WIRE else _MASK
 
 
 REVEAL_ON_WIRE = PlainSerializer(_reveal, when_used="json")
-"""Serializes a `SecretStr` / `Secret` in clear in the JSON (wire) form, and only there."""
+"""Serializes a `Secret` in clear in the wire form (`wire_json`, `wire_dump`),
+masked in any other JSON form (``model_dump_json()``, a FastAPI response)."""
 
-SensitiveString = Annotated[SecretStr, LENIENT_SECRET_IN_RESPONSES, REVEAL_ON_WIRE]
-"""An unconstrained sensitive string."""
+
+def wire_json(model: BaseModel, *, exclude: set[str] | None = None) -> bytes:
+    """The model as it goes on the wire: JSON by wire name, without unset members, sensitive
+    values in clear."""
+    return model.__pydantic_serializer__.to_json(
+        model, by_alias=True, exclude_none=True, exclude=exclude, context=_WIRE
+    )
+
+
+def wire_dump(model: BaseModel, **options: Any) -> dict[str, Any]:
+    """`wire_json`'s content as a dict (``model_dump(mode="json")`` options apply)."""
+    options.setdefault("by_alias", True)
+    options.setdefault("exclude_none", True)
+    return model.model_dump(mode="json", context=_WIRE, **options)
 
 
 def sensitive_map(
@@ -219,6 +263,35 @@ def _check_map_bounds(
         )
 
 
+def unencodable_fields(model: BaseModel) -> list[str]:
+    """The paths of the model's strings that no UTF-8 body can carry (lone surrogates)."""
+    found: list[str] = []
+    for name in type(model).model_fields:
+        _find_unencodable(getattr(model, name), name, found)
+    return found
+
+
+def _find_unencodable(value: Any, path: str, found: list[str]) -> None:
+    if isinstance(value, Secret):
+        value = value.get_secret_value()
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            found.append(path)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _find_unencodable(getattr(value, name), f"{path}.{name}", found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_unencodable(item, f"{path}[{index}]", found)
+    elif isinstance(value, dict):
+        # Keys and values alike; the path names the map, never a key (it may be secret).
+        for item in (*value.keys(), *value.values()):
+            if path not in found:
+                _find_unencodable(item, path, found)
+
+
 def to_validation_error(
     operation_name: str | None, error: pydantic.ValidationError
 ) -> ValidationError:
@@ -247,7 +320,9 @@ def parse_response(model: type[ModelT], body: bytes) -> ModelT:
     payload = body or b"{}"
     try:
         # Wire names only: a member spelled as our Python name is one AWS does not send.
-        return model.model_validate_json(payload, context=_RESPONSE, by_alias=True, by_name=False)
+        return model.model_validate_json(
+            payload, strict=False, context=_RESPONSE, by_alias=True, by_name=False
+        )
     except pydantic.ValidationError as error:
         unknown = [
             detail["loc"] for detail in error.errors() if detail["type"] == "extra_forbidden"
@@ -258,7 +333,7 @@ def parse_response(model: type[ModelT], body: bytes) -> ModelT:
     data = json.loads(payload)
     for location in unknown:
         _drop(data, location)
-    return model.model_validate(data, context=_RESPONSE, by_alias=True, by_name=False)
+    return model.model_validate(data, strict=False, context=_RESPONSE, by_alias=True, by_name=False)
 
 
 def _drop(data: Any, location: tuple[int | str, ...]) -> None:

@@ -204,6 +204,21 @@ def anchored(pattern: str) -> str:
     return pattern
 
 
+# Requests take exactly the modeled type, as botocore's parameter validation does: no "5" for an
+# int, no 1 for a bool, no bytes for a str, no 5.0 for an int (an int for a float is fine).
+# Responses are read with strict=False, which overrides these (modeling.parse_response).
+STRICT_SCALARS = {
+    "string": "StrictStr",
+    "integer": "StrictInt",
+    "long": "StrictInt",
+    "boolean": "StrictBool",
+    "double": "StrictFloat",
+    "float": "StrictFloat",
+    "timestamp": "Timestamp",
+    "blob": "StrictBytes",
+}
+
+
 def python_name(wire_name: str) -> str:
     name = xform_name(wire_name)
     if keyword.iskeyword(name):
@@ -297,16 +312,7 @@ class Generator:
             key = self.type_of(shape["key"]["shape"])
             value = self.type_of(shape["value"]["shape"])
             return f"dict[{key}, {value}]"
-        return {
-            "string": "str",
-            "integer": "int",
-            "long": "int",
-            "boolean": "bool",
-            "double": "float",
-            "float": "float",
-            "timestamp": "Timestamp",
-            "blob": "bytes",
-        }[kind]
+        return STRICT_SCALARS[kind]
 
     def definition(self, shape_name: str) -> str | None:
         """A named alias for constrained, enumerated or sensitive shapes; None for plain ones."""
@@ -325,9 +331,10 @@ class Generator:
                 f"value_max={value_max}), REVEAL_ON_WIRE]"
             )
         if kind == "string" and shape.get("sensitive"):
-            checks = self.string_constraints(bounds)
-            inner = f"StringConstraints({checks}), " if checks else ""
-            return f"Annotated[SecretStr, {inner}LENIENT_SECRET_IN_RESPONSES, REVEAL_ON_WIRE]"
+            # Secret[...] of the constrained str, so a bound names characters, not "items".
+            checks = self.string_constraints(bounds, strict=True)
+            inner = f"Annotated[str, StringConstraints({checks})]" if bounds else "StrictStr"
+            return f"Annotated[Secret[{inner}], LENIENT_SECRET_IN_RESPONSES, REVEAL_ON_WIRE]"
         if not bounds:
             return None
         return self.scalar_type(shape_name, bounds)
@@ -339,8 +346,8 @@ class Generator:
             part is not None and self.shapes[part["shape"]]["type"] == "structure" for part in inner
         )
 
-    def string_constraints(self, bounds: dict[str, Any]) -> str:
-        parts = []
+    def string_constraints(self, bounds: dict[str, Any], *, strict: bool = False) -> str:
+        parts = ["strict=True"] if strict else []
         if bounds.get("min"):
             parts.append(f"min_length={bounds['min']}")
         if "max" in bounds:
@@ -353,7 +360,7 @@ class Generator:
         shape = self.shapes[shape_name]
         kind = shape["type"]
         if kind == "string":
-            checks = self.string_constraints(bounds)
+            checks = self.string_constraints(bounds, strict=True)
             return f"Annotated[str, StringConstraints({checks}), LENIENT_IN_RESPONSES]"
         if kind in ("integer", "long"):
             parts = []
@@ -361,7 +368,7 @@ class Generator:
                 parts.append(f"ge={bounds['min']}")
             if "max" in bounds:
                 parts.append(f"le={bounds['max']}")
-            return f"Annotated[int, Field({', '.join(parts)}), LENIENT_IN_RESPONSES]"
+            return f"Annotated[StrictInt, Field({', '.join(parts)}), LENIENT_IN_RESPONSES]"
         if kind in ("list", "map"):
             # Bounds on the entries bind requests only; a response's entries are all read.
             parts = []
@@ -410,12 +417,20 @@ class Generator:
         imports = ["from typing import Annotated, Literal", ""]
         pydantic_names = ["Field"]
         joined = "\n".join(bodies) + "\n".join(self.aliases.values())
-        if "SecretStr" in joined:
-            pydantic_names.append("SecretStr")
         if "Secret[" in joined:
             pydantic_names.append("Secret")
         if "StringConstraints" in joined:
             pydantic_names.append("StringConstraints")
+        for name in (
+            "Strict",
+            "StrictBool",
+            "StrictBytes",
+            "StrictFloat",
+            "StrictInt",
+            "StrictStr",
+        ):
+            if re.search(rf"\b{name}\b", joined):
+                pydantic_names.append(name)
         imports.append(f"from pydantic import {', '.join(sorted(pydantic_names))}")
         imports.append("")
         modeling = ["AwsModel"]

@@ -18,7 +18,7 @@ from typing import NoReturn
 
 from aiohttp import web
 
-from ..modeling import AwsModel
+from ..modeling import AwsModel, wire_dump
 from .clock import Clock
 from .errors import LocalError
 from .faults import Faults
@@ -165,7 +165,7 @@ class LocalApp:
                 self.stats.replayed[spec.name] += 1
                 return json_response(service, seen.status, seen.body, call.request_id)
         result = operation.handler(call, request)
-        body = result.model_dump(mode="json", by_alias=True, exclude_none=True)
+        body = wire_dump(result)
         if token is not None:
             self.state.tokens[key] = TokenRecord(fingerprint, spec.success_status, body)
         return json_response(service, spec.success_status, body, call.request_id)
@@ -180,7 +180,7 @@ class LocalApp:
 def _fingerprint(request: AwsModel, token_field: str | None) -> str:
     """A digest of a request's parameters, its client token left out."""
     exclude = {token_field} if token_field else None
-    data = request.model_dump(mode="json", by_alias=True, exclude_none=True, exclude=exclude)
+    data = wire_dump(request, exclude=exclude)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

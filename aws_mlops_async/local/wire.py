@@ -122,7 +122,10 @@ def read_request(
         if value is not None:
             data[fields[name].alias or name] = value
     try:
-        request: AwsModel = spec.input.model_validate(data, by_alias=True, by_name=False)
+        # Lax: query, header and path values arrive as text, to be read as their types.
+        request: AwsModel = spec.input.model_validate(
+            data, strict=False, by_alias=True, by_name=False
+        )
     except pydantic.ValidationError as error:
         problems = to_validation_error(spec.name, error).problems
         count = len(problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..modeling import AwsModel, parse_response
+from ..modeling import AwsModel, parse_response, wire_json
 from .spec import HttpRequest, HttpResponse, OperationSpec, ServiceDescription
 
 __all__ = ["AwsJsonCodec"]
@@ -27,7 +27,7 @@ class AwsJsonCodec:
         The headers are the same for every call of an operation, so one dict serves them all;
         callers copy it rather than change it.
         """
-        body = request.__pydantic_serializer__.to_json(request, by_alias=True, exclude_none=True)
+        body = wire_json(request)
         headers = self._headers.get(spec.name)
         if headers is None:
             headers = self._headers[spec.name] = {

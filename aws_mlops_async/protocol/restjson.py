@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from pydantic import Secret
 
-from ..modeling import AwsModel, parse_response
+from ..modeling import AwsModel, parse_response, wire_json
 from .spec import HttpRequest, HttpResponse, OperationSpec, ServiceDescription
 
 __all__ = ["RestJsonCodec"]
@@ -35,9 +35,7 @@ class RestJsonCodec:
                 headers[header] = _header_text(value)
         body = b""
         if spec.has_body:
-            body = request.__pydantic_serializer__.to_json(
-                request, by_alias=True, exclude_none=True, exclude=spec.body_exclude or None
-            )
+            body = wire_json(request, exclude=spec.body_exclude or None)
             headers["Content-Type"] = self.content_type
         query = _query(spec, request) if spec.query_params else ""
         return HttpRequest(spec.http_method, path, query, headers, body)

@@ -67,6 +67,27 @@ LOOKALIKES = {
     "_": ("\u203f",),
 }
 
+# Values of the wrong Python type for each scalar type, with whether botocore's parameter
+# validation refuses them too (the oracle), or why this library is stricter than botocore.
+WRONG_TYPES: dict[str, tuple[tuple[Any, str | None], ...]] = {
+    "string": ((b"abc", None), (5, None), (True, None)),
+    "integer": (
+        ("5", None),
+        (" 5 ", None),
+        (5.0, None),
+        (5.5, None),
+        (True, "botocore takes a bool for an int (bool is an int subclass)"),
+    ),
+    "boolean": (("false", None), ("yes", None), (1, None), (0, None)),
+    "double": (("5", None), ("1.5", None), (True, "botocore takes a bool for a number")),
+    "timestamp": (
+        ("2026-01-01T00:00:00Z", "botocore parses text as a timestamp"),
+        (True, "botocore reads a bool as epoch seconds (bool is an int subclass)"),
+    ),
+}
+WRONG_TYPES["long"] = WRONG_TYPES["integer"]
+WRONG_TYPES["float"] = WRONG_TYPES["double"]
+
 # Mapping keys and list indexes in a path to a constraint.
 MAP_KEY = "<key>"
 MAP_VALUE = "<value>"
@@ -438,6 +459,8 @@ def _sites(
         yield from _sites(operation, shape.key, (*path, MAP_KEY), None, None)
         yield from _sites(operation, shape.value, (*path, MAP_VALUE), None, None)
         return
+    if shape.type_name in WRONG_TYPES:
+        yield site("type")
     if shape.type_name == "string":
         if bounds.enum:
             yield site("enum")

@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 from aioresponses import aioresponses
+from botocore.validate import ParamValidator
 from botocore_oracle import OPERATIONS, SEED_BOUNDS, Operation, offline_session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shape_strategies import (
+    WRONG_TYPES,
     Builder,
     Site,
     fits_pattern,
@@ -35,7 +37,9 @@ from shape_strategies import (
 from aws_mlops_async import Config, ValidationError
 from aws_mlops_async.client import BaseClient
 
-SITES = [site for operation in OPERATIONS for site in violation_sites(operation)]
+ALL_SITES = [site for operation in OPERATIONS for site in violation_sites(operation)]
+SITES = [site for site in ALL_SITES if site.kind != "type"]
+TYPE_SITES = [site for site in ALL_SITES if site.kind == "type"]
 
 
 def segments(path: str | tuple[str, ...]) -> list[str]:
@@ -72,6 +76,41 @@ async def test_a_broken_constraint_is_refused_before_anything_is_sent(
     assert error.fields, error
     assert all(within(field, site) for field in error.fields), (error.fields, site.field)
     assert aws_mock.requests == {}
+
+
+@pytest.mark.parametrize("site", TYPE_SITES, ids=str)
+@settings(
+    max_examples=2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+async def test_a_value_of_the_wrong_type_is_refused_never_coerced(
+    aws_mock: aioresponses, site: Site, data: st.DataObject
+) -> None:
+    """No "5" for an int, no 1 for a bool, no bytes for a str, no 5.0 for an int: each
+    member's wrong types are refused naming it, as botocore's parameter validation refuses
+    them (where this library is stricter, the table says why, and botocore shows it)."""
+    params = data.draw(request_params(site.operation, force=site.path), label="params")
+    operation = site.operation
+    validator = ParamValidator()
+    for bad, stricter_than_botocore in WRONG_TYPES[site.shape.type_name]:
+        wire = with_value(params, site.path, bad)
+        report = validator.validate(wire, operation.model.input_shape)
+        botocore_refuses = any(kind == "invalid type" for kind, *_ in report._errors)
+        assert botocore_refuses == (stricter_than_botocore is None), (bad, report.generate_report())
+        kwargs = to_python_names(operation.model.input_shape, wire)
+        async with offline_session(Config(max_attempts=1)) as session:
+            method = getattr(operation.client(session), operation.method_name)
+            with pytest.raises(ValidationError) as caught:
+                await method(**kwargs)
+        assert all(within(field, site) for field in caught.value.fields), (bad, caught.value)
+    assert aws_mock.requests == {}
+    if site.shape.type_name in ("double", "float"):  # an int for a float is fine, as in botocore
+        wire = with_value(params, site.path, 7)
+        assert not validator.validate(wire, operation.model.input_shape).has_errors()
+        fields = to_python_names(operation.model.input_shape, wire)
+        assert refusal(operation.client(SESSION), operation, fields) is None
 
 
 def refusal(client: BaseClient, operation: Operation, fields: dict[str, Any]) -> Any:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pydantic
 import pytest
 
-from aws_mlops_async.modeling import parse_response, to_validation_error
+from aws_mlops_async.modeling import parse_response, to_validation_error, wire_json
 from aws_mlops_async.services.batch.models import (
     ServiceJobRetryStrategy,
     SubmitServiceJobRequest,
@@ -88,7 +88,8 @@ def test_sensitive_members_are_redacted_everywhere_but_the_wire() -> None:
     shown = repr(request) + str(request) + str(request.model_dump())
     assert "p4ssw0rd-PARAM" not in shown and "db_password" not in shown
     assert "alice-META" not in shown
-    wire = json.loads(request.model_dump_json(exclude_none=True))
+    assert "p4ssw0rd-PARAM" not in request.model_dump_json()
+    wire = json.loads(wire_json(request))
     assert wire["parameters"] == {"db_password": "p4ssw0rd-PARAM"}
     assert wire["metadata"] == {"owner": "alice-META"}
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ...modeling import wire_dump
 from ...services.batch import operations as ops
 from ...services.batch.models import (
     DescribeServiceJobRequest,
@@ -130,9 +131,7 @@ def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitSe
             ],
             "FAILED" if failed else "SUCCEEDED",
         ),
-        request=request.model_dump(
-            mode="json", by_alias=True, exclude_none=True, exclude={"client_token"}
-        ),
+        request=wire_dump(request, exclude={"client_token"}),
         status_reason=(reason or "The training job failed.") if failed else None,
     )
     state.service_jobs[job.job_id] = job
@@ -235,7 +234,7 @@ def list_service_jobs(call: Call, request: ListServiceJobsRequest) -> ListServic
             descending=True,
             limit=request.max_results or _DEFAULT_PAGE,
             token=request.next_token,
-            query=request.model_dump(mode="json", exclude={"next_token", "max_results"}),
+            query=wire_dump(request, exclude_none=False, exclude={"next_token", "max_results"}),
         )
     except InvalidToken as error:
         raise CLIENT.error(str(error)) from None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...modeling import wire_dump
 from ...services.datazone import operations as ops
 from ...services.datazone.models import (
     GetNotebookRunInput,
@@ -101,7 +102,7 @@ def start_notebook_run(call: Call, request: StartNotebookRunInput) -> StartNoteb
             ],
             "FAILED" if failed else "SUCCEEDED",
         ),
-        request=request.model_dump(mode="json", by_alias=True, exclude_none=True, include=_ECHOED),
+        request=wire_dump(request, include=_ECHOED),
         error=reason if failed else None,
     )
     state.notebook_runs[run_id] = run
@@ -148,7 +149,7 @@ def list_notebook_runs(call: Call, request: ListNotebookRunsInput) -> ListNotebo
             descending=request.sort_order != "ASCENDING",
             limit=request.max_results or _DEFAULT_PAGE,
             token=request.next_token,
-            query=request.model_dump(mode="json", exclude={"next_token", "max_results"}),
+            query=wire_dump(request, exclude_none=False, exclude={"next_token", "max_results"}),
         )
     except InvalidToken as error:
         raise VALIDATION.error(str(error)) from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...modeling import wire_dump
 from ...services.lookoutvision import operations as ops
 from ...services.lookoutvision.models import (
     DescribeModelPackagingJobRequest,
@@ -98,12 +99,7 @@ def start_model_packaging_job(
             ],
             "FAILED" if failed else "SUCCEEDED",
         ),
-        request=request.model_dump(
-            mode="json",
-            by_alias=True,
-            exclude_none=True,
-            include={"model_version", "configuration", "description"},
-        ),
+        request=wire_dump(request, include={"model_version", "configuration", "description"}),
         status_message=(reason or "The model packaging job failed.") if failed else None,
     )
     state.packaging_jobs[(job.project_name, name)] = job

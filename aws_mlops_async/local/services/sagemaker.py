@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ...modeling import wire_dump
 from ...services.sagemaker import operations as ops
 from ...services.sagemaker.models import (
     CreateImageVersionRequest,
@@ -130,9 +131,7 @@ def create_image_version(
             "CREATE_FAILED" if failed else "CREATED",
         ),
         aliases=aliases,
-        properties=request.model_dump(
-            mode="json", by_alias=True, exclude_none=True, include=_PROPERTIES
-        ),
+        properties=wire_dump(request, include=_PROPERTIES),
         failure_reason=(reason or "The image version could not be created.") if failed else None,
     )
     image.next_version += 1
@@ -175,9 +174,7 @@ def update_image_version(
     removing = set(request.aliases_to_delete or [])
     kept = [alias for alias in version.aliases if alias not in removing]
     version.aliases = kept + [alias for alias in adding if alias not in kept]
-    version.properties.update(
-        request.model_dump(mode="json", by_alias=True, exclude_none=True, include=_PROPERTIES)
-    )
+    version.properties.update(wire_dump(request, include=_PROPERTIES))
     version.modified = call.now
     return UpdateImageVersionResponse(image_version_arn=_version_arn(call, version))
 
@@ -223,7 +220,7 @@ def list_image_versions(call: Call, request: ListImageVersionsRequest) -> ListIm
         )
     ]
     sort_key = _SORT_KEYS[request.sort_by or "CREATION_TIME"]
-    query = request.model_dump(mode="json", exclude={"next_token", "max_results"})
+    query = wire_dump(request, exclude_none=False, exclude={"next_token", "max_results"})
     try:
         chunk, next_token = page(
             versions,

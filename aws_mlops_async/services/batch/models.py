@@ -6,7 +6,7 @@ edit by hand.
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr, StringConstraints
 
 from ...modeling import LENIENT_IN_RESPONSES, AwsModel, items_bound
 
@@ -62,37 +62,39 @@ ServiceJobStatus = Annotated[
     LENIENT_IN_RESPONSES,
 ]
 
-TagKey = Annotated[str, StringConstraints(min_length=1, max_length=128), LENIENT_IN_RESPONSES]
+TagKey = Annotated[
+    str, StringConstraints(strict=True, min_length=1, max_length=128), LENIENT_IN_RESPONSES
+]
 
-TagValue = Annotated[str, StringConstraints(max_length=256), LENIENT_IN_RESPONSES]
+TagValue = Annotated[str, StringConstraints(strict=True, max_length=256), LENIENT_IN_RESPONSES]
 
 TagrisTagsMap = Annotated[dict[TagKey, TagValue], items_bound(min_items=1, max_items=50)]
 
 ClientRequestToken = Annotated[
-    str, StringConstraints(min_length=1, max_length=64), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, min_length=1, max_length=64), LENIENT_IN_RESPONSES
 ]
 
 
 class DescribeServiceJobRequest(AwsModel):
     """Input of DescribeServiceJob: The details of a service job."""
 
-    job_id: str = Field(alias="jobId")
+    job_id: StrictStr = Field(alias="jobId")
 
 
 class ServiceResourceId(AwsModel):
     """The Batch unique identifier."""
 
     name: ServiceResourceIdName = Field(alias="name")
-    value: str = Field(alias="value")
+    value: StrictStr = Field(alias="value")
 
 
 class ServiceJobAttemptDetail(AwsModel):
     """Detailed information about an attempt to run a service job."""
 
     service_resource_id: ServiceResourceId | None = Field(default=None, alias="serviceResourceId")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    started_at: StrictInt | None = Field(default=None, alias="startedAt")
+    stopped_at: StrictInt | None = Field(default=None, alias="stoppedAt")
+    status_reason: StrictStr | None = Field(default=None, alias="statusReason")
 
 
 class ServiceJobCapacityUsageDetail(AwsModel):
@@ -100,8 +102,8 @@ class ServiceJobCapacityUsageDetail(AwsModel):
     resources being consumed.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
-    quantity: float | None = Field(default=None, alias="quantity")
+    capacity_unit: StrictStr | None = Field(default=None, alias="capacityUnit")
+    quantity: StrictFloat | None = Field(default=None, alias="quantity")
 
 
 class LatestServiceJobAttempt(AwsModel):
@@ -116,13 +118,13 @@ class ServiceJobEvaluateOnExit(AwsModel):
     """
 
     action: ServiceJobRetryAction | None = Field(default=None, alias="action")
-    on_status_reason: str | None = Field(default=None, alias="onStatusReason")
+    on_status_reason: StrictStr | None = Field(default=None, alias="onStatusReason")
 
 
 class ServiceJobRetryStrategy(AwsModel):
     """The retry strategy for service jobs."""
 
-    attempts: int = Field(alias="attempts")
+    attempts: StrictInt = Field(alias="attempts")
     evaluate_on_exit: list[ServiceJobEvaluateOnExit] | None = Field(
         default=None, alias="evaluateOnExit"
     )
@@ -131,7 +133,7 @@ class ServiceJobRetryStrategy(AwsModel):
 class ServiceJobPreemptionConfiguration(AwsModel):
     """Specifies the service job behavior when preempted."""
 
-    preemption_retries_before_termination: int | None = Field(
+    preemption_retries_before_termination: StrictInt | None = Field(
         default=None, alias="preemptionRetriesBeforeTermination"
     )
 
@@ -140,15 +142,15 @@ class ServiceJobPreemptedAttempt(AwsModel):
     """Detailed information about a preempted attempt of a service job."""
 
     service_resource_id: ServiceResourceId | None = Field(default=None, alias="serviceResourceId")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    started_at: StrictInt | None = Field(default=None, alias="startedAt")
+    stopped_at: StrictInt | None = Field(default=None, alias="stoppedAt")
+    status_reason: StrictStr | None = Field(default=None, alias="statusReason")
 
 
 class ServiceJobPreemptionSummary(AwsModel):
     """Summarizes the preemptions of the service job."""
 
-    preempted_attempt_count: int | None = Field(default=None, alias="preemptedAttemptCount")
+    preempted_attempt_count: StrictInt | None = Field(default=None, alias="preemptedAttemptCount")
     recent_preempted_attempts: list[ServiceJobPreemptedAttempt] | None = Field(
         default=None, alias="recentPreemptedAttempts"
     )
@@ -157,7 +159,7 @@ class ServiceJobPreemptionSummary(AwsModel):
 class ServiceJobTimeout(AwsModel):
     """The timeout configuration for service jobs."""
 
-    attempt_duration_seconds: int | None = Field(default=None, alias="attemptDurationSeconds")
+    attempt_duration_seconds: StrictInt | None = Field(default=None, alias="attemptDurationSeconds")
 
 
 class DescribeServiceJobResponse(AwsModel):
@@ -167,30 +169,30 @@ class DescribeServiceJobResponse(AwsModel):
     capacity_usage: list[ServiceJobCapacityUsageDetail] | None = Field(
         default=None, alias="capacityUsage"
     )
-    created_at: int | None = Field(default=None, alias="createdAt")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_id: str = Field(alias="jobId")
-    job_name: str = Field(alias="jobName")
-    job_queue: str = Field(alias="jobQueue")
+    created_at: StrictInt | None = Field(default=None, alias="createdAt")
+    is_terminated: StrictBool | None = Field(default=None, alias="isTerminated")
+    job_arn: StrictStr | None = Field(default=None, alias="jobArn")
+    job_id: StrictStr = Field(alias="jobId")
+    job_name: StrictStr = Field(alias="jobName")
+    job_queue: StrictStr = Field(alias="jobQueue")
     latest_attempt: LatestServiceJobAttempt | None = Field(default=None, alias="latestAttempt")
     retry_strategy: ServiceJobRetryStrategy | None = Field(default=None, alias="retryStrategy")
-    scheduled_at: int | None = Field(default=None, alias="scheduledAt")
-    scheduling_priority: int | None = Field(default=None, alias="schedulingPriority")
-    service_request_payload: str | None = Field(default=None, alias="serviceRequestPayload")
+    scheduled_at: StrictInt | None = Field(default=None, alias="scheduledAt")
+    scheduling_priority: StrictInt | None = Field(default=None, alias="schedulingPriority")
+    service_request_payload: StrictStr | None = Field(default=None, alias="serviceRequestPayload")
     service_job_type: ServiceJobType = Field(alias="serviceJobType")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
+    share_identifier: StrictStr | None = Field(default=None, alias="shareIdentifier")
+    quota_share_name: StrictStr | None = Field(default=None, alias="quotaShareName")
     preemption_configuration: ServiceJobPreemptionConfiguration | None = Field(
         default=None, alias="preemptionConfiguration"
     )
     preemption_summary: ServiceJobPreemptionSummary | None = Field(
         default=None, alias="preemptionSummary"
     )
-    started_at: int = Field(alias="startedAt")
+    started_at: StrictInt = Field(alias="startedAt")
     status: ServiceJobStatus = Field(alias="status")
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
+    status_reason: StrictStr | None = Field(default=None, alias="statusReason")
+    stopped_at: StrictInt | None = Field(default=None, alias="stoppedAt")
     tags: TagrisTagsMap | None = Field(default=None, alias="tags")
     timeout_config: ServiceJobTimeout | None = Field(default=None, alias="timeoutConfig")
 
@@ -200,17 +202,17 @@ class KeyValuesPair(AwsModel):
     ListJobs or ListJobsByConsumableResource API operation.
     """
 
-    name: str | None = Field(default=None, alias="name")
-    values: list[str] | None = Field(default=None, alias="values")
+    name: StrictStr | None = Field(default=None, alias="name")
+    values: list[StrictStr] | None = Field(default=None, alias="values")
 
 
 class ListServiceJobsRequest(AwsModel):
     """Input of ListServiceJobs: Returns a list of service jobs for a specified job queue."""
 
-    job_queue: str | None = Field(default=None, alias="jobQueue")
+    job_queue: StrictStr | None = Field(default=None, alias="jobQueue")
     job_status: ServiceJobStatus | None = Field(default=None, alias="jobStatus")
-    max_results: int | None = Field(default=None, alias="maxResults")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    max_results: StrictInt | None = Field(default=None, alias="maxResults")
+    next_token: StrictStr | None = Field(default=None, alias="nextToken")
     filters: list[KeyValuesPair] | None = Field(default=None, alias="filters")
 
 
@@ -219,8 +221,8 @@ class ServiceJobCapacityUsageSummary(AwsModel):
     resources being used.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
-    quantity: float | None = Field(default=None, alias="quantity")
+    capacity_unit: StrictStr | None = Field(default=None, alias="capacityUnit")
+    quantity: StrictFloat | None = Field(default=None, alias="quantity")
 
 
 class ServiceJobSummary(AwsModel):
@@ -230,26 +232,26 @@ class ServiceJobSummary(AwsModel):
     capacity_usage: list[ServiceJobCapacityUsageSummary] | None = Field(
         default=None, alias="capacityUsage"
     )
-    created_at: int | None = Field(default=None, alias="createdAt")
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_id: str = Field(alias="jobId")
-    job_name: str = Field(alias="jobName")
-    scheduled_at: int | None = Field(default=None, alias="scheduledAt")
+    created_at: StrictInt | None = Field(default=None, alias="createdAt")
+    job_arn: StrictStr | None = Field(default=None, alias="jobArn")
+    job_id: StrictStr = Field(alias="jobId")
+    job_name: StrictStr = Field(alias="jobName")
+    scheduled_at: StrictInt | None = Field(default=None, alias="scheduledAt")
     service_job_type: ServiceJobType = Field(alias="serviceJobType")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
+    share_identifier: StrictStr | None = Field(default=None, alias="shareIdentifier")
+    quota_share_name: StrictStr | None = Field(default=None, alias="quotaShareName")
     status: ServiceJobStatus | None = Field(default=None, alias="status")
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
+    status_reason: StrictStr | None = Field(default=None, alias="statusReason")
+    started_at: StrictInt | None = Field(default=None, alias="startedAt")
+    stopped_at: StrictInt | None = Field(default=None, alias="stoppedAt")
+    is_terminated: StrictBool | None = Field(default=None, alias="isTerminated")
 
 
 class ListServiceJobsResponse(AwsModel):
     """Output of ListServiceJobs."""
 
     job_summary_list: list[ServiceJobSummary] = Field(alias="jobSummaryList")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: StrictStr | None = Field(default=None, alias="nextToken")
 
 
 class SubmitServiceJobRequest(AwsModel):
@@ -259,18 +261,18 @@ class SubmitServiceJobRequest(AwsModel):
 
     job_name: Annotated[
         str,
-        StringConstraints(min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_-]+$"),
+        StringConstraints(strict=True, min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_-]+$"),
         LENIENT_IN_RESPONSES,
     ] = Field(alias="jobName")
-    job_queue: str = Field(alias="jobQueue")
+    job_queue: StrictStr = Field(alias="jobQueue")
     retry_strategy: ServiceJobRetryStrategy | None = Field(default=None, alias="retryStrategy")
-    scheduling_priority: Annotated[int, Field(ge=0, le=9999), LENIENT_IN_RESPONSES] | None = Field(
-        default=None, alias="schedulingPriority"
+    scheduling_priority: Annotated[StrictInt, Field(ge=0, le=9999), LENIENT_IN_RESPONSES] | None = (
+        Field(default=None, alias="schedulingPriority")
     )
-    service_request_payload: str = Field(alias="serviceRequestPayload")
+    service_request_payload: StrictStr = Field(alias="serviceRequestPayload")
     service_job_type: ServiceJobType = Field(alias="serviceJobType")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
+    share_identifier: StrictStr | None = Field(default=None, alias="shareIdentifier")
+    quota_share_name: StrictStr | None = Field(default=None, alias="quotaShareName")
     preemption_configuration: ServiceJobPreemptionConfiguration | None = Field(
         default=None, alias="preemptionConfiguration"
     )
@@ -282,16 +284,16 @@ class SubmitServiceJobRequest(AwsModel):
 class SubmitServiceJobResponse(AwsModel):
     """Output of SubmitServiceJob."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_name: str = Field(alias="jobName")
-    job_id: str = Field(alias="jobId")
+    job_arn: StrictStr | None = Field(default=None, alias="jobArn")
+    job_name: StrictStr = Field(alias="jobName")
+    job_id: StrictStr = Field(alias="jobId")
 
 
 class TerminateServiceJobRequest(AwsModel):
     """Input of TerminateServiceJob: Terminates a service job in a job queue."""
 
-    job_id: str = Field(alias="jobId")
-    reason: str = Field(alias="reason")
+    job_id: StrictStr = Field(alias="jobId")
+    reason: StrictStr = Field(alias="reason")
 
 
 class TerminateServiceJobResponse(AwsModel):

@@ -6,7 +6,7 @@ not edit by hand.
 
 from typing import Annotated, Literal
 
-from pydantic import Field, Secret, SecretStr, StringConstraints
+from pydantic import Field, Secret, StrictInt, StrictStr, StringConstraints
 
 from ...modeling import (
     LENIENT_IN_RESPONSES,
@@ -68,46 +68,51 @@ __all__ = [
 ]
 
 DomainId = Annotated[
-    str, StringConstraints(pattern=r"^dzd[-_][a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
+    str,
+    StringConstraints(strict=True, pattern=r"^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
+    LENIENT_IN_RESPONSES,
 ]
 
 NotebookRunId = Annotated[
-    str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
 ]
 
 InstanceType = Annotated[
     str,
-    StringConstraints(pattern=r"^(?:(ml|sc)\.[a-z][0-9]+[a-z]*\.[a-z0-9]+)$"),
+    StringConstraints(strict=True, pattern=r"^(?:(ml|sc)\.[a-z][0-9]+[a-z]*\.[a-z0-9]+)$"),
     LENIENT_IN_RESPONSES,
 ]
 
 NetworkAccessType = Annotated[Literal["PUBLIC_INTERNET_ONLY", "VPC_ONLY"], LENIENT_IN_RESPONSES]
 """The network access type for a notebook run in Amazon SageMaker Unified Studio."""
 
-SubnetIds = Annotated[list[str], items_bound(max_items=10)]
+SubnetIds = Annotated[list[StrictStr], items_bound(max_items=10)]
 
-SecurityGroupIds = Annotated[list[str], items_bound(max_items=5)]
+SecurityGroupIds = Annotated[list[StrictStr], items_bound(max_items=5)]
 
 TimeoutConfigRunTimeoutInMinutesInteger = Annotated[
-    int, Field(ge=60, le=1440), LENIENT_IN_RESPONSES
+    StrictInt, Field(ge=60, le=1440), LENIENT_IN_RESPONSES
 ]
 
 PackageManager = Annotated[Literal["UV"], LENIENT_IN_RESPONSES]
 """The package manager for a notebook run environment in Amazon SageMaker Unified Studio."""
 
 PackageConfigPackageSpecificationString = Annotated[
-    str, StringConstraints(max_length=10240), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, max_length=10240), LENIENT_IN_RESPONSES
 ]
 
 S3Path = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=1024, pattern=r"^s3://[^\n\r\x85\u2028\u2029]+$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=1024, pattern=r"^s3://[^\n\r\x85\u2028\u2029]+$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 KmsKeyArn = Annotated[
     str,
     StringConstraints(
+        strict=True,
         min_length=1,
         max_length=1024,
         pattern=r"^(?:arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36})$",
@@ -127,19 +132,19 @@ TriggerSourceType = Annotated[Literal["MANUAL", "SCHEDULED", "WORKFLOW"], LENIEN
 """The type of trigger source for a notebook run in Amazon SageMaker Unified Studio."""
 
 NotebookRunErrorMessageString = Annotated[
-    str, StringConstraints(max_length=1024), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, max_length=1024), LENIENT_IN_RESPONSES
 ]
 
 ProjectId = Annotated[
-    str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
 ]
 
 NotebookId = Annotated[
-    str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
 ]
 
 ScheduleId = Annotated[
-    str, StringConstraints(pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, pattern=r"^[a-zA-Z0-9_-]{1,36}$"), LENIENT_IN_RESPONSES
 ]
 
 NotebookRunStatus = Annotated[
@@ -148,10 +153,12 @@ NotebookRunStatus = Annotated[
 ]
 """The status of a notebook run in Amazon SageMaker Unified Studio."""
 
-MetadataKey = Annotated[str, StringConstraints(max_length=128), LENIENT_IN_RESPONSES]
+MetadataKey = Annotated[str, StringConstraints(strict=True, max_length=128), LENIENT_IN_RESPONSES]
 
 MetadataValue = Annotated[
-    SecretStr, StringConstraints(max_length=1024), LENIENT_SECRET_IN_RESPONSES, REVEAL_ON_WIRE
+    Secret[Annotated[str, StringConstraints(strict=True, max_length=1024)]],
+    LENIENT_SECRET_IN_RESPONSES,
+    REVEAL_ON_WIRE,
 ]
 
 Metadata = Annotated[dict[MetadataKey, MetadataValue], items_bound(max_items=50)]
@@ -160,17 +167,17 @@ Parameters = Annotated[
     Secret[dict[str, str]], sensitive_map(max_items=50, key_max=128, value_max=1024), REVEAL_ON_WIRE
 ]
 
-MaxResults = Annotated[int, Field(ge=1, le=50), LENIENT_IN_RESPONSES]
+MaxResults = Annotated[StrictInt, Field(ge=1, le=50), LENIENT_IN_RESPONSES]
 
 SortOrder = Annotated[Literal["ASCENDING", "DESCENDING"], LENIENT_IN_RESPONSES]
 
 PaginationToken = Annotated[
-    str, StringConstraints(min_length=1, max_length=8192), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, min_length=1, max_length=8192), LENIENT_IN_RESPONSES
 ]
 
 ClientToken = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[\x21-\x7E]+$"),
+    StringConstraints(strict=True, min_length=1, max_length=128, pattern=r"^[\x21-\x7E]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -192,14 +199,14 @@ class ComputeConfig(AwsModel):
     """The compute configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
     instance_type: InstanceType | None = Field(default=None, alias="instanceType")
-    environment_version: str | None = Field(default=None, alias="environmentVersion")
+    environment_version: StrictStr | None = Field(default=None, alias="environmentVersion")
 
 
 class NetworkConfig(AwsModel):
     """The network configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
     network_access_type: NetworkAccessType = Field(alias="networkAccessType")
-    vpc_id: str | None = Field(default=None, alias="vpcId")
+    vpc_id: StrictStr | None = Field(default=None, alias="vpcId")
     subnet_ids: SubnetIds | None = Field(default=None, alias="subnetIds")
     security_group_ids: SecurityGroupIds | None = Field(default=None, alias="securityGroupIds")
 
@@ -226,7 +233,7 @@ class PackageConfig(AwsModel):
 class EnvironmentConfig(AwsModel):
     """The environment configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
-    image_version: str | None = Field(default=None, alias="imageVersion")
+    image_version: StrictStr | None = Field(default=None, alias="imageVersion")
     package_config: PackageConfig | None = Field(default=None, alias="packageConfig")
 
 
@@ -247,7 +254,7 @@ class TriggerSource(AwsModel):
     """The source that triggered a notebook run in Amazon SageMaker Unified Studio."""
 
     type: TriggerSourceType | None = Field(default=None, alias="type")
-    name: str | None = Field(default=None, alias="name")
+    name: StrictStr | None = Field(default=None, alias="name")
 
 
 class NotebookRunError(AwsModel):
@@ -283,9 +290,9 @@ class GetNotebookRunOutput(AwsModel):
     trigger_source: TriggerSource | None = Field(default=None, alias="triggerSource")
     error: NotebookRunError | None = Field(default=None, alias="error")
     created_at: Timestamp | None = Field(default=None, alias="createdAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
+    created_by: StrictStr | None = Field(default=None, alias="createdBy")
     updated_at: Timestamp | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    updated_by: StrictStr | None = Field(default=None, alias="updatedBy")
     started_at: Timestamp | None = Field(default=None, alias="startedAt")
     completed_at: Timestamp | None = Field(default=None, alias="completedAt")
 
@@ -314,9 +321,9 @@ class NotebookRunSummary(AwsModel):
     status: NotebookRunStatus = Field(alias="status")
     trigger_source: TriggerSource | None = Field(default=None, alias="triggerSource")
     created_at: Timestamp | None = Field(default=None, alias="createdAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
+    created_by: StrictStr | None = Field(default=None, alias="createdBy")
     updated_at: Timestamp | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    updated_by: StrictStr | None = Field(default=None, alias="updatedBy")
     started_at: Timestamp | None = Field(default=None, alias="startedAt")
     completed_at: Timestamp | None = Field(default=None, alias="completedAt")
 
@@ -374,9 +381,9 @@ class StartNotebookRunOutput(AwsModel):
     trigger_source: TriggerSource | None = Field(default=None, alias="triggerSource")
     error: NotebookRunError | None = Field(default=None, alias="error")
     created_at: Timestamp | None = Field(default=None, alias="createdAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
+    created_by: StrictStr | None = Field(default=None, alias="createdBy")
     updated_at: Timestamp | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    updated_by: StrictStr | None = Field(default=None, alias="updatedBy")
     started_at: Timestamp | None = Field(default=None, alias="startedAt")
     completed_at: Timestamp | None = Field(default=None, alias="completedAt")
 

@@ -6,7 +6,7 @@ models/lookoutvision-2020-11-20/service-2.json; do not edit by hand.
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictInt, StrictStr, StringConstraints
 
 from ...modeling import LENIENT_IN_RESPONSES, AwsModel, Timestamp, items_bound
 
@@ -52,13 +52,15 @@ __all__ = [
 
 ProjectName = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=255, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_\-]*$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=255, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_\-]*$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 ModelPackagingJobName = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9-]+$"),
+    StringConstraints(strict=True, min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9-]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -70,31 +72,37 @@ TargetPlatformAccelerator = Annotated[Literal["NVIDIA"], LENIENT_IN_RESPONSES]
 
 S3BucketName = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=63, pattern=r"^[0-9A-Za-z\.\-_]*$"),
+    StringConstraints(strict=True, min_length=3, max_length=63, pattern=r"^[0-9A-Za-z\.\-_]*$"),
     LENIENT_IN_RESPONSES,
 ]
 
 S3KeyPrefix = Annotated[
     str,
-    StringConstraints(max_length=1024, pattern=r"^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$"),
+    StringConstraints(
+        strict=True, max_length=1024, pattern=r"^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 TagKey = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=128, pattern=r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 TagValue = Annotated[
     str,
-    StringConstraints(max_length=256, pattern=r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"),
+    StringConstraints(strict=True, max_length=256, pattern=r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"),
     LENIENT_IN_RESPONSES,
 ]
 
 CompilerOptions = Annotated[
     str,
-    StringConstraints(min_length=3, max_length=1024, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    StringConstraints(
+        strict=True, min_length=3, max_length=1024, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -102,45 +110,54 @@ TargetDevice = Annotated[Literal["jetson_xavier"], LENIENT_IN_RESPONSES]
 
 ComponentName = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9-_.]+$"),
+    StringConstraints(strict=True, min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9-_.]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
 ComponentVersion = Annotated[
     str,
     StringConstraints(
-        min_length=1, max_length=64, pattern=r"^([0-9]{1,6})\.([0-9]{1,6})\.([0-9]{1,6})$"
+        strict=True,
+        min_length=1,
+        max_length=64,
+        pattern=r"^([0-9]{1,6})\.([0-9]{1,6})\.([0-9]{1,6})$",
     ),
     LENIENT_IN_RESPONSES,
 ]
 
 ComponentDescription = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=256, pattern=r"^[a-zA-Z0-9-_. ()':,;?]+$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[a-zA-Z0-9-_. ()':,;?]+$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 ComponentVersionArn = Annotated[
     str,
-    StringConstraints(pattern=r"^arn:[^:]*:greengrass:[^:]*:aws:components:[^:]+$"),
+    StringConstraints(strict=True, pattern=r"^arn:[^:]*:greengrass:[^:]*:aws:components:[^:]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
 ModelVersion = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=10, pattern=r"^(?:([1-9][0-9]*|latest))$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=10, pattern=r"^(?:([1-9][0-9]*|latest))$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 ModelPackagingJobDescription = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=256, pattern=r"^[a-zA-Z0-9-_. ()':,;?]+$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[a-zA-Z0-9-_. ()':,;?]+$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 ModelPackagingMethod = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=32, pattern=r"^[a-zA-Z0-9]+$"),
+    StringConstraints(strict=True, min_length=1, max_length=32, pattern=r"^[a-zA-Z0-9]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -150,15 +167,15 @@ ModelPackagingJobStatus = Annotated[
 
 PaginationToken = Annotated[
     str,
-    StringConstraints(max_length=2048, pattern=r"^[a-zA-Z0-9\/\+\=]{0,2048}$"),
+    StringConstraints(strict=True, max_length=2048, pattern=r"^[a-zA-Z0-9\/\+\=]{0,2048}$"),
     LENIENT_IN_RESPONSES,
 ]
 
-PageSize = Annotated[int, Field(ge=1, le=100), LENIENT_IN_RESPONSES]
+PageSize = Annotated[StrictInt, Field(ge=1, le=100), LENIENT_IN_RESPONSES]
 
 ClientToken = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9-]+$"),
+    StringConstraints(strict=True, min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9-]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -254,7 +271,7 @@ class ModelPackagingDescription(AwsModel):
         default=None, alias="ModelPackagingOutputDetails"
     )
     status: ModelPackagingJobStatus | None = Field(default=None, alias="Status")
-    status_message: str | None = Field(default=None, alias="StatusMessage")
+    status_message: StrictStr | None = Field(default=None, alias="StatusMessage")
     creation_timestamp: Timestamp | None = Field(default=None, alias="CreationTimestamp")
     last_updated_timestamp: Timestamp | None = Field(default=None, alias="LastUpdatedTimestamp")
 
@@ -290,7 +307,7 @@ class ModelPackagingJobMetadata(AwsModel):
         default=None, alias="ModelPackagingMethod"
     )
     status: ModelPackagingJobStatus | None = Field(default=None, alias="Status")
-    status_message: str | None = Field(default=None, alias="StatusMessage")
+    status_message: StrictStr | None = Field(default=None, alias="StatusMessage")
     creation_timestamp: Timestamp | None = Field(default=None, alias="CreationTimestamp")
     last_updated_timestamp: Timestamp | None = Field(default=None, alias="LastUpdatedTimestamp")
 

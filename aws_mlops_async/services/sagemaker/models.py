@@ -6,7 +6,7 @@ not edit by hand.
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from ...modeling import LENIENT_IN_RESPONSES, AwsModel, Timestamp
 
@@ -46,27 +46,31 @@ __all__ = [
 
 ImageBaseImage = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 ClientToken = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=36, pattern=r"^[a-zA-Z0-9-]+$"),
+    StringConstraints(strict=True, min_length=1, max_length=36, pattern=r"^[a-zA-Z0-9-]+$"),
     LENIENT_IN_RESPONSES,
 ]
 
 ImageName = Annotated[
     str,
     StringConstraints(
-        min_length=1, max_length=63, pattern=r"^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$"
+        strict=True, min_length=1, max_length=63, pattern=r"^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$"
     ),
     LENIENT_IN_RESPONSES,
 ]
 
 SageMakerImageVersionAlias = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -79,7 +83,7 @@ JobType = Annotated[Literal["TRAINING", "INFERENCE", "NOTEBOOK_KERNEL"], LENIENT
 MLFramework = Annotated[
     str,
     StringConstraints(
-        min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?[0-9]+\.[0-9]+(\.[0-9]+)?$"
+        strict=True, min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?[0-9]+\.[0-9]+(\.[0-9]+)?$"
     ),
     LENIENT_IN_RESPONSES,
 ]
@@ -87,7 +91,7 @@ MLFramework = Annotated[
 ProgrammingLang = Annotated[
     str,
     StringConstraints(
-        min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?[0-9]+\.[0-9]+(\.[0-9]+)?$"
+        strict=True, min_length=1, max_length=128, pattern=r"^[a-zA-Z]+ ?[0-9]+\.[0-9]+(\.[0-9]+)?$"
     ),
     LENIENT_IN_RESPONSES,
 ]
@@ -96,30 +100,36 @@ Processor = Annotated[Literal["CPU", "GPU"], LENIENT_IN_RESPONSES]
 
 ReleaseNotes = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    StringConstraints(
+        strict=True, min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
     LENIENT_IN_RESPONSES,
 ]
 
 ImageVersionArn = Annotated[
     str,
     StringConstraints(
+        strict=True,
         max_length=256,
         pattern=r"^(?:(arn:aws(-[a-zA-Z0-9_]+)*:sagemaker:[^\n\r\x85\u2028\u2029]+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+|None))$",
     ),
     LENIENT_IN_RESPONSES,
 ]
 
-ImageVersionNumber = Annotated[int, Field(ge=0, le=1152921504606846976), LENIENT_IN_RESPONSES]
+ImageVersionNumber = Annotated[StrictInt, Field(ge=0, le=1152921504606846976), LENIENT_IN_RESPONSES]
 
 ImageContainerImage = Annotated[
-    str, StringConstraints(min_length=1, max_length=255), LENIENT_IN_RESPONSES
+    str, StringConstraints(strict=True, min_length=1, max_length=255), LENIENT_IN_RESPONSES
 ]
 
-FailureReason = Annotated[str, StringConstraints(max_length=1024), LENIENT_IN_RESPONSES]
+FailureReason = Annotated[
+    str, StringConstraints(strict=True, max_length=1024), LENIENT_IN_RESPONSES
+]
 
 ImageArn = Annotated[
     str,
     StringConstraints(
+        strict=True,
         max_length=256,
         pattern=r"^arn:aws(-[a-zA-Z0-9_]+)*:sagemaker:[^\n\r\x85\u2028\u2029]+:[0-9]{12}:image/[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*$",
     ),
@@ -131,11 +141,11 @@ ImageVersionStatus = Annotated[
     LENIENT_IN_RESPONSES,
 ]
 
-MaxResults = Annotated[int, Field(ge=1, le=100), LENIENT_IN_RESPONSES]
+MaxResults = Annotated[StrictInt, Field(ge=1, le=100), LENIENT_IN_RESPONSES]
 
 NextToken = Annotated[
     str,
-    StringConstraints(max_length=8192, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
+    StringConstraints(strict=True, max_length=8192, pattern=r"^[^\n\r\x85\u2028\u2029]*$"),
     LENIENT_IN_RESPONSES,
 ]
 
@@ -160,7 +170,7 @@ class CreateImageVersionRequest(AwsModel):
     ml_framework: MLFramework | None = Field(default=None, alias="MLFramework")
     programming_lang: ProgrammingLang | None = Field(default=None, alias="ProgrammingLang")
     processor: Processor | None = Field(default=None, alias="Processor")
-    horovod: bool | None = Field(default=None, alias="Horovod")
+    horovod: StrictBool | None = Field(default=None, alias="Horovod")
     release_notes: ReleaseNotes | None = Field(default=None, alias="ReleaseNotes")
 
 
@@ -209,7 +219,7 @@ class DescribeImageVersionResponse(AwsModel):
     ml_framework: MLFramework | None = Field(default=None, alias="MLFramework")
     programming_lang: ProgrammingLang | None = Field(default=None, alias="ProgrammingLang")
     processor: Processor | None = Field(default=None, alias="Processor")
-    horovod: bool | None = Field(default=None, alias="Horovod")
+    horovod: StrictBool | None = Field(default=None, alias="Horovod")
     release_notes: ReleaseNotes | None = Field(default=None, alias="ReleaseNotes")
 
 
@@ -265,7 +275,7 @@ class UpdateImageVersionRequest(AwsModel):
     ml_framework: MLFramework | None = Field(default=None, alias="MLFramework")
     programming_lang: ProgrammingLang | None = Field(default=None, alias="ProgrammingLang")
     processor: Processor | None = Field(default=None, alias="Processor")
-    horovod: bool | None = Field(default=None, alias="Horovod")
+    horovod: StrictBool | None = Field(default=None, alias="Horovod")
     release_notes: ReleaseNotes | None = Field(default=None, alias="ReleaseNotes")
 
 
