@@ -159,13 +159,22 @@ class BaseClient:
         policy = policy or self._retry
         acquired = 0
         attempt = 0
+        may_correct_clock = session.config.correct_clock_skew
+        clock_retries = 0  # 0 or 1: the attempt that corrected the clock counts for nothing
         while True:
             attempt += 1
             if policy.limiter is not None:
                 await policy.limiter.acquire()
             credentials = await session.credentials.get_credentials()
+            sent_at = time.time()
             signed = target.signer.sign(
-                http_request.method, path, query, unsigned.items(), http_request.body, credentials
+                http_request.method,
+                path,
+                query,
+                unsigned.items(),
+                http_request.body,
+                credentials,
+                now=sent_at + session.clock_offset,
             )
             headers = {**unsigned, **signed, "User-Agent": USER_AGENT}
             debug = logger.isEnabledFor(logging.DEBUG)
@@ -194,9 +203,25 @@ class BaseClient:
                         stats.attempts = attempt
                     return self._parse(spec, response)
                 error = parse_error(spec, response)
+                if may_correct_clock:
+                    offset = retries.clock_skew_correction(
+                        error.code,
+                        error.message,
+                        response.headers,
+                        sent_at,
+                        time.time(),
+                        session.clock_offset,
+                    )
+                    if offset is not None:
+                        # Signed at the wrong time: sign again with the service's, once, on
+                        # top of the attempts and the retry quota.
+                        session.clock_offset = offset
+                        may_correct_clock = False
+                        clock_retries = 1
+                        continue
             if stats is not None:
                 stats.attempts = attempt
-            delay, acquired = policy.backoff(error, attempt)
+            delay, acquired = policy.backoff(error, attempt - clock_retries)
             await retries.sleep(delay)
 
     def _serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:

@@ -24,6 +24,9 @@ class Config:
     - ``max_pool_connections``: open connections the Session keeps at most (all clients share
       them); ignored when you pass your own ``http_session``.
     - ``use_fips_endpoint`` / ``use_dualstack_endpoint``: pick the FIPS or IPv6 endpoints.
+    - ``correct_clock_skew``: when a service rejects a request because this host's clock is
+      off by 4 minutes or more, sign with the service's time (read from its ``Date`` header)
+      from then on, and retry that request once.
     """
 
     retry_mode: RetryMode = "standard"
@@ -34,6 +37,7 @@ class Config:
     max_pool_connections: int = 100
     use_fips_endpoint: bool = False
     use_dualstack_endpoint: bool = False
+    correct_clock_skew: bool = True
 
     def __post_init__(self) -> None:
         if self.retry_mode not in ("standard", "adaptive"):
@@ -50,6 +54,9 @@ class Config:
                 raise ConfigurationError(f"Config.{name} must be a positive number or None")
         if not (_is_number(self.max_pool_connections) and self.max_pool_connections >= 1):
             raise ConfigurationError("Config.max_pool_connections must be an int >= 1")
+        for name in ("use_fips_endpoint", "use_dualstack_endpoint", "correct_clock_skew"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigurationError(f"Config.{name} must be True or False")
 
 
 def _is_number(value: object) -> bool:

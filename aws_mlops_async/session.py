@@ -73,6 +73,9 @@ class Session:
             sock_read=self.config.read_timeout,
         )
         self._clients: dict[str, BaseClient] = {}
+        #: Seconds the services' clock is ahead of this host's, as learned from a request a
+        #: service rejected for its signing time (see ``Config.correct_clock_skew``).
+        self.clock_offset = 0.0
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"

@@ -51,6 +51,14 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--snapshot", help="JSON file loaded at start and written at stop")
     cli.add_argument("--no-verify-signatures", action="store_true", help="accept unsigned requests")
     cli.add_argument(
+        "--clock-offset",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="run the emulator's wall clock this far ahead of this host's (negative: behind), "
+        "to test clock-skew correction",
+    )
+    cli.add_argument(
         "--no-auto-create-images",
         action="store_true",
         help="CreateImageVersion of a missing image is ResourceNotFound, as in SageMaker",
@@ -119,6 +127,7 @@ def build(args: argparse.Namespace) -> LocalAws:
         durations=_durations(args),
         auto_create_images=not args.no_auto_create_images,
         verify_signatures=not args.no_verify_signatures,
+        clock_offset=args.clock_offset,
     )
     for operation, rule in _fault_rules(args).items():
         if rule or operation is not None:

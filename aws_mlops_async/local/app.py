@@ -9,9 +9,11 @@ operation's handler; every answer carries ``x-amzn-RequestId``.
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import hashlib
 import json
 import logging
+import time
 import uuid
 from collections.abc import Mapping
 from typing import NoReturn
@@ -52,6 +54,7 @@ class LocalApp:
         account_id: str = ACCOUNT_ID,
         verify_signatures: bool = True,
         max_clock_skew: float = MAX_CLOCK_SKEW,
+        clock_offset: float = 0.0,
     ) -> None:
         self.state = state
         self.faults = faults
@@ -62,6 +65,8 @@ class LocalApp:
         self.account_id = account_id
         self.verify_signatures = verify_signatures
         self.max_clock_skew = max_clock_skew
+        #: Seconds the emulator's wall clock (signature checks, ``Date``) is ahead of the host's.
+        self.clock_offset = clock_offset
 
     def application(self) -> web.Application:
         """An aiohttp application answering every path with `handle`."""
@@ -91,6 +96,7 @@ class LocalApp:
                 response, lose = self._error(match.service, failure, request_id), False
             if lose:
                 _drop(request)
+            response.headers["Date"] = email.utils.formatdate(self._wall_clock(), usegmt=True)
             return response
         finally:
             self.stats.leave()
@@ -104,16 +110,22 @@ class LocalApp:
             raise LocalError("UnknownOperationException", "No such operation.", 404)
         access_key = next(iter(self.credentials), "")
         if self.verify_signatures:
-            access_key = verify(
-                method=request.method,
-                raw_path=request.raw_path,
-                headers=request.headers,
-                body=body,
-                credentials=self.credentials,
-                region=self.region,
-                service=service.name,
-                max_skew=self.max_clock_skew,
-            ).access_key
+            try:
+                access_key = verify(
+                    method=request.method,
+                    raw_path=request.raw_path,
+                    headers=request.headers,
+                    body=body,
+                    credentials=self.credentials,
+                    region=self.region,
+                    service=service.name,
+                    now=self._wall_clock(),
+                    max_skew=self.max_clock_skew,
+                ).access_key
+            except LocalError as error:
+                if service.description.protocol == "json":
+                    error.status = 400  # awsJson front ends answer authentication with 400
+                raise
         if operation is None:
             status = 400 if service.description.protocol == "json" else 404
             raise LocalError("UnknownOperationException", "No such operation.", status)
@@ -146,6 +158,9 @@ class LocalApp:
         except LocalError as error:
             response = self._error(service, error, request_id)
         return response, fault.kind == "lost_response"
+
+    def _wall_clock(self) -> float:
+        return time.time() + self.clock_offset
 
     def _dispatch(
         self, service: LocalService, operation: Operation, request: AwsModel, call: Call

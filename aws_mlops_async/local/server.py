@@ -40,7 +40,10 @@ class LocalAws:
     `DEFAULT_ACCESS_KEY` / `DEFAULT_SECRET_KEY`) for ``region``. ``snapshot`` names a JSON
     file the store is loaded from at start (when it exists) and written to at stop.
     ``seed`` makes fault draws and generated identifiers repeatable. ``durations`` sets how
-    long each phase of each resource lasts.
+    long each phase of each resource lasts. ``clock_offset`` puts the emulator's wall clock
+    that many seconds ahead of the host's (behind, when negative): requests signed more than
+    ``max_clock_skew`` seconds away from it are refused as AWS refuses them, and its ``Date``
+    header tells the time it keeps, so a client can correct its clock.
 
     Hooks for tests: ``endpoint.clock`` (`Clock.advance`), ``endpoint.faults``
     (`Faults.set` / `Faults.inject`), ``endpoint.stats`` (`Stats`), ``endpoint.state``
@@ -61,6 +64,7 @@ class LocalAws:
         verify_signatures: bool = True,
         max_clock_skew: float = MAX_CLOCK_SKEW,
         account_id: str = ACCOUNT_ID,
+        clock_offset: float = 0.0,
     ) -> None:
         self.region = region
         self.credentials = dict(credentials or {DEFAULT_ACCESS_KEY: DEFAULT_SECRET_KEY})
@@ -85,6 +89,7 @@ class LocalAws:
             account_id=account_id,
             verify_signatures=verify_signatures,
             max_clock_skew=max_clock_skew,
+            clock_offset=clock_offset,
         )
         self._requested_port = port
         self._port: int | None = None

@@ -42,6 +42,7 @@ def test_session_and_config_signatures_are_exactly_as_documented() -> None:
         "max_pool_connections",
         "use_fips_endpoint",
         "use_dualstack_endpoint",
+        "correct_clock_skew",
     ]
     assert Config().retry_mode == "standard" and Config().max_attempts == 3
     assert list(inspect.signature(Session.client).parameters) == [
