@@ -27,7 +27,7 @@ from .errors import (
     TransportError,
     ValidationError,
 )
-from .modeling import AwsModel, to_validation_error
+from .modeling import AwsModel, to_validation_error, unencodable_fields
 from .protocol import (
     HttpRequest,
     HttpResponse,
@@ -53,6 +53,9 @@ USER_AGENT = (
     f"aws-mlops-async/{__version__} Python/{platform.python_version()} "
     f"aiohttp/{aiohttp.__version__}"
 )
+
+
+_UNENCODABLE = "cannot be encoded as UTF-8 (it holds a lone surrogate)"
 
 
 @dataclass(frozen=True)
@@ -227,10 +230,11 @@ class BaseClient:
     def _serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:
         try:
             return self._codec.serialize(spec, request)
-        except PydanticSerializationError as error:
+        except PydanticSerializationError:
             # A str holding a lone surrogate, which no UTF-8 body can carry.
-            problem = FieldProblem("(request)", f"cannot be encoded as UTF-8: {error}")
-            raise ValidationError(spec.name, [problem]) from None
+            paths = unencodable_fields(request) or ["(request)"]
+            problems = [FieldProblem(path, _UNENCODABLE) for path in paths]
+            raise ValidationError(spec.name, problems) from None
 
     def _url(self, target: _Target, path: str, query: str) -> URL:
         """The request URL; the ones without a query (most calls) are built once and kept."""
@@ -247,12 +251,17 @@ class BaseClient:
         try:
             parsed: ResponseT = self._codec.deserialize(spec, response)
         except pydantic.ValidationError as error:
-            raise MalformedResponseError(
-                spec.name,
-                str(to_validation_error(None, error)),
-                request_id=response.headers.get("x-amzn-RequestId"),
-            ) from None
-        return parsed
+            problems = to_validation_error(None, error).problems
+            detail = "; ".join(str(problem) for problem in problems)
+        except (ValueError, RecursionError):  # not JSON, or nested too deep to read
+            detail = "the body is not a JSON object the operation's output can be read from"
+        else:
+            return parsed
+        raise MalformedResponseError(
+            spec.name,
+            detail,
+            request_id=response.headers.get("x-amzn-RequestId"),
+        )
 
     async def _resolve_target(self) -> _Target:
         if self._target is None:

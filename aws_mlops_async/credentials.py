@@ -10,7 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .errors import ConfigurationError, NoCredentialsError
+from .errors import AwsError, ConfigurationError, CredentialsError, NoCredentialsError
 from .profile import SharedProfile
 
 __all__ = [
@@ -22,9 +22,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, slots=True)
 class Credentials:
-    """One frozen set of keys used to sign a request; its repr never shows the secrets."""
+    """One frozen set of keys used to sign a request; neither its repr nor ``vars()`` shows
+    the secrets."""
 
     access_key: str
     secret_key: str
@@ -67,22 +68,39 @@ class ChainCredentialProvider:
         self._profile = profile
         self._lock = asyncio.Lock()
         self._source: Any = None
-        self._last_frozen: object = None
         self._last: Credentials | None = None
 
     async def get_credentials(self) -> Credentials:
-        """The current credentials, refreshed by aiobotocore when they are about to expire."""
-        if self._source is None:
-            await self._resolve()
-        frozen = await self._source.get_frozen_credentials()
-        if frozen is not self._last_frozen:
-            # aiobotocore hands out one frozen tuple until it refreshes: convert once per refresh.
+        """The current credentials, refreshed by aiobotocore when they are about to expire.
+
+        Raises `CredentialsError` (its ``__cause__`` the provider's exception) when they
+        cannot be resolved or refreshed.
+        """
+        try:
+            if self._source is None:
+                await self._resolve()
+            frozen = await self._source.get_frozen_credentials()
+        except AwsError:
+            raise
+        except Exception as error:
+            raise CredentialsError(
+                "AWS credentials could not be resolved or refreshed "
+                f"({type(error).__name__}: {error})"
+            ) from error
+        last = self._last
+        # aiobotocore hands out the same frozen keys until it refreshes: compared by identity
+        # first (cheap), converted once per refresh, and never kept in botocore's own tuple
+        # (whose repr shows the secret).
+        if (
+            last is None
+            or frozen.access_key != last.access_key
+            or frozen.secret_key != last.secret_key
+            or frozen.token != last.token
+        ):
             if not frozen.access_key or not frozen.secret_key:
-                raise NoCredentialsError("The credential provider returned incomplete keys")
-            self._last = Credentials(frozen.access_key, frozen.secret_key, frozen.token)
-            self._last_frozen = frozen
-        assert self._last is not None
-        return self._last
+                raise CredentialsError("The credential provider returned incomplete keys")
+            last = self._last = Credentials(frozen.access_key, frozen.secret_key, frozen.token)
+        return last
 
     async def _resolve(self) -> None:
         async with self._lock:

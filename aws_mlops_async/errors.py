@@ -2,8 +2,8 @@
 
 Three families stay apart so callers can tell them apart without reading messages:
 
-- the request never left: `ValidationError`, `ConfigurationError`, `NoCredentialsError`,
-  `SessionClosedError`;
+- the request never left: `ValidationError`, `ConfigurationError`, `CredentialsError`
+  (`NoCredentialsError`), `SessionClosedError`, `EventLoopMismatch`;
 - the service answered with an error: `ServiceError` and each service's modeled subclasses;
 - no answer came back: `ConnectionFailed` and `Timeout` (both `TransportError`).
 """
@@ -18,8 +18,10 @@ __all__ = [
     "AwsError",
     "ConfigurationError",
     "ConnectionFailed",
+    "CredentialsError",
     "EndpointUnreachable",
     "ErrorCatalog",
+    "EventLoopMismatch",
     "FieldProblem",
     "MalformedResponseError",
     "NoCredentialsError",
@@ -67,8 +69,24 @@ class NoRegionError(ConfigurationError):
         )
 
 
-class NoCredentialsError(AwsError):
+class CredentialsError(AwsError):
+    """AWS credentials could not be resolved or refreshed (``__cause__``: the provider's
+    exception); nothing was sent."""
+
+
+class NoCredentialsError(CredentialsError):
     """No AWS credentials could be found by explicit keys or the provider chain."""
+
+
+class EventLoopMismatch(AwsError, RuntimeError):
+    """A Session was used from an event loop other than the one it was opened in."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Session was opened in another event loop: a Session and its connection pool "
+            "belong to the loop that first used them. Open one Session per event loop (for "
+            "example `async with Session() as session:` inside the coroutine you run)."
+        )
 
 
 class SessionClosedError(AwsError, RuntimeError):

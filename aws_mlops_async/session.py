@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from types import TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -11,7 +12,7 @@ import aiohttp
 from .client import BaseClient
 from .config import Config
 from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
-from .errors import ConfigurationError, NoRegionError, SessionClosedError
+from .errors import ConfigurationError, EventLoopMismatch, NoRegionError, SessionClosedError
 from .profile import SharedProfile
 from .services.batch.client import BatchClient
 from .services.datazone.client import DataZoneClient
@@ -66,6 +67,7 @@ class Session:
         ) or ChainCredentialProvider(self._profile)
         self._http = http_session
         self._owns_http = http_session is None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self.timeout = aiohttp.ClientTimeout(
             total=self.config.total_timeout,
@@ -107,9 +109,20 @@ class Session:
             await self._http.close()
 
     def http_session(self) -> aiohttp.ClientSession:
-        """The aiohttp session every client sends on, opened on first use in the running loop."""
+        """The aiohttp session every client sends on, opened on first use in the running loop.
+
+        Raises `EventLoopMismatch` when called from another event loop than that one.
+        """
         if self._closed or (self._http is not None and self._http.closed):
             raise SessionClosedError()
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None:
+                raise EventLoopMismatch()
+            # Ours is opened here; one passed in belongs to the loop it was made in.
+            self._loop = getattr(self._http, "_loop", None) or loop
+            if self._loop is not loop:
+                raise EventLoopMismatch()
         if self._http is None:
             self._http = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self.config.max_pool_connections),

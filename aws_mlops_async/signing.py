@@ -166,7 +166,8 @@ class SigV4Signer:
         self.region = region
         self.service = service
         self._scope_tail = f"/{region}/{service}/aws4_request"
-        self._key_for: tuple[str, str] | None = None
+        # Whose key it is, by identity: the credentials object, never the secret in clear.
+        self._key_for: tuple[Credentials, str] | None = None
         self._key = _HmacSha256(b"")
         self._second = -1
         self._amz_date = ""
@@ -206,7 +207,7 @@ class SigV4Signer:
             signed_headers = layout.signed_with_token if token else layout.signed
         canonical = _canonical_request(method, path, query, header_lines, signed_headers, body)
         scope = datestamp + self._scope_tail
-        signature = self._signing_key(credentials.secret_key, datestamp).hexdigest(
+        signature = self._signing_key(credentials, datestamp).hexdigest(
             string_to_sign(amz_date, scope, canonical).encode()
         )
         added["Authorization"] = (
@@ -232,8 +233,10 @@ class SigV4Signer:
             self._second = second
         return self._amz_date, self._datestamp
 
-    def _signing_key(self, secret_key: str, datestamp: str) -> _HmacSha256:
-        if self._key_for != (secret_key, datestamp):
-            self._key = _HmacSha256(signing_key(secret_key, datestamp, self.region, self.service))
-            self._key_for = (secret_key, datestamp)
+    def _signing_key(self, credentials: Credentials, datestamp: str) -> _HmacSha256:
+        key_for = self._key_for
+        if key_for is None or key_for[0] is not credentials or key_for[1] != datestamp:
+            key = signing_key(credentials.secret_key, datestamp, self.region, self.service)
+            self._key = _HmacSha256(key)
+            self._key_for = (credentials, datestamp)
         return self._key

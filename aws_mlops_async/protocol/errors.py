@@ -23,7 +23,7 @@ def parse_error(spec: OperationSpec[Any, Any], response: HttpResponse) -> Servic
     body = _json_object(response.body)
     headers = response.headers
     raw_code = headers.get("x-amzn-ErrorType") or _first_text(body, "code", "Code", "__type")
-    code = raw_code.split(":", 1)[0].rsplit("#", 1)[-1] if raw_code else str(response.status)
+    code = raw_code.split(":", 1)[0].rsplit("#", 1)[-1].strip() or str(response.status)
     message = _first_text(body, "message", "Message")
     if not body and not message:
         message = response.reason or _reason_phrase(response.status)

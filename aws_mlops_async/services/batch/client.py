@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 from ...bulk import BulkProgress, BulkSubmission
 from ...client import BaseClient
 from ...endpoints import EndpointRules
+from ...errors import ConfigurationError
 from ...pagination import PageIterator, PaginationConfig, Paginator
 from ...waiters import Acceptor, Waiter, WaiterSpec
 from . import operations as ops
@@ -170,13 +171,13 @@ class BatchClient(BaseClient):
     def get_paginator(self, name: Literal["list_service_jobs"]) -> ListServiceJobsPaginator:
         """The paginator for a list operation: ``list_service_jobs``."""
         if name != "list_service_jobs":
-            raise ValueError(f"Batch has no paginator {name!r}")
+            raise ConfigurationError(f"Batch has no paginator {name!r}")
         return ListServiceJobsPaginator(self, ops.LIST_SERVICE_JOBS_PAGES)
 
     def get_waiter(self, name: Literal["service_job_finished"]) -> ServiceJobFinishedWaiter:
         """A waiter: ``service_job_finished``."""
         if name != "service_job_finished":
-            raise ValueError(f"Batch has no waiter {name!r}")
+            raise ConfigurationError(f"Batch has no waiter {name!r}")
         return ServiceJobFinishedWaiter(self)
 
 

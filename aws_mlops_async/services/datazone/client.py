@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from ...client import BaseClient
 from ...endpoints import EndpointRules
+from ...errors import ConfigurationError
 from ...pagination import PageIterator, PaginationConfig, Paginator
 from ...waiters import Acceptor, Waiter, WaiterSpec
 from . import operations as ops
@@ -139,13 +140,13 @@ class DataZoneClient(BaseClient):
     def get_paginator(self, name: Literal["list_notebook_runs"]) -> ListNotebookRunsPaginator:
         """The paginator for a list operation: ``list_notebook_runs``."""
         if name != "list_notebook_runs":
-            raise ValueError(f"DataZone has no paginator {name!r}")
+            raise ConfigurationError(f"DataZone has no paginator {name!r}")
         return ListNotebookRunsPaginator(self, ops.LIST_NOTEBOOK_RUNS_PAGES)
 
     def get_waiter(self, name: Literal["notebook_run_finished"]) -> NotebookRunFinishedWaiter:
         """A waiter: ``notebook_run_finished``."""
         if name != "notebook_run_finished":
-            raise ValueError(f"DataZone has no waiter {name!r}")
+            raise ConfigurationError(f"DataZone has no waiter {name!r}")
         return NotebookRunFinishedWaiter(self)
 
 

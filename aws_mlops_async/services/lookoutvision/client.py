@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from ...client import BaseClient
 from ...endpoints import EndpointRules
+from ...errors import ConfigurationError
 from ...pagination import PageIterator, PaginationConfig, Paginator
 from ...waiters import Acceptor, Waiter, WaiterSpec
 from . import operations as ops
@@ -102,7 +103,7 @@ class LookoutVisionClient(BaseClient):
     ) -> ListModelPackagingJobsPaginator:
         """The paginator for a list operation: ``list_model_packaging_jobs``."""
         if name != "list_model_packaging_jobs":
-            raise ValueError(f"Lookout for Vision has no paginator {name!r}")
+            raise ConfigurationError(f"Lookout for Vision has no paginator {name!r}")
         return ListModelPackagingJobsPaginator(self, ops.LIST_MODEL_PACKAGING_JOBS_PAGES)
 
     def get_waiter(
@@ -110,7 +111,7 @@ class LookoutVisionClient(BaseClient):
     ) -> ModelPackagingJobFinishedWaiter:
         """A waiter: ``model_packaging_job_finished``."""
         if name != "model_packaging_job_finished":
-            raise ValueError(f"Lookout for Vision has no waiter {name!r}")
+            raise ConfigurationError(f"Lookout for Vision has no waiter {name!r}")
         return ModelPackagingJobFinishedWaiter(self)
 
 

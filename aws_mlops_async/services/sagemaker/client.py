@@ -8,6 +8,7 @@ from typing import ClassVar, Literal, overload
 
 from ...client import BaseClient
 from ...endpoints import EndpointRules
+from ...errors import ConfigurationError
 from ...pagination import PageIterator, PaginationConfig, Paginator
 from ...waiters import Acceptor, Waiter, WaiterSpec
 from . import operations as ops
@@ -190,7 +191,7 @@ class SageMakerClient(BaseClient):
     def get_paginator(self, name: Literal["list_image_versions"]) -> ListImageVersionsPaginator:
         """The paginator for a list operation: ``list_image_versions``."""
         if name != "list_image_versions":
-            raise ValueError(f"SageMaker has no paginator {name!r}")
+            raise ConfigurationError(f"SageMaker has no paginator {name!r}")
         return ListImageVersionsPaginator(self, ops.LIST_IMAGE_VERSIONS_PAGES)
 
     @overload
@@ -203,7 +204,7 @@ class SageMakerClient(BaseClient):
             return ImageVersionCreatedWaiter(self)
         if name == "image_version_deleted":
             return ImageVersionDeletedWaiter(self)
-        raise ValueError(f"SageMaker has no waiter {name!r}")
+        raise ConfigurationError(f"SageMaker has no waiter {name!r}")
 
 
 class ListImageVersionsPaginator(Paginator[ListImageVersionsResponse, ImageVersion]):
