@@ -3,9 +3,13 @@
     python -m aws_mlops_async.local --port 4567 [--seed 7] [--snapshot state.json]
         [--throttle 0.05] [--server-error 0.02] [--drop 0.01] [--lost-response 0.01]
         [--delay 0.05] [--fault SubmitServiceJob:throttle=0.3] [--phase-seconds 2]
+        [--access-key AK --secret-key SK] [--region R] [--clock-offset SECONDS] [--verbose]
 
-Point any SDK at the URL with the printed keys and region. SIGINT or SIGTERM stops it (and
-writes the snapshot, when one is set).
+By default it takes requests signed with any credentials, for any region (the region of a
+request's signature goes in the ARNs it makes), as LocalStack and moto do; ``--access-key``
+and ``--secret-key`` switch on strict SigV4 verification for those keys and ``--region``.
+SIGINT or SIGTERM stops it (and writes the snapshot, when one is set). A bad option or a port
+in use is one line on standard error and exit status 2.
 """
 
 from __future__ import annotations
@@ -13,15 +17,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
+import math
 import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import fields, replace
 from typing import Any
 
+from .._version import __version__
 from .faults import FAULT_KINDS
 from .server import LocalAws
-from .settings import DEFAULT_ACCESS_KEY, DEFAULT_REGION, DEFAULT_SECRET_KEY, Durations
+from .settings import DEFAULT_REGION, Durations
 
 __all__ = ["build", "main", "parser", "serve"]
 
@@ -33,42 +40,78 @@ _FAULT_HELP = {
     "drop": "connection closed before the request is processed",
     "lost_response": "processed, then the connection closed unanswered",
 }
+_PROG = "python -m aws_mlops_async.local"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a fraction from 0 to 1, not {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be a fraction from 0 to 1, not {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, not {text!r}") from None
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line's options."""
-    cli = argparse.ArgumentParser(
-        prog="python -m aws_mlops_async.local",
+    cli = _Parser(
+        prog=_PROG,
         description="Emulate SageMaker image versions, Batch service jobs, DataZone notebook "
         "runs and Lookout for Vision model packaging on one local port.",
     )
+    cli.add_argument("--version", action="version", version=f"aws-mlops-async {__version__}")
     cli.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     cli.add_argument("--port", type=int, default=4567, help="port (4567; 0 picks a free one)")
-    cli.add_argument("--region", default=DEFAULT_REGION, help=f"region ({DEFAULT_REGION})")
-    cli.add_argument("--access-key", default=DEFAULT_ACCESS_KEY, help="accepted access key")
-    cli.add_argument("--secret-key", default=DEFAULT_SECRET_KEY, help="its secret key")
+    cli.add_argument(
+        "--region",
+        default=DEFAULT_REGION,
+        help=f"the region a request without a signature is for ({DEFAULT_REGION}); with "
+        "--access-key, the only region accepted",
+    )
+    cli.add_argument(
+        "--access-key", help="verify SigV4 signatures strictly, accepting only this access key"
+    )
+    cli.add_argument("--secret-key", help="the secret key of --access-key")
     cli.add_argument("--seed", type=int, help="make fault draws and identifiers repeatable")
     cli.add_argument("--snapshot", help="JSON file loaded at start and written at stop")
-    cli.add_argument("--no-verify-signatures", action="store_true", help="accept unsigned requests")
     cli.add_argument(
         "--clock-offset",
         type=float,
         default=0.0,
         metavar="SECONDS",
         help="run the emulator's wall clock this far ahead of this host's (negative: behind), "
-        "to test clock-skew correction",
+        "to test clock-skew correction (with --access-key)",
     )
     cli.add_argument(
         "--no-auto-create-images",
         action="store_true",
         help="CreateImageVersion of a missing image is ResourceNotFound, as in SageMaker",
     )
+    cli.add_argument(
+        "--verbose", action="store_true", help="one line per request: operation, status, fault"
+    )
     faults = cli.add_argument_group("faults (fractions of requests, for every operation)")
     for kind, text in _FAULT_HELP.items():
         faults.add_argument(
-            f"--{kind.replace('_', '-')}", type=float, default=0.0, metavar="F", help=text
+            f"--{kind.replace('_', '-')}", type=_fraction, default=0.0, metavar="F", help=text
         )
-    faults.add_argument("--delay", type=float, default=0.0, help="seconds added to each request")
+    faults.add_argument("--delay", type=_seconds, default=0.0, help="seconds added to each request")
     faults.add_argument(
         "--fault",
         action="append",
@@ -78,7 +121,7 @@ def parser() -> argparse.ArgumentParser:
         "(repeatable; e.g. SubmitServiceJob:throttle=0.3)",
     )
     timing = cli.add_argument_group("timing (seconds on the emulator's clock)")
-    timing.add_argument("--phase-seconds", type=float, help="every phase of every resource")
+    timing.add_argument("--phase-seconds", type=_seconds, help="every phase of every resource")
     timing.add_argument(
         "--duration",
         action="append",
@@ -89,6 +132,10 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+class UsageError(Exception):
+    """An option whose value cannot work."""
+
+
 def _fault_rules(args: argparse.Namespace) -> dict[str | None, dict[str, float]]:
     rules: dict[str | None, dict[str, float]] = {
         None: {key: getattr(args, key) for key in _RULE_KEYS if getattr(args, key)}
@@ -96,9 +143,13 @@ def _fault_rules(args: argparse.Namespace) -> dict[str | None, dict[str, float]]
     for spec in args.fault:
         target, _, setting = spec.rpartition(":")
         key, _, value = setting.partition("=")
-        if key not in _RULE_KEYS or not value:
-            raise SystemExit(f"--fault {spec!r}: expected [OPERATION:]KIND=VALUE")
-        rules.setdefault(target or None, {})[key] = float(value)
+        try:
+            number = _seconds(value) if key == "delay" else _fraction(value)
+        except argparse.ArgumentTypeError as error:
+            raise UsageError(f"argument --fault {spec!r}: {error}") from None
+        if key not in _RULE_KEYS:
+            raise UsageError(f"argument --fault {spec!r}: expected [OPERATION:]KIND=VALUE")
+        rules.setdefault(target or None, {})[key] = number
     return rules
 
 
@@ -109,50 +160,101 @@ def _durations(args: argparse.Namespace) -> Durations:
     names = {field.name for field in fields(Durations)}
     for spec in args.duration:
         name, _, value = spec.partition("=")
-        if name not in names or not value:
-            raise SystemExit(f"--duration {spec!r}: expected NAME=SECONDS, NAME one of {names}")
-        durations = replace(durations, **{name: float(value)})
+        try:
+            seconds = _seconds(value)
+        except argparse.ArgumentTypeError as error:
+            raise UsageError(f"argument --duration {spec!r}: {error}") from None
+        if name not in names:
+            known = ", ".join(sorted(names))
+            raise UsageError(f"argument --duration {spec!r}: NAME is one of {known}")
+        durations = replace(durations, **{name: seconds})
     return durations
 
 
 def build(args: argparse.Namespace) -> LocalAws:
-    """The emulator the parsed options describe, faults set."""
+    """The emulator the parsed options describe, faults set; a `UsageError` when they clash."""
+    if (args.access_key is None) != (args.secret_key is None):
+        raise UsageError("argument --access-key: give --access-key and --secret-key together")
+    strict = args.access_key is not None
     endpoint = LocalAws(
         region=args.region,
-        credentials={args.access_key: args.secret_key},
+        credentials={args.access_key: args.secret_key} if strict else None,
         host=args.host,
         port=args.port,
         seed=args.seed,
         snapshot=args.snapshot,
         durations=_durations(args),
         auto_create_images=not args.no_auto_create_images,
-        verify_signatures=not args.no_verify_signatures,
+        verify_signatures=strict,
         clock_offset=args.clock_offset,
     )
-    for operation, rule in _fault_rules(args).items():
-        if rule or operation is not None:
-            settings: dict[str, Any] = dict(rule)
-            endpoint.faults.set(**settings, operation=operation)
+    try:
+        for operation, rule in _fault_rules(args).items():
+            if rule or operation is not None:
+                settings: dict[str, Any] = dict(rule)
+                endpoint.faults.set(**settings, operation=operation)
+    except ValueError as error:  # fractions adding up to more than 1
+        raise UsageError(f"faults: {error}") from None
     return endpoint
 
 
+def banner(endpoint: LocalAws) -> str:
+    """What the emulator says about itself once it listens: its mode, and how to use it."""
+    if endpoint.verify_signatures:
+        mode = (
+            f"checking SigV4 signatures: access key {endpoint.access_key}, region {endpoint.region}"
+        )
+        keys = f"AWS_ACCESS_KEY_ID={endpoint.access_key} AWS_SECRET_ACCESS_KEY=<its secret key>"
+    else:
+        mode = (
+            "taking any credentials and any region (strict SigV4 checks: --access-key and "
+            "--secret-key)"
+        )
+        keys = "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"
+    return (
+        f"aws-mlops-async {__version__} emulator on {endpoint.url}, {mode}.\n"
+        f"Point an SDK at it: AWS_ENDPOINT_URL={endpoint.url} {keys} "
+        f"AWS_REGION={endpoint.region}"
+    )
+
+
 async def serve(endpoint: LocalAws, stop: asyncio.Event) -> None:
-    """Serve until ``stop`` is set; the URL goes to stdout, the keys to stderr."""
+    """Serve until ``stop`` is set; the URL goes to stdout, the banner to stderr."""
     async with endpoint:
         print(endpoint.url, flush=True)
-        print(
-            f"AWS_ACCESS_KEY_ID={endpoint.access_key} "
-            f"AWS_SECRET_ACCESS_KEY={endpoint.secret_key} AWS_REGION={endpoint.region}",
-            file=sys.stderr,
-            flush=True,
-        )
+        print(banner(endpoint), file=sys.stderr, flush=True)
         await stop.wait()
 
 
+class _OneLine(logging.Filter):
+    """aiohttp's server logs a whole traceback for a client that went away; keep one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], (ConnectionError, TimeoutError)):
+            error = record.exc_info[1]
+            record.msg, record.args = f"a client went away: {type(error).__name__}: {error}", ()
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+def _log_setup(verbose: bool) -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if verbose:
+        logging.getLogger("aws_mlops_async.local").setLevel(logging.INFO)
+    for name in ("aiohttp.server", "aiohttp.web", "aiohttp.access"):
+        logging.getLogger(name).addFilter(_OneLine())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; the exit status."""
+    """Run the command line; the exit status (2: a bad option or a port in use)."""
     args = parser().parse_args(argv)
-    endpoint = build(args)
+    try:
+        endpoint = build(args)
+    except UsageError as error:
+        print(f"{_PROG}: error: {error}", file=sys.stderr)
+        return 2
+    _log_setup(args.verbose)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -162,8 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 loop.add_signal_handler(signum, stop.set)
         await serve(endpoint, stop)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run())
+    except OSError as error:
+        where = f"{args.host}:{args.port}"
+        print(f"{_PROG}: error: cannot listen on {where}: {error.strerror}", file=sys.stderr)
+        return 2
     return 0
 
 

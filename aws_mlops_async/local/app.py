@@ -27,7 +27,7 @@ from .faults import Faults
 from .services import SERVICES
 from .services.base import Call, LocalService, Operation
 from .settings import ACCOUNT_ID, MAX_CLOCK_SKEW
-from .sigv4 import verify
+from .sigv4 import parse_scope, verify
 from .state import LocalState, TokenRecord
 from .stats import Stats
 from .wire import Match, Router, error_response, json_response, read_request
@@ -37,6 +37,7 @@ __all__ = ["LocalApp"]
 logger = logging.getLogger("aws_mlops_async.local")
 
 _ROUTER = Router(SERVICES)
+_FAULT = "aws_mlops_async.local.fault"  # where a request keeps the fault it drew
 
 
 class LocalApp:
@@ -75,13 +76,19 @@ class LocalApp:
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """Answer one request (or drop its connection, when a fault says so)."""
+        """Answer one request (or drop its connection, when a fault says so); with INFO
+        logging on, one line says what it was and what became of it."""
         request_id = str(uuid.uuid4())
         match = _ROUTER.match(request.method, request.raw_path, request.headers)
         self.stats.received[match.name] += 1
         self.stats.enter()
+        outcome = "dropped"
         try:
-            body = await request.read()
+            try:
+                body = await request.read()
+            except ConnectionError:
+                outcome = "aborted by the client"
+                raise asyncio.CancelledError from None
             try:
                 response, lose = await self._answer(request, body, match, request_id)
             except LocalError as error:
@@ -95,11 +102,22 @@ class LocalApp:
                 )
                 response, lose = self._error(match.service, failure, request_id), False
             if lose:
+                outcome = f"{response.status}, then the connection closed unanswered"
                 _drop(request)
             response.headers["Date"] = email.utils.formatdate(self._wall_clock(), usegmt=True)
+            outcome = str(response.status)
             return response
         finally:
             self.stats.leave()
+            if logger.isEnabledFor(logging.INFO):
+                fault = request.get(_FAULT)
+                logger.info(
+                    "%s %s -> %s%s",
+                    request.method,
+                    match.name,
+                    outcome,
+                    f" (fault: {fault})" if fault else "",
+                )
 
     async def _answer(
         self, request: web.Request, body: bytes, match: Match, request_id: str
@@ -108,7 +126,11 @@ class LocalApp:
         service, operation = match.service, match.operation
         if service is None:
             raise LocalError("UnknownOperationException", "No such operation.", 404)
-        access_key = next(iter(self.credentials), "")
+        # Without verification (the shell's default, as LocalStack and moto do), any keys and
+        # any region go: the request's credential scope names the region its ARNs are in.
+        scope = parse_scope(request.headers.get("Authorization"))
+        access_key = scope.access_key if scope else next(iter(self.credentials), "")
+        region = scope.region if scope and not self.verify_signatures else self.region
         if self.verify_signatures:
             try:
                 access_key = verify(
@@ -125,6 +147,15 @@ class LocalApp:
             except LocalError as error:
                 if service.description.protocol == "json":
                     error.status = 400  # awsJson front ends answer authentication with 400
+                logger.warning(
+                    "%s refused: %s: %s (this emulator checks signatures for access key %s in "
+                    "region %s; started without --access-key it takes any credentials)",
+                    match.name,
+                    error.code,
+                    error.message,
+                    ", ".join(self.credentials),
+                    self.region,
+                )
                 raise
         if operation is None:
             status = 400 if service.description.protocol == "json" else 404
@@ -134,6 +165,7 @@ class LocalApp:
             await asyncio.sleep(fault.delay)
         if fault.kind is not None:
             self.stats.faults[fault.kind] += 1
+            request[_FAULT] = fault.kind
         if fault.kind == "drop":
             _drop(request)
         if fault.kind == "throttle":
@@ -145,7 +177,7 @@ class LocalApp:
         call = Call(
             state=self.state,
             now=self.clock.now(),
-            region=self.region,
+            region=region,
             account_id=self.account_id,
             access_key=access_key,
             request_id=request_id,

@@ -37,8 +37,10 @@ class LocalAws:
     ``async with LocalAws() as endpoint:`` starts it on 127.0.0.1 and an ephemeral port
     (``endpoint.url``); ``endpoint.session()`` is a `Session` pointed at it. It accepts
     requests signed (SigV4) with one of ``credentials`` (access key -> secret key; by default
-    `DEFAULT_ACCESS_KEY` / `DEFAULT_SECRET_KEY`) for ``region``. ``snapshot`` names a JSON
-    file the store is loaded from at start (when it exists) and written to at stop.
+    `DEFAULT_ACCESS_KEY` / `DEFAULT_SECRET_KEY`) for ``region``; with
+    ``verify_signatures=False`` (the shell's default) it accepts any keys and any region, as
+    LocalStack and moto do. ``snapshot`` names a JSON file the store is loaded from at start
+    (when it exists) and written to at stop.
     ``seed`` makes fault draws and generated identifiers repeatable. ``durations`` sets how
     long each phase of each resource lasts. ``clock_offset`` puts the emulator's wall clock
     that many seconds ahead of the host's (behind, when negative): requests signed more than
@@ -72,6 +74,9 @@ class LocalAws:
             raise ValueError("credentials must hold at least one access key")
         self.host = host
         self.account_id = account_id
+        #: Whether SigV4 signatures are checked against ``credentials`` and ``region``; when
+        #: not, any keys and any region go, and ARNs are in the region a request is signed for.
+        self.verify_signatures = verify_signatures
         self.snapshot_path = Path(snapshot) if snapshot is not None else None
         self.clock = Clock()
         self.stats = Stats()

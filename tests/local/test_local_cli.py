@@ -49,6 +49,8 @@ def test_the_options_build_the_emulator_they_describe(tmp_path: Path) -> None:
     )
     endpoint = build(args)
     assert (endpoint.region, endpoint.credentials) == ("eu-west-1", {"AKIDCLI": "cli-secret"})
+    assert endpoint.verify_signatures  # keys given: strict
+    assert not build(parser().parse_args([])).verify_signatures
     assert endpoint.snapshot_path == tmp_path / "s.json"
     everywhere = endpoint.faults.rule("DescribeServiceJob")
     assert (everywhere.throttle, everywhere.lost_response, everywhere.delay) == (0.1, 0.05, 0.01)
@@ -81,12 +83,12 @@ async def test_the_command_serves_until_terminated_and_writes_its_snapshot(
         assert process.stdout is not None and process.stderr is not None
         url = (await asyncio.wait_for(process.stdout.readline(), 20)).decode().strip()
         assert url.startswith("http://127.0.0.1:")
-        keys = (await process.stderr.readline()).decode()
-        assert "AWS_ACCESS_KEY_ID=AKIDLOCAL" in keys
+        banner = (await process.stderr.readline()).decode()
+        assert "taking any credentials and any region" in banner
         async with Session(
             region_name="us-east-1",
-            aws_access_key_id="AKIDLOCAL",
-            aws_secret_access_key="local-secret",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
             endpoint_url=url,
         ) as session:
             job = await session.batch.submit_service_job(**JOB)
