@@ -267,12 +267,21 @@ class BaseClient:
         if self._target is None:
             region = self._region_name or await self._session.region()
             config = self._session.config
-            endpoint = self._endpoint_url or resolve_endpoint(
-                self.endpoint_rules,
-                region,
-                use_fips=config.use_fips_endpoint,
-                use_dualstack=config.use_dualstack_endpoint,
-            )
+            endpoint = self._endpoint_url
+            if endpoint is None:
+                endpoint = await self._session.configured_endpoint(self.service.name)
+                if endpoint is not None:
+                    self.endpoint_rules.check_custom_endpoint(
+                        use_fips=config.use_fips_endpoint,
+                        use_dualstack=config.use_dualstack_endpoint,
+                    )
+            if endpoint is None:
+                endpoint = resolve_endpoint(
+                    self.endpoint_rules,
+                    region,
+                    use_fips=config.use_fips_endpoint,
+                    use_dualstack=config.use_dualstack_endpoint,
+                )
             url = URL(endpoint)
             if not url.is_absolute() or url.scheme not in ("http", "https"):
                 raise ConfigurationError(f"endpoint_url must be an http(s) URL, not {endpoint!r}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import TYPE_CHECKING
 
 from .errors import ConfigurationError
@@ -34,6 +35,42 @@ class SharedProfile:
         session = await self.botocore_session()
         region = session.get_scoped_config().get("region")
         return str(region) if region else None
+
+    async def configured_endpoint(self, service: str) -> str | None:
+        """The endpoint URL configured for ``service`` as botocore finds one, or None.
+
+        In botocore's order: ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, the
+        profile's ``services`` section, the profile's ``endpoint_url``; none at all when
+        ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` (or else the profile's
+        ``ignore_configured_endpoint_urls``) is true. botocore is not loaded when neither such a
+        variable nor a config file exists.
+        """
+        ignore = os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        if ignore is not None and ignore.lower() == "true":
+            return None
+        configured = any(name.startswith("AWS_ENDPOINT_URL") for name in os.environ)
+        if not configured and not await asyncio.to_thread(_config_file_exists):
+            return None
+        session = await self.botocore_session()
+        if session.get_config_variable("ignore_configured_endpoint_urls"):
+            return None
+        from botocore.configprovider import ConfiguredEndpointProvider
+
+        provider = ConfiguredEndpointProvider(
+            full_config=session.full_config,
+            scoped_config=session.get_scoped_config(),
+            client_name=service,
+        )
+        try:
+            url = provider.provide()
+        except Exception as error:  # botocore's InvalidConfigError: a missing services section
+            raise ConfigurationError(f"The AWS config file: {error}") from error
+        return str(url) if url else None
+
+
+def _config_file_exists() -> bool:
+    path = os.environ.get("AWS_CONFIG_FILE") or os.path.join("~", ".aws", "config")
+    return os.path.isfile(os.path.expanduser(path))
 
 
 def _load_session(profile_name: str | None) -> AioSession:

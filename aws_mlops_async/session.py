@@ -41,7 +41,8 @@ class Session:
     The region is the ``region_name`` argument, else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``,
     else the profile's ``region``. Credentials are the explicit keys, else aiobotocore's
     provider chain for ``profile_name``. ``endpoint_url`` sends every client to one URL (a
-    local emulator, a VPC endpoint).
+    local emulator, a VPC endpoint); without it, each client takes the endpoint botocore would
+    take from ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL`` or the profile, if any.
     """
 
     def __init__(
@@ -143,6 +144,13 @@ class Session:
                 raise NoRegionError()
             self._resolved_region = region
         return self._resolved_region
+
+    async def configured_endpoint(self, service: str) -> str | None:
+        """The endpoint URL the environment or the profile configures for ``service`` (as
+        botocore reads them: ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL``, the
+        profile's ``services`` section and ``endpoint_url``), or None; an ``endpoint_url``
+        given to the Session or client comes first."""
+        return await self._profile.configured_endpoint(service)
 
     @property
     def sagemaker(self) -> SageMakerClient:
