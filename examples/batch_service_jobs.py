@@ -1,7 +1,13 @@
 """AWS Batch service jobs: submit a SageMaker training job, wait for it, list the queue.
 
-python examples/batch_service_jobs.py                  # against the local emulator
-python examples/batch_service_jobs.py --profile P --region R --queue Q
+Configured by the environment alone, as any AWS SDK is: against the emulator,
+
+    python -m aws_mlops_async.local &
+    export AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_REGION=us-east-1 \\
+        AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+    python examples/batch_service_jobs.py [--queue Q]
+
+and against AWS with your usual AWS_PROFILE / AWS_REGION instead.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ import argparse
 import asyncio
 import json
 
-from aws_mlops_async.cli import open_session, target_options
+from aws_mlops_async import Session
 
 TRAINING_JOB = {
     "AlgorithmSpecification": {
@@ -23,7 +29,7 @@ TRAINING_JOB = {
 
 
 async def main(args: argparse.Namespace) -> None:
-    async with open_session(args) as session:
+    async with Session() as session:  # region, keys and endpoint from the environment
         batch = session.batch
         job = await batch.submit_service_job(
             job_name="example-train",
@@ -45,8 +51,6 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, parents=[target_options(local_by_default=True)]
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queue", default="ml-training")
     asyncio.run(main(parser.parse_args()))

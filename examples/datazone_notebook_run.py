@@ -1,8 +1,13 @@
 """DataZone (SageMaker Unified Studio) notebook runs: start one with parameters and wait.
 
-    python examples/datazone_notebook_run.py               # against the local emulator
-    python examples/datazone_notebook_run.py --profile P --region R --domain D --project P \\
-        --notebook N
+Configured by the environment alone, as any AWS SDK is: against the emulator,
+
+    python -m aws_mlops_async.local &
+    export AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_REGION=us-east-1 \\
+        AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+    python examples/datazone_notebook_run.py [--domain D --project P --notebook N]
+
+and against AWS with your usual AWS_PROFILE / AWS_REGION instead.
 """
 
 from __future__ import annotations
@@ -10,11 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from aws_mlops_async.cli import open_session, target_options
+from aws_mlops_async import Session
 
 
 async def main(args: argparse.Namespace) -> None:
-    async with open_session(args) as session:
+    async with Session() as session:  # region, keys and endpoint from the environment
         datazone = session.datazone
         run = await datazone.start_notebook_run(
             domain_identifier=args.domain,
@@ -31,9 +36,7 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, parents=[target_options(local_by_default=True)]
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--domain", default="dzd_example")
     parser.add_argument("--project", default="prj_example")
     parser.add_argument("--notebook", default="nb_example")

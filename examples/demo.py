@@ -6,8 +6,11 @@
 3. start a DataZone notebook run and wait; 4. package a Lookout for Vision model;
 then print a summary: calls, retries absorbed, wall time.
 
-    python examples/demo.py                          # local emulator, a few faults injected
-    python examples/demo.py --profile P --region R   # the same against real AWS
+    python examples/demo.py          # an emulator of its own, a few faults injected
+    AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_REGION=us-east-1 \\
+        AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test python examples/demo.py
+                                     # the emulator you started (python -m aws_mlops_async.local)
+    python examples/demo.py --aws    # AWS, as AWS_PROFILE / AWS_REGION configure it
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from aws_mlops_async import Session
-from aws_mlops_async.cli import open_session, target_options
+from aws_mlops_async.local import LocalAws
 
 JOBS = 500
 TRAINING_JOB = {
@@ -147,13 +151,12 @@ async def model_package(session: Session, project: str) -> None:
 
 @asynccontextmanager
 async def demo_session(args: argparse.Namespace) -> AsyncIterator[Session]:
-    """The emulator with a few faults injected (so retries show), or the Session asked for."""
-    if not args.local or args.profile or args.region or args.endpoint_url:
-        async with open_session(args) as session:
+    """A Session the environment configures (with --aws, or when AWS_ENDPOINT_URL names an
+    endpoint); else an emulator of the demo's own, with a few faults injected so retries show."""
+    if args.aws or os.environ.get("AWS_ENDPOINT_URL"):
+        async with Session() as session:
             yield session
         return
-    from aws_mlops_async.local import LocalAws
-
     async with LocalAws(seed=7) as endpoint, endpoint.session() as session:
         endpoint.faults.set(throttle=0.03, server_error=0.02)
         print(f"local endpoint {endpoint.url} (3% throttling and 2% 5xx injected)")
@@ -181,9 +184,8 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, parents=[target_options(local_by_default=True)]
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aws", action="store_true", help="AWS, as the environment configures it")
     parser.add_argument("--image-name", default="pytorch-train")
     parser.add_argument(
         "--base-image", default="123456789012.dkr.ecr.us-east-1.amazonaws.com/pytorch:2.5"

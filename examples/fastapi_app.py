@@ -3,6 +3,10 @@
     pip install 'aws-mlops-async[fastapi]' uvicorn
     AWS_REGION=us-east-1 uvicorn examples.fastapi_app:app
 
+Configured by the environment alone: with AWS_ENDPOINT_URL=http://127.0.0.1:4567 (and any
+AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) it serves from a running emulator
+(`python -m aws_mlops_async.local`).
+
 Every request is served by the same Session and so the same aiohttp connection pool.
 """
 

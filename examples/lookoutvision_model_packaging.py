@@ -1,7 +1,15 @@
 """Lookout for Vision model packaging: package a model as a Greengrass component and wait.
 
-AWS ended support for Lookout for Vision on 2025-10-31; this runs against the local emulator
-by default, and against accounts that still have the service with --profile/--region.
+AWS ended support for Lookout for Vision on 2025-10-31; the emulator still speaks it.
+
+Configured by the environment alone, as any AWS SDK is: against the emulator,
+
+    python -m aws_mlops_async.local &
+    export AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_REGION=us-east-1 \\
+        AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+    python examples/lookoutvision_model_packaging.py [--project P]
+
+and against AWS with your usual AWS_PROFILE / AWS_REGION instead.
 """
 
 from __future__ import annotations
@@ -10,11 +18,11 @@ import argparse
 import asyncio
 import time
 
-from aws_mlops_async.cli import open_session, target_options
+from aws_mlops_async import Session
 
 
 async def main(args: argparse.Namespace) -> None:
-    async with open_session(args) as session:
+    async with Session() as session:  # region, keys and endpoint from the environment
         lookoutvision = session.lookoutvision
         job_name = f"{args.project}-package-{int(time.time())}"
         await lookoutvision.start_model_packaging_job(
@@ -39,8 +47,6 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, parents=[target_options(local_by_default=True)]
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", default="circuit-boards")
     asyncio.run(main(parser.parse_args()))

@@ -1,7 +1,13 @@
 """SageMaker image versions: create one, wait for it, give it an alias, page through versions.
 
-python examples/sagemaker_image_versions.py            # against the local emulator
-python examples/sagemaker_image_versions.py --profile P --region R --image-name NAME
+Configured by the environment alone, as any AWS SDK is: against the emulator,
+
+    python -m aws_mlops_async.local &
+    export AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_REGION=us-east-1 \\
+        AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+    python examples/sagemaker_image_versions.py [--image-name NAME]
+
+and against AWS with your usual AWS_PROFILE / AWS_REGION instead.
 """
 
 from __future__ import annotations
@@ -9,12 +15,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from aws_mlops_async import PaginationConfig
-from aws_mlops_async.cli import open_session, target_options
+from aws_mlops_async import PaginationConfig, Session
 
 
 async def main(args: argparse.Namespace) -> None:
-    async with open_session(args) as session:
+    async with Session() as session:  # region, keys and endpoint from the environment
         sagemaker = session.sagemaker
         created = await sagemaker.create_image_version(
             image_name=args.image_name, base_image=args.base_image, job_type="TRAINING"
@@ -40,9 +45,7 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(
-        description=__doc__, parents=[target_options(local_by_default=True)]
-    )
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--image-name", default="pytorch-train")
     parser.add_argument(
         "--base-image", default="123456789012.dkr.ecr.us-east-1.amazonaws.com/pytorch:2.5"
