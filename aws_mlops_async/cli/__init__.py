@@ -1,9 +1,14 @@
-"""The `aws-mlops-async` command: bulk Batch submission and listings from a shell.
+"""The `aws-mlops-async` command: bulk Batch submission, and the state of what it started.
 
-aws-mlops-async batch submit --queue Q --jobs jobs.jsonl [--results out.jsonl] [--local]
-aws-mlops-async batch list-service-jobs --queue Q [--json]
+aws-mlops-async batch submit --queue Q --jobs jobs.jsonl [--results out.jsonl]
+aws-mlops-async batch list-service-jobs --queue Q [--status S] [--json]
 aws-mlops-async sagemaker list-image-versions --image-name NAME [--json]
+aws-mlops-async datazone start-notebook-run | get-notebook-run | list-notebook-runs | wait
+aws-mlops-async lookoutvision start-model-packaging-job | describe-model-packaging-job |
+    list-model-packaging-jobs | wait
 
+Where calls go: as AWS_ENDPOINT_URL, AWS_PROFILE and AWS_REGION configure any AWS SDK, or
+--endpoint-url / --profile / --region, or --local for an emulator on this machine.
 Exit status: 0 when everything succeeded, 1 when something failed, 2 for a usage error (a flag
 whose value cannot work, reported before anything is sent), 130 when interrupted.
 """
@@ -15,23 +20,14 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import get_args
 
-from ..errors import AwsError
+from .._version import __version__
+from ..errors import AwsError, ValidationError
 from ..session import Session
-from .listings import list_image_versions, list_service_jobs
-from .options import (
-    CommandParser,
-    UsageError,
-    open_session,
-    positive_float,
-    positive_int,
-    say,
-    target_options,
-)
-from .submit import submit
+from . import batch, datazone, lookoutvision, sagemaker
+from .options import CommandParser, UsageError, open_session, say, target_options, translate
 
-__all__ = ["main", "open_session", "target_options"]
+__all__ = ["main"]
 
 Command = Callable[[argparse.Namespace, Session], Awaitable[int]]
 
@@ -47,6 +43,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except UsageError as error:
         say(f"{parser.prog}: error: {error}")
+        return 2
+    except ValidationError as error:
+        usage = translate(error, args.flags)
+        say(f"{parser.prog}: error: {usage}" if usage else f"error: {error}")
         return 2
     except AwsError as error:
         say(f"error: {error}")
@@ -64,52 +64,10 @@ async def _with_session(args: argparse.Namespace, command: Command) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from ..services.batch.models import ServiceJobStatus
-
     parser = CommandParser(prog="aws-mlops-async", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"aws-mlops-async {__version__}")
     target = target_options()
     services = parser.add_subparsers(dest="service", required=True)
-
-    batch = services.add_parser("batch", help="AWS Batch service jobs").add_subparsers(
-        dest="command", required=True
-    )
-    jobs = batch.add_parser("submit", parents=[target], help="submit jobs from a JSON-lines file")
-    jobs.add_argument("--queue", required=True, help="job queue for jobs that name none")
-    jobs.add_argument(
-        "--jobs",
-        required=True,
-        help="JSON lines, one SubmitServiceJob per line ('-' reads standard input); "
-        "blank lines are skipped, a line that is not a valid job fails alone",
-    )
-    jobs.add_argument("--concurrency", type=positive_int, default=32, help="requests in flight")
-    jobs.add_argument(
-        "--max-rate", type=positive_float, help="at most this many requests per second"
-    )
-    jobs.add_argument("--run-id", help="reuse to resume a run without creating jobs twice")
-    jobs.add_argument("--results", help="append one JSON line per input line here")
-    jobs.add_argument(
-        "--give-up-after",
-        type=positive_float,
-        default=60.0,
-        metavar="SECONDS",
-        help="stop when no request has reached the service for this long (60)",
-    )
-    jobs.set_defaults(run=submit)
-    listing = batch.add_parser("list-service-jobs", parents=[target], help="list service jobs")
-    listing.add_argument("--queue", required=True)
-    listing.add_argument(
-        "--status", choices=get_args(get_args(ServiceJobStatus)[0]), help="only jobs in this status"
-    )
-    listing.add_argument("--json", action="store_true", help="print JSON lines, not a table")
-    listing.set_defaults(run=list_service_jobs)
-
-    sagemaker = services.add_parser("sagemaker", help="SageMaker images").add_subparsers(
-        dest="command", required=True
-    )
-    versions = sagemaker.add_parser(
-        "list-image-versions", parents=[target], help="list an image's versions"
-    )
-    versions.add_argument("--image-name", required=True)
-    versions.add_argument("--json", action="store_true", help="print JSON lines, not a table")
-    versions.set_defaults(run=list_image_versions)
+    for service in (batch, sagemaker, datazone, lookoutvision):
+        service.add_commands(services, target)
     return parser

@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import NoReturn
 
+from ..errors import ValidationError
 from ..session import Session
 
 __all__ = [
+    "LOCAL_URL",
     "CommandParser",
     "UsageError",
+    "key_value",
     "open_session",
     "positive_float",
     "positive_int",
+    "say",
     "target_options",
+    "translate",
 ]
 
 
@@ -27,6 +33,7 @@ class UsageError(Exception):
 
     def __init__(self, flag: str, problem: str) -> None:
         super().__init__(f"argument {flag}: {problem}")
+        self.flag = flag
 
 
 class CommandParser(argparse.ArgumentParser):
@@ -59,37 +66,74 @@ def positive_float(text: str) -> float:
     return value
 
 
-def target_options(*, local_by_default: bool = False) -> CommandParser:
-    """Where calls go, as argparse options: ``--local``, ``--endpoint-url``, or AWS through
-    ``--profile``/``--region``; add it with ``parents=[target_options()]``."""
+LOCAL_URL = "http://127.0.0.1:4567"
+"""Where `python -m aws_mlops_async.local` listens by default: what ``--local`` talks to."""
+
+
+def key_value(text: str) -> tuple[str, str]:
+    """A flag value of the form ``NAME=VALUE``."""
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, not {text!r}")
+    return name, value
+
+
+def target_options() -> CommandParser:
+    """Where calls go, as argparse options: ``--local``, ``--endpoint-url``, ``--profile``,
+    ``--region`` (else the environment and profile decide, as for any AWS SDK); add it with
+    ``parents=[target_options()]``."""
     target = CommandParser(add_help=False)
-    where = target.add_argument_group("where calls go")
+    where = target.add_argument_group(
+        "where calls go (default: as AWS_ENDPOINT_URL, AWS_PROFILE and AWS_REGION configure)"
+    )
     where.add_argument(
         "--local",
         action="store_true",
-        default=local_by_default,
-        help="an in-process local endpoint" + (" (the default)" if local_by_default else ""),
+        help=f"the emulator running on this machine ({LOCAL_URL}, started with "
+        "python -m aws_mlops_async.local), with any keys",
     )
-    where.add_argument("--endpoint-url", help="send to this endpoint (e.g. a running emulator)")
-    where.add_argument("--profile", help="AWS profile for credentials and region (real AWS)")
-    where.add_argument("--region", help="AWS region (real AWS)")
+    where.add_argument("--endpoint-url", help="send every request to this URL")
+    where.add_argument("--profile", help="AWS profile for credentials, region and endpoint")
+    where.add_argument("--region", help="AWS region")
     return target
 
 
 @asynccontextmanager
 async def open_session(args: argparse.Namespace) -> AsyncIterator[Session]:
-    """A Session for the options of `target_options`: naming a profile, region or endpoint
-    means real calls there; otherwise ``--local`` starts an in-process emulator."""
-    if args.local and not (args.profile or args.region or args.endpoint_url):
-        from ..local import LocalAws
-
-        async with LocalAws() as endpoint, endpoint.session() as session:
-            yield session
-        return
-    async with Session(
-        region_name=args.region, profile_name=args.profile, endpoint_url=args.endpoint_url
-    ) as session:
+    """A Session for the options of `target_options`."""
+    if args.local:
+        if args.endpoint_url or args.profile:
+            raise UsageError("--local", "not with --endpoint-url or --profile: choose one")
+        region = args.region or os.environ.get("AWS_REGION") or DEFAULT_LOCAL_REGION
+        session = Session(
+            region_name=region,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            endpoint_url=LOCAL_URL,
+        )
+    else:
+        session = Session(
+            region_name=args.region, profile_name=args.profile, endpoint_url=args.endpoint_url
+        )
+    async with session:
         yield session
+
+
+DEFAULT_LOCAL_REGION = "us-east-1"
+
+
+def translate(error: ValidationError, flags: Mapping[str, str]) -> UsageError | None:
+    """A request's ValidationError in the command line's terms: the flags its fields came
+    from; None when a field did not come from a flag."""
+    named = []
+    for problem in error.problems:
+        flag = flags.get(problem.field.split(".", 1)[0].split("[", 1)[0])
+        if flag is None:
+            return None
+        named.append(f"{flag}: {problem.message}")
+    first, *rest = named
+    flag, _, message = first.partition(": ")
+    return UsageError(flag, "; ".join([message, *rest]))
 
 
 def say(text: str) -> None:

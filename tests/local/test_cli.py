@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shlex
 import signal
 import socket
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from aws_mlops_async import __version__
+from aws_mlops_async.cli.options import open_session
 from aws_mlops_async.local import LocalAws
 
 
@@ -337,3 +340,225 @@ async def test_a_listing_piped_into_head_ends_quietly(endpoint: LocalAws) -> Non
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     assert len(stdout.decode().splitlines()) == 1
     assert stderr.decode() == ""
+
+
+ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+
+
+def table(stdout: str) -> list[dict[str, str]]:
+    """The rows of a table the CLI printed, by column (columns are two or more spaces apart)."""
+    header, *lines = stdout.splitlines()
+    starts = [match.start() for match in re.finditer(r"(?:^|(?<=  ))\S", header)]
+    bounds = list(zip(starts, [*starts[1:], None], strict=True))
+    names = [header[a:b].strip() for a, b in bounds]
+    return [
+        {name: line[a:b].strip() for name, (a, b) in zip(names, bounds, strict=True)}
+        for line in lines
+    ]
+
+
+async def test_version(endpoint: LocalAws) -> None:
+    run = await cli(endpoint, "--version")
+    assert (run.status, run.stdout.strip()) == (0, f"aws-mlops-async {__version__}")
+
+
+async def test_service_jobs_of_every_status_are_listed_unless_one_is_asked_for(
+    endpoint: LocalAws, tmp_path: Path
+) -> None:
+    jobs = write_jobs(tmp_path / "jobs.jsonl", [f"listed-{n}" for n in range(3)])
+    assert (
+        await cli(endpoint, "batch", "submit", "--queue", "q5", "--jobs", str(jobs))
+    ).status == 0
+
+    everything = await cli(endpoint, "batch", "list-service-jobs", "--queue", "q5")
+    running = await cli(
+        endpoint, "batch", "list-service-jobs", "--queue", "q5", "--status", "RUNNING"
+    )
+    help_text = await cli(endpoint, "batch", "list-service-jobs", "--help")
+
+    rows = table(everything.stdout)
+    assert sorted(row["Name"] for row in rows) == ["listed-0", "listed-1", "listed-2"]
+    assert list(rows[0]) == ["Job Id", "Name", "Status", "Created", "Status Reason"]
+    assert all(ISO_UTC.match(row["Created"]) for row in rows), rows
+    assert running.stdout.strip() == "(none)"  # just submitted: none is running yet
+    assert "every status" in " ".join(help_text.stdout.split())
+
+
+async def test_notebook_runs_from_start_to_finish(endpoint: LocalAws) -> None:
+    where = ("--domain", "dzd_cli")
+    started = await cli(
+        endpoint,
+        "datazone",
+        "start-notebook-run",
+        *where,
+        "--project",
+        "prj1",
+        "--notebook",
+        "nb1",
+        "--parameter",
+        "epochs=3",
+        "--json",
+    )
+    assert started.status == 0, started.stderr
+    run_id = json.loads(started.stdout)["id"]
+    waited = await cli(endpoint, "datazone", "wait", *where, "--run-id", run_id, "--delay", "0.2")
+    got = await cli(endpoint, "datazone", "get-notebook-run", *where, "--run-id", run_id)
+    listed = await cli(endpoint, "datazone", "list-notebook-runs", *where, "--project", "prj1")
+
+    assert waited.status == 0, waited.stderr
+    [row] = table(waited.stdout)
+    assert (row["Run Id"], row["Status"]) == (run_id, "SUCCEEDED")
+    assert ISO_UTC.match(row["Created"]) and ISO_UTC.match(row["Completed"])
+    assert table(got.stdout) == [row]
+    assert [r["Run Id"] for r in table(listed.stdout)] == [run_id]
+    assert "epochs" not in got.stdout
+
+
+async def test_a_failed_notebook_run_makes_wait_exit_1(endpoint: LocalAws) -> None:
+    endpoint.state.fail_next("notebook_run", reason="the kernel died")
+    started = await cli(
+        endpoint,
+        "datazone",
+        "start-notebook-run",
+        "--domain",
+        "dzd_cli",
+        "--project",
+        "p",
+        "--notebook",
+        "n",
+        "--json",
+    )
+    run_id = json.loads(started.stdout)["id"]
+    waited = await cli(
+        endpoint, "datazone", "wait", "--domain", "dzd_cli", "--run-id", run_id, "--delay", "0.2"
+    )
+    assert waited.status == 1
+    assert "FAILED" in waited.stderr and "Traceback" not in waited.stderr
+
+
+async def test_model_packaging_jobs_from_start_to_finish(
+    endpoint: LocalAws, tmp_path: Path
+) -> None:
+    configuration = tmp_path / "greengrass.json"
+    configuration.write_text(
+        json.dumps(
+            {
+                "Greengrass": {
+                    "TargetDevice": "jetson_xavier",
+                    "S3OutputLocation": {"Bucket": "models-bucket", "Prefix": "p/"},
+                    "ComponentName": "detector",
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    where = ("--project", "boards")
+    started = await cli(
+        endpoint,
+        "lookoutvision",
+        "start-model-packaging-job",
+        *where,
+        "--model-version",
+        "1",
+        "--configuration",
+        f"@{configuration}",
+        "--job-name",
+        "pkg-1",
+    )
+    waited = await cli(
+        endpoint, "lookoutvision", "wait", *where, "--job-name", "pkg-1", "--delay", "0.2"
+    )
+    described = await cli(
+        endpoint, "lookoutvision", "describe-model-packaging-job", *where, "--job-name", "pkg-1"
+    )
+    listed = await cli(endpoint, "lookoutvision", "list-model-packaging-jobs", *where, "--json")
+
+    assert started.status == 0 and "pkg-1" in started.stdout, started.stderr
+    assert waited.status == 0, waited.stderr
+    [row] = table(described.stdout)
+    assert (row["Job Name"], row["Status"]) == ("pkg-1", "SUCCEEDED")
+    assert ISO_UTC.match(row["Created"])
+    assert [json.loads(line)["JobName"] for line in listed.stdout.splitlines()] == ["pkg-1"]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (("datazone", "get-notebook-run", "--domain", "not a domain", "--run-id", "r"), "--domain"),
+        (
+            (
+                "lookoutvision",
+                "start-model-packaging-job",
+                "--project",
+                "p",
+                "--model-version",
+                "1",
+                "--configuration",
+                "{not json",
+            ),
+            "--configuration",
+        ),
+        (
+            (
+                "lookoutvision",
+                "start-model-packaging-job",
+                "--project",
+                "p",
+                "--model-version",
+                "1",
+                "--configuration",
+                "@/no/such/file",
+            ),
+            "--configuration",
+        ),
+        (
+            (
+                "datazone",
+                "start-notebook-run",
+                "--domain",
+                "dzd_a",
+                "--project",
+                "p",
+                "--notebook",
+                "n",
+                "--parameter",
+                "no-equals-sign",
+            ),
+            "--parameter",
+        ),
+        (
+            (
+                "datazone",
+                "list-notebook-runs",
+                "--domain",
+                "dzd_a",
+                "--project",
+                "p",
+                "--status",
+                "done",
+            ),
+            "--status",
+        ),
+    ],
+)
+async def test_a_bad_value_is_reported_by_its_flag_with_status_2(
+    endpoint: LocalAws, args: tuple[str, ...], flag: str
+) -> None:
+    run = await cli(endpoint, *args)
+    assert run.status == 2, run.stderr
+    assert f"argument {flag}:" in run.stderr and "_identifier" not in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+    assert sum(endpoint.stats.received.values()) == 0
+
+
+def test_local_means_the_emulator_on_its_default_port() -> None:
+    from aws_mlops_async.cli import _parser
+    from aws_mlops_async.cli.options import LOCAL_URL
+
+    args = _parser().parse_args(["batch", "list-service-jobs", "--queue", "q", "--local"])
+
+    async def endpoint() -> str:
+        async with open_session(args) as session:
+            return await session.batch.endpoint()
+
+    assert asyncio.run(endpoint()) == LOCAL_URL == "http://127.0.0.1:4567"

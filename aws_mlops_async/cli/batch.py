@@ -1,0 +1,85 @@
+"""`aws-mlops-async batch ...`: submit service jobs from a file, list a queue's jobs."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any, get_args
+
+from ..services.batch.models import ServiceJobStatus, ServiceJobSummary
+from ..session import Session
+from .options import CommandParser, positive_float, positive_int
+from .submit import submit
+from .tables import Row, epoch_ms, show
+
+__all__ = ["add_commands"]
+
+STATUSES: tuple[str, ...] = get_args(get_args(ServiceJobStatus)[0])
+
+
+def add_commands(services: Any, target: CommandParser) -> None:
+    """The ``batch`` commands, under ``services``."""
+    batch = services.add_parser("batch", help="AWS Batch service jobs").add_subparsers(
+        dest="command", required=True
+    )
+    jobs = batch.add_parser("submit", parents=[target], help="submit jobs from a JSON-lines file")
+    jobs.add_argument("--queue", required=True, help="job queue for jobs that name none")
+    jobs.add_argument(
+        "--jobs",
+        required=True,
+        help="JSON lines, one SubmitServiceJob per line ('-' reads standard input); "
+        "blank lines are skipped, a line that is not a valid job fails alone",
+    )
+    jobs.add_argument("--concurrency", type=positive_int, default=32, help="requests in flight")
+    jobs.add_argument(
+        "--max-rate", type=positive_float, help="at most this many requests per second"
+    )
+    jobs.add_argument("--run-id", help="reuse to resume a run without creating jobs twice")
+    jobs.add_argument("--results", help="append one JSON line per input line here")
+    jobs.add_argument(
+        "--give-up-after",
+        type=positive_float,
+        default=60.0,
+        metavar="SECONDS",
+        help="stop when no request has reached the service for this long (60)",
+    )
+    jobs.set_defaults(run=submit, flags={})
+
+    listing = batch.add_parser(
+        "list-service-jobs",
+        parents=[target],
+        help="list a queue's service jobs, of every status unless --status says",
+    )
+    listing.add_argument("--queue", required=True)
+    listing.add_argument(
+        "--status",
+        choices=STATUSES,
+        help="only jobs in this status (by default every status: Batch itself lists only "
+        "RUNNING jobs when asked for none)",
+    )
+    listing.add_argument("--json", action="store_true", help="JSON lines, not a table")
+    listing.set_defaults(run=list_service_jobs, flags={"job_queue": "--queue"})
+
+
+def service_job_row(job: ServiceJobSummary) -> Row:
+    """A service job as every batch table shows it."""
+    return {
+        "Job Id": job.job_id,
+        "Name": job.job_name,
+        "Status": str(job.status or "-"),
+        "Created": epoch_ms(job.created_at),
+        "Status Reason": job.status_reason or "-",
+    }
+
+
+async def list_service_jobs(args: argparse.Namespace, session: Session) -> int:
+    """`batch list-service-jobs`: a queue's service jobs, newest first."""
+    paginator = session.batch.get_paginator("list_service_jobs")
+    if args.status is None:
+        # A creation-time filter makes Batch list every status at once.
+        pages = paginator.paginate(
+            job_queue=args.queue, filters=[{"name": "AFTER_CREATED_AT", "values": ["0"]}]
+        )
+    else:
+        pages = paginator.paginate(job_queue=args.queue, job_status=args.status)
+    show([job async for job in pages.items()], service_job_row, as_json=args.json)
+    return 0
