@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .clock import Clock
     from .faults import FAULT_KINDS, Fault, FaultKind, FaultRule, Faults
+    from .pytest_plugin import LocalAwsFixture
     from .server import LocalAws
     from .settings import (
         ACCOUNT_ID,
@@ -46,6 +47,7 @@ __all__ = [
     "Faults",
     "JobKind",
     "LocalAws",
+    "LocalAwsFixture",
     "LocalState",
     "Stats",
 ]
@@ -64,6 +66,7 @@ _HOMES = {
     "Clock": "clock",
     "JobKind": "state",
     "LocalAws": "server",
+    "LocalAwsFixture": "pytest_plugin",
     "LocalState": "state",
     "Stats": "stats",
 }

@@ -30,7 +30,7 @@ from .faults import FAULT_KINDS
 from .server import LocalAws
 from .settings import DEFAULT_REGION, Durations
 
-__all__ = ["build", "main", "parser", "serve"]
+__all__ = ["UsageError", "banner", "build", "main", "parser", "serve"]
 
 _RULE_KEYS = (*FAULT_KINDS, "delay")
 _FAULT_HELP = {

@@ -1,18 +1,23 @@
 """pytest fixtures for the emulator, registered through the ``pytest11`` entry point:
 
-    async def test_submit(local_aws):
+    @pytest.mark.asyncio
+    async def test_submit(local_aws: LocalAwsFixture) -> None:
         job = await local_aws.session.batch.submit_service_job(...)
-        assert local_aws.endpoint.stats.created["service_job"] == 1
+        assert local_aws.stats.created["service_job"] == 1
 
 ``local_aws`` starts a `LocalAws` per test with a `Session` bound to it (closed afterwards);
-override the ``local_aws_options`` fixture to pass it arguments (``{"seed": 7}``). The async
-fixture needs pytest-asyncio (in auto mode, or strict mode: it is declared with
-``pytest_asyncio.fixture``). Importing this module loads neither aiohttp's server nor the
+override the ``local_aws_options`` fixture to pass it arguments (``{"seed": 7}``). It needs
+pytest-asyncio (``pip install 'aws-mlops-async[pytest]'`` brings it): in its default strict
+mode, mark the tests ``@pytest.mark.asyncio`` (in auto mode, no need). pytest-asyncio warns
+when ``asyncio_default_fixture_loop_scope`` is not configured; this plugin takes the default
+it announces (the fixture's own scope, "function" for ``local_aws``) and keeps that warning
+from failing a ``-W error`` run. Importing this module loads neither aiohttp's server nor the
 emulator; the fixture does, when a test asks for it.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -27,7 +32,7 @@ if TYPE_CHECKING:
     from .state import LocalState
     from .stats import Stats
 
-__all__ = ["LocalAwsFixture", "local_aws", "local_aws_options"]
+__all__ = ["LocalAwsFixture", "local_aws", "local_aws_options", "pytest_configure"]
 
 FunctionT = TypeVar("FunctionT", bound=Callable[..., Any])
 
@@ -72,6 +77,23 @@ class LocalAwsFixture:
     def state(self) -> LocalState:
         """The emulator's store (``fail_next``, ``create_image``)."""
         return self.endpoint.state
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Before pytest-asyncio configures itself: when the project leaves its fixture loop scope
+    unset, let its deprecation notice (which announces the very default the fixture uses)
+    pass without failing a ``-W error`` run."""
+    try:
+        unset = not config.getini("asyncio_default_fixture_loop_scope")
+    except ValueError:  # pytest-asyncio is not installed
+        return
+    if unset:
+        warnings.filterwarnings(
+            "ignore",
+            message='The configuration option "asyncio_default_fixture_loop_scope" is unset',
+            category=pytest.PytestDeprecationWarning,
+        )
 
 
 @pytest.fixture

@@ -1,0 +1,48 @@
+"""The package as a user gets it: the wheel built from this tree, installed with its
+``[pytest]`` extra into a fresh virtual environment, runs the README's test example, copied
+verbatim into a project with nothing else, under ``-W error``."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+
+pytestmark = pytest.mark.timeout(900)
+
+
+def readme_example() -> str:
+    """The code block that follows the ``<!-- pytest-example -->`` marker in README.md."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- pytest-example -->\n```python\n(.*?)```", text, re.DOTALL)
+    assert match, "README.md has no marked pytest example"
+    return match.group(1)
+
+
+def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [str(part) for part in command], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"{command}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result
+
+
+def test_the_readme_pytest_example_runs_from_the_installed_wheel(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, ROOT)
+    [wheel] = dist.glob("aws_mlops_async-*.whl")
+    venv = tmp_path / "venv"
+    run(sys.executable, "-m", "venv", venv)
+    python = venv / "bin" / "python"
+    pip = (python, "-m", "pip", "install", "-q", "--disable-pip-version-check")
+    run(*pip, "-c", ROOT / "constraints.txt", f"{wheel}[pytest]")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_example.py").write_text(readme_example(), encoding="utf-8")
+    result = run(python, "-m", "pytest", "-W", "error", "-p", "no:cacheprovider", cwd=project)
+    assert "1 passed" in result.stdout, result.stdout
