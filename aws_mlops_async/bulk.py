@@ -34,9 +34,6 @@ from collections.abc import (
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import pydantic
-
-from .config import Config
 from .errors import (
     AwsError,
     ConfigurationError,
@@ -46,7 +43,7 @@ from .errors import (
     TransportError,
     ValidationError,
 )
-from .modeling import AwsModel, to_validation_error
+from .modeling import AwsModel
 from .protocol import OperationSpec
 from .retries import ClientRateLimiter, RetryPolicy, backoff_delay
 
@@ -273,11 +270,11 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._give_up_after = give_up_after
         self._on_progress = on_progress
         self._token = _deriver(run_id)
-        token = spec.idempotency_token
-        self._token_alias = (spec.input.model_fields[token].alias or token) if token else ""
         self._limiter = ClientRateLimiter(max_rate=max_rate, tolerant=True)
         # One attempt per send: retries go back in line here rather than sleeping in place.
-        self._policy = RetryPolicy(Config(max_attempts=1), limiter=self._limiter)
+        self._options = client.options.with_retry(
+            RetryPolicy(max_attempts=1, limiter=self._limiter)
+        )
         # Counters, read into a BulkProgress only when asked.
         self._taken = self._succeeded = self._failed = self._retries = self._in_flight = 0
         self._last_retry_reason: str | None = None
@@ -424,7 +421,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         job.attempts += 1
         self._in_flight += 1
         try:
-            response = await self._client._call(self._spec, job.request, policy=self._policy)
+            response = await self._client._invoke(self._spec, job.request, self._options)
         except (ServiceError, TransportError) as error:
             if isinstance(error, ServiceError):
                 self._last_contact = time.monotonic()
@@ -499,22 +496,7 @@ class _Engine(Generic[RequestT, ResponseT]):
 
     def _prepare(self, index: int, raw: object) -> RequestT:
         """The validated request for an input, its token derived from the run id when missing."""
-        spec = self._spec
-        field = spec.idempotency_token
-        if isinstance(raw, spec.input):
-            if field is not None and getattr(raw, field) is None:
-                return raw.model_copy(update={field: self._token(index)})
-            return raw
-        if field is not None and isinstance(raw, Mapping):
-            wire = self._token_alias
-            if raw.get(field) is None and raw.get(wire) is None:
-                raw = dict(raw)
-                raw.pop(wire, None)
-                raw[field] = self._token(index)
-        try:
-            return spec.input.model_validate(raw)
-        except pydantic.ValidationError as error:
-            raise to_validation_error(spec.name, error) from None
+        return self._client.request(self._spec, raw, token=self._token(index))
 
 
 ItemT = TypeVar("ItemT")

@@ -1,4 +1,8 @@
-"""The dispatcher every service client shares: validate, serialize, sign, send, retry, parse."""
+"""The dispatcher every service client shares: validate, serialize, sign, send, retry, parse.
+
+Every call goes through `BaseClient._invoke`: the generated client methods, bulk submission,
+paginators and waiters alike.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import logging
 import platform
 import time
 import uuid
-from collections.abc import Awaitable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -28,21 +32,22 @@ from .errors import (
     ValidationError,
 )
 from .modeling import AwsModel, to_validation_error, unencodable_fields
+from .options import CallOptions
 from .protocol import (
+    ErrorFacts,
     HttpRequest,
     HttpResponse,
     OperationSpec,
     ServiceDescription,
     codec_for,
-    parse_error,
+    read_error,
 )
-from .retries import RetryPolicy
 from .signing import SigV4Signer
 
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["BaseClient", "CallStats"]
+__all__ = ["BaseClient"]
 
 RequestT = TypeVar("RequestT", bound=AwsModel)
 ResponseT = TypeVar("ResponseT", bound=AwsModel)
@@ -53,8 +58,6 @@ USER_AGENT = (
     f"aws-mlops-async/{__version__} Python/{platform.python_version()} "
     f"aiohttp/{aiohttp.__version__}"
 )
-
-
 _UNENCODABLE = "cannot be encoded as UTF-8 (it holds a lone surrogate)"
 
 
@@ -67,13 +70,6 @@ class _Target:
     host: str
     base_path: str
     signer: SigV4Signer
-
-
-@dataclass
-class CallStats:
-    """Filled in by a call that was given one: how many attempts it took."""
-
-    attempts: int = 0
 
 
 class BaseClient:
@@ -95,7 +91,7 @@ class BaseClient:
                 use_fips=config.use_fips_endpoint, use_dualstack=config.use_dualstack_endpoint
             )
         self._codec = codec_for(self.service)
-        self._retry = RetryPolicy(config)
+        self._options = CallOptions.from_config(config)
         self._target: _Target | None = None
         self._urls: dict[str, URL] = {}
 
@@ -109,9 +105,14 @@ class BaseClient:
         return self._session
 
     @property
-    def retry_policy(self) -> RetryPolicy:
+    def options(self) -> CallOptions:
+        """How this client's calls are made: retry policy and timeouts."""
+        return self._options
+
+    @property
+    def retry_policy(self) -> retries.RetryPolicy:
         """This client's retry state: attempts allowed, retry quota and adaptive rate limiter."""
-        return self._retry
+        return self._options.retry
 
     async def region(self) -> str:
         """The region this client signs for (resolved from the Session on first use)."""
@@ -122,35 +123,45 @@ class BaseClient:
         target = await self._resolve_target()
         return target.origin + target.base_path
 
-    def _build(self, spec: OperationSpec[RequestT, Any], fields: Mapping[str, Any]) -> RequestT:
-        """The operation's request model for these fields; a ValidationError naming them if not.
-
-        An empty idempotency token is filled here, once, so every attempt carries the same one.
-        """
-        token = spec.idempotency_token
-        if token is not None and fields.get(token) is None:
-            fields = {**fields, token: str(uuid.uuid4())}
+    def request(
+        self,
+        spec: OperationSpec[RequestT, Any],
+        request: RequestT | Mapping[str, Any] | object,
+        *,
+        token: str | None = None,
+    ) -> RequestT:
+        """The operation's request model for these fields (or this model), its idempotency
+        token filled when there is none (with ``token``, else a fresh UUID): the one place a
+        token is filled, so every attempt carries the same. A ValidationError naming every
+        invalid field when they break the model; nothing is sent."""
+        field = spec.idempotency_token
+        if isinstance(request, spec.input):
+            if field is not None and getattr(request, field) is None:
+                return request.model_copy(update={field: token or str(uuid.uuid4())})
+            return request
+        if field is not None and isinstance(request, Mapping):
+            alias = spec.token_alias or field
+            if request.get(field) is None and request.get(alias) is None:
+                request = {key: value for key, value in request.items() if key != alias}
+                request[field] = token or str(uuid.uuid4())
         try:
-            return spec.input(**fields)
+            return spec.input.model_validate(request)
         except pydantic.ValidationError as error:
             raise to_validation_error(spec.name, error) from None
 
-    def _send(self, spec: OperationSpec[Any, ResponseT], **fields: Any) -> Awaitable[ResponseT]:
-        """Validate the fields now, then send the request: what every client method does."""
-        return self._call(spec, self._build(spec, fields))
-
-    async def _call(
+    async def _invoke(
         self,
-        spec: OperationSpec[Any, ResponseT],
-        request: AwsModel,
-        stats: CallStats | None = None,
-        policy: RetryPolicy | None = None,
+        spec: OperationSpec[RequestT, ResponseT],
+        request: RequestT | Mapping[str, Any],
+        options: CallOptions | None = None,
     ) -> ResponseT:
-        """Send one validated request, retrying as the policy (the client's by default) allows;
-        the parsed response."""
-        token = spec.idempotency_token
-        if token is not None and getattr(request, token) is None:
-            request = request.model_copy(update={token: str(uuid.uuid4())})
+        """The one way a call is made: the request validated (when given fields) and its
+        token filled (`request`), then sent with retries and its answer read."""
+        return await self._send(spec, self.request(spec, request), options or self._options)
+
+    async def _send(
+        self, spec: OperationSpec[Any, ResponseT], request: AwsModel, options: CallOptions
+    ) -> ResponseT:
         http_request = self._serialize(spec, request)
         target = self._target or await self._resolve_target()
         session = self._session
@@ -159,8 +170,8 @@ class BaseClient:
         query = http_request.query
         url = self._url(target, path, query)
         unsigned = {**http_request.headers, "Host": target.host}
-        policy = policy or self._retry
-        acquired = 0
+        policy = options.retry
+        quota_taken = 0
         attempt = 0
         may_correct_clock = session.config.correct_clock_skew
         clock_retries = 0  # 0 or 1: the attempt that corrected the clock counts for nothing
@@ -190,7 +201,7 @@ class BaseClient:
                     url,
                     headers,
                     http_request.body,
-                    session.timeout,
+                    options.timeout,
                     spec.name,
                 )
             except TransportError as failure:
@@ -201,15 +212,13 @@ class BaseClient:
                 if debug:
                     _log_attempt(spec.name, attempt, started, response)
                 if response.status < 300:
-                    policy.succeeded(acquired)
-                    if stats is not None:
-                        stats.attempts = attempt
+                    policy.succeeded(quota_taken)
                     return self._parse(spec, response)
-                error = parse_error(spec, response)
+                facts = read_error(response)
                 if may_correct_clock:
                     offset = retries.clock_skew_correction(
-                        error.code,
-                        error.message,
+                        facts.code,
+                        facts.message,
                         response.headers,
                         sent_at,
                         time.time(),
@@ -222,10 +231,28 @@ class BaseClient:
                         may_correct_clock = False
                         clock_retries = 1
                         continue
-            if stats is not None:
-                stats.attempts = attempt
-            delay, acquired = policy.backoff(error, attempt - clock_retries)
-            await retries.sleep(delay)
+                error = self._service_error(spec, facts)
+            decision = policy.decide(error, attempt - clock_retries)
+            error.attempts = attempt - clock_retries
+            if not decision.retry:
+                raise error
+            quota_taken = decision.quota_taken
+            await retries.sleep(decision.delay)
+
+    def _service_error(self, spec: OperationSpec[Any, Any], facts: ErrorFacts) -> ServiceError:
+        """The modeled error (else the service's base error) for an error response."""
+        retryable, throttling = retries.classify(facts.code, facts.status)
+        error_class = self.service.errors.error_class(facts.code)
+        return error_class(
+            facts.code,
+            facts.message,
+            status_code=facts.status,
+            request_id=facts.request_id,
+            operation_name=spec.name,
+            retryable=retryable,
+            throttling=throttling,
+            retry_after=facts.retry_after,
+        )
 
     def _serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:
         try:

@@ -1,8 +1,9 @@
 """Service + region (+ FIPS / dual-stack) -> endpoint URL, as the services' endpoint rulesets say.
 
 Each service's ruleset (botocore's `endpoint-rule-set-1.json`) reduces to a handful of host
-templates; `EndpointRules` holds them and `resolve_endpoint` walks the same decisions. A test
-compares the result with botocore's ruleset engine for every region botocore knows.
+templates, which tools/generate_services.py derives by running the ruleset through botocore's
+own engine; `EndpointRules` holds them and `resolve_endpoint` picks one. A test compares the
+result with botocore's ruleset engine for every region botocore knows.
 """
 
 from __future__ import annotations
@@ -10,10 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .errors import ConfigurationError
 
-__all__ = ["PARTITIONS", "EndpointRules", "Partition", "partition_of", "resolve_endpoint"]
+__all__ = [
+    "PARTITIONS",
+    "EndpointRules",
+    "Hosts",
+    "Partition",
+    "partition_of",
+    "resolve_endpoint",
+]
 
 _REGION_NAME = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?$")
 
@@ -144,27 +153,39 @@ def partition_of(region: str) -> Partition:
     return PARTITIONS[0]
 
 
-@dataclass(frozen=True)
-class EndpointRules:
-    """One service's host templates; ``{region}``, ``{dns_suffix}``, ``{dualstack_dns_suffix}``.
+class Hosts(NamedTuple):
+    """One service's host templates for each variant; None where the variant does not exist.
 
-    ``fips_by_partition`` overrides the FIPS host in named partitions; ``dualstack_always`` is
-    for services whose ruleset has no dual-stack setting and uses dual-stack hosts wherever the
-    partition has them (DataZone).
+    Templates name ``{region}``, and may name the partition's ``{dns_suffix}`` and
+    ``{dualstack_dns_suffix}``.
     """
 
-    default: str
-    fips: str
-    dualstack: str
-    fips_dualstack: str
-    fips_by_partition: Mapping[str, str] = field(default_factory=dict)
-    dualstack_always: bool = False
+    default: str | None
+    fips: str | None
+    dualstack: str | None
+    fips_dualstack: str | None
+
+
+@dataclass(frozen=True)
+class EndpointRules:
+    """One service's endpoints, as its ruleset (endpoint-rule-set-1.json) resolves them.
+
+    ``hosts`` hold for every partition but those in ``partition_hosts``, and every region but
+    those in ``region_hosts``. A service whose ruleset has no FIPS or no dual-stack setting
+    (``fips_setting``, ``dualstack_setting``) ignores that option.
+    """
+
+    hosts: Hosts
+    partition_hosts: Mapping[str, Hosts] = field(default_factory=dict)
+    region_hosts: Mapping[str, Hosts] = field(default_factory=dict)
+    fips_setting: bool = True
+    dualstack_setting: bool = True
 
     def check_custom_endpoint(self, *, use_fips: bool, use_dualstack: bool) -> None:
         """Refuse FIPS or dual-stack with an explicit endpoint URL, as the rulesets do."""
-        if use_fips:
+        if use_fips and self.fips_setting:
             raise ConfigurationError("use_fips_endpoint cannot be combined with endpoint_url")
-        if use_dualstack and not self.dualstack_always:
+        if use_dualstack and self.dualstack_setting:
             raise ConfigurationError("use_dualstack_endpoint cannot be combined with endpoint_url")
 
 
@@ -175,22 +196,17 @@ def resolve_endpoint(
     if not _REGION_NAME.match(region):
         raise ConfigurationError(f"{region!r} is not a valid AWS region name")
     partition = partition_of(region)
-    if rules.dualstack_always:
-        use_dualstack = partition.supports_dualstack
-    if use_fips and not partition.supports_fips:
-        raise ConfigurationError(f"FIPS is enabled but partition {partition.name} has no FIPS")
-    if use_dualstack and not partition.supports_dualstack:
+    hosts = (
+        rules.region_hosts.get(region) or rules.partition_hosts.get(partition.name) or rules.hosts
+    )
+    fips = use_fips and rules.fips_setting
+    dualstack = use_dualstack and rules.dualstack_setting
+    template = hosts[fips + 2 * dualstack]
+    if template is None:
+        asked = " and ".join(n for n, on in (("FIPS", fips), ("dual-stack", dualstack)) if on)
         raise ConfigurationError(
-            f"Dual-stack is enabled but partition {partition.name} has no dual-stack endpoints"
+            f"{asked} endpoints are not available in {region} (partition {partition.name})"
         )
-    if use_fips and use_dualstack:
-        template = rules.fips_dualstack
-    elif use_fips:
-        template = rules.fips_by_partition.get(partition.name, rules.fips)
-    elif use_dualstack:
-        template = rules.dualstack
-    else:
-        template = rules.default
     host = template.format(
         region=region,
         dns_suffix=partition.dns_suffix,

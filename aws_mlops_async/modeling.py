@@ -1,10 +1,11 @@
-"""The base of every request and response model, and the field types the services share.
+"""The bases of the request and response models, and the field types the services share.
 
-Requests are strict: each member takes exactly its modeled type (no "5" for an int, no 1 for
-a bool, no bytes for a str), every constraint of the service model is checked and an unknown
-field is an error. Responses are read with `parse_response`, which is lenient where AWS may
-move ahead of the model: a value outside a modeled enum, pattern or range is kept as sent, and
-an unknown field is dropped.
+Requests (`RequestModel`) are strict: each member takes exactly its modeled type (no "5" for
+an int, no 1 for a bool, no bytes for a str), every constraint of the service model is checked
+and an unknown field is an error. Responses (`ResponseModel`) are built for reading: no
+request-only constraint, an enum value the model does not know kept as a plain string, an
+unknown field ignored, timestamps read by pydantic-core; `parse_response` reads them by wire
+name only. A structure used both ways has a class of each kind (``Xxx`` and ``XxxOutput``).
 
 Sensitive members are kept in pydantic `Secret`s: `repr`, `str`, `model_dump()`,
 `model_dump_json()` and pickles show them masked. Only the wire form (`wire_json`,
@@ -13,36 +14,36 @@ Sensitive members are kept in pydantic `Secret`s: `repr`, `str`, `model_dump()`,
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
 import pydantic
 from pydantic import (
+    AwareDatetime,
     BaseModel,
     ConfigDict,
+    NaiveDatetime,
     PlainSerializer,
     PlainValidator,
     Secret,
-    SecretStr,
     SerializationInfo,
     Strict,
     ValidationInfo,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
 )
 from pydantic_core import PydanticCustomError
 
 from .errors import FieldProblem, ValidationError
 
 __all__ = [
-    "LENIENT_IN_RESPONSES",
-    "LENIENT_SECRET_IN_RESPONSES",
     "REVEAL_ON_WIRE",
     "AwsModel",
+    "RequestModel",
+    "ResponseModel",
+    "ResponseTimestamp",
+    "SecretMap",
+    "SecretText",
     "Timestamp",
-    "items_bound",
     "parse_response",
     "sensitive_map",
     "to_validation_error",
@@ -53,21 +54,20 @@ __all__ = [
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
-_RESPONSE = {"response": True}
+_MASK = "**********"
 
 
 class AwsModel(BaseModel):
-    """Base of the request, response and nested structure models.
+    """Base of every request, response and structure model.
 
     Fields take their Python name or their wire name; nested structures take a model or a
-    plain dict.
+    plain dict. The JSON form is by wire name.
     """
 
     model_config = ConfigDict(
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
-        extra="forbid",
         defer_build=True,
         hide_input_in_errors=True,
         protected_namespaces=(),
@@ -80,11 +80,24 @@ class AwsModel(BaseModel):
         return state
 
 
-_MASK = "**********"
+class RequestModel(AwsModel):
+    """Base of the models a request is built from: strict, every constraint checked.
+
+    A nested structure also takes the response model of the same structure (its attributes
+    are read), so what a describe call returned can go back into an update.
+    """
+
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+class ResponseModel(AwsModel):
+    """Base of the models a response is read into: lenient, and fast to read."""
+
+    model_config = ConfigDict(extra="ignore", val_temporal_unit="seconds")
 
 
 def _masked(value: Any) -> Any:
-    if isinstance(value, (Secret, SecretStr)):
+    if isinstance(value, Secret):
         return Secret(_MASK)
     if isinstance(value, list):
         return [_masked(item) for item in value]
@@ -93,79 +106,20 @@ def _masked(value: Any) -> Any:
     return value
 
 
-def _lenient_in_responses(
-    value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
-) -> Any:
-    try:
-        return handler(value)
-    except pydantic.ValidationError:
-        if info.context is _RESPONSE:
-            return value
-        raise
+# ---- timestamps ------------------------------------------------------------------------
 
-
-LENIENT_IN_RESPONSES = WrapValidator(_lenient_in_responses)
-"""Marks a constrained scalar type whose constraint binds requests only: responses keep what
-AWS sent."""
-
-
-def _lenient_secret_in_responses(
-    value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
-) -> Any:
-    try:
-        return handler(value)
-    except pydantic.ValidationError:
-        if info.context is _RESPONSE:
-            # Kept as sent, but still hidden: a sensitive value out of bounds is still secret.
-            return Secret(value)
-        raise
-
-
-LENIENT_SECRET_IN_RESPONSES = WrapValidator(_lenient_secret_in_responses)
-"""`LENIENT_IN_RESPONSES` for a sensitive string: what AWS sent is kept in a `Secret`."""
-
-
-def items_bound(
-    *, min_items: int | None = None, max_items: int | None = None
-) -> pydantic.AfterValidator:
-    """Bounds on the entries of a list or map, binding requests only.
-
-    A response keeps every entry AWS sent, each one read into its type (a bound checked by
-    `LENIENT_IN_RESPONSES` would keep the raw entries instead, unknown members and all).
-    """
-
-    def check(value: Any, info: ValidationInfo) -> Any:
-        if info.context is not _RESPONSE:
-            count = len(value)
-            if max_items is not None and count > max_items:
-                raise PydanticCustomError(
-                    "too_long",
-                    "Should have at most {max_items} entries, not {count}",
-                    {"max_items": max_items, "count": count},
-                )
-            if min_items is not None and count < min_items:
-                raise PydanticCustomError(
-                    "too_short",
-                    "Should have at least {min_items} entries, not {count}",
-                    {"min_items": min_items, "count": count},
-                )
-        return value
-
-    return pydantic.AfterValidator(check)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
 def _from_epoch_seconds(value: Any) -> Any:
     # A number is epoch seconds whatever its size, as botocore reads it; pydantic on its own
     # would take one past 2e10 (year 2603) for milliseconds.
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return value  # a datetime, or text for pydantic to read
+        return value  # a datetime, or what strict validation then refuses
     try:
         return datetime.fromtimestamp(value, timezone.utc)
     except (OverflowError, OSError, ValueError):
@@ -183,48 +137,46 @@ def _epoch_seconds(value: datetime) -> int | float:
     return whole if moment.microsecond == 0 else (whole * 10**6 + moment.microsecond) / 10**6
 
 
+_AS_EPOCH_SECONDS = PlainSerializer(_epoch_seconds, when_used="json")
+
 Timestamp = Annotated[
     datetime,
-    Strict(),  # in requests: a datetime or epoch seconds, never text
+    Strict(),  # a datetime or epoch seconds, never text
     pydantic.BeforeValidator(_from_epoch_seconds),
     pydantic.AfterValidator(_utc),
-    PlainSerializer(_epoch_seconds, when_used="json"),
+    _AS_EPOCH_SECONDS,
 ]
-"""A timezone-aware datetime (naive input is taken as UTC; a number, epoch seconds), epoch
-seconds on the wire."""
+"""A request's timestamp: a datetime (naive is taken as UTC) or epoch seconds; epoch seconds
+on the wire."""
 
+ResponseTimestamp = Annotated[
+    AwareDatetime | Annotated[NaiveDatetime, pydantic.AfterValidator(_utc)],
+    _AS_EPOCH_SECONDS,
+]
+"""A response's timestamp, read by pydantic-core from epoch seconds (any size, with or without
+a fraction) or ISO-8601, always timezone-aware (UTC when the text names no zone)."""
+
+
+# ---- sensitive members -----------------------------------------------------------------
 
 _WIRE = {"wire": True}  # the serialization context of the wire form
 
 
 def _reveal(value: Secret[Any], info: SerializationInfo) -> Any:
+    if info.mode != "json":
+        return value  # model_dump(): the Secret itself, masked in its repr
     return value.get_secret_value() if info.context is _WIRE else _MASK
 
 
-REVEAL_ON_WIRE = PlainSerializer(_reveal, when_used="json")
-"""Serializes a `Secret` in clear in the wire form (`wire_json`, `wire_dump`),
-masked in any other JSON form (``model_dump_json()``, a FastAPI response)."""
-
-
-def wire_json(model: BaseModel, *, exclude: set[str] | None = None) -> bytes:
-    """The model as it goes on the wire: JSON by wire name, without unset members, sensitive
-    values in clear."""
-    return model.__pydantic_serializer__.to_json(
-        model, by_alias=True, exclude_none=True, exclude=exclude, context=_WIRE
-    )
-
-
-def wire_dump(model: BaseModel, **options: Any) -> dict[str, Any]:
-    """`wire_json`'s content as a dict (``model_dump(mode="json")`` options apply)."""
-    options.setdefault("by_alias", True)
-    options.setdefault("exclude_none", True)
-    return model.model_dump(mode="json", context=_WIRE, **options)
+REVEAL_ON_WIRE = PlainSerializer(_reveal)
+"""Serializes a `Secret` in clear in the wire form (`wire_json`, `wire_dump`), masked in any
+other JSON form (``model_dump_json()``, a FastAPI response)."""
 
 
 def sensitive_map(
     *, max_items: int | None = None, key_max: int | None = None, value_max: int | None = None
 ) -> PlainValidator:
-    """Validator of a wholly sensitive map of strings (bounds bind requests only).
+    """Validator of a wholly sensitive map of strings, bounds checked when given.
 
     The map is kept in a `Secret`, so repr and logs show ``**********``; its validation
     errors never name a key or show a value.
@@ -237,8 +189,7 @@ def sensitive_map(
             raise PydanticCustomError("mapping_type", "Input should be a mapping of strings")
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise PydanticCustomError("mapping_type", "Keys and values should be strings")
-        if info.context is not _RESPONSE:
-            _check_map_bounds(value, max_items, key_max, value_max)
+        _check_map_bounds(value, max_items, key_max, value_max)
         return Secret(dict(value))
 
     return PlainValidator(check)
@@ -261,6 +212,40 @@ def _check_map_bounds(
         raise PydanticCustomError(
             "string_too_long", "Values should have at most {n} characters", {"n": value_max}
         )
+
+
+SecretText = Annotated[Secret[str], REVEAL_ON_WIRE]
+"""A response's sensitive string."""
+
+SecretMap = Annotated[Secret[dict[str, str]], sensitive_map(), REVEAL_ON_WIRE]
+"""A response's wholly sensitive map of strings."""
+
+
+# ---- the wire form ---------------------------------------------------------------------
+
+
+def wire_json(model: BaseModel, *, exclude: set[str] | None = None) -> bytes:
+    """The model as it goes on the wire: JSON by wire name, without unset members, sensitive
+    values in clear."""
+    return model.__pydantic_serializer__.to_json(
+        model, by_alias=True, exclude_none=True, exclude=exclude, context=_WIRE
+    )
+
+
+def wire_dump(model: BaseModel, **options: Any) -> dict[str, Any]:
+    """`wire_json`'s content as a dict (``model_dump(mode="json")`` options apply)."""
+    options.setdefault("by_alias", True)
+    options.setdefault("exclude_none", True)
+    return model.model_dump(mode="json", context=_WIRE, **options)
+
+
+def parse_response(model: type[ModelT], body: bytes) -> ModelT:
+    """Read a response body into its model, by wire name (a member spelled as our Python name
+    is one AWS does not send), leniently (see the module docstring)."""
+    return model.model_validate_json(body or b"{}", strict=False, by_alias=True, by_name=False)
+
+
+# ---- errors ----------------------------------------------------------------------------
 
 
 def unencodable_fields(model: BaseModel) -> list[str]:
@@ -313,30 +298,3 @@ def _dotted(location: Iterable[int | str]) -> str:
         else:
             path += f".{part}" if path else part
     return path or "(request)"
-
-
-def parse_response(model: type[ModelT], body: bytes) -> ModelT:
-    """Read a response body into its model, leniently (see the module docstring)."""
-    payload = body or b"{}"
-    try:
-        # Wire names only: a member spelled as our Python name is one AWS does not send.
-        return model.model_validate_json(
-            payload, strict=False, context=_RESPONSE, by_alias=True, by_name=False
-        )
-    except pydantic.ValidationError as error:
-        unknown = [
-            detail["loc"] for detail in error.errors() if detail["type"] == "extra_forbidden"
-        ]
-        if not unknown or len(unknown) != error.error_count():
-            raise
-    # A field AWS added after our model: drop it and read the rest.
-    data = json.loads(payload)
-    for location in unknown:
-        _drop(data, location)
-    return model.model_validate(data, strict=False, context=_RESPONSE, by_alias=True, by_name=False)
-
-
-def _drop(data: Any, location: tuple[int | str, ...]) -> None:
-    for part in location[:-1]:
-        data = data[part]
-    data.pop(location[-1], None)

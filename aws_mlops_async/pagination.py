@@ -103,7 +103,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
         remaining = self._config.max_items
         while True:
             request = self._request.model_copy(update={spec.input_token: token})
-            page = await self._client._call(spec.operation, request)
+            page = await self._client._invoke(spec.operation, request)
             items = list(getattr(page, spec.result_key) or [])[skip:]
             next_token = getattr(page, spec.output_token)
             if remaining is not None and len(items) >= remaining:
@@ -157,9 +157,9 @@ class Paginator(Generic[ResponseT, ItemT]):
         self, params: Mapping[str, Any], pagination_config: PaginationConfig | None
     ) -> PageIterator[ResponseT, ItemT]:
         config = pagination_config or PaginationConfig()
-        fields = dict(params)
+        fields = {name: value for name, value in params.items() if value is not None}
         if self._spec.limit_key is not None and config.page_size is not None:
             fields[self._spec.limit_key] = config.page_size
         # Validated now, so a bad argument fails here rather than at the first page.
-        request = self._client._build(self._spec.operation, fields)
+        request = self._client.request(self._spec.operation, fields)
         return PageIterator(self._client, self._spec, request, config)

@@ -26,6 +26,7 @@ import random
 import time
 from asyncio import sleep
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from .config import Config
 from .errors import ServiceError, TransportError
@@ -37,9 +38,11 @@ __all__ = [
     "TRANSIENT_CODES",
     "TRANSIENT_STATUS_CODES",
     "ClientRateLimiter",
+    "RetryDecision",
     "RetryPolicy",
     "RetryQuota",
     "backoff_delay",
+    "classify",
     "clock_skew_correction",
     "is_throttling",
     "is_transient",
@@ -93,6 +96,12 @@ def is_throttling(code: str, status: int) -> bool:
 def is_transient(code: str, status: int) -> bool:
     """Whether an error response is a passing server-side fault worth another attempt."""
     return code in TRANSIENT_CODES or status in TRANSIENT_STATUS_CODES
+
+
+def classify(code: str, status: int) -> tuple[bool, bool]:
+    """Whether an error response is worth another attempt, and whether it is throttling."""
+    throttling = is_throttling(code, status)
+    return throttling or is_transient(code, status), throttling
 
 
 def clock_skew_correction(
@@ -344,45 +353,67 @@ class ClientRateLimiter:
         return buckets
 
 
+@dataclass(frozen=True, slots=True)
+class RetryDecision:
+    """What to do after a failed attempt: retry after ``delay`` seconds, or give up; and why."""
+
+    retry: bool
+    reason: str
+    delay: float = 0.0
+    #: Retry-quota tokens the retry took, given back when the call succeeds.
+    quota_taken: int = 0
+
+
 class RetryPolicy:
     """A client's retry state: attempts allowed, retry quota and (adaptive mode) rate limiter.
 
-    The dispatcher asks `backoff` after each failed attempt and calls `succeeded` once a call
-    gets its answer; the policy does the bookkeeping (quota, limiter) in between.
+    After each failed attempt the dispatcher asks `decide`, which books the failure (quota,
+    limiter) and answers with a `RetryDecision`; once a call gets its answer it calls
+    `succeeded`.
     """
 
-    def __init__(self, config: Config, *, limiter: ClientRateLimiter | None = None) -> None:
-        self.max_attempts = config.max_attempts
+    def __init__(
+        self,
+        *,
+        max_attempts: int = 3,
+        retry_mode: str = "standard",
+        limiter: ClientRateLimiter | None = None,
+    ) -> None:
+        self.max_attempts = max_attempts
+        self.retry_mode = retry_mode
         self.quota = RetryQuota()
-        if limiter is None and config.retry_mode == "adaptive":
+        if limiter is None and retry_mode == "adaptive":
             limiter = ClientRateLimiter()
         self.limiter = limiter
         #: The jitter source, uniform in [0, 1).
         self.rand: Callable[[], float] = random.random
 
-    def backoff(self, error: ServiceError | TransportError, attempt: int) -> tuple[float, int]:
-        """Seconds to wait before attempt ``attempt + 1`` and the quota tokens that retry took.
+    @classmethod
+    def from_config(cls, config: Config) -> RetryPolicy:
+        """The policy ``config`` asks for, with a quota and limiter of its own."""
+        return cls(max_attempts=config.max_attempts, retry_mode=config.retry_mode)
 
-        Raises ``error`` (carrying ``attempts``) when it is not retryable, attempts are spent
-        or the retry quota is empty.
-        """
+    def decide(self, error: ServiceError | TransportError, attempt: int) -> RetryDecision:
+        """Whether to try again after failed attempt number ``attempt`` (1-based) and when."""
         if self.limiter is not None:
             self.limiter.on_response(throttled=error.throttling)
-        error.attempts = attempt
-        if not error.retryable or attempt >= self.max_attempts:
-            raise error
-        acquired = self.quota.acquire(throttling=error.throttling)
-        if not acquired:
-            raise error
+        if not error.retryable:
+            return RetryDecision(False, "not a retryable error")
+        if attempt >= self.max_attempts:
+            return RetryDecision(False, f"{self.max_attempts} attempts made")
+        taken = self.quota.acquire(throttling=error.throttling)
+        if not taken:
+            return RetryDecision(False, "the retry quota is spent")
         retry_after = error.retry_after if isinstance(error, ServiceError) else None
         delay = backoff_delay(
             attempt, throttling=error.throttling, retry_after=retry_after, rand=self.rand
         )
-        return delay, acquired
+        reason = "throttled" if error.throttling else "a transient failure"
+        return RetryDecision(True, reason, delay, taken)
 
-    def succeeded(self, acquired: int) -> None:
+    def succeeded(self, quota_taken: int) -> None:
         """Book a call's success: refund its last retry's tokens and tell the limiter."""
         if self.limiter is not None:
             self.limiter.on_response(throttled=False)
-        if acquired or self.quota.available < self.quota.capacity:
-            self.quota.release(acquired)
+        if quota_taken or self.quota.available < self.quota.capacity:
+            self.quota.release(quota_taken)

@@ -5,33 +5,23 @@ from __future__ import annotations
 import asyncio
 import os
 from types import TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING
 
 import aiohttp
 
-from .client import BaseClient
 from .config import Config
 from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
 from .errors import ConfigurationError, EventLoopMismatch, NoRegionError, SessionClosedError
 from .profile import SharedProfile
-from .services.batch.client import BatchClient
-from .services.datazone.client import DataZoneClient
-from .services.lookoutvision.client import LookoutVisionClient
-from .services.sagemaker.client import SageMakerClient
+from .services import CLIENTS, ServiceClients, client_class
+
+if TYPE_CHECKING:
+    from .client import BaseClient
 
 __all__ = ["Session"]
 
-ClientT = TypeVar("ClientT", bound=BaseClient)
 
-_CLIENT_CLASSES: dict[str, type[BaseClient]] = {
-    "sagemaker": SageMakerClient,
-    "batch": BatchClient,
-    "datazone": DataZoneClient,
-    "lookoutvision": LookoutVisionClient,
-}
-
-
-class Session:
+class Session(ServiceClients):
     """One AWS identity, region and connection pool, with a client per service.
 
     Use it as ``async with Session(...) as session:``, or call ``await session.close()``
@@ -70,11 +60,6 @@ class Session:
         self._owns_http = http_session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self.timeout = aiohttp.ClientTimeout(
-            total=self.config.total_timeout,
-            sock_connect=self.config.connect_timeout,
-            sock_read=self.config.read_timeout,
-        )
         self._clients: dict[str, BaseClient] = {}
         #: Seconds the services' clock is ahead of this host's, as learned from a request a
         #: service rejected for its signing time (see ``Config.correct_clock_skew``).
@@ -126,8 +111,7 @@ class Session:
                 raise EventLoopMismatch()
         if self._http is None:
             self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.config.max_pool_connections),
-                timeout=self.timeout,
+                connector=aiohttp.TCPConnector(limit=self.config.max_pool_connections)
             )
         return self._http
 
@@ -152,74 +136,18 @@ class Session:
         given to the Session or client comes first."""
         return await self._profile.configured_endpoint(service)
 
-    @property
-    def sagemaker(self) -> SageMakerClient:
-        """The SageMaker client (image versions), created once per Session."""
-        return self._cached(SageMakerClient)
-
-    @property
-    def batch(self) -> BatchClient:
-        """The AWS Batch client (service jobs), created once per Session."""
-        return self._cached(BatchClient)
-
-    @property
-    def datazone(self) -> DataZoneClient:
-        """The DataZone client (Unified Studio notebook runs), created once per Session."""
-        return self._cached(DataZoneClient)
-
-    @property
-    def lookoutvision(self) -> LookoutVisionClient:
-        """The Lookout for Vision client (model packaging jobs), created once per Session."""
-        return self._cached(LookoutVisionClient)
-
-    @overload
-    def client(
-        self,
-        name: Literal["sagemaker"],
-        *,
-        region_name: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> SageMakerClient: ...
-    @overload
-    def client(
-        self,
-        name: Literal["batch"],
-        *,
-        region_name: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> BatchClient: ...
-    @overload
-    def client(
-        self,
-        name: Literal["datazone"],
-        *,
-        region_name: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> DataZoneClient: ...
-    @overload
-    def client(
-        self,
-        name: Literal["lookoutvision"],
-        *,
-        region_name: str | None = None,
-        endpoint_url: str | None = None,
-    ) -> LookoutVisionClient: ...
-    def client(
-        self, name: str, *, region_name: str | None = None, endpoint_url: str | None = None
-    ) -> Any:
-        """A client for ``name``; with a region or endpoint override, a new one on the same pool."""
-        try:
-            client_class = _CLIENT_CLASSES[name]
-        except KeyError:
-            known = ", ".join(sorted(_CLIENT_CLASSES))
-            raise ConfigurationError(f"Unknown service {name!r}; known services: {known}") from None
-        if region_name is None and endpoint_url is None:
-            return self._cached(client_class)
-        return client_class(self, region_name=region_name, endpoint_url=endpoint_url)
-
-    def _cached(self, client_class: type[ClientT]) -> ClientT:
-        client = self._clients.get(client_class.service.name)
-        if not isinstance(client, client_class):
-            client = client_class(self)
-            self._clients[client_class.service.name] = client
+    def _client(self, name: str) -> BaseClient:
+        client = self._clients.get(name)
+        if client is None:
+            client = self._clients[name] = self._new_client(name, None, None)
         return client
+
+    def _new_client(
+        self, name: str, region_name: str | None, endpoint_url: str | None
+    ) -> BaseClient:
+        try:
+            client = client_class(name)
+        except KeyError:
+            known = ", ".join(sorted(CLIENTS))
+            raise ConfigurationError(f"Unknown service {name!r}; known services: {known}") from None
+        return client(self, region_name=region_name, endpoint_url=endpoint_url)

@@ -22,7 +22,7 @@ async def server() -> AsyncIterator[LoopbackServer]:
     """A running loopback server (127.0.0.1, ephemeral port)."""
     state = LoopbackServer()
     app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", state.handle)
+    app.router.add_route("*", "/{tail:(?s:.*)}", state.handle)
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

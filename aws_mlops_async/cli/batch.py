@@ -13,7 +13,7 @@ from .tables import Row, epoch_ms, show
 
 __all__ = ["add_commands"]
 
-STATUSES: tuple[str, ...] = get_args(get_args(ServiceJobStatus)[0])
+STATUSES: tuple[str, ...] = get_args(ServiceJobStatus)
 
 
 def add_commands(services: Any, target: CommandParser) -> None:

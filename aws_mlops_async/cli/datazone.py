@@ -17,7 +17,7 @@ from .tables import Row, iso, show
 
 __all__ = ["add_commands"]
 
-STATUSES: tuple[str, ...] = get_args(get_args(NotebookRunStatus)[0])
+STATUSES: tuple[str, ...] = get_args(NotebookRunStatus)
 RUN_FLAGS = {"domain_identifier": "--domain", "identifier": "--run-id"}
 
 

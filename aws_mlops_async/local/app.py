@@ -72,7 +72,7 @@ class LocalApp:
     def application(self) -> web.Application:
         """An aiohttp application answering every path with `handle`."""
         app = web.Application(client_max_size=8 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self.handle)
+        app.router.add_route("*", "/{tail:(?s:.*)}", self.handle)
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from ..errors import ConfigurationError
 from ..modeling import AwsModel
 from .awsjson import AwsJsonCodec
-from .errors import parse_error
+from .errors import ErrorFacts, read_error
 from .restjson import RestJsonCodec
 from .spec import HttpRequest, HttpResponse, OperationSpec, ServiceDescription
 
 __all__ = [
     "Codec",
+    "ErrorFacts",
     "HttpRequest",
     "HttpResponse",
     "OperationSpec",
     "ServiceDescription",
     "codec_for",
-    "parse_error",
+    "read_error",
 ]
 
 
@@ -30,7 +32,12 @@ class Codec(Protocol):
 
 
 def codec_for(service: ServiceDescription) -> Codec:
-    """The codec for the service's protocol."""
+    """The codec for the service's protocol; a ConfigurationError for one it does not speak."""
     if service.protocol == "json":
         return AwsJsonCodec(service)
-    return RestJsonCodec(service)
+    if service.protocol == "rest-json":
+        return RestJsonCodec(service)
+    raise ConfigurationError(
+        f"{service.name}: the {service.protocol!r} protocol is not supported "
+        "(awsJson1.1 'json' and restJson1 'rest-json' are)"
+    )

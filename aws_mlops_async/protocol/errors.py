@@ -1,20 +1,36 @@
-"""Reading an error response of either JSON protocol into a typed `ServiceError`."""
+"""The facts of an error response in either JSON protocol: code, message, status, request id,
+retry-after. What they mean (retry? throttled?) is the retry layer's to say."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-from ..errors import ServiceError
-from ..retries import is_throttling, is_transient
-from .spec import HttpResponse, OperationSpec
+from .spec import HttpResponse
 
-__all__ = ["parse_error"]
+__all__ = ["ErrorFacts", "read_error"]
 
 
-def parse_error(spec: OperationSpec[Any, Any], response: HttpResponse) -> ServiceError:
-    """The service error a non-2xx response stands for; never fails, whatever the body holds.
+@dataclass(frozen=True, slots=True)
+class ErrorFacts:
+    """What a non-2xx response says, whatever its body holds."""
+
+    code: str
+    message: str
+    status: int
+    request_id: str | None
+    #: Seconds the service asked to wait (``x-amz-retry-after``), if it did.
+    retry_after: float | None
+    headers: Mapping[str, str]
+    #: The body read as a JSON object ({} when it is not one): the modeled error's members.
+    members: Mapping[str, Any]
+
+
+def read_error(response: HttpResponse) -> ErrorFacts:
+    """The facts of a non-2xx response; never fails, whatever the body holds.
 
     The code comes from the ``x-amzn-ErrorType`` header, else the body's ``code``, ``Code``
     or ``__type``, with any namespace (``aws.protocols#``) and ``:`` suffix cut off; without
@@ -27,17 +43,14 @@ def parse_error(spec: OperationSpec[Any, Any], response: HttpResponse) -> Servic
     message = _first_text(body, "message", "Message")
     if not body and not message:
         message = response.reason or _reason_phrase(response.status)
-    error_class = spec.service.errors.error_class(code)
-    throttling = is_throttling(code, response.status)
-    return error_class(
-        code,
-        message,
-        status_code=response.status,
+    return ErrorFacts(
+        code=code,
+        message=message,
+        status=response.status,
         request_id=headers.get("x-amzn-RequestId") or headers.get("x-amz-request-id"),
-        operation_name=spec.name,
-        retryable=throttling or is_transient(code, response.status),
-        throttling=throttling,
         retry_after=_retry_after(headers.get("x-amz-retry-after")),
+        headers=headers,
+        members=body,
     )
 
 

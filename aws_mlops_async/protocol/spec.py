@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,14 +22,22 @@ _LABEL = re.compile(r"\{([^}]+)\}")
 
 @dataclass(frozen=True)
 class ServiceDescription:
-    """A service's wire identity: protocol, signing name, JSON target prefix and modeled errors."""
+    """A service's wire identity: protocol, signing name, JSON target prefix, modeled errors,
+    and the module its models load from (on first use)."""
 
     name: str
+    service_id: str
     api_version: str
     protocol: Literal["json", "rest-json"]
     signing_name: str
     errors: type[ErrorCatalog]
+    models: str
     target_prefix: str | None = None
+
+    def model(self, name: str) -> type[AwsModel]:
+        """The model class called ``name``, its module loaded now if need be."""
+        model: type[AwsModel] = getattr(importlib.import_module(self.models), name)
+        return model
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,19 +47,36 @@ class OperationSpec(Generic[RequestT, ResponseT]):
     ``path_params``, ``query_params`` and ``header_params`` map a wire location (URI label,
     query key, header name) to the request field bound there; every other field goes in the
     JSON body. ``idempotency_token`` names the field filled with a fresh UUID when left empty.
+    The request and response models are named here, and loaded on first use.
     """
 
     service: ServiceDescription
     name: str
     http_method: str
     uri: str
-    input: type[RequestT]
-    output: type[ResponseT]
+    input_name: str
+    output_name: str
     success_status: int = 200
     path_params: Mapping[str, str] = field(default_factory=dict)
     query_params: Mapping[str, str] = field(default_factory=dict)
     header_params: Mapping[str, str] = field(default_factory=dict)
     idempotency_token: str | None = None
+
+    @cached_property
+    def input(self) -> type[RequestT]:
+        """The request model."""
+        return self.service.model(self.input_name)  # type: ignore[return-value]
+
+    @cached_property
+    def output(self) -> type[ResponseT]:
+        """The response model."""
+        return self.service.model(self.output_name)  # type: ignore[return-value]
+
+    @cached_property
+    def token_alias(self) -> str | None:
+        """The wire name of the idempotency token field, if the operation has one."""
+        token = self.idempotency_token
+        return (self.input.model_fields[token].alias or token) if token else None
 
     @cached_property
     def bound_fields(self) -> frozenset[str]:

@@ -1,8 +1,8 @@
 """botocore as the oracle: its service models, serializers and parsers, and our operations.
 
-Every supported operation is listed once in `OPERATIONS`, paired with botocore's model of it;
-the conformance tests iterate over that list, so an operation added to the library without a
-line here is caught by `test_every_generated_operation_is_covered`.
+Every operation of the registry (tools/registry.py) is in `OPERATIONS`, paired with botocore's
+model of it; the conformance tests iterate over that list, so every generated operation is
+held to botocore.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 from botocore.utils import percent_encode_sequence
 from pydantic import Secret, SecretStr
-from support import DATA
+from registry import SERVICES
+from support import DATA, Received
 
 from aws_mlops_async import Config, Session
 from aws_mlops_async.client import BaseClient
@@ -32,34 +33,13 @@ from aws_mlops_async.protocol import HttpRequest, OperationSpec
 
 LOOKOUTVISION_MODEL = DATA / "service-models" / "lookoutvision-2020-11-20" / "service-2.json"
 
-SUPPORTED: dict[str, tuple[str, ...]] = {
-    "sagemaker": (
-        "CreateImageVersion",
-        "DescribeImageVersion",
-        "UpdateImageVersion",
-        "ListImageVersions",
-        "DeleteImageVersion",
-    ),
-    "batch": ("SubmitServiceJob", "DescribeServiceJob", "ListServiceJobs", "TerminateServiceJob"),
-    "datazone": ("StartNotebookRun", "GetNotebookRun", "ListNotebookRuns", "StopNotebookRun"),
-    "lookoutvision": (
-        "StartModelPackagingJob",
-        "DescribeModelPackagingJob",
-        "ListModelPackagingJobs",
-    ),
-}
+SUPPORTED: dict[str, tuple[str, ...]] = {entry.name: entry.operations for entry in SERVICES}
+"""The registry's services and operations (tools/registry.py)."""
 
 # The seeds' bounds the service models lack (the issue's words; botocore cannot be the oracle
-# for these). Keys as in tools/generate_services.py: (service, shape) or (service, structure,
-# member).
+# for these), as the registry declares them: (service, shape) or (service, structure, member).
 SEED_BOUNDS: dict[tuple[str, ...], dict[str, Any]] = {
-    ("sagemaker", "ImageVersionNumber"): {"max": 1152921504606846976},
-    ("batch", "SubmitServiceJobRequest", "jobName"): {
-        "min": 1,
-        "max": 128,
-        "pattern": "[a-zA-Z0-9_-]+",
-    },
-    ("batch", "SubmitServiceJobRequest", "schedulingPriority"): {"min": 0, "max": 9999},
+    (entry.name, *key): bounds for entry in SERVICES for key, bounds in entry.bounds.items()
 }
 
 
@@ -69,6 +49,19 @@ def service_model(service: str) -> ServiceModel:
     if service == "lookoutvision":
         return ServiceModel(json.loads(LOOKOUTVISION_MODEL.read_text()), service_name=service)
     return botocore.session.get_session().get_service_model(service)
+
+
+@cache
+def paginator_configs(service: str) -> dict[str, dict[str, Any]]:
+    """botocore's paginators-1.json of the service, by operation name."""
+    if service == "lookoutvision":
+        path = LOOKOUTVISION_MODEL.with_name("paginators-1.json")
+        document: dict[str, Any] = json.loads(path.read_text())
+    else:
+        loader = botocore.session.get_session().get_component("data_loader")
+        document = loader.load_service_model(service, "paginators-1")
+    configs: dict[str, dict[str, Any]] = document["pagination"]
+    return configs
 
 
 @dataclass(frozen=True)
@@ -165,6 +158,36 @@ def assert_same_request(ours: HttpRequest, theirs: dict[str, Any]) -> None:
     assert bool(ours.body) == bool(their_body)
     if their_body:
         assert json.loads(ours.body) == json.loads(their_body)
+
+
+ADDED_HEADERS = {
+    "host",
+    "x-amz-date",
+    "authorization",
+    "user-agent",
+    "accept",
+    "accept-encoding",
+    "content-length",
+}
+"""What signing and the transport add to the serializer's headers."""
+
+
+def assert_sent_as_botocore_serializes(sent: Received, theirs: dict[str, Any]) -> None:
+    """The request a server received is the one botocore serialized, plus the transport's
+    and the signer's headers."""
+    assert sent.method == theirs["method"]
+    path, _, query = sent.raw_path.partition("?")
+    assert path == theirs["url_path"]
+    their_query = percent_encode_sequence(theirs["query_string"]) if theirs["query_string"] else ""
+    assert sorted(query.split("&")) == sorted(their_query.split("&"))
+    headers = lower_keys(sent.headers)
+    their_headers = lower_keys(theirs["headers"])
+    assert {name: headers.get(name) for name in their_headers} == their_headers
+    assert set(headers) - set(their_headers) <= ADDED_HEADERS
+    if theirs["body"]:
+        assert json.loads(sent.body) == json.loads(theirs["body"])
+    else:
+        assert sent.body == b""
 
 
 def comparable(shape: Shape, value: Any, *, ours: bool) -> Any:

@@ -20,7 +20,7 @@ from multidict import CIMultiDict
 from shape_strategies import request_params, to_python_names
 
 from aws_mlops_async import Config, ServiceError, Session
-from aws_mlops_async.protocol import HttpResponse, parse_error
+from aws_mlops_async.protocol import HttpResponse, read_error
 
 SESSION = offline_session()
 REQUEST_ID = "7a62c49f-347e-4fc4-9331-6e8eEXAMPLE"
@@ -85,14 +85,15 @@ def expected_class(operation: Operation, session: Session, code: str) -> type[Se
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_error_responses_read_as_botocore_reads_them(
     operation: Operation, data: st.DataObject
 ) -> None:
     code, status, headers, body = data.draw(error_response(operation), label="response")
     theirs = botocore_parse(operation, status, headers, body)
-    error = parse_error(operation.spec, HttpResponse(status, CIMultiDict(headers), body))
+    facts = read_error(HttpResponse(status, CIMultiDict(headers), body))
+    error = operation.client(SESSION)._service_error(operation.spec, facts)
     assert theirs["Error"]["Code"] == code  # the oracle reads the code we meant
     assert (error.code, error.message) == (theirs["Error"]["Code"], theirs["Error"]["Message"])
     assert error.request_id == theirs["ResponseMetadata"]["RequestId"]

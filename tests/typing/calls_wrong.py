@@ -19,7 +19,7 @@ async def wrong_calls(session: Session) -> None:
     )
     await session.datazone.start_notebook_run(domain_identifier="dzd_1")  # error
     await session.datazone.get_notebook_run("dzd_1", "run")  # error
-    session.batch.get_paginator("list_jobs")  # error
+    session.batch.get_paginator("describe_service_job")  # error
     session.client("s3")  # error
     response = await session.batch.describe_service_job(job_id="j")
     response.job_idd  # error

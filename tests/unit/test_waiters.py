@@ -9,11 +9,8 @@ from typing import Any
 
 import pytest
 from aioresponses import aioresponses
-from botocore.loaders import create_loader
 
 from aws_mlops_async import ConfigurationError, Session, WaiterError
-from aws_mlops_async.services.sagemaker.client import IMAGE_VERSION_CREATED, IMAGE_VERSION_DELETED
-from aws_mlops_async.waiters import Acceptor
 
 ANY_URL = re.compile(r"https://.*")
 
@@ -157,30 +154,3 @@ async def test_model_packaging_job_finished_reads_the_nested_status(
 async def test_bad_waiter_settings_are_refused(session: Session) -> None:
     with pytest.raises(ConfigurationError):
         await session.batch.get_waiter("service_job_finished").wait(job_id="j", max_attempts=0)
-
-
-def acceptors_from_model(name: str) -> set[tuple[str, str, str | None]]:
-    waiters = create_loader().load_service_model("sagemaker", "waiters-2")["waiters"]
-    found = set()
-    for acceptor in waiters[name]["acceptors"]:
-        path = acceptor.get("argument")
-        found.add((acceptor["state"], acceptor["expected"], path))
-    return found
-
-
-def ours(acceptors: tuple[Acceptor, ...]) -> set[tuple[str, str, str | None]]:
-    wire = {"image_version_status": "ImageVersionStatus"}
-    return {
-        (a.state, expected, wire[a.path] if a.path else None)
-        for a in acceptors
-        for expected in a.expected
-    }
-
-
-def test_sagemaker_waiters_follow_the_service_model() -> None:
-    waiters = create_loader().load_service_model("sagemaker", "waiters-2")["waiters"]
-    for spec in (IMAGE_VERSION_CREATED, IMAGE_VERSION_DELETED):
-        model = waiters[spec.name]
-        assert (spec.delay, spec.max_attempts) == (model["delay"], model["maxAttempts"])
-        # Ours may accept more (SageMaker's real not-found code), never less.
-        assert acceptors_from_model(spec.name) <= ours(spec.acceptors)

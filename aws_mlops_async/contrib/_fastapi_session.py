@@ -1,0 +1,47 @@
+"""The part of the FastAPI integration no registry entry generates: the lifespan that owns the
+app's Session, and the Session as a dependency."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+
+from ..errors import ConfigurationError
+from ..session import Session
+
+__all__ = ["SessionDep", "get_session", "session_lifespan"]
+
+
+def session_lifespan(
+    **session_options: Any,
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """A FastAPI lifespan that opens one `Session(**session_options)` and closes it at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with Session(**session_options) as session:
+            app.state.aws_session = session
+            try:
+                yield
+            finally:
+                del app.state.aws_session
+
+    return lifespan
+
+
+def get_session(request: Request) -> Session:
+    """The app's Session (a dependency); a clear error when the lifespan was not installed."""
+    session = getattr(request.app.state, "aws_session", None)
+    if not isinstance(session, Session):
+        raise ConfigurationError(
+            "No aws_mlops_async Session on this app: create it with "
+            "FastAPI(lifespan=session_lifespan(...))"
+        )
+    return session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+"""The app's Session, as a handler parameter."""

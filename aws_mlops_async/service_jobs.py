@@ -1,0 +1,62 @@
+"""What the AWS Batch client adds to its generated operations: submitting thousands of service
+jobs at once (`ServiceJobs.submit_service_jobs`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from .bulk import BulkProgress, BulkSubmission
+from .client import BaseClient
+
+if TYPE_CHECKING:
+    from .services.batch.models import SubmitServiceJobRequest, SubmitServiceJobResponse
+
+__all__ = ["ServiceJobs"]
+
+
+class ServiceJobs(BaseClient):
+    """The base of the AWS Batch client: bulk service-job submission."""
+
+    def submit_service_jobs(
+        self,
+        jobs: Iterable[SubmitServiceJobRequest | Mapping[str, Any]]
+        | AsyncIterable[SubmitServiceJobRequest | Mapping[str, Any]],
+        *,
+        concurrency: int = 32,
+        max_rate: float | None = None,
+        run_id: str | None = None,
+        job_deadline: float = 900.0,
+        give_up_after: float | None = None,
+        on_progress: Callable[[BulkProgress], object] | None = None,
+    ) -> BulkSubmission[SubmitServiceJobRequest, SubmitServiceJobResponse]:
+        """Submit many service jobs; an async iterator of one outcome per job, as they finish.
+
+        Use it as ``async with session.batch.submit_service_jobs(jobs) as run: async for
+        outcome in run: ...``: leaving the block stops the run, cancelling what is in flight.
+
+        ``jobs`` (requests or dicts of their parameters) are read lazily, and no further than
+        ``concurrency`` + 16 jobs ahead of the outcomes read. At most ``concurrency`` requests
+        are in flight and, when set, ``max_rate`` sent per second; the run slows down as a
+        whole when throttled. Retryable failures go back in line until ``job_deadline``
+        seconds after the job was taken; with ``give_up_after``, the run fails with
+        `EndpointUnreachable` once no request has reached the service for that many seconds.
+        A job without a client token gets one derived from ``run_id`` (generated when None,
+        see ``.run_id``) and its index, so running the same input again with the same run id
+        creates nothing twice. A job's own failure is its outcome; a failure of the run (the
+        job source or ``on_progress`` raising, credentials) is raised from the ``async for``
+        after the outcomes already complete, what was in flight being cancelled.
+        """
+        from .services.batch import operations
+
+        return BulkSubmission(
+            self,
+            operations.SUBMIT_SERVICE_JOB,
+            jobs,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            run_id=run_id,
+            job_deadline=job_deadline,
+            give_up_after=give_up_after,
+            on_progress=on_progress,
+        )

@@ -1,0 +1,126 @@
+"""Writing a service's models package: one module per operation (with the structures it is the
+first to reach), a module of named types, and an index that loads each on first use."""
+
+from __future__ import annotations
+
+from .code import Module
+from .naming import docstring, first_sentence
+from .shapes import MODELING, ServiceShapes, Side
+
+__all__ = ["models_package"]
+
+
+def models_package(shapes: ServiceShapes, origin: str) -> dict[str, Module]:
+    """The modules of ``services/<name>/models/``, by file stem (``__init__``, ``_types``,
+    ``_submit_service_job``...)."""
+    title = shapes.data.service.title
+    modules: dict[str, Module] = {}
+    for stem, classes in shapes.modules.items():
+        operation = shapes.module_operation[stem]
+        module = Module(
+            docstring(
+                f"{title} models for {operation}: its request and response, and the "
+                f"structures it is the first operation to use.\n\n{origin}"
+            )
+        )
+        for side, structure in classes:
+            module.add(_structure_class(shapes, module, stem, side, structure))
+        modules[stem] = module
+    modules["_types"] = _types_module(shapes, origin)
+    modules["__init__"] = _index(shapes, origin)
+    return modules
+
+
+def _structure_class(
+    shapes: ServiceShapes, module: Module, home: str, side: Side, structure: str
+) -> str:
+    name = shapes.class_name(structure, side)
+    base = module.use(MODELING, "RequestModel" if side == "request" else "ResponseModel")
+    lines = [f"class {name}({base}):", docstring(_class_doc(shapes, structure, side), "    ")]
+    members = list(shapes.members(structure))
+    if members:
+        lines.append("")
+    for member in members:
+        annotation = shapes.field_type(module, home, member.shape, side, structure, member.wire)
+        # A request's idempotency token is filled before sending when left out, as botocore
+        # fills it; every response member may be missing from what AWS sends later.
+        required = member.required and not (side == "request" and member.token)
+        if not required:
+            annotation += " | None"
+        if member.name == member.wire:
+            default = "" if required else " = None"
+        else:
+            field = module.use("pydantic", "Field")
+            alias = f'alias="{member.wire}"'
+            default = f" = {field}({alias})" if required else f" = {field}(default=None, {alias})"
+        lines.append(f"    {member.name}: {annotation}{default}")
+    return "\n".join(lines)
+
+
+def _class_doc(shapes: ServiceShapes, structure: str, side: Side) -> str:
+    for operation in shapes.operations():
+        spec = shapes.data.operation(operation)
+        if spec["input"]["shape"] == structure:
+            return f"Input of {operation}: {first_sentence(spec.get('documentation'))}"
+        if spec.get("output", {}).get("shape") == structure:
+            return f"Output of {operation}."
+    doc = first_sentence(shapes.shapes[structure].get("documentation")) or f"{structure}."
+    if side == "response" and structure in shapes.requests:
+        return f"{doc} (as a response reads it; {structure} is the request's)"
+    return doc
+
+
+def _types_module(shapes: ServiceShapes, origin: str) -> Module:
+    module = Module(
+        docstring(
+            f"{shapes.data.service.title} named types: enumerations and constrained values."
+            f"\n\n{origin}"
+        )
+    )
+    for name, (definition, doc, uses) in sorted(shapes.aliases.items()):
+        for source, used in sorted(uses):
+            module.use(source, used)
+        module.add(f"{name} = {definition}" + (f"\n{docstring(doc)}" if doc else ""))
+    return module
+
+
+def _index(shapes: ServiceShapes, origin: str) -> Module:
+    title = shapes.data.service.title
+    module = Module(
+        docstring(
+            f"{title} request, response and structure models. Each name loads its module on "
+            f"first use, so a call loads only the models it needs.\n\n{origin}"
+        )
+    )
+    homes = {**shapes.homes, **dict.fromkeys(shapes.aliases, "_types")}
+    for name, home in sorted(homes.items()):
+        module.use_for_typing(f".{home}", name)
+    module.use_module("importlib")
+    any_ = module.use("typing", "Any")
+    module.use("typing", "TYPE_CHECKING")
+    names = sorted(homes)
+    module.add("__all__ = [\n" + "".join(f'    "{name}",\n' for name in names) + "]")
+    module.add(
+        "_HOMES: dict[str, str] = {\n"
+        + "".join(f'    "{name}": "{homes[name]}",\n' for name in names)
+        + "}"
+    )
+    module.add(
+        f'''
+        def __getattr__(name: str) -> {any_}:
+            """A model or named type of the service, its module loaded on first use."""
+            home = _HOMES.get(name)
+            if home is None:
+                raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+            value = getattr(importlib.import_module(f"{{__name__}}.{{home}}"), name)
+            globals()[name] = value
+            return value
+        '''
+    )
+    module.add(
+        """
+        def __dir__() -> list[str]:
+            return sorted([*globals(), *__all__])
+        """
+    )
+    return module

@@ -1,0 +1,212 @@
+"""Writing a service's operation bindings (operations.py) and modeled errors (errors.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .code import Module
+from .naming import constant_name, docstring, first_sentence, python_name
+from .shapes import ServiceShapes
+
+__all__ = ["Waiter", "errors_module", "operations_module", "waiters"]
+
+
+def catalog_name(shapes: ServiceShapes) -> str:
+    """The class listing a service's modeled errors (``BatchExceptions``)."""
+    return shapes.data.service.client.removesuffix("Client") + "Exceptions"
+
+
+def base_error(shapes: ServiceShapes) -> str:
+    """A service's base error class (``BatchError``)."""
+    return shapes.data.service.client.removesuffix("Client") + "Error"
+
+
+def modeled_errors(shapes: ServiceShapes) -> list[str]:
+    """The error shapes the registry's operations name, sorted."""
+    found = {
+        error["shape"]
+        for operation in shapes.operations()
+        for error in shapes.data.operation(operation).get("errors", [])
+    }
+    return sorted(found)
+
+
+def errors_module(shapes: ServiceShapes, origin: str) -> Module:
+    """errors.py: a class per modeled error under the service's base error, and the catalog."""
+    title = shapes.data.service.title
+    module = Module(docstring(f"{title} modeled errors.\n\n{origin}"))
+    errors = modeled_errors(shapes)
+    base, catalog = base_error(shapes), catalog_name(shapes)
+    service_error = module.use("aws_mlops_async.errors", "ServiceError")
+    error_catalog = module.use("aws_mlops_async.errors", "ErrorCatalog")
+    class_var = module.use("typing", "ClassVar")
+    exported = sorted([base, catalog, *errors])
+    module.add("__all__ = [\n" + "".join(f'    "{name}",\n' for name in exported) + "]")
+    module.add(f'class {base}({service_error}):\n    """An error {title} returned."""')
+    for name in errors:
+        doc = first_sentence(shapes.shapes[name].get("documentation")) or f"{name}."
+        module.add(f"class {name}({base}):\n{docstring(doc, '    ')}")
+    lines = [
+        f"class {catalog}({error_catalog}):",
+        f'    """{title}\'s modeled errors, as `client.exceptions`."""',
+        "",
+        f"    base: {class_var}[type[{service_error}]] = {base}",
+        *[f"    {name} = {name}" for name in errors],
+    ]
+    module.add("\n".join(lines))
+    return module
+
+
+@dataclass(frozen=True)
+class Waiter:
+    """A waiter of the service: its model (waiters-2.json form) under its name."""
+
+    name: str
+    config: dict[str, Any]
+
+    @property
+    def method(self) -> str:
+        """The name ``get_waiter`` takes (``service_job_finished``)."""
+        return python_name(self.name)
+
+    @property
+    def constant(self) -> str:
+        return constant_name(self.name)
+
+
+def waiters(shapes: ServiceShapes) -> list[Waiter]:
+    """The model's waiters on the registry's operations (with the registry's extra acceptors),
+    then the registry's own."""
+    service = shapes.data.service
+    found = []
+    for name, config in sorted(shapes.data.waiters.items()):
+        if config["operation"] in shapes.operations():
+            extra = service.waiter_acceptors.get(name, [])
+            found.append(Waiter(name, {**config, "acceptors": [*config["acceptors"], *extra]}))
+    found += [Waiter(name, config) for name, config in sorted(service.waiters.items())]
+    return found
+
+
+def acceptor_code(module: Module, acceptor: dict[str, Any]) -> str:
+    """An `Acceptor` for a waiters-2.json acceptor."""
+    acceptor_class = module.use("aws_mlops_async.waiters", "Acceptor")
+    state, matcher, expected = acceptor["state"], acceptor["matcher"], acceptor["expected"]
+    if matcher == "path":
+        path = ".".join(python_name(step) for step in acceptor["argument"].split("."))
+        return f'{acceptor_class}("{state}", {{{expected!r}}}, path="{path}")'
+    if matcher == "error":
+        return f'{acceptor_class}("{state}", {{{expected!r}}})'
+    raise ValueError(f"acceptor matcher {matcher!r} is not supported: {acceptor}")
+
+
+def operations_module(shapes: ServiceShapes, origin: str) -> Module:
+    """operations.py: the service, each operation's HTTP binding and models (by name: they
+    load on first use), each paginator's fields, each waiter's acceptors."""
+    data = shapes.data
+    metadata = data.metadata
+    module = Module(docstring(f"{data.service.title} operation bindings.\n\n{origin}"))
+    service_description = module.use("aws_mlops_async.protocol.spec", "ServiceDescription")
+    operation_spec = module.use("aws_mlops_async.protocol.spec", "OperationSpec")
+    module.use_for_typing(".", "models")
+    catalog = module.use(".errors", catalog_name(shapes))
+    constants = ["SERVICE"]
+    lines = [
+        f"SERVICE = {service_description}(",
+        f'    name="{data.service.name}",',
+        f'    service_id="{metadata["serviceId"]}",',
+        f'    api_version="{metadata["apiVersion"]}",',
+        f'    protocol="{metadata["protocol"]}",',
+        f'    signing_name="{metadata.get("signingName", metadata["endpointPrefix"])}",',
+        f"    errors={catalog},",
+        f'    models="aws_mlops_async.services.{data.service.name}.models",',
+    ]
+    if "targetPrefix" in metadata:
+        lines.append(f'    target_prefix="{metadata["targetPrefix"]}",')
+    module.add("\n".join([*lines, ")"]))
+    for operation in shapes.operations():
+        constant = constant_name(operation)
+        constants.append(constant)
+        module.add(_operation_spec(shapes, operation, constant, operation_spec))
+    for operation in shapes.operations():
+        if operation in data.paginators:
+            constant = f"{constant_name(operation)}_PAGES"
+            constants.append(constant)
+            module.add(_paginator_spec(module, operation, data.paginators[operation], constant))
+    for waiter in waiters(shapes):
+        constants.append(waiter.constant)
+        module.add(_waiter_spec(module, waiter))
+    module.parts.insert(
+        0, "__all__ = [\n" + "".join(f'    "{c}",\n' for c in sorted(constants)) + "]"
+    )
+    return module
+
+
+def _operation_spec(shapes: ServiceShapes, operation: str, constant: str, spec_class: str) -> str:
+    spec = shapes.data.operation(operation)
+    http = spec["http"]
+    request, response = spec["input"]["shape"], spec["output"]["shape"]
+    bindings: dict[str, dict[str, str]] = {"uri": {}, "querystring": {}, "header": {}}
+    token = None
+    for member in shapes.members(request):
+        if member.location in bindings:
+            wire = shapes.shapes[request]["members"][member.wire].get("locationName", member.wire)
+            bindings[member.location][wire] = member.name
+        if member.token:
+            token = member.name
+    lines = [
+        f"{constant}: {spec_class}[models.{request}, models.{response}] = {spec_class}(",
+        "    service=SERVICE,",
+        f'    name="{operation}",',
+        f'    http_method="{http["method"]}",',
+        f'    uri="{http["requestUri"]}",',
+        f'    input_name="{request}",',
+        f'    output_name="{response}",',
+    ]
+    if http.get("responseCode", 200) != 200:
+        lines.append(f"    success_status={http['responseCode']},")
+    for location, argument in (
+        ("uri", "path_params"),
+        ("querystring", "query_params"),
+        ("header", "header_params"),
+    ):
+        if bindings[location]:
+            lines.append(f"    {argument}={json.dumps(bindings[location])},")
+    if token:
+        lines.append(f'    idempotency_token="{token}",')
+    lines.append(")")
+    return "\n".join(lines)
+
+
+def _paginator_spec(module: Module, operation: str, config: dict[str, Any], constant: str) -> str:
+    paginator_spec = module.use("aws_mlops_async.pagination", "PaginatorSpec")
+    for key in ("input_token", "output_token", "result_key"):
+        if not isinstance(config[key], str):
+            raise ValueError(f"{operation}: only single {key}s are supported: {config}")
+    lines = [
+        f"{constant} = {paginator_spec}(",
+        f"    operation={constant_name(operation)},",
+        f'    input_token="{python_name(config["input_token"])}",',
+        f'    output_token="{python_name(config["output_token"])}",',
+        f'    result_key="{python_name(config["result_key"])}",',
+    ]
+    if "limit_key" in config:
+        lines.append(f'    limit_key="{python_name(config["limit_key"])}",')
+    lines.append(")")
+    return "\n".join(lines)
+
+
+def _waiter_spec(module: Module, waiter: Waiter) -> str:
+    waiter_spec = module.use("aws_mlops_async.waiters", "WaiterSpec")
+    acceptors = "".join(
+        f"        {acceptor_code(module, acceptor)},\n" for acceptor in waiter.config["acceptors"]
+    )
+    return (
+        f"{waiter.constant} = {waiter_spec}(\n"
+        f'    name="{waiter.name}",\n'
+        f"    delay={waiter.config['delay']},\n"
+        f"    max_attempts={waiter.config['maxAttempts']},\n"
+        f"    acceptors=(\n{acceptors}    ),\n"
+        ")"
+    )

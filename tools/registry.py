@@ -1,0 +1,238 @@
+"""The services and operations aws-mlops-async speaks: the one declaration everything else is
+generated from (``make generate``: tools/generate_services.py) and the tests read.
+
+Adding an operation is one line in its service's ``operations``; adding a service is one
+`Service` entry (its model comes from botocore, or from ``model_dir``). What no AWS model says
+is declared here too: the seeds' tighter bounds, and the waiters the models lack (in the
+models' own waiters-2.json form).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["SERVICES", "Service", "service"]
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service: where its model is, what of it the library speaks, and what it adds."""
+
+    #: Python package and client name (``session.<name>``), and botocore's name for it.
+    name: str
+    #: The service's name in prose ("AWS Batch").
+    title: str
+    #: The client class's name.
+    client: str
+    #: What the client is for, in a few words (its docstrings and the Session's).
+    summary: str
+    #: The operations, by their model names.
+    operations: tuple[str, ...]
+    #: Bounds the model lacks: ``("Shape",)`` for every use of a shape, or
+    #: ``("Structure", "member")`` for one member; keys ``min``, ``max``, ``pattern``.
+    bounds: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
+    #: Waiters the model lacks, in waiters-2.json's form, by name.
+    waiters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Acceptors added to a modeled waiter, by its name (the service answers otherwise than
+    #: its model says).
+    waiter_acceptors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: A folder holding service-2.json, paginators-1.json and endpoint-rule-set-1.json, for
+    #: a service botocore no longer ships; relative to the project's root.
+    model_dir: str | None = None
+    #: The class the client extends (``module.Class``), when it adds hand-written methods to
+    #: the generated ones; else the library's BaseClient.
+    client_base: str = "aws_mlops_async.client.BaseClient"
+
+
+SERVICES: tuple[Service, ...] = (
+    Service(
+        name="sagemaker",
+        title="Amazon SageMaker",
+        client="SageMakerClient",
+        summary="image versions",
+        operations=(
+            "CreateImageVersion",
+            "DeleteImageVersion",
+            "DescribeImageVersion",
+            "ListImageVersions",
+            "UpdateImageVersion",
+        ),
+        bounds={
+            # The UpdateImageVersion seed: a version is 0..1152921504606846976.
+            ("ImageVersionNumber",): {"max": 1152921504606846976},
+        },
+        waiter_acceptors={
+            # SageMaker answers a missing version with ResourceNotFound, not the model's
+            # ResourceNotFoundException.
+            "ImageVersionDeleted": [
+                {"matcher": "error", "state": "success", "expected": "ResourceNotFound"}
+            ],
+        },
+    ),
+    Service(
+        name="batch",
+        title="AWS Batch",
+        client="BatchClient",
+        summary="service jobs (SageMaker Training queued through Batch), container jobs, "
+        "job queues, compute and service environments, quota shares",
+        operations=(
+            "CancelJob",
+            "CancelJobs",
+            "CreateComputeEnvironment",
+            "CreateConsumableResource",
+            "CreateJobQueue",
+            "CreateQuotaShare",
+            "CreateSchedulingPolicy",
+            "CreateServiceEnvironment",
+            "DeleteComputeEnvironment",
+            "DeleteConsumableResource",
+            "DeleteJobQueue",
+            "DeleteQuotaShare",
+            "DeleteSchedulingPolicy",
+            "DeleteServiceEnvironment",
+            "DeregisterJobDefinition",
+            "DescribeComputeEnvironments",
+            "DescribeConsumableResource",
+            "DescribeJobDefinitions",
+            "DescribeJobQueues",
+            "DescribeJobs",
+            "DescribeQuotaShare",
+            "DescribeSchedulingPolicies",
+            "DescribeServiceEnvironments",
+            "DescribeServiceJob",
+            "GetJobQueueSnapshot",
+            "ListConsumableResources",
+            "ListJobs",
+            "ListJobsByConsumableResource",
+            "ListQuotaShares",
+            "ListSchedulingPolicies",
+            "ListServiceJobs",
+            "ListTagsForResource",
+            "RegisterJobDefinition",
+            "SubmitJob",
+            "SubmitServiceJob",
+            "TagResource",
+            "TerminateJob",
+            "TerminateJobs",
+            "TerminateServiceJob",
+            "TerminateServiceJobs",
+            "UntagResource",
+            "UpdateComputeEnvironment",
+            "UpdateConsumableResource",
+            "UpdateJobQueue",
+            "UpdateQuotaShare",
+            "UpdateSchedulingPolicy",
+            "UpdateServiceEnvironment",
+            "UpdateServiceJob",
+        ),
+        bounds={
+            # The SubmitServiceJob seed: up to 128 letters, digits, hyphens and underscores,
+            # and a scheduling priority of 0..9999.
+            ("SubmitServiceJobRequest", "jobName"): {
+                "min": 1,
+                "max": 128,
+                "pattern": "[a-zA-Z0-9_-]+",
+            },
+            ("SubmitServiceJobRequest", "schedulingPriority"): {"min": 0, "max": 9999},
+        },
+        client_base="aws_mlops_async.service_jobs.ServiceJobs",  # submit_service_jobs
+        waiters={
+            "ServiceJobFinished": {
+                "operation": "DescribeServiceJob",
+                "delay": 30,
+                "maxAttempts": 120,
+                "acceptors": [
+                    {
+                        "matcher": "path",
+                        "argument": "status",
+                        "state": "success",
+                        "expected": "SUCCEEDED",
+                    },
+                    {
+                        "matcher": "path",
+                        "argument": "status",
+                        "state": "failure",
+                        "expected": "FAILED",
+                    },
+                ],
+            },
+        },
+    ),
+    Service(
+        name="datazone",
+        title="Amazon DataZone",
+        client="DataZoneClient",
+        summary="SageMaker Unified Studio notebook runs",
+        operations=("GetNotebookRun", "ListNotebookRuns", "StartNotebookRun", "StopNotebookRun"),
+        waiters={
+            "NotebookRunFinished": {
+                "operation": "GetNotebookRun",
+                "delay": 30,
+                "maxAttempts": 120,
+                "acceptors": [
+                    {
+                        "matcher": "path",
+                        "argument": "status",
+                        "state": "success",
+                        "expected": "SUCCEEDED",
+                    },
+                    {
+                        "matcher": "path",
+                        "argument": "status",
+                        "state": "failure",
+                        "expected": "FAILED",
+                    },
+                    {
+                        "matcher": "path",
+                        "argument": "status",
+                        "state": "failure",
+                        "expected": "STOPPED",
+                    },
+                ],
+            },
+        },
+    ),
+    Service(
+        name="lookoutvision",
+        title="Amazon Lookout for Vision",
+        client="LookoutVisionClient",
+        summary="model packaging jobs",
+        operations=(
+            "DescribeModelPackagingJob",
+            "ListModelPackagingJobs",
+            "StartModelPackagingJob",
+        ),
+        waiters={
+            "ModelPackagingJobFinished": {
+                "operation": "DescribeModelPackagingJob",
+                "delay": 30,
+                "maxAttempts": 120,
+                "acceptors": [
+                    {
+                        "matcher": "path",
+                        "argument": "ModelPackagingDescription.Status",
+                        "state": "success",
+                        "expected": "SUCCEEDED",
+                    },
+                    {
+                        "matcher": "path",
+                        "argument": "ModelPackagingDescription.Status",
+                        "state": "failure",
+                        "expected": "FAILED",
+                    },
+                ],
+            },
+        },
+        # AWS ended Lookout for Vision on 2025-10-31 and botocore dropped its model.
+        model_dir="tests/data/service-models/lookoutvision-2020-11-20",
+    ),
+)
+
+
+def service(name: str) -> Service:
+    """The registry's entry for ``name``."""
+    for entry in SERVICES:
+        if entry.name == name:
+            return entry
+    raise KeyError(name)
