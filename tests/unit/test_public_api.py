@@ -23,7 +23,6 @@ from aws_mlops_async import (
 )
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.errors import ErrorCatalog, FieldProblem
-from aws_mlops_async.pagination import Paginator
 from aws_mlops_async.protocol.spec import OperationSpec
 from aws_mlops_async.services.batch.client import BatchClient
 from aws_mlops_async.services.batch.errors import ClientException, ServerException
@@ -195,47 +194,3 @@ def test_errors_survive_pickling() -> None:
         assert type(copy) is type(error)
         assert str(copy) == str(error)
         assert copy.__dict__ == error.__dict__
-
-
-@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.__name__)
-def test_each_client_method_takes_exactly_its_request_model_fields(
-    client: type[BaseClient],
-) -> None:
-    specs = _specs(client)
-    assert specs
-    for spec in specs:
-        method = getattr(client, _snake(spec.name))
-        assert inspect.iscoroutinefunction(method)
-        parameters = inspect.signature(method).parameters
-        keyword = {n: p for n, p in parameters.items() if n != "self"}
-        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in keyword.values())
-        fields = spec.input.model_fields
-        assert set(keyword) == set(fields), spec.name
-        for name, field in fields.items():
-            required = keyword[name].default is inspect.Parameter.empty
-            assert required == field.is_required(), (spec.name, name)
-        assert method.__doc__
-
-
-@pytest.mark.parametrize("client", CLIENTS, ids=lambda c: c.__name__)
-def test_paginators_take_the_list_parameters_but_the_token_and_limit(
-    client: type[BaseClient],
-) -> None:
-    module = importlib.import_module(client.__module__)
-    paginators = [
-        v
-        for v in vars(module).values()
-        if inspect.isclass(v) and issubclass(v, Paginator) and v is not Paginator
-    ]
-    assert len(paginators) == 1
-    paginate = inspect.signature(paginators[0].paginate).parameters
-    operations = importlib.import_module(client.__module__.rsplit(".", 1)[0] + ".operations")
-    pages = next(v for k, v in vars(operations).items() if k.endswith("_PAGES"))
-    fields = set(pages.operation.input.model_fields) - {pages.input_token, pages.limit_key}
-    assert set(paginate) - {"self"} == fields | {"pagination_config"}
-
-
-def _snake(name: str) -> str:
-    import re
-
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
