@@ -135,6 +135,9 @@ SERVICES: tuple[Service, ...] = (
                 "pattern": "[a-zA-Z0-9_-]+",
             },
             ("SubmitServiceJobRequest", "schedulingPriority"): {"min": 0, "max": 9999},
+            # What the model's documentation states and its shapes leave out.
+            ("UpdateServiceJobRequest", "schedulingPriority"): {"min": 0, "max": 9999},
+            ("TerminateServiceJobsRequest", "jobs"): {"min": 1, "max": 50},
         },
         client_base="aws_mlops_async.service_jobs.ServiceJobs",  # submit_service_jobs
         waiters={

@@ -6,8 +6,10 @@
         endpoint.faults.set(throttle=0.1)    # a tenth of requests throttled
         assert endpoint.stats.created["service_job"] == 1
 
-SageMaker image versions, Batch service jobs, DataZone notebook runs and Lookout for Vision
-model packaging jobs, on one loopback port, SigV4-checked. From a shell:
+SageMaker image versions; Batch service environments, SAGEMAKER_TRAINING job queues, quota
+shares and service jobs; DataZone notebook runs and Lookout for Vision model packaging jobs, on
+one loopback port, SigV4-checked. Every other operation the library speaks answers 501
+NotImplemented, naming it. From a shell:
 ``python -m aws_mlops_async.local --port 4567``; in pytest, the ``local_aws`` fixture.
 
 Names load on first use, so importing this package (as the pytest plugin does) stays cheap.

@@ -4,6 +4,7 @@
         [--throttle 0.05] [--server-error 0.02] [--drop 0.01] [--lost-response 0.01]
         [--delay 0.05] [--fault SubmitServiceJob:throttle=0.3] [--phase-seconds 2]
         [--access-key AK --secret-key SK] [--region R] [--clock-offset SECONDS] [--verbose]
+        [--strict-resources] [--no-auto-create-images]
 
 By default it takes requests signed with any credentials, for any region (the region of a
 request's signature goes in the ARNs it makes), as LocalStack and moto do; ``--access-key``
@@ -72,8 +73,9 @@ def parser() -> argparse.ArgumentParser:
     """The command line's options."""
     cli = _Parser(
         prog=_PROG,
-        description="Emulate SageMaker image versions, Batch service jobs, DataZone notebook "
-        "runs and Lookout for Vision model packaging on one local port.",
+        description="Emulate SageMaker image versions, Batch service environments, job "
+        "queues, quota shares and service jobs, DataZone notebook runs and Lookout for Vision "
+        "model packaging on one local port.",
     )
     cli.add_argument("--version", action="version", version=f"aws-mlops-async {__version__}")
     cli.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
@@ -102,6 +104,12 @@ def parser() -> argparse.ArgumentParser:
         "--no-auto-create-images",
         action="store_true",
         help="CreateImageVersion of a missing image is ResourceNotFound, as in SageMaker",
+    )
+    cli.add_argument(
+        "--strict-resources",
+        action="store_true",
+        help="SubmitServiceJob to a job queue never created is a ClientException, as in Batch "
+        "(by default any queue name goes)",
     )
     cli.add_argument(
         "--verbose", action="store_true", help="one line per request: operation, status, fault"
@@ -185,6 +193,7 @@ def build(args: argparse.Namespace) -> LocalAws:
         snapshot=args.snapshot,
         durations=_durations(args),
         auto_create_images=not args.no_auto_create_images,
+        strict_resources=args.strict_resources,
         verify_signatures=strict,
         clock_offset=args.clock_offset,
     )

@@ -16,6 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import NoReturn
 
 from aiohttp import web
@@ -37,7 +38,13 @@ __all__ = ["LocalApp"]
 logger = logging.getLogger("aws_mlops_async.local")
 
 _ROUTER = Router(SERVICES)
-_FAULT = "aws_mlops_async.local.fault"  # where a request keeps the fault it drew
+
+
+@dataclass
+class _Drawn:
+    """The fault a request drew, for its log line (kept even when the fault drops it)."""
+
+    fault: str | None = None
 
 
 class LocalApp:
@@ -83,6 +90,7 @@ class LocalApp:
         self.stats.received[match.name] += 1
         self.stats.enter()
         outcome = "dropped"
+        drawn = _Drawn()
         try:
             try:
                 body = await request.read()
@@ -90,7 +98,7 @@ class LocalApp:
                 outcome = "aborted by the client"
                 raise asyncio.CancelledError from None
             try:
-                response, lose = await self._answer(request, body, match, request_id)
+                response, lose = await self._answer(request, body, match, request_id, drawn)
             except LocalError as error:
                 response, lose = self._error(match.service, error, request_id), False
             except Exception as error:  # a bug of the emulator: answer as the service would
@@ -110,7 +118,7 @@ class LocalApp:
         finally:
             self.stats.leave()
             if logger.isEnabledFor(logging.INFO):
-                fault = request.get(_FAULT)
+                fault = drawn.fault
                 logger.info(
                     "%s %s -> %s%s",
                     request.method,
@@ -120,7 +128,7 @@ class LocalApp:
                 )
 
     async def _answer(
-        self, request: web.Request, body: bytes, match: Match, request_id: str
+        self, request: web.Request, body: bytes, match: Match, request_id: str, drawn: _Drawn
     ) -> tuple[web.Response, bool]:
         """The answer, and whether it is to be lost (processed, then the connection closed)."""
         service, operation = match.service, match.operation
@@ -165,7 +173,7 @@ class LocalApp:
             await asyncio.sleep(fault.delay)
         if fault.kind is not None:
             self.stats.faults[fault.kind] += 1
-            request[_FAULT] = fault.kind
+            drawn.fault = fault.kind
         if fault.kind == "drop":
             _drop(request)
         if fault.kind == "throttle":

@@ -41,6 +41,8 @@ class LocalAws:
     ``verify_signatures=False`` (the shell's default) it accepts any keys and any region, as
     LocalStack and moto do. ``snapshot`` names a JSON file the store is loaded from at start
     (when it exists) and written to at stop.
+    ``strict_resources`` makes SubmitServiceJob refuse a job queue never created (a
+    ``ClientException``, as Batch answers); by default any queue name goes.
     ``seed`` makes fault draws and generated identifiers repeatable. ``durations`` sets how
     long each phase of each resource lasts. ``clock_offset`` puts the emulator's wall clock
     that many seconds ahead of the host's (behind, when negative): requests signed more than
@@ -63,6 +65,7 @@ class LocalAws:
         snapshot: str | os.PathLike[str] | None = None,
         durations: Durations | None = None,
         auto_create_images: bool = True,
+        strict_resources: bool = False,
         verify_signatures: bool = True,
         max_clock_skew: float = MAX_CLOCK_SKEW,
         account_id: str = ACCOUNT_ID,
@@ -82,7 +85,12 @@ class LocalAws:
         self.stats = Stats()
         self.faults = Faults(seed)
         self.state = LocalState(
-            self.clock, self.stats, durations, seed=seed, auto_create_images=auto_create_images
+            self.clock,
+            self.stats,
+            durations,
+            seed=seed,
+            auto_create_images=auto_create_images,
+            strict_resources=strict_resources,
         )
         self._app = LocalApp(
             state=self.state,

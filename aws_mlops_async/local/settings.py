@@ -34,6 +34,7 @@ class Durations:
     """
 
     image_version_creating: float = 0.5
+    batch_resource_changing: float = 0.3
     service_job_submitted: float = 0.2
     service_job_runnable: float = 0.2
     service_job_running: float = 0.6

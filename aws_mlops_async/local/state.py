@@ -1,5 +1,6 @@
-"""The emulator's store: images and their versions, service jobs, notebook runs, model
-packaging jobs, and the client tokens already answered; with their state machines.
+"""The emulator's store: images and their versions, Batch service environments, job queues,
+quota shares and service jobs, notebook runs, model packaging jobs, and the client tokens
+already answered; with their state machines.
 
 A resource's statuses are planned when it is created (each status and the time it is
 entered, on the emulator's `Clock`) and read lazily, so moving the clock moves every resource;
@@ -21,6 +22,7 @@ from .stats import Stats
 
 __all__ = [
     "SNAPSHOT_FORMAT",
+    "BatchResourceRecord",
     "ImageRecord",
     "ImageVersionRecord",
     "JobKind",
@@ -98,6 +100,11 @@ class Lifecycle:
         """Cut the plan short: ``status`` from ``now`` on."""
         self.steps = [step for step in self.steps if step[1] <= now] + [(status, now)]
 
+    def replan(self, now: float, phases: Sequence[tuple[str, float]], final: str) -> None:
+        """Keep the past, then go through ``phases`` from ``now`` to ``final`` (an update)."""
+        past = [step for step in self.steps if step[1] < now]
+        self.steps = past + Lifecycle.plan(now, phases, final).steps
+
     @classmethod
     def load(cls, data: dict[str, Any]) -> Lifecycle:
         """The lifecycle of its JSON form."""
@@ -132,6 +139,23 @@ class ImageRecord:
     created: float
     next_version: int = 1
     versions: dict[int, ImageVersionRecord] = field(default_factory=dict)
+
+
+@dataclass
+class BatchResourceRecord:
+    """A Batch service environment, job queue or quota share: it is CREATING, then VALID
+    (UPDATING, then VALID again, after an update; DELETING, then DELETED, after a delete).
+    ``properties`` holds its settable members by wire name."""
+
+    name: str
+    arn: str
+    created: float
+    lifecycle: Lifecycle
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    def status(self, now: float) -> str:
+        """CREATING, UPDATING, VALID, DELETING or DELETED at ``now``."""
+        return self.lifecycle.status(now)
 
 
 @dataclass
@@ -191,7 +215,9 @@ class LocalState:
     """Everything the emulator holds, in memory; `snapshot` / `restore` for JSON.
 
     ``auto_create_images``: CreateImageVersion creates a missing image (SageMaker itself
-    answers ResourceNotFound; `create_image` makes one explicitly).
+    answers ResourceNotFound; `create_image` makes one explicitly). ``strict_resources``:
+    SubmitServiceJob refuses a job queue never created, as Batch does (by default the
+    emulator takes any queue name, for quick starts).
     """
 
     def __init__(
@@ -202,12 +228,17 @@ class LocalState:
         *,
         seed: int | None = None,
         auto_create_images: bool = True,
+        strict_resources: bool = False,
     ) -> None:
         self.clock = clock or Clock()
         self.stats = stats or Stats()
         self.durations = durations or Durations()
         self.auto_create_images = auto_create_images
+        self.strict_resources = strict_resources
         self.images: dict[str, ImageRecord] = {}
+        self.service_environments: dict[str, BatchResourceRecord] = {}
+        self.job_queues: dict[str, BatchResourceRecord] = {}
+        self.quota_shares: dict[str, BatchResourceRecord] = {}
         self.service_jobs: dict[str, ServiceJobRecord] = {}
         self.notebook_runs: dict[str, NotebookRunRecord] = {}
         self.packaging_jobs: dict[tuple[str, str], PackagingJobRecord] = {}
@@ -237,12 +268,22 @@ class LocalState:
     def clear(self) -> None:
         """Forget every resource and client token."""
         self.images.clear()
+        for resources in self._batch_resources().values():
+            resources.clear()
         self.service_jobs.clear()
         self.notebook_runs.clear()
         self.packaging_jobs.clear()
         self.tokens.clear()
 
     # -- for the handlers --------------------------------------------------------------------
+
+    def _batch_resources(self) -> dict[str, dict[str, BatchResourceRecord]]:
+        """The Batch resources by kind (as in a snapshot), each by name (quota shares by ARN)."""
+        return {
+            "service_environments": self.service_environments,
+            "job_queues": self.job_queues,
+            "quota_shares": self.quota_shares,
+        }
 
     def outcome(self, kind: JobKind) -> tuple[bool, str | None]:
         """Whether the next resource of ``kind`` fails (as `fail_next` asked), and why."""
@@ -275,6 +316,10 @@ class LocalState:
                 {**asdict(image), "versions": [asdict(v) for v in image.versions.values()]}
                 for image in self.images.values()
             ],
+            **{
+                kind: [asdict(record) for record in records.values()]
+                for kind, records in self._batch_resources().items()
+            },
             "service_jobs": [asdict(job) for job in self.service_jobs.values()],
             "notebook_runs": [asdict(run) for run in self.notebook_runs.values()],
             "packaging_jobs": [asdict(job) for job in self.packaging_jobs.values()],
@@ -299,6 +344,12 @@ class LocalState:
             ]
             image = ImageRecord(**{**item, "versions": {v.version: v for v in versions}})
             self.images[image.name] = image
+        for kind, records in self._batch_resources().items():
+            for item in data.get(kind, []):
+                resource = BatchResourceRecord(
+                    **{**item, "lifecycle": Lifecycle.load(item["lifecycle"])}
+                )
+                records[resource.arn if kind == "quota_shares" else resource.name] = resource
         for item in data["service_jobs"]:
             job = ServiceJobRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
             self.service_jobs[job.job_id] = job
@@ -316,6 +367,7 @@ class LocalState:
         versions = sum(len(image.versions) for image in self.images.values())
         return (
             f"<LocalState images={len(self.images)} image_versions={versions} "
-            f"service_jobs={len(self.service_jobs)} notebook_runs={len(self.notebook_runs)} "
+            f"job_queues={len(self.job_queues)} service_jobs={len(self.service_jobs)} "
+            f"notebook_runs={len(self.notebook_runs)} "
             f"model_packaging_jobs={len(self.packaging_jobs)}>"
         )

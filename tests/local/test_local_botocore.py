@@ -141,6 +141,62 @@ async def test_batch_service_jobs(endpoint: LocalAws, clients: Clients) -> None:
         assert "jobName" in invalid.value.response["Error"]["Message"]
 
 
+async def test_batch_service_environments_queues_and_quota_shares(
+    endpoint: LocalAws, clients: Clients
+) -> None:
+    async with clients("batch") as batch:
+        await batch.create_service_environment(
+            serviceEnvironmentName="training-env",
+            serviceEnvironmentType="SAGEMAKER_TRAINING",
+            capacityLimits=[{"maxCapacity": 4, "capacityUnit": "NUM_INSTANCES"}],
+        )
+        queue = await batch.create_job_queue(
+            jobQueueName="ml-queue",
+            priority=1,
+            jobQueueType="SAGEMAKER_TRAINING",
+            serviceEnvironmentOrder=[{"order": 1, "serviceEnvironment": "training-env"}],
+        )
+        endpoint.clock.advance(60)
+        share = await batch.create_quota_share(
+            quotaShareName="research",
+            jobQueue=queue["jobQueueArn"],
+            capacityLimits=[{"maxCapacity": 2, "capacityUnit": "ml.g5.xlarge"}],
+            resourceSharingConfiguration={"strategy": "RESERVE"},
+            preemptionConfiguration={"inSharePreemption": "ENABLED"},
+        )
+        endpoint.clock.advance(60)
+        queues = await batch.describe_job_queues(jobQueues=["ml-queue"])
+        [detail] = queues["jobQueues"]
+        assert (detail["status"], detail["jobQueueType"]) == ("VALID", "SAGEMAKER_TRAINING")
+        environments = batch.get_paginator("describe_service_environments")
+        listed = [
+            env["serviceEnvironmentName"]
+            async for page in environments.paginate()
+            for env in page["serviceEnvironments"]
+        ]
+        assert listed == ["training-env"]
+        described = await batch.describe_quota_share(quotaShareArn=share["quotaShareArn"])
+        assert (described["status"], described["jobQueueArn"]) == ("VALID", queue["jobQueueArn"])
+        job = await batch.submit_service_job(
+            jobName="train-1",
+            jobQueue="ml-queue",
+            serviceJobType="SAGEMAKER_TRAINING",
+            serviceRequestPayload=TRAINING_PAYLOAD,
+            quotaShareName="research",
+        )
+        updated = await batch.update_service_job(jobId=job["jobId"], schedulingPriority=9)
+        assert updated["jobId"] == job["jobId"]
+        ended = await batch.terminate_service_jobs(jobs=[job["jobId"]], reason="done")
+        assert (ended["successful"], ended["errors"]) == ([job["jobId"]], [])
+        with pytest.raises(batch.exceptions.ClientException) as refused:
+            await batch.delete_job_queue(jobQueue="ml-queue")
+        assert code_of(refused.value) == ("ClientException", 400)
+        with pytest.raises(ClientError) as not_emulated:
+            await batch.list_jobs(jobQueue="ml-queue")
+        assert code_of(not_emulated.value) == ("NotImplemented", 501)
+        assert "ListJobs" in not_emulated.value.response["Error"]["Message"]
+
+
 async def test_datazone_notebook_runs(endpoint: LocalAws, clients: Clients) -> None:
     async with clients("datazone") as datazone:
         started = await datazone.start_notebook_run(

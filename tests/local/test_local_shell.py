@@ -133,6 +133,30 @@ async def test_by_default_any_credentials_and_any_region_go() -> None:
     assert "Traceback" not in log
 
 
+async def test_strict_resources_make_an_unknown_queue_an_error_as_in_batch() -> None:
+    async with emulator("--strict-resources") as running:
+        status, _, stderr = await aws_cli(
+            running.url,
+            "batch",
+            "submit-service-job",
+            "--job-name",
+            "j",
+            "--job-queue",
+            "never-created",
+            "--service-job-type",
+            "SAGEMAKER_TRAINING",
+            "--service-request-payload",
+            "{}",
+        )
+        assert status != 0
+        assert "(ClientException)" in stderr and "never-created does not exist" in stderr
+        status, _, stderr = await aws_cli(running.url, "batch", "list-jobs", "--job-queue", "q")
+        assert status != 0
+        assert "(NotImplemented)" in stderr and "Batch ListJobs is not emulated" in stderr
+        log = await running.stop()
+    assert "Traceback" not in log
+
+
 async def test_access_keys_switch_on_strict_verification() -> None:
     strict = ("--access-key", "AKIDSTRICT", "--secret-key", "s3cret", "--region", "us-east-1")
     async with emulator(*strict) as running:

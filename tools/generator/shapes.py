@@ -197,7 +197,10 @@ class ServiceShapes:
             return self._response_type(module, home, shape_name)
         if owner is not None and wire is not None and self.has_member_bounds(owner, wire):
             # A member with bounds of its own gets them inline.
-            return self._constrained(module, shape_name, self.bounds(shape_name, owner, wire))
+            bounds = self.bounds(shape_name, owner, wire)
+            if self.shapes[shape_name]["type"] in ("list", "map"):
+                return self._sized(module, home, shape_name, bounds)
+            return self._constrained(module, shape_name, bounds)
         return self._request_type(module, home, shape_name)
 
     def _class(self, module: Module, home: str, structure: str, side: Side) -> str:
@@ -227,13 +230,7 @@ class ServiceShapes:
             return self._alias(module, shape_name, self._secret_map(shape_name), doc)
         bounds = self.bounds(shape_name)
         if kind in ("list", "map"):
-            container = self._container(module, home, shape_name, "request")
-            limits = self._length(bounds)
-            if not limits:
-                return container
-            module.use("typing", "Annotated")
-            module.use("pydantic", "Field")
-            return f"Annotated[{container}, Field({limits})]"
+            return self._sized(module, home, shape_name, bounds)
         if kind == "timestamp":
             return module.use(MODELING, "Timestamp")
         if not bounds:
@@ -241,6 +238,16 @@ class ServiceShapes:
         return self._alias(
             module, shape_name, lambda names: self._constrained(names, shape_name, bounds), doc
         )
+
+    def _sized(self, module: Module, home: str, shape_name: str, bounds: dict[str, Any]) -> str:
+        """A request's list or map, its length bounded as ``bounds`` say."""
+        container = self._container(module, home, shape_name, "request")
+        limits = self._length(bounds)
+        if not limits:
+            return container
+        module.use("typing", "Annotated")
+        module.use("pydantic", "Field")
+        return f"Annotated[{container}, Field({limits})]"
 
     def _container(self, module: Module, home: str, shape_name: str, side: Side) -> str:
         shape = self.shapes[shape_name]

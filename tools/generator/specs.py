@@ -125,10 +125,17 @@ def operations_module(shapes: ServiceShapes, origin: str) -> Module:
     if "targetPrefix" in metadata:
         lines.append(f'    target_prefix="{metadata["targetPrefix"]}",')
     module.add("\n".join([*lines, ")"]))
-    for operation in shapes.operations():
-        constant = constant_name(operation)
-        constants.append(constant)
+    operation_constants = [constant_name(operation) for operation in shapes.operations()]
+    for operation, constant in zip(shapes.operations(), operation_constants, strict=True):
         module.add(_operation_spec(shapes, operation, constant, operation_spec))
+    constants += [*operation_constants, "OPERATIONS"]
+    any_ = module.use("typing", "Any")
+    module.add(
+        f"OPERATIONS: tuple[{operation_spec}[{any_}, {any_}], ...] = (\n"
+        + "".join(f"    {constant},\n" for constant in operation_constants)
+        + ")\n"
+        + f'"""Every operation of {data.service.title} this library binds."""'
+    )
     for operation in shapes.operations():
         if operation in data.paginators:
             constant = f"{constant_name(operation)}_PAGES"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +11,7 @@ from ...protocol.spec import OperationSpec, ServiceDescription
 from ..errors import LocalError
 from ..state import LocalState
 
-__all__ = ["Call", "ErrorCode", "Handler", "LocalService", "Operation"]
+__all__ = ["Call", "ErrorCode", "Handler", "LocalService", "Operation", "bind"]
 
 
 @dataclass(frozen=True)
@@ -41,10 +41,40 @@ Handler = Callable[[Call, Any], AwsModel]
 
 @dataclass(frozen=True)
 class Operation:
-    """One emulated operation: the library's binding of it and the handler."""
+    """One operation of the service: the library's binding of it and the handler (one that
+    answers 501 NotImplemented for an operation the emulator does not emulate)."""
 
     spec: OperationSpec[Any, Any]
     handler: Handler
+    emulated: bool = True
+
+
+def bind(
+    modeled: Sequence[OperationSpec[Any, Any]],
+    handlers: Mapping[OperationSpec[Any, Any], Handler],
+) -> tuple[Operation, ...]:
+    """Every modeled operation of a service, each with its handler; those without one answer
+    an AWS-shaped error naming the operation (never a 404 a client would take for a wrong
+    endpoint)."""
+    unknown = [spec.name for spec in handlers if spec not in modeled]
+    if unknown:
+        raise ValueError(f"handlers for operations the service does not model: {unknown}")
+    return tuple(
+        Operation(spec, handlers[spec]) if spec in handlers else _not_emulated(spec)
+        for spec in modeled
+    )
+
+
+def _not_emulated(spec: OperationSpec[Any, Any]) -> Operation:
+    def refuse(call: Call, request: Any) -> AwsModel:
+        raise LocalError(
+            "NotImplemented",
+            f"{spec.service.service_id} {spec.name} is not emulated by aws_mlops_async.local; "
+            "it answers only the operations its documentation lists.",
+            501,
+        )
+
+    return Operation(spec, refuse, emulated=False)
 
 
 @dataclass(frozen=True)

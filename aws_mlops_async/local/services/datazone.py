@@ -24,7 +24,7 @@ from ...services.datazone.models import (
 from ..errors import LocalError
 from ..pagination import InvalidToken, page
 from ..state import Lifecycle, NotebookRunRecord
-from .base import Call, ErrorCode, LocalService, Operation
+from .base import Call, ErrorCode, LocalService, bind
 
 __all__ = ["SERVICE"]
 
@@ -175,11 +175,14 @@ def _token_conflict(operation: str, token: str) -> LocalError:
 
 SERVICE = LocalService(
     description=ops.SERVICE,
-    operations=(
-        Operation(ops.START_NOTEBOOK_RUN, start_notebook_run),
-        Operation(ops.GET_NOTEBOOK_RUN, get_notebook_run),
-        Operation(ops.LIST_NOTEBOOK_RUNS, list_notebook_runs),
-        Operation(ops.STOP_NOTEBOOK_RUN, stop_notebook_run),
+    operations=bind(
+        ops.OPERATIONS,
+        {
+            ops.START_NOTEBOOK_RUN: start_notebook_run,
+            ops.GET_NOTEBOOK_RUN: get_notebook_run,
+            ops.LIST_NOTEBOOK_RUNS: list_notebook_runs,
+            ops.STOP_NOTEBOOK_RUN: stop_notebook_run,
+        },
     ),
     validation=VALIDATION,
     throttling=ErrorCode("ThrottlingException", 429),

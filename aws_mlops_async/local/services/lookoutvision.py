@@ -25,7 +25,7 @@ from ...services.lookoutvision.models import (
 from ..errors import LocalError
 from ..pagination import InvalidToken, page
 from ..state import Lifecycle, PackagingJobRecord
-from .base import Call, ErrorCode, LocalService, Operation
+from .base import Call, ErrorCode, LocalService, bind
 
 __all__ = ["SERVICE"]
 
@@ -165,10 +165,13 @@ def _token_conflict(operation: str, token: str) -> LocalError:
 
 SERVICE = LocalService(
     description=ops.SERVICE,
-    operations=(
-        Operation(ops.START_MODEL_PACKAGING_JOB, start_model_packaging_job),
-        Operation(ops.DESCRIBE_MODEL_PACKAGING_JOB, describe_model_packaging_job),
-        Operation(ops.LIST_MODEL_PACKAGING_JOBS, list_model_packaging_jobs),
+    operations=bind(
+        ops.OPERATIONS,
+        {
+            ops.START_MODEL_PACKAGING_JOB: start_model_packaging_job,
+            ops.DESCRIBE_MODEL_PACKAGING_JOB: describe_model_packaging_job,
+            ops.LIST_MODEL_PACKAGING_JOBS: list_model_packaging_jobs,
+        },
     ),
     validation=VALIDATION,
     throttling=ErrorCode("ThrottlingException", 429),

@@ -29,7 +29,7 @@ from ...services.sagemaker.models import (
 from ..errors import LocalError
 from ..pagination import InvalidToken, page
 from ..state import ImageRecord, ImageVersionRecord, Lifecycle
-from .base import Call, ErrorCode, LocalService, Operation
+from .base import Call, ErrorCode, LocalService, bind
 
 __all__ = ["SERVICE"]
 
@@ -259,12 +259,15 @@ def _token_conflict(operation: str, token: str) -> LocalError:
 
 SERVICE = LocalService(
     description=ops.SERVICE,
-    operations=(
-        Operation(ops.CREATE_IMAGE_VERSION, create_image_version),
-        Operation(ops.DESCRIBE_IMAGE_VERSION, describe_image_version),
-        Operation(ops.UPDATE_IMAGE_VERSION, update_image_version),
-        Operation(ops.LIST_IMAGE_VERSIONS, list_image_versions),
-        Operation(ops.DELETE_IMAGE_VERSION, delete_image_version),
+    operations=bind(
+        ops.OPERATIONS,
+        {
+            ops.CREATE_IMAGE_VERSION: create_image_version,
+            ops.DESCRIBE_IMAGE_VERSION: describe_image_version,
+            ops.UPDATE_IMAGE_VERSION: update_image_version,
+            ops.LIST_IMAGE_VERSIONS: list_image_versions,
+            ops.DELETE_IMAGE_VERSION: delete_image_version,
+        },
     ),
     validation=VALIDATION,
     throttling=ErrorCode("ThrottlingException", 400),

@@ -1224,7 +1224,8 @@ class BatchClient(ServiceJobs):
     ) -> TerminateServiceJobsResponse:
         """Terminates up to 50 service jobs in a job queue.
 
-        :param jobs: An array of up to 50 service job IDs of the service jobs to terminate.
+        :param jobs: An array of up to 50 service job IDs of the service jobs to terminate. 1 to
+            50 entries.
         :param reason: A message to attach to the service job that explains the reason for
             terminating it.
         :returns: the ``TerminateServiceJobsResponse``.
@@ -1469,7 +1470,7 @@ class BatchClient(ServiceJobs):
         """Updates the priority of a specified service job in an Batch job queue.
 
         :param job_id: The Batch job ID of the job to update.
-        :param scheduling_priority: The scheduling priority for the job.
+        :param scheduling_priority: The scheduling priority for the job. 0..9999.
         :returns: the ``UpdateServiceJobResponse``.
         :raises ClientException: These errors are usually caused by a client action.
         :raises ServerException: These errors are usually caused by a server issue.

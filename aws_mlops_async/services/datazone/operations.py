@@ -6,7 +6,7 @@ do not edit by hand.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws_mlops_async.pagination import PaginatorSpec
 from aws_mlops_async.protocol.spec import OperationSpec, ServiceDescription
@@ -23,6 +23,7 @@ __all__ = [
     "LIST_NOTEBOOK_RUNS",
     "LIST_NOTEBOOK_RUNS_PAGES",
     "NOTEBOOK_RUN_FINISHED",
+    "OPERATIONS",
     "SERVICE",
     "START_NOTEBOOK_RUN",
     "STOP_NOTEBOOK_RUN",
@@ -102,6 +103,15 @@ STOP_NOTEBOOK_RUN: OperationSpec[models.StopNotebookRunInput, models.StopNoteboo
         idempotency_token="client_token",
     )
 )
+
+
+OPERATIONS: tuple[OperationSpec[Any, Any], ...] = (
+    GET_NOTEBOOK_RUN,
+    LIST_NOTEBOOK_RUNS,
+    START_NOTEBOOK_RUN,
+    STOP_NOTEBOOK_RUN,
+)
+"""Every operation of Amazon DataZone this library binds."""
 
 
 LIST_NOTEBOOK_RUNS_PAGES = PaginatorSpec(

@@ -6,7 +6,7 @@ tests/data/service-models/lookoutvision-2020-11-20; do not edit by hand.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws_mlops_async.pagination import PaginatorSpec
 from aws_mlops_async.protocol.spec import OperationSpec, ServiceDescription
@@ -23,6 +23,7 @@ __all__ = [
     "LIST_MODEL_PACKAGING_JOBS",
     "LIST_MODEL_PACKAGING_JOBS_PAGES",
     "MODEL_PACKAGING_JOB_FINISHED",
+    "OPERATIONS",
     "SERVICE",
     "START_MODEL_PACKAGING_JOB",
 ]
@@ -79,6 +80,14 @@ START_MODEL_PACKAGING_JOB: OperationSpec[
     header_params={"X-Amzn-Client-Token": "client_token"},
     idempotency_token="client_token",
 )
+
+
+OPERATIONS: tuple[OperationSpec[Any, Any], ...] = (
+    DESCRIBE_MODEL_PACKAGING_JOB,
+    LIST_MODEL_PACKAGING_JOBS,
+    START_MODEL_PACKAGING_JOB,
+)
+"""Every operation of Amazon Lookout for Vision this library binds."""
 
 
 LIST_MODEL_PACKAGING_JOBS_PAGES = PaginatorSpec(

@@ -6,7 +6,7 @@ do not edit by hand.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws_mlops_async.pagination import PaginatorSpec
 from aws_mlops_async.protocol.spec import OperationSpec, ServiceDescription
@@ -26,6 +26,7 @@ __all__ = [
     "IMAGE_VERSION_DELETED",
     "LIST_IMAGE_VERSIONS",
     "LIST_IMAGE_VERSIONS_PAGES",
+    "OPERATIONS",
     "SERVICE",
     "UPDATE_IMAGE_VERSION",
 ]
@@ -102,6 +103,16 @@ UPDATE_IMAGE_VERSION: OperationSpec[
     input_name="UpdateImageVersionRequest",
     output_name="UpdateImageVersionResponse",
 )
+
+
+OPERATIONS: tuple[OperationSpec[Any, Any], ...] = (
+    CREATE_IMAGE_VERSION,
+    DELETE_IMAGE_VERSION,
+    DESCRIBE_IMAGE_VERSION,
+    LIST_IMAGE_VERSIONS,
+    UPDATE_IMAGE_VERSION,
+)
+"""Every operation of Amazon SageMaker this library binds."""
 
 
 LIST_IMAGE_VERSIONS_PAGES = PaginatorSpec(

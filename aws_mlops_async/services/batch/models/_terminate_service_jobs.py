@@ -7,7 +7,9 @@ not edit by hand.
 
 from __future__ import annotations
 
-from pydantic import StrictStr
+from typing import Annotated
+
+from pydantic import Field, StrictStr
 
 from aws_mlops_async.modeling import RequestModel, ResponseModel
 
@@ -15,7 +17,7 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class TerminateServiceJobsRequest(RequestModel):
     """Input of TerminateServiceJobs: Terminates up to 50 service jobs in a job queue."""
 
-    jobs: list[StrictStr]
+    jobs: Annotated[list[StrictStr], Field(min_length=1, max_length=50)]
     reason: StrictStr
 
 

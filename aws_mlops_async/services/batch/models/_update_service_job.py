@@ -7,6 +7,8 @@ not edit by hand.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, StrictInt, StrictStr
 
 from aws_mlops_async.modeling import RequestModel, ResponseModel
@@ -18,7 +20,9 @@ class UpdateServiceJobRequest(RequestModel):
     """
 
     job_id: StrictStr = Field(alias="jobId")
-    scheduling_priority: StrictInt = Field(alias="schedulingPriority")
+    scheduling_priority: Annotated[StrictInt, Field(ge=0, le=9999)] = Field(
+        alias="schedulingPriority"
+    )
 
 
 class UpdateServiceJobResponse(ResponseModel):

@@ -1,8 +1,11 @@
-"""AWS Batch service jobs: SubmitServiceJob, DescribeServiceJob, ListServiceJobs,
-TerminateServiceJob (restJson1).
+"""Batch service jobs: SubmitServiceJob, DescribeServiceJob, ListServiceJobs,
+UpdateServiceJob, TerminateServiceJob and TerminateServiceJobs.
 
-A job is SUBMITTED, RUNNABLE, RUNNING, then SUCCEEDED (or FAILED); TerminateServiceJob ends
-it FAILED with the reason given. Times are epoch milliseconds, as Batch sends them.
+A job is SUBMITTED, RUNNABLE, RUNNING, then SUCCEEDED (or FAILED); terminating ends it
+FAILED with the reason given. A job queue the emulator knows must be ENABLED and VALID to
+take a job, and a quota share named must be one of it; a queue it does not know takes any
+job unless resources are strict (`LocalState.strict_resources`), as in Batch. Times are
+epoch milliseconds, as Batch sends them.
 """
 
 from __future__ import annotations
@@ -10,9 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...modeling import wire_dump
-from ...services.batch import operations as ops
-from ...services.batch.models import (
+from ....modeling import wire_dump
+from ....services.batch.models import (
     DescribeServiceJobRequest,
     DescribeServiceJobResponse,
     KeyValuesPair,
@@ -23,18 +25,25 @@ from ...services.batch.models import (
     SubmitServiceJobResponse,
     TerminateServiceJobRequest,
     TerminateServiceJobResponse,
+    TerminateServiceJobsRequest,
+    TerminateServiceJobsResponse,
+    UpdateServiceJobRequest,
+    UpdateServiceJobResponse,
 )
-from ..errors import LocalError
-from ..pagination import InvalidToken, page
-from ..state import Lifecycle, ServiceJobRecord
-from .base import Call, ErrorCode, LocalService, Operation
+from ...state import Lifecycle, ServiceJobRecord
+from ..base import Call
+from .common import CLIENT, find, listed, ms, queue_arn
 
-__all__ = ["SERVICE"]
-
-CLIENT = ErrorCode("ClientException", 400)
+__all__ = [
+    "describe_service_job",
+    "list_service_jobs",
+    "submit_service_job",
+    "terminate_service_job",
+    "terminate_service_jobs",
+    "update_service_job",
+]
 
 _FINISHED = ("SUCCEEDED", "FAILED")
-_DEFAULT_PAGE = 100
 # Filters that combine with jobStatus; any other filter makes ListServiceJobs ignore it.
 _WITH_STATUS = ("SHARE_IDENTIFIER", "QUOTA_SHARE_NAME")
 _FILTERS = ("JOB_NAME", "BEFORE_CREATED_AT", "AFTER_CREATED_AT", *_WITH_STATUS)
@@ -50,14 +59,6 @@ _ECHOED = (
     "timeoutConfig",
     "tags",
 )
-
-
-def _ms(epoch: float | None) -> int | None:
-    return None if epoch is None else int(epoch * 1000)
-
-
-def _queue_arn(call: Call, queue: str) -> str:
-    return queue if queue.startswith("arn:") else call.arn("batch", f"job-queue/{queue}")
 
 
 def _job(call: Call, job_id: str) -> ServiceJobRecord:
@@ -84,20 +85,20 @@ def _view(call: Call, job: ServiceJobRecord) -> dict[str, Any]:
     running = lifecycle.entered("RUNNING", now)
     stopped = lifecycle.changed_at(now) if status in _FINISHED else None
     view: dict[str, Any] = {
-        "createdAt": _ms(job.created),
+        "createdAt": ms(job.created),
         "isTerminated": job.terminated,
         "jobArn": call.arn("batch", f"service-job/{job.job_id}"),
         "jobId": job.job_id,
         "jobName": job.job_name,
-        "scheduledAt": _ms(running),
+        "scheduledAt": ms(running),
         "serviceJobType": job.request["serviceJobType"],
         "shareIdentifier": job.request.get("shareIdentifier"),
         "quotaShareName": job.request.get("quotaShareName"),
         "status": status,
         "statusReason": job.status_reason if status == "FAILED" else None,
         # The model requires startedAt: 0 until the job runs.
-        "startedAt": _ms(running) or 0,
-        "stoppedAt": _ms(stopped),
+        "startedAt": ms(running) or 0,
+        "stoppedAt": ms(stopped),
     }
     if running is not None:
         view["latestAttempt"] = {
@@ -114,13 +115,14 @@ def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitSe
         payload = None
     if not isinstance(payload, dict):
         raise CLIENT.error("serviceRequestPayload must be a JSON object.")
+    _check_queue(call, request)
     state = call.state
     failed, reason = state.outcome("service_job")
     durations = state.durations
     job = ServiceJobRecord(
         job_id=state.new_uuid(),
         job_name=request.job_name,
-        job_queue=_queue_arn(call, request.job_queue),
+        job_queue=queue_arn(call, request.job_queue),
         created=call.now,
         lifecycle=Lifecycle.plan(
             call.now,
@@ -141,6 +143,35 @@ def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitSe
         job_name=job.job_name,
         job_id=job.job_id,
     )
+
+
+def _check_queue(call: Call, request: SubmitServiceJobRequest) -> None:
+    """Refuse a job the queue cannot take, as Batch does."""
+    state = call.state
+    queue = find(call, state.job_queues, request.job_queue)
+    if queue is None:
+        if state.strict_resources:
+            raise CLIENT.error(f"Job queue {request.job_queue} does not exist.")
+        return  # a queue never created: taken as it is named, for quick starts
+    status = queue.status(call.now)
+    if status not in ("VALID", "UPDATING"):
+        raise CLIENT.error(f"Job queue {queue.name} is {status}; it takes jobs once VALID.")
+    if queue.properties["state"] != "ENABLED":
+        raise CLIENT.error(f"Job queue {queue.name} is DISABLED; it takes no new jobs.")
+    if request.quota_share_name is not None:
+        shares = [
+            share
+            for share in state.quota_shares.values()
+            if share.properties["jobQueueArn"] == queue.arn
+            and share.name == request.quota_share_name
+            and share.status(call.now) != "DELETED"
+        ]
+        if not shares:
+            raise CLIENT.error(
+                f"Quota share {request.quota_share_name} does not exist in job queue {queue.name}."
+            )
+        if shares[0].properties["state"] != "ENABLED":
+            raise CLIENT.error(f"Quota share {request.quota_share_name} is DISABLED.")
 
 
 def describe_service_job(
@@ -169,12 +200,42 @@ def terminate_service_job(
     call: Call, request: TerminateServiceJobRequest
 ) -> TerminateServiceJobResponse:
     """TerminateServiceJob: an unfinished job ends FAILED now, with the reason given."""
-    job = _job(call, request.job_id)
+    terminate(call, _job(call, request.job_id), request.reason)
+    return TerminateServiceJobResponse()
+
+
+def terminate(call: Call, job: ServiceJobRecord, reason: str) -> None:
+    """End an unfinished job FAILED now, with ``reason`` (a finished one stays as it is)."""
     if job.lifecycle.status(call.now) not in _FINISHED:
         job.lifecycle.end("FAILED", call.now)
         job.terminated = True
-        job.status_reason = request.reason
-    return TerminateServiceJobResponse()
+        job.status_reason = reason
+
+
+def terminate_service_jobs(
+    call: Call, request: TerminateServiceJobsRequest
+) -> TerminateServiceJobsResponse:
+    """TerminateServiceJobs: each job as TerminateServiceJob would; a job that does not exist
+    counts as terminated, as Batch reports it."""
+    for job_id in request.jobs:
+        job = call.state.service_jobs.get(job_id)
+        if job is not None:
+            terminate(call, job, request.reason)
+    return TerminateServiceJobsResponse(successful=list(request.jobs), errors=[])
+
+
+def update_service_job(call: Call, request: UpdateServiceJobRequest) -> UpdateServiceJobResponse:
+    """UpdateServiceJob: a new scheduling priority for a job not yet finished."""
+    job = _job(call, request.job_id)
+    status = job.lifecycle.status(call.now)
+    if status in _FINISHED:
+        raise CLIENT.error(f"Service job {job.job_id} is {status}; it can no longer be updated.")
+    job.request["schedulingPriority"] = request.scheduling_priority
+    return UpdateServiceJobResponse(
+        job_arn=call.arn("batch", f"service-job/{job.job_id}"),
+        job_name=job.job_name,
+        job_id=job.job_id,
+    )
 
 
 def _filter(filters: list[KeyValuesPair]) -> tuple[dict[str, str], bool]:
@@ -202,7 +263,7 @@ def _matches(job: ServiceJobRecord, filters: dict[str, str]) -> bool:
                 bound = int(value)
             except ValueError:
                 raise CLIENT.error(f"Filter {name} takes epoch milliseconds.") from None
-            created = _ms(job.created) or 0
+            created = ms(job.created) or 0
             ok = created <= bound if name == "BEFORE_CREATED_AT" else created >= bound
         elif name == "SHARE_IDENTIFIER":
             ok = job.request.get("shareIdentifier") == value
@@ -218,7 +279,7 @@ def list_service_jobs(call: Call, request: ListServiceJobsRequest) -> ListServic
     says otherwise, as Batch does."""
     filters, status_applies = _filter(request.filters or [])
     wanted_status = (request.job_status or "RUNNING") if status_applies else None
-    queue = _queue_arn(call, request.job_queue) if request.job_queue else None
+    queue = queue_arn(call, request.job_queue) if request.job_queue else None
     now = call.now
     jobs = [
         job
@@ -227,38 +288,13 @@ def list_service_jobs(call: Call, request: ListServiceJobsRequest) -> ListServic
         and (wanted_status is None or job.lifecycle.status(now) == wanted_status)
         and _matches(job, filters)
     ]
-    try:
-        chunk, next_token = page(
-            jobs,
-            lambda job: (job.created, job.job_id),
-            descending=True,
-            limit=request.max_results or _DEFAULT_PAGE,
-            token=request.next_token,
-            query=wire_dump(request, exclude_none=False, exclude={"next_token", "max_results"}),
-        )
-    except InvalidToken as error:
-        raise CLIENT.error(str(error)) from None
+    chunk, next_token = listed(
+        jobs,
+        lambda job: (job.created, job.job_id),
+        descending=True,
+        max_results=request.max_results,
+        next_token=request.next_token,
+        query=wire_dump(request, exclude_none=False, exclude={"next_token", "max_results"}),
+    )
     summaries = [ServiceJobSummary.model_validate(_view(call, job)) for job in chunk]
     return ListServiceJobsResponse(job_summary_list=summaries, next_token=next_token)
-
-
-def _token_conflict(operation: str, token: str) -> LocalError:
-    return CLIENT.error(
-        f"clientToken {token} was already used by a {operation} request with other parameters."
-    )
-
-
-SERVICE = LocalService(
-    description=ops.SERVICE,
-    operations=(
-        Operation(ops.SUBMIT_SERVICE_JOB, submit_service_job),
-        Operation(ops.DESCRIBE_SERVICE_JOB, describe_service_job),
-        Operation(ops.LIST_SERVICE_JOBS, list_service_jobs),
-        Operation(ops.TERMINATE_SERVICE_JOB, terminate_service_job),
-    ),
-    validation=CLIENT,
-    throttling=ErrorCode("TooManyRequestsException", 429),
-    internal=ErrorCode("ServerException", 500),
-    unavailable=ErrorCode("ServiceUnavailableException", 503),
-    token_conflict=_token_conflict,
-)
