@@ -96,6 +96,13 @@ class ResponseModel(AwsModel):
     model_config = ConfigDict(extra="ignore", val_temporal_unit="seconds")
 
 
+# Building its first validator, pydantic searches the installed distributions for plugins
+# (about 15 ms, once per process). Every model here defers its build to first use, so do that
+# search now, while importing, as any module defining a pydantic model does; not in the
+# program's first call.
+pydantic.TypeAdapter(bool)
+
+
 def _masked(value: Any) -> Any:
     if isinstance(value, Secret):
         return Secret(_MASK)

@@ -1,7 +1,8 @@
 """Generate the client surface from the service models and tools/registry.py.
 
-For each service of the registry: services/<name>/models/ (request and response models, one
-module per operation, loaded on first use), operations.py (HTTP bindings, paginators,
+For each service of the registry: services/<name>/_models/ (request and response models, one
+module per operation, which a call loads on first use), models.py (the index users import them
+from, each name loading its module on first use), operations.py (HTTP bindings, paginators,
 waiters), errors.py (modeled errors) and client.py (typed methods, paginator and waiter
 classes, endpoint rules derived from the ruleset). For all of them: services/__init__.py (the
 Session's client accessors) and contrib/_fastapi_clients.py (FastAPI dependencies).
@@ -15,6 +16,7 @@ Models come from botocore's installed data, or from a service's ``model_dir`` in
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -50,7 +52,7 @@ def generate() -> dict[Path, str]:
         modules[folder / "operations.py"] = operations_module(shapes, origin)
         modules[folder / "errors.py"] = errors_module(shapes, origin)
         for stem, module in models_package(shapes, origin).items():
-            modules[folder / "models" / f"{stem}.py"] = module
+            modules[folder / ("models.py" if stem == "index" else f"_models/{stem}.py")] = module
     modules[SERVICES_DIR / "__init__.py"] = services_module(SERVICES)
     modules[FASTAPI_CLIENTS] = fastapi_module(SERVICES)
     return format_modules({path: module.render() for path, module in modules.items()}, ROOT)
@@ -83,6 +85,8 @@ def main() -> int:
         path.write_text(generated[path])
     for path in extra:
         path.unlink()
+        if not any(path.parent.glob("*.py")):  # a folder left empty: its caches go with it
+            shutil.rmtree(path.parent)
     print(
         f"Wrote {len(changed)} file(s), removed {len(extra)}"
         if changed or extra

@@ -23,7 +23,7 @@ _LABEL = re.compile(r"\{([^}]+)\}")
 @dataclass(frozen=True)
 class ServiceDescription:
     """A service's wire identity: protocol, signing name, JSON target prefix, modeled errors,
-    and the module its models load from (on first use)."""
+    and the package its models load from (on first use)."""
 
     name: str
     service_id: str
@@ -34,9 +34,11 @@ class ServiceDescription:
     models: str
     target_prefix: str | None = None
 
-    def model(self, name: str) -> type[AwsModel]:
-        """The model class called ``name``, its module loaded now if need be."""
-        model: type[AwsModel] = getattr(importlib.import_module(self.models), name)
+    def model(self, where: str) -> type[AwsModel]:
+        """The model class at ``where`` (``module.Class`` in the models package), its module
+        loaded now if need be."""
+        module, _, name = where.rpartition(".")
+        model: type[AwsModel] = getattr(importlib.import_module(f"{self.models}.{module}"), name)
         return model
 
 
@@ -47,7 +49,8 @@ class OperationSpec(Generic[RequestT, ResponseT]):
     ``path_params``, ``query_params`` and ``header_params`` map a wire location (URI label,
     query key, header name) to the request field bound there; every other field goes in the
     JSON body. ``idempotency_token`` names the field filled with a fresh UUID when left empty.
-    The request and response models are named here, and loaded on first use.
+    The request and response models are named here (``module.Class`` in the service's models
+    package), and loaded on first use.
     """
 
     service: ServiceDescription

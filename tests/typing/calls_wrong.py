@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aws_mlops_async.services.batch.models as batch_models
 from aws_mlops_async import Session
 
 
@@ -23,3 +24,4 @@ async def wrong_calls(session: Session) -> None:
     session.client("s3")  # error
     response = await session.batch.describe_service_job(job_id="j")
     response.job_idd  # error
+    batch_models.SubmitServiceJobRequst  # error

@@ -135,6 +135,43 @@ def test_importing_the_package_does_not_import_botocore() -> None:
     assert result.stdout.strip() == ""
 
 
+LOADED_SERVICES = """
+import sys
+def loaded():
+    return sorted({m.split(".")[2] for m in sys.modules
+                   if m.startswith("aws_mlops_async.services.") and m.count(".") >= 3})
+"""
+
+
+def _run(code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED_SERVICES + code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def test_importing_the_package_loads_no_service_and_no_bulk_engine() -> None:
+    out = _run("import aws_mlops_async; print(loaded(), 'aws_mlops_async.bulk' in sys.modules)")
+    assert out == "[] False"
+
+
+def test_a_client_loads_only_its_own_service_and_its_calls_only_their_models() -> None:
+    code = """
+from aws_mlops_async import Session
+from aws_mlops_async.services.batch import operations
+session = Session(region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+session.batch
+print(loaded(), [m for m in sys.modules if "._models." in m])
+session.batch.request(operations.SUBMIT_SERVICE_JOB, {
+    "job_name": "j", "job_queue": "q", "service_job_type": "SAGEMAKER_TRAINING",
+    "service_request_payload": "{}"})
+print(sorted(m.rsplit(".", 1)[1] for m in sys.modules if "._models." in m))
+"""
+    touched, called = _run(code).splitlines()
+    assert touched == "['batch'] []"
+    assert called == "['_submit_service_job', '_types']"
+
+
 def test_the_error_families_stay_apart() -> None:
     assert issubclass(ServiceError, AwsError)
     assert issubclass(ClientException, ServiceError)

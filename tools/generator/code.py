@@ -16,8 +16,11 @@ class Module:
     """A module being written: a docstring, the names it imports (as its code uses them), the
     names it imports only for type checking, and its body."""
 
-    def __init__(self, docstring: str) -> None:
+    def __init__(self, docstring: str, *, postponed_annotations: bool = True) -> None:
         self.docstring = docstring
+        #: ``from __future__ import annotations``; without it, every name an annotation uses
+        #: must be defined (or imported at run time) before it.
+        self.postponed_annotations = postponed_annotations
         self._imports: dict[str, set[str]] = defaultdict(set)
         self._typing_imports: dict[str, set[str]] = defaultdict(set)
         self._plain_imports: set[str] = set()
@@ -45,7 +48,9 @@ class Module:
 
     def render(self) -> str:
         """The module's source text, before formatting."""
-        lines = [self.docstring.rstrip("\n"), "", "from __future__ import annotations", ""]
+        lines = [self.docstring.rstrip("\n"), ""]
+        if self.postponed_annotations:
+            lines += ["from __future__ import annotations", ""]
         for module in sorted(self._plain_imports):
             lines.append(f"import {module}")
         for module, names in sorted(self._imports.items()):

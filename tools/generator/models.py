@@ -1,5 +1,12 @@
-"""Writing a service's models package: one module per operation (with the structures it is the
-first to reach), a module of named types, and an index that loads each on first use."""
+"""Writing a service's models: the private package ``_models`` of one module per operation (with
+the structures it is the first to reach) and a module of named types, which a call imports
+directly; and the public index ``models.py``, whose every name loads its module on first use.
+
+The model modules evaluate their annotations as they run (no ``from __future__ import
+annotations``): pydantic then reads each field's type as it is instead of evaluating its text,
+which makes a service's first call cheaper. Classes come after the structures they hold, so
+every name is defined when used (the services' shapes are not recursive).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +18,8 @@ __all__ = ["models_package"]
 
 
 def models_package(shapes: ServiceShapes, origin: str) -> dict[str, Module]:
-    """The modules of ``services/<name>/models/``, by file stem (``__init__``, ``_types``,
-    ``_submit_service_job``...)."""
+    """The modules of ``services/<name>/_models/`` by file stem (``__init__``, ``_types``,
+    ``_submit_service_job``...), and the index ``models.py`` as ``index``."""
     title = shapes.data.service.title
     modules: dict[str, Module] = {}
     for stem, classes in shapes.modules.items():
@@ -21,13 +28,17 @@ def models_package(shapes: ServiceShapes, origin: str) -> dict[str, Module]:
             docstring(
                 f"{title} models for {operation}: its request and response, and the "
                 f"structures it is the first operation to use.\n\n{origin}"
-            )
+            ),
+            postponed_annotations=False,
         )
         for side, structure in classes:
             module.add(_structure_class(shapes, module, stem, side, structure))
         modules[stem] = module
     modules["_types"] = _types_module(shapes, origin)
-    modules["__init__"] = _index(shapes, origin)
+    modules["__init__"] = Module(
+        docstring(f"{title} models, one module per operation: import them from ``models``.")
+    )
+    modules["index"] = _index(shapes, origin)
     return modules
 
 
@@ -75,7 +86,8 @@ def _types_module(shapes: ServiceShapes, origin: str) -> Module:
         docstring(
             f"{shapes.data.service.title} named types: enumerations and constrained values."
             f"\n\n{origin}"
-        )
+        ),
+        postponed_annotations=False,
     )
     for name, (definition, doc, uses) in sorted(shapes.aliases.items()):
         for source, used in sorted(uses):
@@ -94,10 +106,9 @@ def _index(shapes: ServiceShapes, origin: str) -> Module:
     )
     homes = {**shapes.homes, **dict.fromkeys(shapes.aliases, "_types")}
     for name, home in sorted(homes.items()):
-        module.use_for_typing(f".{home}", name)
-    module.use_module("importlib")
-    any_ = module.use("typing", "Any")
-    module.use("typing", "TYPE_CHECKING")
+        module.use_for_typing(f"._models.{home}", name)
+    lazy_exports = module.use("aws_mlops_async._lazy", "lazy_exports")
+    type_checking = module.use("typing", "TYPE_CHECKING")
     names = sorted(homes)
     module.add("__all__ = [\n" + "".join(f'    "{name}",\n' for name in names) + "]")
     module.add(
@@ -105,22 +116,9 @@ def _index(shapes: ServiceShapes, origin: str) -> Module:
         + "".join(f'    "{name}": "{homes[name]}",\n' for name in names)
         + "}"
     )
+    package = f"aws_mlops_async.services.{shapes.data.service.name}._models"
     module.add(
-        f'''
-        def __getattr__(name: str) -> {any_}:
-            """A model or named type of the service, its module loaded on first use."""
-            home = _HOMES.get(name)
-            if home is None:
-                raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
-            value = getattr(importlib.import_module(f"{{__name__}}.{{home}}"), name)
-            globals()[name] = value
-            return value
-        '''
-    )
-    module.add(
-        """
-        def __dir__() -> list[str]:
-            return sorted([*globals(), *__all__])
-        """
+        f"if not {type_checking}:\n"
+        f'    __getattr__, __dir__ = {lazy_exports}(__name__, _HOMES, package="{package}")'
     )
     return module

@@ -8,7 +8,7 @@ from typing import Any
 
 from .code import Module
 from .naming import constant_name, docstring, first_sentence, python_name
-from .shapes import ServiceShapes
+from .shapes import ServiceShapes, Side
 
 __all__ = ["Waiter", "errors_module", "operations_module", "waiters"]
 
@@ -120,7 +120,7 @@ def operations_module(shapes: ServiceShapes, origin: str) -> Module:
         f'    protocol="{metadata["protocol"]}",',
         f'    signing_name="{metadata.get("signingName", metadata["endpointPrefix"])}",',
         f"    errors={catalog},",
-        f'    models="aws_mlops_async.services.{data.service.name}.models",',
+        f'    models="aws_mlops_async.services.{data.service.name}._models",',
     ]
     if "targetPrefix" in metadata:
         lines.append(f'    target_prefix="{metadata["targetPrefix"]}",')
@@ -168,8 +168,8 @@ def _operation_spec(shapes: ServiceShapes, operation: str, constant: str, spec_c
         f'    name="{operation}",',
         f'    http_method="{http["method"]}",',
         f'    uri="{http["requestUri"]}",',
-        f'    input_name="{request}",',
-        f'    output_name="{response}",',
+        f'    input_name="{_where(shapes, request, "request")}",',
+        f'    output_name="{_where(shapes, response, "response")}",',
     ]
     if http.get("responseCode", 200) != 200:
         lines.append(f"    success_status={http['responseCode']},")
@@ -184,6 +184,12 @@ def _operation_spec(shapes: ServiceShapes, operation: str, constant: str, spec_c
         lines.append(f'    idempotency_token="{token}",')
     lines.append(")")
     return "\n".join(lines)
+
+
+def _where(shapes: ServiceShapes, structure: str, side: Side) -> str:
+    """``module.Class`` of a structure's model in the service's models package."""
+    name = shapes.class_name(structure, side)
+    return f"{shapes.homes[name]}.{name}"
 
 
 def _paginator_spec(module: Module, operation: str, config: dict[str, Any], constant: str) -> str:

@@ -90,7 +90,7 @@ SERVICE = ServiceDescription(
     protocol="rest-json",
     signing_name="batch",
     errors=BatchExceptions,
-    models="aws_mlops_async.services.batch.models",
+    models="aws_mlops_async.services.batch._models",
 )
 
 
@@ -99,8 +99,8 @@ CANCEL_JOB: OperationSpec[models.CancelJobRequest, models.CancelJobResponse] = O
     name="CancelJob",
     http_method="POST",
     uri="/v1/canceljob",
-    input_name="CancelJobRequest",
-    output_name="CancelJobResponse",
+    input_name="_cancel_job.CancelJobRequest",
+    output_name="_cancel_job.CancelJobResponse",
 )
 
 
@@ -109,8 +109,8 @@ CANCEL_JOBS: OperationSpec[models.CancelJobsRequest, models.CancelJobsResponse] 
     name="CancelJobs",
     http_method="POST",
     uri="/v1/canceljobs",
-    input_name="CancelJobsRequest",
-    output_name="CancelJobsResponse",
+    input_name="_cancel_jobs.CancelJobsRequest",
+    output_name="_cancel_jobs.CancelJobsResponse",
 )
 
 
@@ -121,8 +121,8 @@ CREATE_COMPUTE_ENVIRONMENT: OperationSpec[
     name="CreateComputeEnvironment",
     http_method="POST",
     uri="/v1/createcomputeenvironment",
-    input_name="CreateComputeEnvironmentRequest",
-    output_name="CreateComputeEnvironmentResponse",
+    input_name="_create_compute_environment.CreateComputeEnvironmentRequest",
+    output_name="_create_compute_environment.CreateComputeEnvironmentResponse",
 )
 
 
@@ -133,8 +133,8 @@ CREATE_CONSUMABLE_RESOURCE: OperationSpec[
     name="CreateConsumableResource",
     http_method="POST",
     uri="/v1/createconsumableresource",
-    input_name="CreateConsumableResourceRequest",
-    output_name="CreateConsumableResourceResponse",
+    input_name="_create_consumable_resource.CreateConsumableResourceRequest",
+    output_name="_create_consumable_resource.CreateConsumableResourceResponse",
 )
 
 
@@ -144,8 +144,8 @@ CREATE_JOB_QUEUE: OperationSpec[models.CreateJobQueueRequest, models.CreateJobQu
         name="CreateJobQueue",
         http_method="POST",
         uri="/v1/createjobqueue",
-        input_name="CreateJobQueueRequest",
-        output_name="CreateJobQueueResponse",
+        input_name="_create_job_queue.CreateJobQueueRequest",
+        output_name="_create_job_queue.CreateJobQueueResponse",
     )
 )
 
@@ -157,8 +157,8 @@ CREATE_QUOTA_SHARE: OperationSpec[
     name="CreateQuotaShare",
     http_method="POST",
     uri="/v1/createquotashare",
-    input_name="CreateQuotaShareRequest",
-    output_name="CreateQuotaShareResponse",
+    input_name="_create_quota_share.CreateQuotaShareRequest",
+    output_name="_create_quota_share.CreateQuotaShareResponse",
 )
 
 
@@ -169,8 +169,8 @@ CREATE_SCHEDULING_POLICY: OperationSpec[
     name="CreateSchedulingPolicy",
     http_method="POST",
     uri="/v1/createschedulingpolicy",
-    input_name="CreateSchedulingPolicyRequest",
-    output_name="CreateSchedulingPolicyResponse",
+    input_name="_create_scheduling_policy.CreateSchedulingPolicyRequest",
+    output_name="_create_scheduling_policy.CreateSchedulingPolicyResponse",
 )
 
 
@@ -181,8 +181,8 @@ CREATE_SERVICE_ENVIRONMENT: OperationSpec[
     name="CreateServiceEnvironment",
     http_method="POST",
     uri="/v1/createserviceenvironment",
-    input_name="CreateServiceEnvironmentRequest",
-    output_name="CreateServiceEnvironmentResponse",
+    input_name="_create_service_environment.CreateServiceEnvironmentRequest",
+    output_name="_create_service_environment.CreateServiceEnvironmentResponse",
 )
 
 
@@ -193,8 +193,8 @@ DELETE_COMPUTE_ENVIRONMENT: OperationSpec[
     name="DeleteComputeEnvironment",
     http_method="POST",
     uri="/v1/deletecomputeenvironment",
-    input_name="DeleteComputeEnvironmentRequest",
-    output_name="DeleteComputeEnvironmentResponse",
+    input_name="_delete_compute_environment.DeleteComputeEnvironmentRequest",
+    output_name="_delete_compute_environment.DeleteComputeEnvironmentResponse",
 )
 
 
@@ -205,8 +205,8 @@ DELETE_CONSUMABLE_RESOURCE: OperationSpec[
     name="DeleteConsumableResource",
     http_method="POST",
     uri="/v1/deleteconsumableresource",
-    input_name="DeleteConsumableResourceRequest",
-    output_name="DeleteConsumableResourceResponse",
+    input_name="_delete_consumable_resource.DeleteConsumableResourceRequest",
+    output_name="_delete_consumable_resource.DeleteConsumableResourceResponse",
 )
 
 
@@ -216,8 +216,8 @@ DELETE_JOB_QUEUE: OperationSpec[models.DeleteJobQueueRequest, models.DeleteJobQu
         name="DeleteJobQueue",
         http_method="POST",
         uri="/v1/deletejobqueue",
-        input_name="DeleteJobQueueRequest",
-        output_name="DeleteJobQueueResponse",
+        input_name="_delete_job_queue.DeleteJobQueueRequest",
+        output_name="_delete_job_queue.DeleteJobQueueResponse",
     )
 )
 
@@ -229,8 +229,8 @@ DELETE_QUOTA_SHARE: OperationSpec[
     name="DeleteQuotaShare",
     http_method="POST",
     uri="/v1/deletequotashare",
-    input_name="DeleteQuotaShareRequest",
-    output_name="DeleteQuotaShareResponse",
+    input_name="_delete_quota_share.DeleteQuotaShareRequest",
+    output_name="_delete_quota_share.DeleteQuotaShareResponse",
 )
 
 
@@ -241,8 +241,8 @@ DELETE_SCHEDULING_POLICY: OperationSpec[
     name="DeleteSchedulingPolicy",
     http_method="POST",
     uri="/v1/deleteschedulingpolicy",
-    input_name="DeleteSchedulingPolicyRequest",
-    output_name="DeleteSchedulingPolicyResponse",
+    input_name="_delete_scheduling_policy.DeleteSchedulingPolicyRequest",
+    output_name="_delete_scheduling_policy.DeleteSchedulingPolicyResponse",
 )
 
 
@@ -253,8 +253,8 @@ DELETE_SERVICE_ENVIRONMENT: OperationSpec[
     name="DeleteServiceEnvironment",
     http_method="POST",
     uri="/v1/deleteserviceenvironment",
-    input_name="DeleteServiceEnvironmentRequest",
-    output_name="DeleteServiceEnvironmentResponse",
+    input_name="_delete_service_environment.DeleteServiceEnvironmentRequest",
+    output_name="_delete_service_environment.DeleteServiceEnvironmentResponse",
 )
 
 
@@ -265,8 +265,8 @@ DEREGISTER_JOB_DEFINITION: OperationSpec[
     name="DeregisterJobDefinition",
     http_method="POST",
     uri="/v1/deregisterjobdefinition",
-    input_name="DeregisterJobDefinitionRequest",
-    output_name="DeregisterJobDefinitionResponse",
+    input_name="_deregister_job_definition.DeregisterJobDefinitionRequest",
+    output_name="_deregister_job_definition.DeregisterJobDefinitionResponse",
 )
 
 
@@ -277,8 +277,8 @@ DESCRIBE_COMPUTE_ENVIRONMENTS: OperationSpec[
     name="DescribeComputeEnvironments",
     http_method="POST",
     uri="/v1/describecomputeenvironments",
-    input_name="DescribeComputeEnvironmentsRequest",
-    output_name="DescribeComputeEnvironmentsResponse",
+    input_name="_describe_compute_environments.DescribeComputeEnvironmentsRequest",
+    output_name="_describe_compute_environments.DescribeComputeEnvironmentsResponse",
 )
 
 
@@ -289,8 +289,8 @@ DESCRIBE_CONSUMABLE_RESOURCE: OperationSpec[
     name="DescribeConsumableResource",
     http_method="POST",
     uri="/v1/describeconsumableresource",
-    input_name="DescribeConsumableResourceRequest",
-    output_name="DescribeConsumableResourceResponse",
+    input_name="_describe_consumable_resource.DescribeConsumableResourceRequest",
+    output_name="_describe_consumable_resource.DescribeConsumableResourceResponse",
 )
 
 
@@ -301,8 +301,8 @@ DESCRIBE_JOB_DEFINITIONS: OperationSpec[
     name="DescribeJobDefinitions",
     http_method="POST",
     uri="/v1/describejobdefinitions",
-    input_name="DescribeJobDefinitionsRequest",
-    output_name="DescribeJobDefinitionsResponse",
+    input_name="_describe_job_definitions.DescribeJobDefinitionsRequest",
+    output_name="_describe_job_definitions.DescribeJobDefinitionsResponse",
 )
 
 
@@ -313,8 +313,8 @@ DESCRIBE_JOB_QUEUES: OperationSpec[
     name="DescribeJobQueues",
     http_method="POST",
     uri="/v1/describejobqueues",
-    input_name="DescribeJobQueuesRequest",
-    output_name="DescribeJobQueuesResponse",
+    input_name="_describe_job_queues.DescribeJobQueuesRequest",
+    output_name="_describe_job_queues.DescribeJobQueuesResponse",
 )
 
 
@@ -324,8 +324,8 @@ DESCRIBE_JOBS: OperationSpec[models.DescribeJobsRequest, models.DescribeJobsResp
         name="DescribeJobs",
         http_method="POST",
         uri="/v1/describejobs",
-        input_name="DescribeJobsRequest",
-        output_name="DescribeJobsResponse",
+        input_name="_describe_jobs.DescribeJobsRequest",
+        output_name="_describe_jobs.DescribeJobsResponse",
     )
 )
 
@@ -337,8 +337,8 @@ DESCRIBE_QUOTA_SHARE: OperationSpec[
     name="DescribeQuotaShare",
     http_method="POST",
     uri="/v1/describequotashare",
-    input_name="DescribeQuotaShareRequest",
-    output_name="DescribeQuotaShareResponse",
+    input_name="_describe_quota_share.DescribeQuotaShareRequest",
+    output_name="_describe_quota_share.DescribeQuotaShareResponse",
 )
 
 
@@ -349,8 +349,8 @@ DESCRIBE_SCHEDULING_POLICIES: OperationSpec[
     name="DescribeSchedulingPolicies",
     http_method="POST",
     uri="/v1/describeschedulingpolicies",
-    input_name="DescribeSchedulingPoliciesRequest",
-    output_name="DescribeSchedulingPoliciesResponse",
+    input_name="_describe_scheduling_policies.DescribeSchedulingPoliciesRequest",
+    output_name="_describe_scheduling_policies.DescribeSchedulingPoliciesResponse",
 )
 
 
@@ -361,8 +361,8 @@ DESCRIBE_SERVICE_ENVIRONMENTS: OperationSpec[
     name="DescribeServiceEnvironments",
     http_method="POST",
     uri="/v1/describeserviceenvironments",
-    input_name="DescribeServiceEnvironmentsRequest",
-    output_name="DescribeServiceEnvironmentsResponse",
+    input_name="_describe_service_environments.DescribeServiceEnvironmentsRequest",
+    output_name="_describe_service_environments.DescribeServiceEnvironmentsResponse",
 )
 
 
@@ -373,8 +373,8 @@ DESCRIBE_SERVICE_JOB: OperationSpec[
     name="DescribeServiceJob",
     http_method="POST",
     uri="/v1/describeservicejob",
-    input_name="DescribeServiceJobRequest",
-    output_name="DescribeServiceJobResponse",
+    input_name="_describe_service_job.DescribeServiceJobRequest",
+    output_name="_describe_service_job.DescribeServiceJobResponse",
 )
 
 
@@ -385,8 +385,8 @@ GET_JOB_QUEUE_SNAPSHOT: OperationSpec[
     name="GetJobQueueSnapshot",
     http_method="POST",
     uri="/v1/getjobqueuesnapshot",
-    input_name="GetJobQueueSnapshotRequest",
-    output_name="GetJobQueueSnapshotResponse",
+    input_name="_get_job_queue_snapshot.GetJobQueueSnapshotRequest",
+    output_name="_get_job_queue_snapshot.GetJobQueueSnapshotResponse",
 )
 
 
@@ -397,8 +397,8 @@ LIST_CONSUMABLE_RESOURCES: OperationSpec[
     name="ListConsumableResources",
     http_method="POST",
     uri="/v1/listconsumableresources",
-    input_name="ListConsumableResourcesRequest",
-    output_name="ListConsumableResourcesResponse",
+    input_name="_list_consumable_resources.ListConsumableResourcesRequest",
+    output_name="_list_consumable_resources.ListConsumableResourcesResponse",
 )
 
 
@@ -407,8 +407,8 @@ LIST_JOBS: OperationSpec[models.ListJobsRequest, models.ListJobsResponse] = Oper
     name="ListJobs",
     http_method="POST",
     uri="/v1/listjobs",
-    input_name="ListJobsRequest",
-    output_name="ListJobsResponse",
+    input_name="_list_jobs.ListJobsRequest",
+    output_name="_list_jobs.ListJobsResponse",
 )
 
 
@@ -419,8 +419,8 @@ LIST_JOBS_BY_CONSUMABLE_RESOURCE: OperationSpec[
     name="ListJobsByConsumableResource",
     http_method="POST",
     uri="/v1/listjobsbyconsumableresource",
-    input_name="ListJobsByConsumableResourceRequest",
-    output_name="ListJobsByConsumableResourceResponse",
+    input_name="_list_jobs_by_consumable_resource.ListJobsByConsumableResourceRequest",
+    output_name="_list_jobs_by_consumable_resource.ListJobsByConsumableResourceResponse",
 )
 
 
@@ -430,8 +430,8 @@ LIST_QUOTA_SHARES: OperationSpec[models.ListQuotaSharesRequest, models.ListQuota
         name="ListQuotaShares",
         http_method="POST",
         uri="/v1/listquotashares",
-        input_name="ListQuotaSharesRequest",
-        output_name="ListQuotaSharesResponse",
+        input_name="_list_quota_shares.ListQuotaSharesRequest",
+        output_name="_list_quota_shares.ListQuotaSharesResponse",
     )
 )
 
@@ -443,8 +443,8 @@ LIST_SCHEDULING_POLICIES: OperationSpec[
     name="ListSchedulingPolicies",
     http_method="POST",
     uri="/v1/listschedulingpolicies",
-    input_name="ListSchedulingPoliciesRequest",
-    output_name="ListSchedulingPoliciesResponse",
+    input_name="_list_scheduling_policies.ListSchedulingPoliciesRequest",
+    output_name="_list_scheduling_policies.ListSchedulingPoliciesResponse",
 )
 
 
@@ -454,8 +454,8 @@ LIST_SERVICE_JOBS: OperationSpec[models.ListServiceJobsRequest, models.ListServi
         name="ListServiceJobs",
         http_method="POST",
         uri="/v1/listservicejobs",
-        input_name="ListServiceJobsRequest",
-        output_name="ListServiceJobsResponse",
+        input_name="_list_service_jobs.ListServiceJobsRequest",
+        output_name="_list_service_jobs.ListServiceJobsResponse",
     )
 )
 
@@ -467,8 +467,8 @@ LIST_TAGS_FOR_RESOURCE: OperationSpec[
     name="ListTagsForResource",
     http_method="GET",
     uri="/v1/tags/{resourceArn}",
-    input_name="ListTagsForResourceRequest",
-    output_name="ListTagsForResourceResponse",
+    input_name="_list_tags_for_resource.ListTagsForResourceRequest",
+    output_name="_list_tags_for_resource.ListTagsForResourceResponse",
     path_params={"resourceArn": "resource_arn"},
 )
 
@@ -480,8 +480,8 @@ REGISTER_JOB_DEFINITION: OperationSpec[
     name="RegisterJobDefinition",
     http_method="POST",
     uri="/v1/registerjobdefinition",
-    input_name="RegisterJobDefinitionRequest",
-    output_name="RegisterJobDefinitionResponse",
+    input_name="_register_job_definition.RegisterJobDefinitionRequest",
+    output_name="_register_job_definition.RegisterJobDefinitionResponse",
 )
 
 
@@ -490,8 +490,8 @@ SUBMIT_JOB: OperationSpec[models.SubmitJobRequest, models.SubmitJobResponse] = O
     name="SubmitJob",
     http_method="POST",
     uri="/v1/submitjob",
-    input_name="SubmitJobRequest",
-    output_name="SubmitJobResponse",
+    input_name="_submit_job.SubmitJobRequest",
+    output_name="_submit_job.SubmitJobResponse",
 )
 
 
@@ -502,8 +502,8 @@ SUBMIT_SERVICE_JOB: OperationSpec[
     name="SubmitServiceJob",
     http_method="POST",
     uri="/v1/submitservicejob",
-    input_name="SubmitServiceJobRequest",
-    output_name="SubmitServiceJobResponse",
+    input_name="_submit_service_job.SubmitServiceJobRequest",
+    output_name="_submit_service_job.SubmitServiceJobResponse",
     idempotency_token="client_token",
 )
 
@@ -513,8 +513,8 @@ TAG_RESOURCE: OperationSpec[models.TagResourceRequest, models.TagResourceRespons
     name="TagResource",
     http_method="POST",
     uri="/v1/tags/{resourceArn}",
-    input_name="TagResourceRequest",
-    output_name="TagResourceResponse",
+    input_name="_tag_resource.TagResourceRequest",
+    output_name="_tag_resource.TagResourceResponse",
     path_params={"resourceArn": "resource_arn"},
 )
 
@@ -525,8 +525,8 @@ TERMINATE_JOB: OperationSpec[models.TerminateJobRequest, models.TerminateJobResp
         name="TerminateJob",
         http_method="POST",
         uri="/v1/terminatejob",
-        input_name="TerminateJobRequest",
-        output_name="TerminateJobResponse",
+        input_name="_terminate_job.TerminateJobRequest",
+        output_name="_terminate_job.TerminateJobResponse",
     )
 )
 
@@ -537,8 +537,8 @@ TERMINATE_JOBS: OperationSpec[models.TerminateJobsRequest, models.TerminateJobsR
         name="TerminateJobs",
         http_method="POST",
         uri="/v1/terminatejobs",
-        input_name="TerminateJobsRequest",
-        output_name="TerminateJobsResponse",
+        input_name="_terminate_jobs.TerminateJobsRequest",
+        output_name="_terminate_jobs.TerminateJobsResponse",
     )
 )
 
@@ -550,8 +550,8 @@ TERMINATE_SERVICE_JOB: OperationSpec[
     name="TerminateServiceJob",
     http_method="POST",
     uri="/v1/terminateservicejob",
-    input_name="TerminateServiceJobRequest",
-    output_name="TerminateServiceJobResponse",
+    input_name="_terminate_service_job.TerminateServiceJobRequest",
+    output_name="_terminate_service_job.TerminateServiceJobResponse",
 )
 
 
@@ -562,8 +562,8 @@ TERMINATE_SERVICE_JOBS: OperationSpec[
     name="TerminateServiceJobs",
     http_method="POST",
     uri="/v1/terminateservicejobs",
-    input_name="TerminateServiceJobsRequest",
-    output_name="TerminateServiceJobsResponse",
+    input_name="_terminate_service_jobs.TerminateServiceJobsRequest",
+    output_name="_terminate_service_jobs.TerminateServiceJobsResponse",
 )
 
 
@@ -573,8 +573,8 @@ UNTAG_RESOURCE: OperationSpec[models.UntagResourceRequest, models.UntagResourceR
         name="UntagResource",
         http_method="DELETE",
         uri="/v1/tags/{resourceArn}",
-        input_name="UntagResourceRequest",
-        output_name="UntagResourceResponse",
+        input_name="_untag_resource.UntagResourceRequest",
+        output_name="_untag_resource.UntagResourceResponse",
         path_params={"resourceArn": "resource_arn"},
         query_params={"tagKeys": "tag_keys"},
     )
@@ -588,8 +588,8 @@ UPDATE_COMPUTE_ENVIRONMENT: OperationSpec[
     name="UpdateComputeEnvironment",
     http_method="POST",
     uri="/v1/updatecomputeenvironment",
-    input_name="UpdateComputeEnvironmentRequest",
-    output_name="UpdateComputeEnvironmentResponse",
+    input_name="_update_compute_environment.UpdateComputeEnvironmentRequest",
+    output_name="_update_compute_environment.UpdateComputeEnvironmentResponse",
 )
 
 
@@ -600,8 +600,8 @@ UPDATE_CONSUMABLE_RESOURCE: OperationSpec[
     name="UpdateConsumableResource",
     http_method="POST",
     uri="/v1/updateconsumableresource",
-    input_name="UpdateConsumableResourceRequest",
-    output_name="UpdateConsumableResourceResponse",
+    input_name="_update_consumable_resource.UpdateConsumableResourceRequest",
+    output_name="_update_consumable_resource.UpdateConsumableResourceResponse",
     idempotency_token="client_token",
 )
 
@@ -612,8 +612,8 @@ UPDATE_JOB_QUEUE: OperationSpec[models.UpdateJobQueueRequest, models.UpdateJobQu
         name="UpdateJobQueue",
         http_method="POST",
         uri="/v1/updatejobqueue",
-        input_name="UpdateJobQueueRequest",
-        output_name="UpdateJobQueueResponse",
+        input_name="_update_job_queue.UpdateJobQueueRequest",
+        output_name="_update_job_queue.UpdateJobQueueResponse",
     )
 )
 
@@ -625,8 +625,8 @@ UPDATE_QUOTA_SHARE: OperationSpec[
     name="UpdateQuotaShare",
     http_method="POST",
     uri="/v1/updatequotashare",
-    input_name="UpdateQuotaShareRequest",
-    output_name="UpdateQuotaShareResponse",
+    input_name="_update_quota_share.UpdateQuotaShareRequest",
+    output_name="_update_quota_share.UpdateQuotaShareResponse",
 )
 
 
@@ -637,8 +637,8 @@ UPDATE_SCHEDULING_POLICY: OperationSpec[
     name="UpdateSchedulingPolicy",
     http_method="POST",
     uri="/v1/updateschedulingpolicy",
-    input_name="UpdateSchedulingPolicyRequest",
-    output_name="UpdateSchedulingPolicyResponse",
+    input_name="_update_scheduling_policy.UpdateSchedulingPolicyRequest",
+    output_name="_update_scheduling_policy.UpdateSchedulingPolicyResponse",
 )
 
 
@@ -649,8 +649,8 @@ UPDATE_SERVICE_ENVIRONMENT: OperationSpec[
     name="UpdateServiceEnvironment",
     http_method="POST",
     uri="/v1/updateserviceenvironment",
-    input_name="UpdateServiceEnvironmentRequest",
-    output_name="UpdateServiceEnvironmentResponse",
+    input_name="_update_service_environment.UpdateServiceEnvironmentRequest",
+    output_name="_update_service_environment.UpdateServiceEnvironmentResponse",
 )
 
 
@@ -661,8 +661,8 @@ UPDATE_SERVICE_JOB: OperationSpec[
     name="UpdateServiceJob",
     http_method="POST",
     uri="/v1/updateservicejob",
-    input_name="UpdateServiceJobRequest",
-    output_name="UpdateServiceJobResponse",
+    input_name="_update_service_job.UpdateServiceJobRequest",
+    output_name="_update_service_job.UpdateServiceJobResponse",
 )
 
 

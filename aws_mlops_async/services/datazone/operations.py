@@ -37,7 +37,7 @@ SERVICE = ServiceDescription(
     protocol="rest-json",
     signing_name="datazone",
     errors=DataZoneExceptions,
-    models="aws_mlops_async.services.datazone.models",
+    models="aws_mlops_async.services.datazone._models",
 )
 
 
@@ -47,8 +47,8 @@ GET_NOTEBOOK_RUN: OperationSpec[models.GetNotebookRunInput, models.GetNotebookRu
         name="GetNotebookRun",
         http_method="GET",
         uri="/v2/domains/{domainIdentifier}/notebook-runs/{identifier}",
-        input_name="GetNotebookRunInput",
-        output_name="GetNotebookRunOutput",
+        input_name="_get_notebook_run.GetNotebookRunInput",
+        output_name="_get_notebook_run.GetNotebookRunOutput",
         path_params={"domainIdentifier": "domain_identifier", "identifier": "identifier"},
     )
 )
@@ -60,8 +60,8 @@ LIST_NOTEBOOK_RUNS: OperationSpec[models.ListNotebookRunsInput, models.ListNoteb
         name="ListNotebookRuns",
         http_method="GET",
         uri="/v2/domains/{domainIdentifier}/notebook-runs",
-        input_name="ListNotebookRunsInput",
-        output_name="ListNotebookRunsOutput",
+        input_name="_list_notebook_runs.ListNotebookRunsInput",
+        output_name="_list_notebook_runs.ListNotebookRunsOutput",
         path_params={"domainIdentifier": "domain_identifier"},
         query_params={
             "owningProjectIdentifier": "owning_project_identifier",
@@ -82,8 +82,8 @@ START_NOTEBOOK_RUN: OperationSpec[models.StartNotebookRunInput, models.StartNote
         name="StartNotebookRun",
         http_method="POST",
         uri="/v2/domains/{domainIdentifier}/notebook-runs",
-        input_name="StartNotebookRunInput",
-        output_name="StartNotebookRunOutput",
+        input_name="_start_notebook_run.StartNotebookRunInput",
+        output_name="_start_notebook_run.StartNotebookRunOutput",
         success_status=201,
         path_params={"domainIdentifier": "domain_identifier"},
         idempotency_token="client_token",
@@ -97,8 +97,8 @@ STOP_NOTEBOOK_RUN: OperationSpec[models.StopNotebookRunInput, models.StopNoteboo
         name="StopNotebookRun",
         http_method="PUT",
         uri="/v2/domains/{domainIdentifier}/notebook-runs/{identifier}/stop",
-        input_name="StopNotebookRunInput",
-        output_name="StopNotebookRunOutput",
+        input_name="_stop_notebook_run.StopNotebookRunInput",
+        output_name="_stop_notebook_run.StopNotebookRunOutput",
         path_params={"domainIdentifier": "domain_identifier", "identifier": "identifier"},
         idempotency_token="client_token",
     )

@@ -36,7 +36,7 @@ SERVICE = ServiceDescription(
     protocol="rest-json",
     signing_name="lookoutvision",
     errors=LookoutVisionExceptions,
-    models="aws_mlops_async.services.lookoutvision.models",
+    models="aws_mlops_async.services.lookoutvision._models",
 )
 
 
@@ -47,8 +47,8 @@ DESCRIBE_MODEL_PACKAGING_JOB: OperationSpec[
     name="DescribeModelPackagingJob",
     http_method="GET",
     uri="/2020-11-20/projects/{projectName}/modelpackagingjobs/{jobName}",
-    input_name="DescribeModelPackagingJobRequest",
-    output_name="DescribeModelPackagingJobResponse",
+    input_name="_describe_model_packaging_job.DescribeModelPackagingJobRequest",
+    output_name="_describe_model_packaging_job.DescribeModelPackagingJobResponse",
     path_params={"projectName": "project_name", "jobName": "job_name"},
 )
 
@@ -60,8 +60,8 @@ LIST_MODEL_PACKAGING_JOBS: OperationSpec[
     name="ListModelPackagingJobs",
     http_method="GET",
     uri="/2020-11-20/projects/{projectName}/modelpackagingjobs",
-    input_name="ListModelPackagingJobsRequest",
-    output_name="ListModelPackagingJobsResponse",
+    input_name="_list_model_packaging_jobs.ListModelPackagingJobsRequest",
+    output_name="_list_model_packaging_jobs.ListModelPackagingJobsResponse",
     path_params={"projectName": "project_name"},
     query_params={"nextToken": "next_token", "maxResults": "max_results"},
 )
@@ -74,8 +74,8 @@ START_MODEL_PACKAGING_JOB: OperationSpec[
     name="StartModelPackagingJob",
     http_method="POST",
     uri="/2020-11-20/projects/{projectName}/modelpackagingjobs",
-    input_name="StartModelPackagingJobRequest",
-    output_name="StartModelPackagingJobResponse",
+    input_name="_start_model_packaging_job.StartModelPackagingJobRequest",
+    output_name="_start_model_packaging_job.StartModelPackagingJobResponse",
     path_params={"projectName": "project_name"},
     header_params={"X-Amzn-Client-Token": "client_token"},
     idempotency_token="client_token",

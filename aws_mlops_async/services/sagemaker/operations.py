@@ -39,7 +39,7 @@ SERVICE = ServiceDescription(
     protocol="json",
     signing_name="sagemaker",
     errors=SageMakerExceptions,
-    models="aws_mlops_async.services.sagemaker.models",
+    models="aws_mlops_async.services.sagemaker._models",
     target_prefix="SageMaker",
 )
 
@@ -51,8 +51,8 @@ CREATE_IMAGE_VERSION: OperationSpec[
     name="CreateImageVersion",
     http_method="POST",
     uri="/",
-    input_name="CreateImageVersionRequest",
-    output_name="CreateImageVersionResponse",
+    input_name="_create_image_version.CreateImageVersionRequest",
+    output_name="_create_image_version.CreateImageVersionResponse",
     idempotency_token="client_token",
 )
 
@@ -64,8 +64,8 @@ DELETE_IMAGE_VERSION: OperationSpec[
     name="DeleteImageVersion",
     http_method="POST",
     uri="/",
-    input_name="DeleteImageVersionRequest",
-    output_name="DeleteImageVersionResponse",
+    input_name="_delete_image_version.DeleteImageVersionRequest",
+    output_name="_delete_image_version.DeleteImageVersionResponse",
 )
 
 
@@ -76,8 +76,8 @@ DESCRIBE_IMAGE_VERSION: OperationSpec[
     name="DescribeImageVersion",
     http_method="POST",
     uri="/",
-    input_name="DescribeImageVersionRequest",
-    output_name="DescribeImageVersionResponse",
+    input_name="_describe_image_version.DescribeImageVersionRequest",
+    output_name="_describe_image_version.DescribeImageVersionResponse",
 )
 
 
@@ -88,8 +88,8 @@ LIST_IMAGE_VERSIONS: OperationSpec[
     name="ListImageVersions",
     http_method="POST",
     uri="/",
-    input_name="ListImageVersionsRequest",
-    output_name="ListImageVersionsResponse",
+    input_name="_list_image_versions.ListImageVersionsRequest",
+    output_name="_list_image_versions.ListImageVersionsResponse",
 )
 
 
@@ -100,8 +100,8 @@ UPDATE_IMAGE_VERSION: OperationSpec[
     name="UpdateImageVersion",
     http_method="POST",
     uri="/",
-    input_name="UpdateImageVersionRequest",
-    output_name="UpdateImageVersionResponse",
+    input_name="_update_image_version.UpdateImageVersionRequest",
+    output_name="_update_image_version.UpdateImageVersionResponse",
 )
 
 
