@@ -1,8 +1,9 @@
 """A canned-answer HTTP server in its own process, so a benchmark's CPU time is the client's.
 
-It answers Batch (restJson) calls with one submitted job, SageMaker ListImageVersions with
-pages of 100 versions (or MaxResults) out of ``page_items``, and any other awsJson call with one
-image version ARN. Pages are built once and kept, so the server spends as little of the
+It answers Batch (restJson) calls with one submitted job, DataZone and Lookout for Vision GETs
+with one notebook run and one model packaging job, SageMaker ListImageVersions with pages of
+100 versions (or MaxResults) out of ``page_items``, and any other awsJson call with one image
+version ARN. Pages are built once and kept, so the server spends as little of the
 machine's CPU as it can. Every benchmark of a `make bench` run shares one of these;
 `python bench/loopback.py` runs one in the foreground and prints its URL.
 """
@@ -22,6 +23,12 @@ from aiohttp import web
 SUBMITTED = json.dumps(
     {"jobArn": "arn:aws:batch:us-east-1:123456789012:service-job/j", "jobName": "j", "jobId": "j"}
 ).encode()
+NOTEBOOK_RUN = json.dumps(
+    {"id": "r", "domainId": "d", "owningProjectId": "p", "notebookId": "n", "status": "RUNNING"}
+).encode()
+PACKAGING_JOB = json.dumps(
+    {"ModelPackagingDescription": {"JobName": "j", "ProjectName": "p", "Status": "RUNNING"}}
+).encode()
 ITEMS = 10_000  # image versions ListImageVersions pages through
 UPDATED = json.dumps(
     {"ImageVersionArn": "arn:aws:sagemaker:us-east-1:123456789012:image-version/img/1"}
@@ -39,6 +46,10 @@ def _serve(port_queue: multiprocessing.Queue[int], page_items: int) -> None:
             )
         if target:
             return web.Response(body=UPDATED, content_type="application/x-amz-json-1.1")
+        if request.path.startswith("/v2/domains/"):
+            return web.Response(body=NOTEBOOK_RUN, content_type="application/json")
+        if request.path.startswith("/2020-11-20/projects/"):
+            return web.Response(body=PACKAGING_JOB, content_type="application/json")
         return web.Response(body=SUBMITTED, content_type="application/json")
 
     async def main() -> None:

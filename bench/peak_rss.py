@@ -1,8 +1,9 @@
 """Peak RSS of a process doing the SubmitServiceJob workload through one client.
 
-Each figure is ``ru_maxrss`` of a fresh interpreter that imports one client, opens it and
-makes 2,000 calls at concurrency 64 against the loopback server; the median of a few such
-interpreters per client, the clients taking turns. Run alone with `python bench/peak_rss.py`.
+Each figure is the peak RSS (``VmHWM``, see memory.py) of a fresh interpreter that imports one
+client, opens it and makes 2,000 calls at concurrency 64 against the loopback server; the
+median of a few such interpreters per client, the clients taking turns. Run alone with
+`python bench/peak_rss.py`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -20,14 +20,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from clients import CLIENT_NAMES, make_client
 from harness import interpreter_env, submit_block
+from memory import peak_rss_mib
 
 
 async def _workload(name: str, url: str, calls: int, concurrency: int) -> dict[str, float]:
     async with make_client(name, url, concurrency) as client:
-        opened = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        opened = peak_rss_mib()
         await submit_block(client, calls, concurrency)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"opened_mib": opened / 1024, "peak_mib": peak / 1024}  # Linux: KiB
+    return {"opened_mib": opened, "peak_mib": peak_rss_mib()}
 
 
 def run(url: str, calls: int, concurrency: int, rounds: int) -> dict[str, Any]:

@@ -14,6 +14,19 @@ TARGET_CPU_VS_BARE = 1.3
 TARGET_SESSION_MS = 5.0
 TARGET_RSS_VS_AIOBOTOCORE = 0.6
 TARGET_BULK_VS_PLAIN = 1.15
+TARGET_IMPORT_VS_PEER = 1.10
+TARGET_FIRST_CALL_EXTRA_MS = 10.0
+# RSS right after `import aws_mlops_async` at 0.1.0 (commit 36c9011, all 16 operations' models
+# loaded at import), measured by bench/import_time.py's child on the benchmark machine: the
+# memory budget of the lazily loaded services.
+RSS_AFTER_IMPORT_0_1_MIB = 43.0
+PEER = "aiohttp + pydantic + one model"
+FIRST_CALLS = {
+    "sagemaker": "SageMaker UpdateImageVersion",
+    "batch": "Batch SubmitServiceJob",
+    "datazone": "DataZone GetNotebookRun",
+    "lookoutvision": "Lookout for Vision DescribeModelPackagingJob",
+}
 
 
 def _num(value: float | None) -> str:
@@ -142,6 +155,37 @@ def _targets(results: dict[str, Any]) -> list[str]:
         )
         + f" (quartiles of the per-round ratios {low:.2f}x and {high:.2f}x)"
     )
+    imports = results["import_time"]
+    low, high = imports["ours_vs_peer_range"]
+    lines.append(
+        _check(
+            f"Import ≤ {TARGET_IMPORT_VS_PEER}x `import aiohttp, pydantic` plus one model class",
+            imports["ours_vs_peer"],
+            TARGET_IMPORT_VS_PEER,
+            "x",
+        )
+        + f" (per-round ratios ranged {low:.2f}x to {high:.2f}x)"
+    )
+    lines.append(
+        _check(
+            f"RSS right after import ≤ 0.1.0's ({RSS_AFTER_IMPORT_0_1_MIB} MiB)",
+            imports["clients"][OURS]["rss_mib"],
+            RSS_AFTER_IMPORT_0_1_MIB,
+            " MiB",
+        )
+    )
+    for service, figures in results["first_call"]["services"].items():
+        low, high = figures["extra_range_ms"]
+        lines.append(
+            _check(
+                f"First call of {FIRST_CALLS[service]} in a fresh process ≤ "
+                f"{TARGET_FIRST_CALL_EXTRA_MS:g} ms more than a later call",
+                figures["extra_ms"],
+                TARGET_FIRST_CALL_EXTRA_MS,
+                " ms",
+            )
+            + f" (interpreters ranged {low:.1f} to {high:.1f} ms)"
+        )
     rss = results["peak_rss"]["clients"]
     lines.append(
         _check(
@@ -213,6 +257,33 @@ def markdown(results: dict[str, Any]) -> str:
         f"(quartiles {bulk['ratio_quartiles'][0]:.2f}x-{bulk['ratio_quartiles'][1]:.2f}x, "
         f"range {bulk['ratio_range'][0]:.2f}x-{bulk['ratio_range'][1]:.2f}x) |",
     ]
+    imports = results["import_time"]["clients"]
+    first = results["first_call"]
+    lines += [
+        "",
+        "## Import, memory and a service's first call",
+        "",
+        "What a program pays before its first request: the import against the floor for any "
+        "typed client on aiohttp and pydantic (`import aiohttp, pydantic` and one model class "
+        "defined), and each service's first call against a later one in the same process (the "
+        "service's client, operation specs and models load on first use).",
+        "",
+        f"| | {OURS} | `aiohttp, pydantic` + one model | ours ÷ that |",
+        "|---|--:|--:|--:|",
+        f"| Import (ms) | {_num(imports[OURS]['ms'])} | {_num(imports[PEER]['ms'])} | "
+        f"{results['import_time']['ours_vs_peer']:.2f}x |",
+        f"| RSS right after import (MiB) | {_num(imports[OURS]['rss_mib'])} | "
+        f"{_num(imports[PEER]['rss_mib'])} | "
+        f"{imports[OURS]['rss_mib'] / imports[PEER]['rss_mib']:.2f}x |",
+        "",
+        "| First call in a fresh process | first (ms) | later (ms) | first − later (ms) |",
+        "|---|--:|--:|--:|",
+        *(
+            f"| {FIRST_CALLS[service]} | {_num(f['first_ms'])} | {_num(f['later_ms'])} | "
+            f"{_num(f['extra_ms'])} ({f['extra_range_ms'][0]:.1f}-{f['extra_range_ms'][1]:.1f}) |"
+            for service, f in first["services"].items()
+        ),
+    ]
     blocks = ", ".join(
         f"{level['generations']} × {level['rounds']} blocks of {level['calls_per_block']:,} "
         f"calls per client at concurrency {level['concurrency']}"
@@ -257,14 +328,22 @@ def markdown(results: dict[str, Any]) -> str:
         f"interpreter, {results['import_time']['rounds']} interpreters of each kind in turns "
         "after one untimed run that writes the bytecode caches (as `pip install` does, even "
         "where the shell sets `PYTHONDONTWRITEBYTECODE`). `import aiobotocore.session` loads "
-        "no service model yet; aiobotocore reads them in `create_client`.",
+        "no service model yet; aiobotocore reads them in `create_client`. RSS right after "
+        "import: the peak RSS (`VmHWM`; `ru_maxrss` would carry the runner's own over the exec, "
+        "bench/memory.py) of the same interpreters. The import ratio is the median of the "
+        "per-round ratios.",
+        "- First call (`bench/first_call.py`): a fresh interpreter imports the library and enters "
+        "a Session bound to the loopback server, then times one call of a service (the client "
+        f"created, the operation's models loaded and built, the connection opened) and "
+        f"{first['later_calls']} more of the same call; first minus the median later call, "
+        f"median of {first['rounds']} interpreters per service (range in brackets).",
         "- Session + clients (`bench/session_setup.py`): ours enters `Session(...)` (opening its "
         "aiohttp session) and touches `.sagemaker`, `.batch`, `.datazone`, `.lookoutvision`; "
         "aiobotocore enters `create_client` for sagemaker, batch and datazone in an "
         "`AsyncExitStack` (Lookout for Vision is no longer in botocore). First: the first one in "
         f"a fresh interpreter, median of {results['session_setup']['rounds']} interpreters "
         "each; repeated: later ones in the same interpreter.",
-        "- Peak RSS (`bench/peak_rss.py`): `ru_maxrss` of a fresh interpreter that imports one "
+        "- Peak RSS (`bench/peak_rss.py`): `VmHWM` of a fresh interpreter that imports one "
         "client, opens it and makes the calls; median of "
         f"{results['peak_rss']['rounds']} interpreters per client.",
         "",

@@ -24,6 +24,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 import bulk_cpu
+import first_call
 import import_time
 import paginate
 import peak_rss
@@ -44,6 +45,7 @@ FULL = {
     "rss": {"calls": 2000, "concurrency": 64, "rounds": 5},
     "import_rounds": 21,
     "session_rounds": 11,
+    "first_call_rounds": 11,
 }
 QUICK = {
     "submit": ((64, 512, 2, 2), (256, 1024, 2, 2)),
@@ -52,6 +54,7 @@ QUICK = {
     "rss": {"calls": 500, "concurrency": 64, "rounds": 1},
     "import_rounds": 3,
     "session_rounds": 3,
+    "first_call_rounds": 2,
 }
 
 
@@ -77,6 +80,8 @@ def measure(plan: dict[str, Any]) -> dict[str, Any]:
         results["import_time"] = import_time.run(plan["import_rounds"])
         _step("Session setup")
         results["session_setup"] = session_setup.run(plan["session_rounds"])
+        _step("first call of each service")
+        results["first_call"] = first_call.run(url, plan["first_call_rounds"])
     return results
 
 
