@@ -16,7 +16,8 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-SERVICES = ("sagemaker", "batch", "datazone", "lookoutvision")
+from aws_mlops_async.services import CLIENTS as SERVICES
+
 DOCUMENTED = (
     "aws_mlops_async",
     "aws_mlops_async.session",

@@ -4,8 +4,10 @@ For each service of the registry: services/<name>/_models/ (request and response
 module per operation, which a call loads on first use), models.py (the index users import them
 from, each name loading its module on first use), operations.py (HTTP bindings, paginators,
 waiters), errors.py (modeled errors) and client.py (typed methods, paginator and waiter
-classes, endpoint rules derived from the ruleset). For all of them: services/__init__.py (the
-Session's client accessors) and contrib/_fastapi_clients.py (FastAPI dependencies).
+classes, endpoint rules derived from the ruleset), and its API reference page
+docs/reference/<name>.md. For all of them: services/__init__.py (the Session's client
+accessors), contrib/_fastapi_clients.py (FastAPI dependencies) and the services' entries in the
+navigation of mkdocs.yml.
 
     python tools/generate_services.py          # rewrite the generated files
     python tools/generate_services.py --check  # fail if they differ from what is committed
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generator.accessors import fastapi_module, services_module
 from generator.clients import client_module
 from generator.code import Module, format_modules
+from generator.docs import is_generated_page, reference_page, with_service_nav
 from generator.models import models_package
 from generator.naming import docstring
 from generator.shapes import ServiceShapes
@@ -36,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "aws_mlops_async"
 SERVICES_DIR = PACKAGE / "services"
 FASTAPI_CLIENTS = PACKAGE / "contrib" / "_fastapi_clients.py"
+REFERENCE = ROOT / "docs" / "reference"
+MKDOCS = ROOT / "mkdocs.yml"
 
 
 def generate() -> dict[Path, str]:
@@ -55,12 +60,17 @@ def generate() -> dict[Path, str]:
             modules[folder / ("models.py" if stem == "index" else f"_models/{stem}.py")] = module
     modules[SERVICES_DIR / "__init__.py"] = services_module(SERVICES)
     modules[FASTAPI_CLIENTS] = fastapi_module(SERVICES)
-    return format_modules({path: module.render() for path, module in modules.items()}, ROOT)
+    files = format_modules({path: module.render() for path, module in modules.items()}, ROOT)
+    for service in SERVICES:
+        files[REFERENCE / f"{service.name}.md"] = reference_page(service)
+    files[MKDOCS] = with_service_nav(MKDOCS.read_text(), SERVICES)
+    return files
 
 
 def stale_files(generated: dict[Path, str]) -> list[Path]:
-    """Files under services/ the generator no longer writes (an operation or service gone)."""
+    """Files the generator wrote before but no longer writes (an operation or service gone)."""
     present = set(SERVICES_DIR.rglob("*.py"))
+    present |= {page for page in REFERENCE.glob("*.md") if is_generated_page(page.read_text())}
     return sorted(present - set(generated))
 
 
