@@ -12,13 +12,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import interpreter_env
+from harness import fresh_python
 
 CALLS = {
     "sagemaker": "session.sagemaker.update_image_version(image_name='img', version=1)",
@@ -52,14 +51,7 @@ asyncio.run(main())
 
 def _child(url: str, call: str) -> dict[str, float]:
     code = CHILD.format(url=url, call=call, later=LATER)
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=interpreter_env(),
-    )
-    figures: dict[str, float] = json.loads(out.stdout)
+    figures: dict[str, float] = json.loads(fresh_python("-c", code).stdout)
     return figures
 
 

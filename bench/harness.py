@@ -20,6 +20,8 @@ import asyncio
 import multiprocessing
 import os
 import statistics
+import subprocess
+import sys
 import time
 import traceback
 from collections.abc import Iterator, Sequence
@@ -32,11 +34,14 @@ from clients import CLIENT_NAMES, BenchClient, make_client
 Sample = dict[str, float]
 
 
-def interpreter_env() -> dict[str, str]:
-    """The environment for a fresh interpreter that is measured: this one's, but allowed to
-    write bytecode caches, as an installed package has them (pip compiles at install; an
-    editable install in a PYTHONDONTWRITEBYTECODE shell would otherwise recompile each time)."""
-    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+def fresh_python(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """A fresh interpreter run as ``python *arguments``, its output captured. Its environment
+    is this one's, but allowed to write bytecode caches, as an installed package has them (pip
+    compiles at install; an editable install in a PYTHONDONTWRITEBYTECODE shell would
+    otherwise recompile each time)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    command = [sys.executable, *arguments]
+    return subprocess.run(command, check=True, capture_output=True, text=True, env=env)
 
 
 async def submit_block(client: BenchClient, calls: int, concurrency: int) -> Sample:

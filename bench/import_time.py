@@ -14,13 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import interpreter_env
+from harness import fresh_python
 
 PEER = "aiohttp + pydantic + one model"
 STATEMENTS = {
@@ -42,13 +41,7 @@ print(elapsed, peak_rss_mib())
 
 def _import(statement: str) -> tuple[float, float]:
     """Seconds the statement took in a fresh interpreter, and the RSS after it (MiB)."""
-    out = subprocess.run(
-        [sys.executable, "-c", CHILD.format(statement, bench=str(Path(__file__).parent))],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=interpreter_env(),
-    )
+    out = fresh_python("-c", CHILD.format(statement, bench=str(Path(__file__).parent)))
     seconds, rss_mib = out.stdout.split()
     return float(seconds), float(rss_mib)
 
@@ -84,13 +77,7 @@ def run(rounds: int) -> dict[str, Any]:
 
 def slowest_modules(statement: str, top: int) -> list[tuple[str, float]]:
     """The ``top`` modules with the most import self time (ms) for ``statement``."""
-    out = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", statement],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=interpreter_env(),
-    )
+    out = fresh_python("-X", "importtime", "-c", statement)
     rows = []
     for line in out.stderr.splitlines():
         if not line.startswith("import time:") or "self [us]" in line:

@@ -12,14 +12,13 @@ import argparse
 import asyncio
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from clients import CLIENT_NAMES, make_client
-from harness import interpreter_env, submit_block
+from harness import fresh_python, submit_block
 from memory import peak_rss_mib
 
 
@@ -37,12 +36,9 @@ def run(url: str, calls: int, concurrency: int, rounds: int) -> dict[str, Any]:
     for index in range(rounds):
         shift = index % len(names)
         for name in names[shift:] + names[:shift]:
-            command = [sys.executable, __file__, "--child", name, "--url", url]
+            command = [__file__, "--child", name, "--url", url]
             command += ["--calls", str(calls), "--concurrency", str(concurrency)]
-            out = subprocess.run(
-                command, check=True, capture_output=True, text=True, env=interpreter_env()
-            )
-            samples[name].append(json.loads(out.stdout))
+            samples[name].append(json.loads(fresh_python(*command).stdout))
     return {
         "calls": calls,
         "concurrency": concurrency,

@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from harness import interpreter_env
+from harness import fresh_python
 
 _COMMON = """
 import asyncio, json, statistics, time
@@ -63,14 +62,7 @@ REPEATS = {"aws_mlops_async": 50, "aiobotocore": 5}  # in one interpreter, after
 
 def _child(name: str) -> dict[str, float]:
     code = f"REPEATS = {REPEATS[name]}\n{_COMMON}{CHILDREN[name]}\nasyncio.run(main())\n"
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=interpreter_env(),
-    )
-    return {key: value * 1e3 for key, value in json.loads(out.stdout).items()}
+    return {key: value * 1e3 for key, value in json.loads(fresh_python("-c", code).stdout).items()}
 
 
 def run(rounds: int) -> dict[str, Any]:

@@ -33,11 +33,9 @@ from ....services.batch.models import (
     DescribeQuotaShareResponse,
     DescribeServiceEnvironmentsRequest,
     DescribeServiceEnvironmentsResponse,
-    JobQueueDetail,
     ListQuotaSharesRequest,
     ListQuotaSharesResponse,
     QuotaShareDetail,
-    ServiceEnvironmentDetail,
     ServiceEnvironmentOrder,
     UpdateJobQueueRequest,
     UpdateJobQueueResponse,
@@ -117,6 +115,35 @@ def _unique(call: Call, records: dict[str, BatchResourceRecord], key: str, what:
         raise CLIENT.error(f"{what} {key} already exists.")
 
 
+def _view(call: Call, record: BatchResourceRecord, kind: str) -> dict[str, Any]:
+    """A resource as Batch describes it, by wire name (``kind``: ``jobQueue``...)."""
+    return {
+        **record.properties,
+        f"{kind}Name": record.name,
+        f"{kind}Arn": record.arn,
+        "status": record.status(call.now),
+    }
+
+
+def _described(
+    call: Call,
+    records: dict[str, BatchResourceRecord],
+    kind: str,
+    wanted: list[str] | None,
+    request: DescribeJobQueuesRequest | DescribeServiceEnvironmentsRequest,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A Describe call's page: the resources ``wanted`` (or all), oldest first, as Batch
+    describes them; and the next token."""
+    chunk, next_token = listed(
+        _listing(call, records, wanted),
+        lambda record: (record.created, record.name),
+        max_results=request.max_results,
+        next_token=request.next_token,
+        query={f"{kind}s": wanted},
+    )
+    return [_view(call, record, kind) for record in chunk], next_token
+
+
 def _listing(
     call: Call, records: dict[str, BatchResourceRecord], wanted: Iterable[str] | None
 ) -> list[BatchResourceRecord]:
@@ -164,26 +191,12 @@ def describe_service_environments(
     call: Call, request: DescribeServiceEnvironmentsRequest
 ) -> DescribeServiceEnvironmentsResponse:
     """DescribeServiceEnvironments: those named, or every one, a page at a time."""
-    chosen = _listing(call, call.state.service_environments, request.service_environments)
-    chunk, next_token = listed(
-        chosen,
-        lambda record: (record.created, record.name),
-        max_results=request.max_results,
-        next_token=request.next_token,
-        query={"serviceEnvironments": request.service_environments},
+    environments = call.state.service_environments
+    wanted = request.service_environments
+    details, next_token = _described(call, environments, "serviceEnvironment", wanted, request)
+    return DescribeServiceEnvironmentsResponse.model_validate(
+        {"serviceEnvironments": details, "nextToken": next_token}
     )
-    details = [
-        ServiceEnvironmentDetail.model_validate(
-            {
-                **record.properties,
-                "serviceEnvironmentName": record.name,
-                "serviceEnvironmentArn": record.arn,
-                "status": record.status(call.now),
-            }
-        )
-        for record in chunk
-    ]
-    return DescribeServiceEnvironmentsResponse(service_environments=details, next_token=next_token)
 
 
 def update_service_environment(
@@ -273,26 +286,9 @@ def create_job_queue(call: Call, request: CreateJobQueueRequest) -> CreateJobQue
 
 def describe_job_queues(call: Call, request: DescribeJobQueuesRequest) -> DescribeJobQueuesResponse:
     """DescribeJobQueues: those named, or every one, a page at a time."""
-    chosen = _listing(call, call.state.job_queues, request.job_queues)
-    chunk, next_token = listed(
-        chosen,
-        lambda record: (record.created, record.name),
-        max_results=request.max_results,
-        next_token=request.next_token,
-        query={"jobQueues": request.job_queues},
-    )
-    details = [
-        JobQueueDetail.model_validate(
-            {
-                **record.properties,
-                "jobQueueName": record.name,
-                "jobQueueArn": record.arn,
-                "status": record.status(call.now),
-            }
-        )
-        for record in chunk
-    ]
-    return DescribeJobQueuesResponse(job_queues=details, next_token=next_token)
+    wanted = request.job_queues
+    details, next_token = _described(call, call.state.job_queues, "jobQueue", wanted, request)
+    return DescribeJobQueuesResponse.model_validate({"jobQueues": details, "nextToken": next_token})
 
 
 def update_job_queue(call: Call, request: UpdateJobQueueRequest) -> UpdateJobQueueResponse:
@@ -337,15 +333,6 @@ def _share(call: Call, arn: str) -> BatchResourceRecord:
     return record
 
 
-def _share_view(call: Call, record: BatchResourceRecord) -> dict[str, Any]:
-    return {
-        **record.properties,
-        "quotaShareName": record.name,
-        "quotaShareArn": record.arn,
-        "status": record.status(call.now),
-    }
-
-
 def create_quota_share(call: Call, request: CreateQuotaShareRequest) -> CreateQuotaShareResponse:
     """CreateQuotaShare: a share of an existing queue's capacity, ENABLED unless said
     otherwise."""
@@ -372,7 +359,7 @@ def describe_quota_share(
 ) -> DescribeQuotaShareResponse:
     """DescribeQuotaShare: the share's settings and status."""
     record = _share(call, request.quota_share_arn)
-    return DescribeQuotaShareResponse.model_validate(_share_view(call, record))
+    return DescribeQuotaShareResponse.model_validate(_view(call, record, "quotaShare"))
 
 
 def update_quota_share(call: Call, request: UpdateQuotaShareRequest) -> UpdateQuotaShareResponse:
@@ -398,5 +385,7 @@ def list_quota_shares(call: Call, request: ListQuotaSharesRequest) -> ListQuotaS
         next_token=request.next_token,
         query={"jobQueue": queue.arn},
     )
-    shares = [QuotaShareDetail.model_validate(_share_view(call, record)) for record in chunk]
+    shares = [
+        QuotaShareDetail.model_validate(_view(call, record, "quotaShare")) for record in chunk
+    ]
     return ListQuotaSharesResponse(quota_shares=shares, next_token=next_token)
