@@ -23,6 +23,7 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    Field,
     NaiveDatetime,
     PlainSerializer,
     PlainValidator,
@@ -38,6 +39,7 @@ from .errors import FieldProblem, ValidationError
 __all__ = [
     "REVEAL_ON_WIRE",
     "AwsModel",
+    "OpenEnum",
     "RequestModel",
     "ResponseModel",
     "ResponseTimestamp",
@@ -156,12 +158,24 @@ Timestamp = Annotated[
 """A request's timestamp: a datetime (naive is taken as UTC) or epoch seconds; epoch seconds
 on the wire."""
 
+# Try a union's members in order and take the first that fits: a response's value is nearly
+# always the first member, so pydantic-core tries nothing else (its default, "smart" mode,
+# tries every member in strict then lax mode, which costs a quarter of reading a page).
+_FIRST_THAT_FITS = Field(union_mode="left_to_right")
+
 ResponseTimestamp = Annotated[
     AwareDatetime | Annotated[NaiveDatetime, pydantic.AfterValidator(_utc)],
+    _FIRST_THAT_FITS,
     _AS_EPOCH_SECONDS,
 ]
 """A response's timestamp, read by pydantic-core from epoch seconds (any size, with or without
 a fraction) or ISO-8601, always timezone-aware (UTC when the text names no zone)."""
+
+EnumT = TypeVar("EnumT")
+
+OpenEnum = Annotated[EnumT | str, _FIRST_THAT_FITS]
+"""A response's enumeration (``OpenEnum[ServiceJobStatus]``): one of the modeled values, or a
+str the model does not know yet, as AWS adds values."""
 
 
 # ---- sensitive members -----------------------------------------------------------------
@@ -249,7 +263,10 @@ def wire_dump(model: BaseModel, **options: Any) -> dict[str, Any]:
 def parse_response(model: type[ModelT], body: bytes) -> ModelT:
     """Read a response body into its model, by wire name (a member spelled as our Python name
     is one AWS does not send), leniently (see the module docstring)."""
-    return model.model_validate_json(body or b"{}", strict=False, by_alias=True, by_name=False)
+    parsed: ModelT = model.__pydantic_validator__.validate_json(
+        body or b"{}", strict=False, by_alias=True, by_name=False
+    )
+    return parsed
 
 
 # ---- errors ----------------------------------------------------------------------------

@@ -13,7 +13,15 @@ import json
 from typing import Any
 
 import pytest
-from botocore_oracle import OPERATIONS, Operation, botocore_parse, comparable, offline_session
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+from botocore_oracle import (
+    OPERATIONS,
+    Operation,
+    botocore_parse,
+    comparable,
+    offline_session,
+    paginator_configs,
+)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from multidict import CIMultiDict
@@ -91,3 +99,44 @@ def test_the_response_oracle_notices_a_changed_value(
     assert comparable(shape, dumped, ours=True) != comparable(
         shape, parse_theirs(operation, body), ours=False
     )
+
+
+def _with_unknown_member_everywhere(shape: Shape, value: Any) -> Any:
+    """The document with a member no model has on every structure in it, as AWS adds them."""
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        known = {
+            name: _with_unknown_member_everywhere(shape.members[name], item)
+            for name, item in value.items()
+        }
+        return {**known, "AddedNextYear": {"Kind": "new", "Since": 1767225600}}
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_with_unknown_member_everywhere(shape.member, item) for item in value]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {
+            key: _with_unknown_member_everywhere(shape.value, item) for key, item in value.items()
+        }
+    return value
+
+
+@pytest.mark.parametrize(
+    "operation",
+    [
+        operation
+        for operation in OPERATIONS
+        if operation.name in paginator_configs(operation.service)
+    ],
+    ids=str,
+)
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_page_whose_every_item_has_an_unknown_member_reads_as_botocore_reads_it(
+    operation: Operation, data: st.DataObject
+) -> None:
+    result_key = paginator_configs(operation.service)[operation.name]["result_key"]
+    item = operation.model.output_shape.members[result_key].member
+    builder = Builder(operation.service, response=True)
+    items = data.draw(st.lists(builder.value(item), min_size=1, max_size=5), label="items")
+    document = data.draw(response_body(operation), label="document")
+    document[result_key] = items
+    document = _with_unknown_member_everywhere(operation.model.output_shape, document)
+    assert_same_values(operation, json.dumps(document).encode())

@@ -264,7 +264,8 @@ class ServiceShapes:
             return self._class(module, home, shape_name, "response")
         if kind == "string" and "enum" in shape:
             doc = first_sentence(shape.get("documentation"))
-            return f"{self._alias(module, shape_name, self._enum(shape_name), doc)} | str"
+            enum = self._alias(module, shape_name, self._enum(shape_name), doc)
+            return f"{module.use(MODELING, 'OpenEnum')}[{enum}]"
         if kind == "string" and shape.get("sensitive"):
             return module.use(MODELING, "SecretText")
         if kind == "map" and shape.get("sensitive"):

@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictInt, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import (
     CEState,
@@ -40,7 +40,7 @@ class LaunchTemplateSpecificationOverrideOutput(ResponseModel):
     launch_template_name: str | None = Field(default=None, alias="launchTemplateName")
     version: str | None = None
     target_instance_types: list[str] | None = Field(default=None, alias="targetInstanceTypes")
-    userdata_type: UserdataType | str | None = Field(default=None, alias="userdataType")
+    userdata_type: OpenEnum[UserdataType] | None = Field(default=None, alias="userdataType")
 
 
 class LaunchTemplateSpecificationOutput(ResponseModel):
@@ -52,7 +52,7 @@ class LaunchTemplateSpecificationOutput(ResponseModel):
     launch_template_name: str | None = Field(default=None, alias="launchTemplateName")
     version: str | None = None
     overrides: list[LaunchTemplateSpecificationOverrideOutput] | None = None
-    userdata_type: UserdataType | str | None = Field(default=None, alias="userdataType")
+    userdata_type: OpenEnum[UserdataType] | None = Field(default=None, alias="userdataType")
 
 
 class Ec2ConfigurationOutput(ResponseModel):
@@ -171,8 +171,8 @@ class ComputeResourceOutput(ResponseModel):
     ComputeResource is the request's)
     """
 
-    type: CRType | str
-    allocation_strategy: CRAllocationStrategy | str | None = Field(
+    type: OpenEnum[CRType]
+    allocation_strategy: OpenEnum[CRAllocationStrategy] | None = Field(
         default=None, alias="allocationStrategy"
     )
     minv_cpus: int | None = Field(default=None, alias="minvCpus")
@@ -217,8 +217,8 @@ class EksAccessEntryOutput(ResponseModel):
     compute environment. (as a response reads it; EksAccessEntry is the request's)
     """
 
-    desired_state: EksAccessEntryDesiredState | str = Field(alias="desiredState")
-    status: EksAccessEntryStatus | str | None = None
+    desired_state: OpenEnum[EksAccessEntryDesiredState] = Field(alias="desiredState")
+    status: OpenEnum[EksAccessEntryStatus] | None = None
 
 
 class EksConfigurationOutput(ResponseModel):
@@ -236,7 +236,7 @@ class EcsSettingsOutput(ResponseModel):
     Insights mode. (as a response reads it; EcsSettings is the request's)
     """
 
-    container_insights: ContainerInsights | str | None = Field(
+    container_insights: OpenEnum[ContainerInsights] | None = Field(
         default=None, alias="containerInsights"
     )
 
@@ -249,15 +249,15 @@ class ComputeEnvironmentDetail(ResponseModel):
     unmanagedv_cpus: int | None = Field(default=None, alias="unmanagedvCpus")
     ecs_cluster_arn: str | None = Field(default=None, alias="ecsClusterArn")
     tags: dict[str, str] | None = None
-    type: CEType | str | None = None
-    state: CEState | str | None = None
-    status: CEStatus | str | None = None
+    type: OpenEnum[CEType] | None = None
+    state: OpenEnum[CEState] | None = None
+    status: OpenEnum[CEStatus] | None = None
     status_reason: str | None = Field(default=None, alias="statusReason")
     compute_resources: ComputeResourceOutput | None = Field(default=None, alias="computeResources")
     service_role: str | None = Field(default=None, alias="serviceRole")
     update_policy: UpdatePolicyOutput | None = Field(default=None, alias="updatePolicy")
     eks_configuration: EksConfigurationOutput | None = Field(default=None, alias="eksConfiguration")
-    container_orchestration_type: OrchestrationType | str | None = Field(
+    container_orchestration_type: OpenEnum[OrchestrationType] | None = Field(
         default=None, alias="containerOrchestrationType"
     )
     uuid: str | None = None

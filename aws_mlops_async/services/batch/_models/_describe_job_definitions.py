@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictInt, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import (
     AssignPublicIp,
@@ -41,7 +41,7 @@ class EvaluateOnExitOutput(ResponseModel):
     on_status_reason: str | None = Field(default=None, alias="onStatusReason")
     on_reason: str | None = Field(default=None, alias="onReason")
     on_exit_code: str | None = Field(default=None, alias="onExitCode")
-    action: RetryAction | str
+    action: OpenEnum[RetryAction]
 
 
 class RetryStrategyOutput(ResponseModel):
@@ -69,7 +69,7 @@ class EFSAuthorizationConfigOutput(ResponseModel):
     """
 
     access_point_id: str | None = Field(default=None, alias="accessPointId")
-    iam: EFSAuthorizationConfigIAM | str | None = None
+    iam: OpenEnum[EFSAuthorizationConfigIAM] | None = None
 
 
 class EFSVolumeConfigurationOutput(ResponseModel):
@@ -79,7 +79,7 @@ class EFSVolumeConfigurationOutput(ResponseModel):
 
     file_system_id: str = Field(alias="fileSystemId")
     root_directory: str | None = Field(default=None, alias="rootDirectory")
-    transit_encryption: EFSTransitEncryption | str | None = Field(
+    transit_encryption: OpenEnum[EFSTransitEncryption] | None = Field(
         default=None, alias="transitEncryption"
     )
     transit_encryption_port: int | None = Field(default=None, alias="transitEncryptionPort")
@@ -147,7 +147,7 @@ class ResourceRequirementOutput(ResponseModel):
     """
 
     value: str
-    type: ResourceType | str
+    type: OpenEnum[ResourceType]
 
 
 class DeviceOutput(ResponseModel):
@@ -157,7 +157,7 @@ class DeviceOutput(ResponseModel):
 
     host_path: str = Field(alias="hostPath")
     container_path: str | None = Field(default=None, alias="containerPath")
-    permissions: list[DeviceCgroupPermission | str] | None = None
+    permissions: list[OpenEnum[DeviceCgroupPermission]] | None = None
 
 
 class TmpfsOutput(ResponseModel):
@@ -197,7 +197,7 @@ class LogConfigurationOutput(ResponseModel):
     response reads it; LogConfiguration is the request's)
     """
 
-    log_driver: LogDriver | str = Field(alias="logDriver")
+    log_driver: OpenEnum[LogDriver] = Field(alias="logDriver")
     options: dict[str, str] | None = None
     secret_options: list[SecretOutput] | None = Field(default=None, alias="secretOptions")
 
@@ -207,7 +207,7 @@ class NetworkConfigurationOutput(ResponseModel):
     reads it; NetworkConfiguration is the request's)
     """
 
-    assign_public_ip: AssignPublicIp | str | None = Field(default=None, alias="assignPublicIp")
+    assign_public_ip: OpenEnum[AssignPublicIp] | None = Field(default=None, alias="assignPublicIp")
 
 
 class FargatePlatformConfigurationOutput(ResponseModel):
@@ -304,7 +304,7 @@ class FirelensConfigurationOutput(ResponseModel):
     FirelensConfiguration is the request's)
     """
 
-    type: FirelensConfigurationType | str
+    type: OpenEnum[FirelensConfigurationType]
     options: dict[str, str] | None = None
 
 
@@ -585,12 +585,12 @@ class JobDefinition(ResponseModel):
     node_properties: NodePropertiesOutput | None = Field(default=None, alias="nodeProperties")
     tags: dict[str, str] | None = None
     propagate_tags: bool | None = Field(default=None, alias="propagateTags")
-    platform_capabilities: list[PlatformCapability | str] | None = Field(
+    platform_capabilities: list[OpenEnum[PlatformCapability]] | None = Field(
         default=None, alias="platformCapabilities"
     )
     ecs_properties: EcsPropertiesOutput | None = Field(default=None, alias="ecsProperties")
     eks_properties: EksPropertiesOutput | None = Field(default=None, alias="eksProperties")
-    container_orchestration_type: OrchestrationType | str | None = Field(
+    container_orchestration_type: OpenEnum[OrchestrationType] | None = Field(
         default=None, alias="containerOrchestrationType"
     )
     consumable_resource_properties: ConsumableResourcePropertiesOutput | None = Field(

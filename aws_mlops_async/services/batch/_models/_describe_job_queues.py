@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictInt, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import (
     JobQueueType,
@@ -51,9 +51,9 @@ class JobStateTimeLimitActionOutput(ResponseModel):
     """
 
     reason: str
-    state: JobStateTimeLimitActionsState | str
+    state: OpenEnum[JobStateTimeLimitActionsState]
     max_time_seconds: int = Field(alias="maxTimeSeconds")
-    action: JobStateTimeLimitActionsAction | str
+    action: OpenEnum[JobStateTimeLimitActionsAction]
 
 
 class JobQueueDetail(ResponseModel):
@@ -61,9 +61,9 @@ class JobQueueDetail(ResponseModel):
 
     job_queue_name: str = Field(alias="jobQueueName")
     job_queue_arn: str = Field(alias="jobQueueArn")
-    state: JQState | str
+    state: OpenEnum[JQState]
     scheduling_policy_arn: str | None = Field(default=None, alias="schedulingPolicyArn")
-    status: JQStatus | str | None = None
+    status: OpenEnum[JQStatus] | None = None
     status_reason: str | None = Field(default=None, alias="statusReason")
     priority: int
     compute_environment_order: list[ComputeEnvironmentOrderOutput] = Field(
@@ -72,7 +72,7 @@ class JobQueueDetail(ResponseModel):
     service_environment_order: list[ServiceEnvironmentOrderOutput] | None = Field(
         default=None, alias="serviceEnvironmentOrder"
     )
-    job_queue_type: JobQueueType | str | None = Field(default=None, alias="jobQueueType")
+    job_queue_type: OpenEnum[JobQueueType] | None = Field(default=None, alias="jobQueueType")
     tags: dict[str, str] | None = None
     job_state_time_limit_actions: list[JobStateTimeLimitActionOutput] | None = Field(
         default=None, alias="jobStateTimeLimitActions"

@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._describe_job_definitions import (
     ConsumableResourcePropertiesOutput,
@@ -107,7 +107,7 @@ class JobDependencyOutput(ResponseModel):
     """
 
     job_id: str | None = Field(default=None, alias="jobId")
-    type: ArrayJobDependency | str | None = None
+    type: OpenEnum[ArrayJobDependency] | None = None
 
 
 class ContainerDetail(ResponseModel):
@@ -320,7 +320,7 @@ class JobDetail(ResponseModel):
     job_name: str = Field(alias="jobName")
     job_id: str = Field(alias="jobId")
     job_queue: str = Field(alias="jobQueue")
-    status: JobStatus | str
+    status: OpenEnum[JobStatus]
     share_identifier: str | None = Field(default=None, alias="shareIdentifier")
     scheduling_priority: int | None = Field(default=None, alias="schedulingPriority")
     attempts: list[AttemptDetail] | None = None
@@ -339,7 +339,7 @@ class JobDetail(ResponseModel):
     timeout: JobTimeoutOutput | None = None
     tags: dict[str, str] | None = None
     propagate_tags: bool | None = Field(default=None, alias="propagateTags")
-    platform_capabilities: list[PlatformCapability | str] | None = Field(
+    platform_capabilities: list[OpenEnum[PlatformCapability]] | None = Field(
         default=None, alias="platformCapabilities"
     )
     eks_properties: EksPropertiesDetail | None = Field(default=None, alias="eksProperties")

@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import (
     QuotaShareInSharePreemptionState,
@@ -39,7 +39,7 @@ class QuotaShareResourceSharingConfigurationOutput(ResponseModel):
     request's)
     """
 
-    strategy: QuotaShareResourceSharingStrategy | str
+    strategy: OpenEnum[QuotaShareResourceSharingStrategy]
     borrow_limit: int | None = Field(default=None, alias="borrowLimit")
 
 
@@ -48,7 +48,9 @@ class QuotaSharePreemptionConfigurationOutput(ResponseModel):
     QuotaSharePreemptionConfiguration is the request's)
     """
 
-    in_share_preemption: QuotaShareInSharePreemptionState | str = Field(alias="inSharePreemption")
+    in_share_preemption: OpenEnum[QuotaShareInSharePreemptionState] = Field(
+        alias="inSharePreemption"
+    )
 
 
 class DescribeQuotaShareResponse(ResponseModel):
@@ -66,6 +68,6 @@ class DescribeQuotaShareResponse(ResponseModel):
     preemption_configuration: QuotaSharePreemptionConfigurationOutput | None = Field(
         default=None, alias="preemptionConfiguration"
     )
-    state: QuotaShareState | str | None = None
-    status: QuotaShareStatus | str | None = None
+    state: OpenEnum[QuotaShareState] | None = None
+    status: OpenEnum[QuotaShareStatus] | None = None
     tags: dict[str, str] | None = None

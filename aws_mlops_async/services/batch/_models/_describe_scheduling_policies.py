@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import QuotaShareIdleResourceAssignmentStrategy
 
@@ -23,7 +23,7 @@ class QuotaSharePolicyOutput(ResponseModel):
     QuotaSharePolicy is the request's)
     """
 
-    idle_resource_assignment_strategy: QuotaShareIdleResourceAssignmentStrategy | str = Field(
+    idle_resource_assignment_strategy: OpenEnum[QuotaShareIdleResourceAssignmentStrategy] = Field(
         alias="idleResourceAssignmentStrategy"
     )
 

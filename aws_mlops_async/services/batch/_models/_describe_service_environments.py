@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictInt, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import ServiceEnvironmentState, ServiceEnvironmentStatus, ServiceEnvironmentType
 
@@ -36,9 +36,11 @@ class ServiceEnvironmentDetail(ResponseModel):
 
     service_environment_name: str = Field(alias="serviceEnvironmentName")
     service_environment_arn: str = Field(alias="serviceEnvironmentArn")
-    service_environment_type: ServiceEnvironmentType | str = Field(alias="serviceEnvironmentType")
-    state: ServiceEnvironmentState | str | None = None
-    status: ServiceEnvironmentStatus | str | None = None
+    service_environment_type: OpenEnum[ServiceEnvironmentType] = Field(
+        alias="serviceEnvironmentType"
+    )
+    state: OpenEnum[ServiceEnvironmentState] | None = None
+    status: OpenEnum[ServiceEnvironmentStatus] | None = None
     capacity_limits: list[CapacityLimitOutput] = Field(alias="capacityLimits")
     tags: dict[str, str] | None = None
 

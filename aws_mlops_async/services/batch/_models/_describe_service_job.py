@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import ServiceJobRetryAction, ServiceJobStatus, ServiceJobType, ServiceResourceIdName
 
@@ -21,7 +21,7 @@ class DescribeServiceJobRequest(RequestModel):
 class ServiceResourceId(ResponseModel):
     """The Batch unique identifier."""
 
-    name: ServiceResourceIdName | str
+    name: OpenEnum[ServiceResourceIdName]
     value: str
 
 
@@ -54,7 +54,7 @@ class ServiceJobEvaluateOnExitOutput(ResponseModel):
     status reason. (as a response reads it; ServiceJobEvaluateOnExit is the request's)
     """
 
-    action: ServiceJobRetryAction | str | None = None
+    action: OpenEnum[ServiceJobRetryAction] | None = None
     on_status_reason: str | None = Field(default=None, alias="onStatusReason")
 
 
@@ -125,7 +125,7 @@ class DescribeServiceJobResponse(ResponseModel):
     scheduled_at: int | None = Field(default=None, alias="scheduledAt")
     scheduling_priority: int | None = Field(default=None, alias="schedulingPriority")
     service_request_payload: str | None = Field(default=None, alias="serviceRequestPayload")
-    service_job_type: ServiceJobType | str = Field(alias="serviceJobType")
+    service_job_type: OpenEnum[ServiceJobType] = Field(alias="serviceJobType")
     share_identifier: str | None = Field(default=None, alias="shareIdentifier")
     quota_share_name: str | None = Field(default=None, alias="quotaShareName")
     preemption_configuration: ServiceJobPreemptionConfigurationOutput | None = Field(
@@ -135,7 +135,7 @@ class DescribeServiceJobResponse(ResponseModel):
         default=None, alias="preemptionSummary"
     )
     started_at: int = Field(alias="startedAt")
-    status: ServiceJobStatus | str
+    status: OpenEnum[ServiceJobStatus]
     status_reason: str | None = Field(default=None, alias="statusReason")
     stopped_at: int | None = Field(default=None, alias="stoppedAt")
     tags: dict[str, str] | None = None

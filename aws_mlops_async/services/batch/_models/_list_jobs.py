@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictInt, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._list_consumable_resources import KeyValuesPair
 from ._types import JobStatus
@@ -74,7 +74,7 @@ class JobSummary(ResponseModel):
     created_at: int | None = Field(default=None, alias="createdAt")
     scheduled_at: int | None = Field(default=None, alias="scheduledAt")
     share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    status: JobStatus | str | None = None
+    status: OpenEnum[JobStatus] | None = None
     status_reason: str | None = Field(default=None, alias="statusReason")
     started_at: int | None = Field(default=None, alias="startedAt")
     stopped_at: int | None = Field(default=None, alias="stoppedAt")

@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictInt, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._describe_quota_share import (
     QuotaShareCapacityLimitOutput,
@@ -44,8 +44,8 @@ class QuotaShareDetail(ResponseModel):
     preemption_configuration: QuotaSharePreemptionConfigurationOutput | None = Field(
         default=None, alias="preemptionConfiguration"
     )
-    state: QuotaShareState | str | None = None
-    status: QuotaShareStatus | str | None = None
+    state: OpenEnum[QuotaShareState] | None = None
+    status: OpenEnum[QuotaShareStatus] | None = None
 
 
 class ListQuotaSharesResponse(ResponseModel):

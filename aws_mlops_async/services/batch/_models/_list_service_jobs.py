@@ -7,7 +7,7 @@ not edit by hand.
 
 from pydantic import Field, StrictInt, StrictStr
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._describe_service_job import LatestServiceJobAttempt
 from ._list_consumable_resources import KeyValuesPair
@@ -45,10 +45,10 @@ class ServiceJobSummary(ResponseModel):
     job_id: str = Field(alias="jobId")
     job_name: str = Field(alias="jobName")
     scheduled_at: int | None = Field(default=None, alias="scheduledAt")
-    service_job_type: ServiceJobType | str = Field(alias="serviceJobType")
+    service_job_type: OpenEnum[ServiceJobType] = Field(alias="serviceJobType")
     share_identifier: str | None = Field(default=None, alias="shareIdentifier")
     quota_share_name: str | None = Field(default=None, alias="quotaShareName")
-    status: ServiceJobStatus | str | None = None
+    status: OpenEnum[ServiceJobStatus] | None = None
     status_reason: str | None = Field(default=None, alias="statusReason")
     started_at: int | None = Field(default=None, alias="startedAt")
     stopped_at: int | None = Field(default=None, alias="stoppedAt")

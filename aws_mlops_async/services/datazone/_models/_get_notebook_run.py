@@ -8,6 +8,7 @@ do not edit by hand.
 from pydantic import Field
 
 from aws_mlops_async.modeling import (
+    OpenEnum,
     RequestModel,
     ResponseModel,
     ResponseTimestamp,
@@ -53,7 +54,7 @@ class NetworkConfigOutput(ResponseModel):
     response reads it; NetworkConfig is the request's)
     """
 
-    network_access_type: NetworkAccessType | str = Field(alias="networkAccessType")
+    network_access_type: OpenEnum[NetworkAccessType] = Field(alias="networkAccessType")
     vpc_id: str | None = Field(default=None, alias="vpcId")
     subnet_ids: list[str] | None = Field(default=None, alias="subnetIds")
     security_group_ids: list[str] | None = Field(default=None, alias="securityGroupIds")
@@ -72,7 +73,7 @@ class PackageConfig(ResponseModel):
     Studio.
     """
 
-    package_manager: PackageManager | str = Field(alias="packageManager")
+    package_manager: OpenEnum[PackageManager] = Field(alias="packageManager")
     package_specification: str | None = Field(default=None, alias="packageSpecification")
 
 
@@ -95,7 +96,7 @@ class NotificationConfigOutput(ResponseModel):
     a response reads it; NotificationConfig is the request's)
     """
 
-    notify_on: list[NotifyOnState | str] = Field(alias="notifyOn")
+    notify_on: list[OpenEnum[NotifyOnState]] = Field(alias="notifyOn")
 
 
 class TriggerSourceOutput(ResponseModel):
@@ -103,7 +104,7 @@ class TriggerSourceOutput(ResponseModel):
     response reads it; TriggerSource is the request's)
     """
 
-    type: TriggerSourceType | str | None = None
+    type: OpenEnum[TriggerSourceType] | None = None
     name: str | None = None
 
 
@@ -121,7 +122,7 @@ class GetNotebookRunOutput(ResponseModel):
     owning_project_id: str = Field(alias="owningProjectId")
     notebook_id: str = Field(alias="notebookId")
     schedule_id: str | None = Field(default=None, alias="scheduleId")
-    status: NotebookRunStatus | str
+    status: OpenEnum[NotebookRunStatus]
     cell_order: list[CellInformation] | None = Field(default=None, alias="cellOrder")
     metadata: dict[str, SecretText] | None = None
     parameters: SecretMap | None = None

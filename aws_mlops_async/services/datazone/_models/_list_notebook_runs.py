@@ -7,7 +7,7 @@ do not edit by hand.
 
 from pydantic import Field
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel, ResponseTimestamp
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel, ResponseTimestamp
 
 from ._get_notebook_run import TriggerSourceOutput
 from ._types import (
@@ -43,7 +43,7 @@ class NotebookRunSummary(ResponseModel):
     owning_project_id: str = Field(alias="owningProjectId")
     notebook_id: str = Field(alias="notebookId")
     schedule_id: str | None = Field(default=None, alias="scheduleId")
-    status: NotebookRunStatus | str
+    status: OpenEnum[NotebookRunStatus]
     trigger_source: TriggerSourceOutput | None = Field(default=None, alias="triggerSource")
     created_at: ResponseTimestamp | None = Field(default=None, alias="createdAt")
     created_by: str | None = Field(default=None, alias="createdBy")

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field, StrictStr
 
 from aws_mlops_async.modeling import (
+    OpenEnum,
     RequestModel,
     ResponseModel,
     ResponseTimestamp,
@@ -114,7 +115,7 @@ class StartNotebookRunOutput(ResponseModel):
     owning_project_id: str = Field(alias="owningProjectId")
     notebook_id: str = Field(alias="notebookId")
     schedule_id: str | None = Field(default=None, alias="scheduleId")
-    status: NotebookRunStatus | str
+    status: OpenEnum[NotebookRunStatus]
     cell_order: list[CellInformation] | None = Field(default=None, alias="cellOrder")
     metadata: dict[str, SecretText] | None = None
     parameters: SecretMap | None = None

@@ -7,7 +7,7 @@ do not edit by hand.
 
 from pydantic import Field
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel
 
 from ._types import ClientToken, DomainId, NotebookRunId, NotebookRunStatus
 
@@ -28,4 +28,4 @@ class StopNotebookRunOutput(ResponseModel):
     id: str
     domain_id: str = Field(alias="domainId")
     owning_project_id: str = Field(alias="owningProjectId")
-    status: NotebookRunStatus | str
+    status: OpenEnum[NotebookRunStatus]

@@ -7,7 +7,7 @@ tests/data/service-models/lookoutvision-2020-11-20; do not edit by hand.
 
 from pydantic import Field
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel, ResponseTimestamp
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel, ResponseTimestamp
 
 from ._types import (
     ModelPackagingJobName,
@@ -34,9 +34,11 @@ class TargetPlatformOutput(ResponseModel):
     reads it; TargetPlatform is the request's)
     """
 
-    os: TargetPlatformOs | str = Field(alias="Os")
-    arch: TargetPlatformArch | str = Field(alias="Arch")
-    accelerator: TargetPlatformAccelerator | str | None = Field(default=None, alias="Accelerator")
+    os: OpenEnum[TargetPlatformOs] = Field(alias="Os")
+    arch: OpenEnum[TargetPlatformArch] = Field(alias="Arch")
+    accelerator: OpenEnum[TargetPlatformAccelerator] | None = Field(
+        default=None, alias="Accelerator"
+    )
 
 
 class S3LocationOutput(ResponseModel):
@@ -63,7 +65,7 @@ class GreengrassConfigurationOutput(ResponseModel):
     """
 
     compiler_options: str | None = Field(default=None, alias="CompilerOptions")
-    target_device: TargetDevice | str | None = Field(default=None, alias="TargetDevice")
+    target_device: OpenEnum[TargetDevice] | None = Field(default=None, alias="TargetDevice")
     target_platform: TargetPlatformOutput | None = Field(default=None, alias="TargetPlatform")
     s3_output_location: S3LocationOutput = Field(alias="S3OutputLocation")
     component_name: str = Field(alias="ComponentName")
@@ -110,7 +112,7 @@ class ModelPackagingDescription(ResponseModel):
     model_packaging_output_details: ModelPackagingOutputDetails | None = Field(
         default=None, alias="ModelPackagingOutputDetails"
     )
-    status: ModelPackagingJobStatus | str | None = Field(default=None, alias="Status")
+    status: OpenEnum[ModelPackagingJobStatus] | None = Field(default=None, alias="Status")
     status_message: str | None = Field(default=None, alias="StatusMessage")
     creation_timestamp: ResponseTimestamp | None = Field(default=None, alias="CreationTimestamp")
     last_updated_timestamp: ResponseTimestamp | None = Field(

@@ -7,7 +7,7 @@ tests/data/service-models/lookoutvision-2020-11-20; do not edit by hand.
 
 from pydantic import Field
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel, ResponseTimestamp
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel, ResponseTimestamp
 
 from ._types import ModelPackagingJobStatus, PageSize, PaginationToken, ProjectName
 
@@ -32,7 +32,7 @@ class ModelPackagingJobMetadata(ResponseModel):
         default=None, alias="ModelPackagingJobDescription"
     )
     model_packaging_method: str | None = Field(default=None, alias="ModelPackagingMethod")
-    status: ModelPackagingJobStatus | str | None = Field(default=None, alias="Status")
+    status: OpenEnum[ModelPackagingJobStatus] | None = Field(default=None, alias="Status")
     status_message: str | None = Field(default=None, alias="StatusMessage")
     creation_timestamp: ResponseTimestamp | None = Field(default=None, alias="CreationTimestamp")
     last_updated_timestamp: ResponseTimestamp | None = Field(

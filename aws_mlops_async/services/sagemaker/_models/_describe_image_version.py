@@ -7,7 +7,7 @@ do not edit by hand.
 
 from pydantic import Field
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel, ResponseTimestamp
+from aws_mlops_async.modeling import OpenEnum, RequestModel, ResponseModel, ResponseTimestamp
 
 from ._types import (
     ImageName,
@@ -37,15 +37,15 @@ class DescribeImageVersionResponse(ResponseModel):
     failure_reason: str | None = Field(default=None, alias="FailureReason")
     image_arn: str | None = Field(default=None, alias="ImageArn")
     image_version_arn: str | None = Field(default=None, alias="ImageVersionArn")
-    image_version_status: ImageVersionStatus | str | None = Field(
+    image_version_status: OpenEnum[ImageVersionStatus] | None = Field(
         default=None, alias="ImageVersionStatus"
     )
     last_modified_time: ResponseTimestamp | None = Field(default=None, alias="LastModifiedTime")
     version: int | None = Field(default=None, alias="Version")
-    vendor_guidance: VendorGuidance | str | None = Field(default=None, alias="VendorGuidance")
-    job_type: JobType | str | None = Field(default=None, alias="JobType")
+    vendor_guidance: OpenEnum[VendorGuidance] | None = Field(default=None, alias="VendorGuidance")
+    job_type: OpenEnum[JobType] | None = Field(default=None, alias="JobType")
     ml_framework: str | None = Field(default=None, alias="MLFramework")
     programming_lang: str | None = Field(default=None, alias="ProgrammingLang")
-    processor: Processor | str | None = Field(default=None, alias="Processor")
+    processor: OpenEnum[Processor] | None = Field(default=None, alias="Processor")
     horovod: bool | None = Field(default=None, alias="Horovod")
     release_notes: str | None = Field(default=None, alias="ReleaseNotes")

@@ -7,7 +7,13 @@ do not edit by hand.
 
 from pydantic import Field
 
-from aws_mlops_async.modeling import RequestModel, ResponseModel, ResponseTimestamp, Timestamp
+from aws_mlops_async.modeling import (
+    OpenEnum,
+    RequestModel,
+    ResponseModel,
+    ResponseTimestamp,
+    Timestamp,
+)
 
 from ._types import (
     ImageName,
@@ -42,7 +48,7 @@ class ImageVersion(ResponseModel):
     failure_reason: str | None = Field(default=None, alias="FailureReason")
     image_arn: str = Field(alias="ImageArn")
     image_version_arn: str = Field(alias="ImageVersionArn")
-    image_version_status: ImageVersionStatus | str = Field(alias="ImageVersionStatus")
+    image_version_status: OpenEnum[ImageVersionStatus] = Field(alias="ImageVersionStatus")
     last_modified_time: ResponseTimestamp = Field(alias="LastModifiedTime")
     version: int = Field(alias="Version")
 
