@@ -42,7 +42,7 @@ from .protocol import (
     codec_for,
     read_error,
 )
-from .signing import SigV4Signer
+from .signing import SigningTemplate, SigV4Signer, signing_template
 
 if TYPE_CHECKING:
     from .session import Session
@@ -59,6 +59,21 @@ USER_AGENT = (
     f"aiohttp/{aiohttp.__version__}"
 )
 _UNENCODABLE = "cannot be encoded as UTF-8 (it holds a lone surrogate)"
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A request as it is sent, but its body and signature: made on an operation's first call
+    and kept when only its requests' bodies vary."""
+
+    method: str
+    url: URL
+    headers: dict[str, str]  # what is sent but the signature; copied for each attempt
+    signer: SigV4Signer
+    template: SigningTemplate | None  # None: the request sets SigV4's own headers itself
+    path: str
+    query: str
+    unsigned: tuple[tuple[str, str], ...]  # the headers signed
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,7 @@ class BaseClient:
         self._options = CallOptions.from_config(config)
         self._target: _Target | None = None
         self._urls: dict[str, URL] = {}
+        self._prepared: dict[OperationSpec[Any, Any], _Prepared] = {}
 
     def __repr__(self) -> str:
         region = self._target.region if self._target else self._region_name or "unresolved"
@@ -135,19 +151,23 @@ class BaseClient:
         token is filled, so every attempt carries the same. A ValidationError naming every
         invalid field when they break the model; nothing is sent."""
         field = spec.idempotency_token
-        if isinstance(request, spec.input):
-            if field is not None and getattr(request, field) is None:
-                return request.model_copy(update={field: token or str(uuid.uuid4())})
-            return request
-        if field is not None and isinstance(request, Mapping):
+        if type(request) is not dict:  # the generated methods pass a dict: the fast path
+            if isinstance(request, spec.input):
+                if field is not None and getattr(request, field) is None:
+                    return request.model_copy(update={field: token or str(uuid.uuid4())})
+                return request
+            if isinstance(request, Mapping):
+                request = dict(request)
+        if field is not None and type(request) is dict:
             alias = spec.token_alias or field
             if request.get(field) is None and request.get(alias) is None:
                 request = {key: value for key, value in request.items() if key != alias}
                 request[field] = token or str(uuid.uuid4())
         try:
-            return spec.input.model_validate(request)
+            model: RequestT = spec.input.__pydantic_validator__.validate_python(request)
         except pydantic.ValidationError as error:
             raise to_validation_error(spec.name, error) from None
+        return model
 
     async def _invoke(
         self,
@@ -156,20 +176,18 @@ class BaseClient:
         options: CallOptions | None = None,
     ) -> ResponseT:
         """The one way a call is made: the request validated (when given fields) and its
-        token filled (`request`), then sent with retries and its answer read."""
-        return await self._send(spec, self.request(spec, request), options or self._options)
-
-    async def _send(
-        self, spec: OperationSpec[Any, ResponseT], request: AwsModel, options: CallOptions
-    ) -> ResponseT:
-        http_request = self._serialize(spec, request)
-        target = self._target or await self._resolve_target()
+        token filled (`request`), serialized once, then signed and sent with retries, and its
+        answer read."""
+        model = self.request(spec, request)
+        options = options or self._options
+        prepared = self._prepared.get(spec)
+        if prepared is None:
+            prepared, body = await self._prepare(spec, model)
+        else:
+            body = self._body(spec, model)
         session = self._session
         http = session.http_session()
-        path = target.base_path + http_request.path
-        query = http_request.query
-        url = self._url(target, path, query)
-        unsigned = {**http_request.headers, "Host": target.host}
+        signer = prepared.signer
         policy = options.retry
         quota_taken = 0
         attempt = 0
@@ -181,28 +199,28 @@ class BaseClient:
                 await policy.limiter.acquire()
             credentials = await session.credentials.get_credentials()
             sent_at = time.time()
-            signed = target.signer.sign(
-                http_request.method,
-                path,
-                query,
-                unsigned.items(),
-                http_request.body,
-                credentials,
-                now=sent_at + session.clock_offset,
-            )
-            headers = {**unsigned, **signed, "User-Agent": USER_AGENT}
+            now = sent_at + session.clock_offset
+            headers = prepared.headers.copy()  # the one header dict of this attempt
+            if prepared.template is not None:
+                signer.sign_into(headers, prepared.template, body, credentials, now=now)
+            else:
+                headers.update(
+                    signer.sign(
+                        prepared.method,
+                        prepared.path,
+                        prepared.query,
+                        prepared.unsigned,
+                        body,
+                        credentials,
+                        now=now,
+                    )
+                )
             debug = logger.isEnabledFor(logging.DEBUG)
             started = time.perf_counter() if debug else 0.0
             error: ServiceError | TransportError
             try:
                 response = await transport.send(
-                    http,
-                    http_request.method,
-                    url,
-                    headers,
-                    http_request.body,
-                    options.timeout,
-                    spec.name,
+                    http, prepared.method, prepared.url, headers, body, options.timeout, spec.name
                 )
             except TransportError as failure:
                 error = failure
@@ -239,6 +257,30 @@ class BaseClient:
             quota_taken = decision.quota_taken
             await retries.sleep(decision.delay)
 
+    async def _prepare(
+        self, spec: OperationSpec[Any, Any], request: AwsModel
+    ) -> tuple[_Prepared, bytes]:
+        """What this request is sent as but its signature, and its body. Kept for the
+        operation's later calls when only the body of its requests varies."""
+        http_request = self._serialize(spec, request)
+        target = self._target or await self._resolve_target()
+        path = target.base_path + http_request.path
+        query = http_request.query
+        unsigned = {**http_request.headers, "Host": target.host}
+        prepared = _Prepared(
+            method=http_request.method,
+            url=self._url(target, path, query),
+            headers={**unsigned, "User-Agent": USER_AGENT},
+            signer=target.signer,
+            template=signing_template(http_request.method, path, query, unsigned.items()),
+            path=path,
+            query=query,
+            unsigned=tuple(unsigned.items()),
+        )
+        if self._codec.fixed(spec):
+            self._prepared[spec] = prepared
+        return prepared, http_request.body
+
     def _service_error(self, spec: OperationSpec[Any, Any], facts: ErrorFacts) -> ServiceError:
         """The modeled error (else the service's base error) for an error response."""
         retryable, throttling = retries.classify(facts.code, facts.status)
@@ -258,10 +300,13 @@ class BaseClient:
         try:
             return self._codec.serialize(spec, request)
         except PydanticSerializationError:
-            # A str holding a lone surrogate, which no UTF-8 body can carry.
-            paths = unencodable_fields(request) or ["(request)"]
-            problems = [FieldProblem(path, _UNENCODABLE) for path in paths]
-            raise ValidationError(spec.name, problems) from None
+            raise _unencodable(spec, request) from None
+
+    def _body(self, spec: OperationSpec[Any, Any], request: AwsModel) -> bytes:
+        try:
+            return self._codec.body(spec, request)
+        except PydanticSerializationError:
+            raise _unencodable(spec, request) from None
 
     def _url(self, target: _Target, path: str, query: str) -> URL:
         """The request URL; the ones without a query (most calls) are built once and kept."""
@@ -325,6 +370,13 @@ class BaseClient:
                 signer=SigV4Signer(region, self.service.signing_name),
             )
         return self._target
+
+
+def _unencodable(spec: OperationSpec[Any, Any], request: AwsModel) -> ValidationError:
+    """The error for a request holding a str with a lone surrogate, which no UTF-8 body can
+    carry, naming the fields."""
+    paths = unencodable_fields(request) or ["(request)"]
+    return ValidationError(spec.name, [FieldProblem(path, _UNENCODABLE) for path in paths])
 
 
 def _log_attempt(operation: str, attempt: int, started: float, response: HttpResponse) -> None:

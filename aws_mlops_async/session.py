@@ -99,9 +99,17 @@ class Session(ServiceClients):
 
         Raises `EventLoopMismatch` when called from another event loop than that one.
         """
-        if self._closed or (self._http is not None and self._http.closed):
-            raise SessionClosedError()
+        http = self._http
         loop = asyncio.get_running_loop()
+        if (
+            http is not None
+            and self._loop is loop
+            and not self._closed
+            and (self._owns_http or not http.closed)  # only we close the session we own
+        ):
+            return http  # every call after the first
+        if self._closed or (http is not None and http.closed):
+            raise SessionClosedError()
         if self._loop is not loop:
             if self._loop is not None:
                 raise EventLoopMismatch()

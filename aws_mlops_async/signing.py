@@ -2,7 +2,10 @@
 
 Checked against the AWS SigV4 test suite and against `botocore.auth.SigV4Auth` (tests/); the
 per-request cost is a SHA-256 of the body and of the canonical request plus one HMAC, because
-the four-step key derivation runs once a day per secret.
+the four-step key derivation runs once a day per secret. What is the same for every call of an
+operation (method, canonical path and query, canonical header lines and the signed-headers
+list) is a `SigningTemplate`, made once per operation; `sign_into` adds the signature to the
+request's one header dict.
 """
 
 from __future__ import annotations
@@ -20,9 +23,11 @@ from .credentials import Credentials
 __all__ = [
     "ALGORITHM",
     "SigV4Signer",
+    "SigningTemplate",
     "canonical_path",
     "canonical_query",
     "signing_key",
+    "signing_template",
     "string_to_sign",
 ]
 
@@ -85,19 +90,22 @@ def _canonical_headers(headers: Iterable[tuple[str, str]]) -> tuple[str, str]:
     return "".join([f"{key}:{value}\n" for key, value in items]), ";".join([k for k, _ in items])
 
 
-@dataclass(frozen=True)
-class _HeaderLayout:
-    """A request's own headers, canonicalized once, split where the signer's two go."""
+@dataclass(frozen=True, slots=True)
+class SigningTemplate:
+    """What SigV4 signs of a request but its date, token and body: the canonical request's
+    lines up to the headers (split where X-Amz-Date and X-Amz-Security-Token go) and the
+    signed-headers list with and without the token. The same for every call of an operation
+    whose path, query and headers do not vary."""
 
-    before_date: str  # canonical lines of names sorting before x-amz-date
-    between: str  # ... between x-amz-date and x-amz-security-token
-    after_token: str  # ... after x-amz-security-token
+    head: str  # method, canonical path and query, canonical lines of names before x-amz-date
+    between: str  # ... lines between x-amz-date and x-amz-security-token
+    after_token: str  # ... lines after x-amz-security-token
     signed: str  # the signed-headers list with x-amz-date
     signed_with_token: str  # ... and with x-amz-security-token
 
 
 @lru_cache(maxsize=1024)
-def _header_layout(headers: tuple[tuple[str, str], ...]) -> _HeaderLayout | None:
+def _header_layout(headers: tuple[tuple[str, str], ...]) -> SigningTemplate | None:
     # Requests of one operation carry the same headers call after call, so this is a cache hit.
     lines, signed = _canonical_headers(headers)
     names = tuple(signed.split(";")) if signed else ()
@@ -106,12 +114,27 @@ def _header_layout(headers: tuple[tuple[str, str], ...]) -> _HeaderLayout | None
     parts = ["", "", ""]
     for name, line in zip(names, lines.splitlines(keepends=True), strict=True):
         parts[0 if name < _DATE else 1 if name < _TOKEN else 2] += line
-    return _HeaderLayout(
-        before_date=parts[0],
+    return SigningTemplate(
+        head=parts[0],
         between=parts[1],
         after_token=parts[2],
         signed=";".join(sorted([*names, _DATE])),
         signed_with_token=";".join(sorted([*names, _DATE, _TOKEN])),
+    )
+
+
+def signing_template(
+    method: str, path: str, query: str, headers: Iterable[tuple[str, str]]
+) -> SigningTemplate | None:
+    """The template of requests with this method, wire path and query and these headers to
+    sign (``host`` among them); None when they hold X-Amz-Date or X-Amz-Security-Token
+    themselves (`SigV4Signer.sign` signs those)."""
+    layout = _header_layout(tuple(headers))
+    if layout is None:
+        return None
+    head = f"{method}\n{canonical_path(path)}\n{canonical_query(query)}\n{layout.head}"
+    return SigningTemplate(
+        head, layout.between, layout.after_token, layout.signed, layout.signed_with_token
     )
 
 
@@ -169,6 +192,7 @@ class SigV4Signer:
         # Whose key it is, by identity: the credentials object, never the secret in clear.
         self._key_for: tuple[Credentials, str] | None = None
         self._key = _HmacSha256(b"")
+        self._scope = ""
         self._second = -1
         self._amz_date = ""
         self._datestamp = ""
@@ -189,32 +213,64 @@ class SigV4Signer:
         ``headers`` are the headers to sign (``host`` among them); ``path`` and ``query`` are as
         sent on the wire.
         """
+        own = tuple(headers)
+        added: dict[str, str] = {}
+        template = signing_template(method, path, query, own)
+        if template is not None:
+            self.sign_into(added, template, body, credentials, now=now)
+            return added
         amz_date, datestamp = self._dates(time.time() if now is None else now)
-        added = {"X-Amz-Date": amz_date}
+        added["X-Amz-Date"] = amz_date
+        if credentials.token:
+            added["X-Amz-Security-Token"] = credentials.token
+        header_lines, signed_headers = _canonical_headers([*own, *added.items()])
+        canonical = _canonical_request(method, path, query, header_lines, signed_headers, body)
+        self._authorize(added, amz_date, datestamp, canonical, signed_headers, credentials)
+        return added
+
+    def sign_into(
+        self,
+        headers: dict[str, str],
+        template: SigningTemplate,
+        body: bytes,
+        credentials: Credentials,
+        *,
+        now: float | None = None,
+    ) -> None:
+        """Add X-Amz-Date, X-Amz-Security-Token when needed and Authorization to ``headers``,
+        signing a request of ``template`` with this ``body``."""
+        amz_date, datestamp = self._dates(time.time() if now is None else now)
+        headers["X-Amz-Date"] = amz_date
         token = credentials.token
         if token:
-            added["X-Amz-Security-Token"] = token
-        own = tuple(headers)
-        layout = _header_layout(own)
-        if layout is None:
-            header_lines, signed_headers = _canonical_headers([*own, *added.items()])
-        else:
-            token_line = f"{_TOKEN}:{' '.join(token.split())}\n" if token else ""
-            header_lines = (
-                f"{layout.before_date}{_DATE}:{amz_date}\n{layout.between}"
-                f"{token_line}{layout.after_token}"
+            headers["X-Amz-Security-Token"] = token
+            lines = (
+                f"{template.head}{_DATE}:{amz_date}\n{template.between}"
+                f"{_TOKEN}:{' '.join(token.split())}\n{template.after_token}"
             )
-            signed_headers = layout.signed_with_token if token else layout.signed
-        canonical = _canonical_request(method, path, query, header_lines, signed_headers, body)
-        scope = datestamp + self._scope_tail
-        signature = self._signing_key(credentials, datestamp).hexdigest(
-            string_to_sign(amz_date, scope, canonical).encode()
-        )
-        added["Authorization"] = (
-            f"{ALGORITHM} Credential={credentials.access_key}/{scope}, "
+            signed = template.signed_with_token
+        else:
+            lines = f"{template.head}{_DATE}:{amz_date}\n{template.between}{template.after_token}"
+            signed = template.signed
+        body_hash = hashlib.sha256(body).hexdigest() if body else _EMPTY_SHA256
+        canonical = f"{lines}\n{signed}\n{body_hash}"
+        self._authorize(headers, amz_date, datestamp, canonical, signed, credentials)
+
+    def _authorize(
+        self,
+        headers: dict[str, str],
+        amz_date: str,
+        datestamp: str,
+        canonical: str,
+        signed_headers: str,
+        credentials: Credentials,
+    ) -> None:
+        key = self._signing_key(credentials, datestamp)
+        signature = key.hexdigest(string_to_sign(amz_date, self._scope, canonical).encode())
+        headers["Authorization"] = (
+            f"{ALGORITHM} Credential={credentials.access_key}/{self._scope}, "
             f"SignedHeaders={signed_headers}, Signature={signature}"
         )
-        return added
 
     @staticmethod
     def canonical_request(
@@ -234,9 +290,12 @@ class SigV4Signer:
         return self._amz_date, self._datestamp
 
     def _signing_key(self, credentials: Credentials, datestamp: str) -> _HmacSha256:
+        """The day's signing key of these credentials (and the day's scope), made once a day
+        per credentials."""
         key_for = self._key_for
         if key_for is None or key_for[0] is not credentials or key_for[1] != datestamp:
             key = signing_key(credentials.secret_key, datestamp, self.region, self.service)
             self._key = _HmacSha256(key)
+            self._scope = datestamp + self._scope_tail
             self._key_for = (credentials, datestamp)
         return self._key

@@ -28,6 +28,15 @@ class Codec(Protocol):
 
     def serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest: ...
 
+    def fixed(self, spec: OperationSpec[Any, Any]) -> bool:
+        """Whether every request of the operation has the same method, path, query and
+        headers, so that only its body varies."""
+        ...
+
+    def body(self, spec: OperationSpec[Any, Any], request: AwsModel) -> bytes:
+        """The request's body alone (what `serialize` would put in it)."""
+        ...
+
     def deserialize(self, spec: OperationSpec[Any, Any], response: HttpResponse) -> Any: ...
 
 

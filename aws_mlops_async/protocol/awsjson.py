@@ -27,7 +27,7 @@ class AwsJsonCodec:
         The headers are the same for every call of an operation, so one dict serves them all;
         callers copy it rather than change it.
         """
-        body = wire_json(request)
+        body = self.body(spec, request)
         headers = self._headers.get(spec.name)
         if headers is None:
             headers = self._headers[spec.name] = {
@@ -35,6 +35,14 @@ class AwsJsonCodec:
                 "X-Amz-Target": f"{self._target_prefix}.{spec.name}",
             }
         return HttpRequest("POST", "/", "", headers, body)
+
+    def fixed(self, spec: OperationSpec[Any, Any]) -> bool:
+        """Always: only the body varies."""
+        return True
+
+    def body(self, spec: OperationSpec[Any, Any], request: AwsModel) -> bytes:
+        """The whole request as JSON."""
+        return wire_json(request)
 
     def deserialize(self, spec: OperationSpec[Any, Any], response: HttpResponse) -> Any:
         """The response model read from the JSON body."""

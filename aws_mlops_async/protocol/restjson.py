@@ -33,12 +33,21 @@ class RestJsonCodec:
             value = getattr(request, field)
             if value is not None:
                 headers[header] = _header_text(value)
-        body = b""
+        body = self.body(spec, request)
         if spec.has_body:
-            body = wire_json(request, exclude=spec.body_exclude or None)
             headers["Content-Type"] = self.content_type
         query = _query(spec, request) if spec.query_params else ""
         return HttpRequest(spec.http_method, path, query, headers, body)
+
+    def fixed(self, spec: OperationSpec[Any, Any]) -> bool:
+        """When no member is bound to the path, the query or a header."""
+        return not spec.bound_fields
+
+    def body(self, spec: OperationSpec[Any, Any], request: AwsModel) -> bytes:
+        """The members not bound elsewhere, as JSON; empty when the operation has none."""
+        if not spec.has_body:
+            return b""
+        return wire_json(request, exclude=spec.body_exclude or None)
 
     def deserialize(self, spec: OperationSpec[Any, Any], response: HttpResponse) -> Any:
         """The response model read from the JSON body."""
