@@ -4,9 +4,12 @@ Every benchmark drives one of these, so "the same work" is defined once. Each cl
 connection pool of ``pool`` connections, signs with the same static keys and submits the same
 job with the same client token, so the three send comparable requests:
 
-- ``aws_mlops_async``: ``session.batch.submit_service_job(...)`` and
-  ``session.sagemaker.get_paginator("list_image_versions").paginate(...).items()``.
-- ``aiobotocore``: ``client.submit_service_job(...)`` and its ``list_image_versions`` paginator.
+- ``aws_mlops_async``: ``session.batch.submit_service_job(...)`` and the pages of
+  ``session.sagemaker.get_paginator("list_image_versions").paginate(...)``.
+- ``aiobotocore``: ``client.submit_service_job(...)`` and the pages of its
+  ``list_image_versions`` paginator.
+
+When paging, each reads the items of each page in a plain loop.
 - ``bare aiohttp``: a POST of a pre-built body with pre-built (pre-signed) headers to a pre-built
   URL, reading the response; when paging, it also ``json.loads`` each page to count its items.
   It is the floor: the least a Python client on aiohttp can do per call.
@@ -90,8 +93,9 @@ class Ours:
     async def list_all(self) -> int:
         paginator = self.session.sagemaker.get_paginator("list_image_versions")
         count = 0
-        async for _ in paginator.paginate(image_name=IMAGE).items():
-            count += 1
+        async for page in paginator.paginate(image_name=IMAGE):
+            for _ in page.image_versions or ():
+                count += 1
         return count
 
 

@@ -31,6 +31,7 @@ import peak_rss
 import report
 import session_setup
 import submit_job
+import unknown_fields
 from loopback import loopback_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ FULL = {
     "import_rounds": 21,
     "session_rounds": 11,
     "first_call_rounds": 11,
+    "unknown_field_rounds": 15,
 }
 QUICK = {
     "submit": ((64, 512, 2, 2), (256, 1024, 2, 2)),
@@ -55,6 +57,7 @@ QUICK = {
     "import_rounds": 3,
     "session_rounds": 3,
     "first_call_rounds": 2,
+    "unknown_field_rounds": 3,
 }
 
 
@@ -80,6 +83,8 @@ def measure(plan: dict[str, Any]) -> dict[str, Any]:
         results["import_time"] = import_time.run(plan["import_rounds"])
         _step("Session setup")
         results["session_setup"] = session_setup.run(plan["session_rounds"])
+        _step("responses with unknown members")
+        results["unknown_fields"] = unknown_fields.run(plan["unknown_field_rounds"])
         _step("first call of each service")
         results["first_call"] = first_call.run(url, plan["first_call_rounds"])
     return results
