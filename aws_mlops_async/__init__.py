@@ -27,6 +27,7 @@ from .errors import (
     ValidationError,
     WaiterError,
 )
+from .metadata import ResponseMetadata
 from .pagination import PaginationConfig
 from .session import Session
 
@@ -54,6 +55,7 @@ __all__ = [
     "NoRegionError",
     "Outcome",
     "PaginationConfig",
+    "ResponseMetadata",
     "RetryMode",
     "ServiceError",
     "Session",

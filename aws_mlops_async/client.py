@@ -6,12 +6,14 @@ paginators and waiters alike.
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import logging
 import platform
 import time
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import aiohttp
@@ -21,6 +23,7 @@ from yarl import URL
 
 from . import retries, transport
 from ._version import __version__
+from .config import UNSET, RetryMode, _Unset
 from .endpoints import EndpointRules, resolve_endpoint
 from .errors import (
     ConfigurationError,
@@ -28,9 +31,12 @@ from .errors import (
     FieldProblem,
     MalformedResponseError,
     ServiceError,
+    Timeout,
     TransportError,
     ValidationError,
 )
+from .interceptors import CallContext, Hooks, Interceptor, check_interceptors
+from .metadata import ResponseMetadata, keep_metadata
 from .modeling import AwsModel, to_validation_error, unencodable_fields
 from .options import CallOptions
 from .protocol import (
@@ -49,6 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BaseClient"]
 
+ClientT = TypeVar("ClientT", bound="BaseClient")
 RequestT = TypeVar("RequestT", bound=AwsModel)
 ResponseT = TypeVar("ResponseT", bound=AwsModel)
 
@@ -106,7 +113,9 @@ class BaseClient:
                 use_fips=config.use_fips_endpoint, use_dualstack=config.use_dualstack_endpoint
             )
         self._codec = codec_for(self.service)
-        self._options = CallOptions.from_config(config)
+        self._config = config
+        self._own_interceptors: tuple[Interceptor, ...] = ()
+        self._options = CallOptions.from_config(config, session.interceptors)
         self._target: _Target | None = None
         self._urls: dict[str, URL] = {}
         self._prepared: dict[OperationSpec[Any, Any], _Prepared] = {}
@@ -124,6 +133,45 @@ class BaseClient:
     def options(self) -> CallOptions:
         """How this client's calls are made: retry policy and timeouts."""
         return self._options
+
+    def with_options(
+        self: ClientT,
+        *,
+        max_attempts: int | None = None,
+        retry_mode: RetryMode | None = None,
+        connect_timeout: float | _Unset | None = UNSET,
+        read_timeout: float | _Unset | None = UNSET,
+        total_timeout: float | _Unset | None = UNSET,
+        call_timeout: float | _Unset | None = UNSET,
+        interceptors: Sequence[Interceptor] | None = None,
+    ) -> ClientT:
+        """A client of the same service whose calls use these options, on the same Session
+        and connection pool (made in microseconds: nothing is opened or resolved again).
+
+        Options left out keep this client's values; a timeout of None means no limit.
+        Changing ``max_attempts`` or ``retry_mode`` gives the new client a retry quota of its
+        own; otherwise it shares this client's. ``interceptors`` run after the Session's,
+        in place of this client's own. A ConfigurationError names an invalid option.
+        """
+        retry = {"max_attempts": max_attempts, "retry_mode": retry_mode}
+        timeouts = {
+            "connect_timeout": connect_timeout,
+            "read_timeout": read_timeout,
+            "total_timeout": total_timeout,
+            "call_timeout": call_timeout,
+        }
+        changes: dict[str, Any] = {
+            name: value for name, value in retry.items() if value is not None
+        }
+        changes.update((name, value) for name, value in timeouts.items() if value is not UNSET)
+        config = replace(self._config, **changes)
+        own = self._own_interceptors if interceptors is None else check_interceptors(interceptors)
+        options = CallOptions.from_config(config, self._session.interceptors + own)
+        if max_attempts is None and retry_mode is None:
+            options = options.with_retry(self._options.retry)
+        clone = copy.copy(self)
+        clone._config, clone._own_interceptors, clone._options = config, own, options
+        return clone
 
     @property
     def retry_policy(self) -> retries.RetryPolicy:
@@ -169,17 +217,61 @@ class BaseClient:
             raise to_validation_error(spec.name, error) from None
         return model
 
-    async def _invoke(
+    def _invoke(
         self,
         spec: OperationSpec[RequestT, ResponseT],
         request: RequestT | Mapping[str, Any],
         options: CallOptions | None = None,
-    ) -> ResponseT:
+    ) -> Coroutine[Any, Any, ResponseT]:
         """The one way a call is made: the request validated (when given fields) and its
         token filled (`request`), serialized once, then signed and sent with retries, and its
-        answer read."""
+        answer read; under the interceptors and the call timeout when there are any.
+
+        Validation happens here, as it is called; the rest when the call is awaited (one
+        coroutine fewer on every call's way).
+        """
         model = self.request(spec, request)
         options = options or self._options
+        if options.observed:
+            return self._observed(spec, model, options)
+        return self._send(spec, model, options, None)
+
+    async def _observed(
+        self, spec: OperationSpec[Any, ResponseT], model: AwsModel, options: CallOptions
+    ) -> ResponseT:
+        """`_send` with the interceptors' hooks around it and within the call timeout."""
+        hooks = options.hooks
+        context: CallContext | None = None
+        if hooks:
+            target = self._target or await self._resolve_target()
+            context = CallContext(self.service.service_id, spec.name, target.region, model)
+            await Hooks.run(hooks.before_call, context)
+        sending = self._send(spec, model, options, context)
+        try:
+            if options.call_timeout is None:
+                result = await sending
+            else:
+                result = await _within(options.call_timeout, sending, spec.name)
+        except BaseException as error:  # interceptors see every ending, cancellation too
+            if context is not None:
+                context.error = error
+                context.response_metadata = getattr(error, "response_metadata", None)
+                await Hooks.run(hooks.after_call, context)
+            raise
+        if context is not None:
+            context.result = result
+            context.response_metadata = result.response_metadata  # type: ignore[attr-defined]
+            await Hooks.run(hooks.after_call, context)
+        return result
+
+    async def _send(
+        self,
+        spec: OperationSpec[Any, ResponseT],
+        model: AwsModel,
+        options: CallOptions,
+        context: CallContext | None,
+    ) -> ResponseT:
+        """Sign and send the request until it succeeds or may not be retried."""
         prepared = self._prepared.get(spec)
         if prepared is None:
             prepared, body = await self._prepare(spec, model)
@@ -189,27 +281,40 @@ class BaseClient:
         http = session.http_session()
         signer = prepared.signer
         policy = options.retry
+        hooks = options.hooks
         quota_taken = 0
         attempt = 0
+        waited = 0.0
         may_correct_clock = session.config.correct_clock_skew
         clock_retries = 0  # 0 or 1: the attempt that corrected the clock counts for nothing
         while True:
             attempt += 1
+            added: dict[str, str] | None = None
+            if context is not None:
+                context.attempt = attempt - clock_retries
+                context.request_headers = {}
+                context.http_response = context.error = context.retry_delay = None
+                await Hooks.run(hooks.before_attempt, context)
+                added = context.request_headers or None
             if policy.limiter is not None:
                 await policy.limiter.acquire()
             credentials = await session.credentials.get_credentials()
             sent_at = time.time()
             now = sent_at + session.clock_offset
             headers = prepared.headers.copy()  # the one header dict of this attempt
-            if prepared.template is not None:
+            if prepared.template is not None and added is None:
                 signer.sign_into(headers, prepared.template, body, credentials, now=now)
             else:
+                signed = prepared.unsigned
+                if added is not None:
+                    headers.update(added)
+                    signed += tuple(added.items())
                 headers.update(
                     signer.sign(
                         prepared.method,
                         prepared.path,
                         prepared.query,
-                        prepared.unsigned,
+                        signed,
                         body,
                         credentials,
                         now=now,
@@ -231,7 +336,12 @@ class BaseClient:
                     _log_attempt(spec.name, attempt, started, response)
                 if response.status < 300:
                     policy.succeeded(quota_taken)
-                    return self._parse(spec, response)
+                    result = self._parse(spec, response)
+                    keep_metadata(result, response, attempt - clock_retries, waited)
+                    if context is not None:
+                        context.http_response = response
+                        await Hooks.run(hooks.after_attempt, context)
+                    return result
                 facts = read_error(response)
                 if may_correct_clock:
                     offset = retries.clock_skew_correction(
@@ -249,12 +359,18 @@ class BaseClient:
                         may_correct_clock = False
                         clock_retries = 1
                         continue
-                error = self._service_error(spec, facts)
+                error = self._service_error(spec, facts, response, attempt - clock_retries, waited)
             decision = policy.decide(error, attempt - clock_retries)
             error.attempts = attempt - clock_retries
+            if context is not None:
+                context.http_response = response if isinstance(error, ServiceError) else None
+                context.error = error
+                context.retry_delay = decision.delay if decision.retry else None
+                await Hooks.run(hooks.after_attempt, context)
             if not decision.retry:
                 raise error
             quota_taken = decision.quota_taken
+            waited += decision.delay
             await retries.sleep(decision.delay)
 
     async def _prepare(
@@ -281,7 +397,14 @@ class BaseClient:
             self._prepared[spec] = prepared
         return prepared, http_request.body
 
-    def _service_error(self, spec: OperationSpec[Any, Any], facts: ErrorFacts) -> ServiceError:
+    def _service_error(
+        self,
+        spec: OperationSpec[Any, Any],
+        facts: ErrorFacts,
+        response: HttpResponse,
+        attempts: int,
+        waited: float,
+    ) -> ServiceError:
         """The modeled error (else the service's base error) for an error response."""
         retryable, throttling = retries.classify(facts.code, facts.status)
         error_class = self.service.errors.error_class(facts.code)
@@ -294,6 +417,11 @@ class BaseClient:
             retryable=retryable,
             throttling=throttling,
             retry_after=facts.retry_after,
+            response_metadata=ResponseMetadata.of(
+                response.status, response.headers, attempts, waited
+            ),
+            raw_body=response.body,
+            body_members=facts.members,
         )
 
     def _serialize(self, spec: OperationSpec[Any, Any], request: AwsModel) -> HttpRequest:
@@ -372,6 +500,18 @@ class BaseClient:
         return self._target
 
 
+async def _within(seconds: float, call: Awaitable[ResponseT], operation: str) -> ResponseT:
+    """The call's result, or `Timeout` when it takes longer than ``seconds``."""
+    try:
+        return await asyncio.wait_for(call, seconds)
+    except asyncio.TimeoutError:  # the deadline: the call's own timeouts raise ours
+        raise Timeout(
+            f"{operation}: no result within the call timeout of {seconds:g} s",
+            operation_name=operation,
+            reason="call timeout",
+        ) from None
+
+
 def _unencodable(spec: OperationSpec[Any, Any], request: AwsModel) -> ValidationError:
     """The error for a request holding a str with a lone surrogate, which no UTF-8 body can
     carry, naming the fields."""
@@ -380,21 +520,41 @@ def _unencodable(spec: OperationSpec[Any, Any], request: AwsModel) -> Validation
 
 
 def _log_attempt(operation: str, attempt: int, started: float, response: HttpResponse) -> None:
+    # The message's facts are also the record's fields, for JSON log formatters.
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
+    headers = response.headers
+    request_id = headers.get("x-amzn-RequestId") or headers.get("x-amz-request-id")
     logger.debug(
         "%s attempt %d: HTTP %d in %.1f ms, request id %s",
         operation,
         attempt,
         response.status,
-        (time.perf_counter() - started) * 1000,
-        response.headers.get("x-amzn-RequestId") or "-",
+        elapsed_ms,
+        request_id or "-",
+        extra={
+            "operation": operation,
+            "attempt": attempt,
+            "status": response.status,
+            "request_id": request_id,
+            "elapsed_ms": elapsed_ms,
+        },
     )
 
 
 def _log_failure(operation: str, attempt: int, started: float, error: TransportError) -> None:
+    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     logger.debug(
         "%s attempt %d: no response (%s) after %.1f ms",
         operation,
         attempt,
         type(error).__name__,
-        (time.perf_counter() - started) * 1000,
+        elapsed_ms,
+        extra={
+            "operation": operation,
+            "attempt": attempt,
+            "status": None,
+            "request_id": None,
+            "elapsed_ms": elapsed_ms,
+            "error": error.reason,
+        },
     )

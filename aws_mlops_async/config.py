@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,6 +13,15 @@ __all__ = ["Config", "RetryMode"]
 RetryMode = Literal["standard", "adaptive"]
 
 
+class _Unset(enum.Enum):
+    """An option not given (where None means something: no limit)."""
+
+    UNSET = "UNSET"
+
+
+UNSET = _Unset.UNSET
+
+
 @dataclass(frozen=True)
 class Config:
     """Retry, timeout, connection-pool and endpoint-variant settings, checked when created.
@@ -20,7 +30,9 @@ class Config:
       plus a client-side send rate that falls when the service throttles).
     - ``max_attempts``: attempts per call, the first one included.
     - ``connect_timeout`` / ``read_timeout``: seconds to get a connection / between two reads
-      of the response; ``total_timeout``: seconds for one whole attempt. ``None`` means no limit.
+      of the response; ``total_timeout``: seconds for one whole attempt; ``call_timeout``:
+      seconds for a whole call, retries and back-off included (then `Timeout` is raised).
+      ``None`` means no limit.
     - ``max_pool_connections``: open connections the Session keeps at most (all clients share
       them); ignored when you pass your own ``http_session``.
     - ``use_fips_endpoint`` / ``use_dualstack_endpoint``: pick the FIPS or IPv6 endpoints.
@@ -34,6 +46,7 @@ class Config:
     connect_timeout: float | None = 60.0
     read_timeout: float | None = 60.0
     total_timeout: float | None = None
+    call_timeout: float | None = None
     max_pool_connections: int = 100
     use_fips_endpoint: bool = False
     use_dualstack_endpoint: bool = False
@@ -48,7 +61,7 @@ class Config:
             raise ConfigurationError("Config.max_attempts must be an int")
         if self.max_attempts < 1:
             raise ConfigurationError(f"Config.max_attempts must be >= 1, not {self.max_attempts}")
-        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+        for name in ("connect_timeout", "read_timeout", "total_timeout", "call_timeout"):
             value = getattr(self, name)
             if value is not None and not (_is_number(value) and value > 0):
                 raise ConfigurationError(f"Config.{name} must be a positive number or None")

@@ -10,9 +10,14 @@ Three families stay apart so callers can tell them apart without reading message
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import importlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .metadata import ResponseMetadata
+    from .modeling import ResponseModel
 
 __all__ = [
     "AwsError",
@@ -176,8 +181,20 @@ class EndpointUnreachable(ConnectionFailed):
         )
 
 
+#: Bytes of an error response's body an error keeps, at most.
+RAW_BODY_LIMIT = 64 * 1024
+
+
 class ServiceError(AwsError):
-    """The service answered with an error: its code, message, HTTP status and request id."""
+    """The service answered with an error: its code, message, HTTP status and request id,
+    the response's metadata, its raw body, and the modeled error's members."""
+
+    #: The module of the service's error members models, and the modeled error's model in
+    #: it (None for a service's base error). Set by the generated subclasses.
+    members_module: ClassVar[str] = ""
+    members_model: ClassVar[str | None] = None
+    #: The members the error's shape binds to headers: header name -> member's wire name.
+    members_headers: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,
@@ -190,7 +207,15 @@ class ServiceError(AwsError):
         retryable: bool = False,
         throttling: bool = False,
         retry_after: float | None = None,
+        response_metadata: ResponseMetadata | None = None,
+        raw_body: bytes = b"",
+        body_members: Mapping[str, Any] | None = None,
     ) -> None:
+        #: The error response's request id, status, headers, and the call's attempts.
+        self.response_metadata = response_metadata
+        #: The response body as sent (its first 64 KiB); never shown in the error's text.
+        self.raw_body = raw_body[:RAW_BODY_LIMIT]
+        self._body_members = body_members or {}
         self.code = code
         self.message = message
         self.status_code = status_code
@@ -204,6 +229,28 @@ class ServiceError(AwsError):
         if request_id:
             text += f" [request id {request_id}]"
         super().__init__(text)
+
+    @property
+    def members(self) -> ResponseModel | None:
+        """The modeled error's members (``resource_id``, ``quota_code``...) read with its
+        shape from the body and headers; None for an error the service model does not name,
+        or whose members do not fit their shape."""
+        if self.members_model is None:
+            return None
+        module = importlib.import_module(self.members_module)
+        model: type[ResponseModel] = getattr(module, self.members_model)
+        data = dict(self._body_members)
+        headers = self.response_metadata.http_headers if self.response_metadata else {}
+        for header, member in self.members_headers.items():
+            if header in headers:
+                data[member] = headers[header]
+        try:
+            members: ResponseModel = model.__pydantic_validator__.validate_python(
+                data, strict=False, by_alias=True, by_name=False
+            )
+        except ValueError:  # pydantic's ValidationError
+            return None
+        return members
 
 
 class MalformedResponseError(AwsError):

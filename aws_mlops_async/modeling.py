@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import FieldProblem, ValidationError
+from .metadata import METADATA_KEY, ResponseMetadata, metadata_of
 
 __all__ = [
     "REVEAL_ON_WIRE",
@@ -77,8 +78,11 @@ class AwsModel(BaseModel):
 
     def __getstate__(self) -> dict[Any, Any]:
         # A pickle leaves the process: sensitive values go in it masked, as in a repr.
+        # Response metadata is not part of the model: it stays behind.
         state = super().__getstate__()
-        state["__dict__"] = {key: _masked(value) for key, value in state["__dict__"].items()}
+        state["__dict__"] = {
+            key: _masked(value) for key, value in state["__dict__"].items() if key != METADATA_KEY
+        }
         return state
 
 
@@ -96,6 +100,18 @@ class ResponseModel(AwsModel):
     """Base of the models a response is read into: lenient, and fast to read."""
 
     model_config = ConfigDict(extra="ignore", val_temporal_unit="seconds")
+
+    @property
+    def response_metadata(self) -> ResponseMetadata:
+        """The request id, HTTP status and headers, attempts and back-off time of the call
+        that returned this model; AttributeError for a model not read from a response."""
+        metadata = metadata_of(self)
+        if metadata is None:
+            raise AttributeError(
+                f"this {type(self).__name__} was not read from a response: "
+                "it has no response_metadata"
+            )
+        return metadata
 
 
 # Building its first validator, pydantic searches the installed distributions for plugins

@@ -1,12 +1,15 @@
-"""How a client makes its calls: the retry policy (attempts, mode, quota, rate) and timeouts."""
+"""How a client makes its calls: the retry policy (attempts, mode, quota, rate), timeouts and
+interceptors."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import aiohttp
 
 from .config import Config
+from .interceptors import Hooks
 from .retries import RetryPolicy
 
 __all__ = ["CallOptions"]
@@ -20,9 +23,19 @@ class CallOptions:
     retry: RetryPolicy
     #: Seconds to connect, between two reads, and for a whole attempt.
     timeout: aiohttp.ClientTimeout
+    #: Seconds for a whole call, retries and back-off included; None: no limit.
+    call_timeout: float | None
+    #: The interceptors' hooks, in the order they run.
+    hooks: Hooks
+    #: Whether calls run under hooks or a call timeout (else the plain, fastest path).
+    observed: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        observed = bool(self.hooks) or self.call_timeout is not None
+        object.__setattr__(self, "observed", observed)
 
     @classmethod
-    def from_config(cls, config: Config) -> CallOptions:
+    def from_config(cls, config: Config, interceptors: tuple[Any, ...] = ()) -> CallOptions:
         """Options as ``config`` sets them, with a retry quota (and limiter) of their own."""
         return cls(
             retry=RetryPolicy.from_config(config),
@@ -31,6 +44,8 @@ class CallOptions:
                 sock_connect=config.connect_timeout,
                 sock_read=config.read_timeout,
             ),
+            call_timeout=config.call_timeout,
+            hooks=Hooks(interceptors),
         )
 
     def with_retry(self, retry: RetryPolicy) -> CallOptions:

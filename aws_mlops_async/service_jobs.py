@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .bulk import BulkProgress, BulkSubmission
 from .client import BaseClient
 
 if TYPE_CHECKING:
+    from .bulk import BulkProgress, BulkSubmission
     from .services.batch.models import SubmitServiceJobRequest, SubmitServiceJobResponse
 
 __all__ = ["ServiceJobs"]
@@ -47,6 +47,8 @@ class ServiceJobs(BaseClient):
         job source or ``on_progress`` raising, credentials) is raised from the ``async for``
         after the outcomes already complete, what was in flight being cancelled.
         """
+        # Bulk submission loads on a run's first use, not with the client (7 ms).
+        from .bulk import BulkSubmission
         from .services.batch import operations
 
         return BulkSubmission(

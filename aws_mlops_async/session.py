@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ import aiohttp
 from .config import Config
 from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
 from .errors import ConfigurationError, EventLoopMismatch, NoRegionError, SessionClosedError
+from .interceptors import Interceptor, check_interceptors
 from .profile import SharedProfile
 from .services import CLIENTS, ServiceClients, client_class
 
@@ -33,6 +35,7 @@ class Session(ServiceClients):
     provider chain for ``profile_name``. ``endpoint_url`` sends every client to one URL (a
     local emulator, a VPC endpoint); without it, each client takes the endpoint botocore would
     take from ``AWS_ENDPOINT_URL_<SERVICE>``, ``AWS_ENDPOINT_URL`` or the profile, if any.
+    ``interceptors`` hook into every call of every client (see `aws_mlops_async.interceptors`).
     """
 
     def __init__(
@@ -45,10 +48,13 @@ class Session(ServiceClients):
         endpoint_url: str | None = None,
         config: Config | None = None,
         http_session: aiohttp.ClientSession | None = None,
+        interceptors: Sequence[Interceptor] = (),
     ) -> None:
         if config is not None and not isinstance(config, Config):
             raise ConfigurationError("config must be an aws_mlops_async.Config")
         self.config = config or Config()
+        #: The interceptors every call of every client runs (see `aws_mlops_async.interceptors`).
+        self.interceptors = check_interceptors(interceptors)
         self.endpoint_url = endpoint_url
         self._region_name = region_name
         self._resolved_region: str | None = None

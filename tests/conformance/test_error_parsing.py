@@ -13,11 +13,12 @@ import re
 from typing import Any
 
 import pytest
-from botocore_oracle import OPERATIONS, Operation, botocore_parse, offline_session
+from botocore.parsers import create_parser
+from botocore_oracle import OPERATIONS, Operation, botocore_parse, comparable, offline_session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from multidict import CIMultiDict
-from shape_strategies import request_params, to_python_names
+from shape_strategies import Builder, request_params, to_python_names
 
 from aws_mlops_async import Config, ServiceError, Session
 from aws_mlops_async.protocol import HttpResponse, read_error
@@ -92,14 +93,65 @@ def test_error_responses_read_as_botocore_reads_them(
 ) -> None:
     code, status, headers, body = data.draw(error_response(operation), label="response")
     theirs = botocore_parse(operation, status, headers, body)
-    facts = read_error(HttpResponse(status, CIMultiDict(headers), body))
-    error = operation.client(SESSION)._service_error(operation.spec, facts)
+    error = service_error(operation, status, headers, body)
     assert theirs["Error"]["Code"] == code  # the oracle reads the code we meant
     assert (error.code, error.message) == (theirs["Error"]["Code"], theirs["Error"]["Message"])
     assert error.request_id == theirs["ResponseMetadata"]["RequestId"]
     assert error.status_code == status
     assert error.operation_name == operation.name
     assert type(error) is expected_class(operation, SESSION, code)
+
+
+def service_error(
+    operation: Operation, status: int, headers: dict[str, str], body: bytes
+) -> ServiceError:
+    response = HttpResponse(status, CIMultiDict(headers), body)
+    client = operation.client(SESSION)
+    return client._service_error(operation.spec, read_error(response), response, 1, 0.0)
+
+
+@st.composite
+def modeled_error(draw: Any, operation: Operation) -> tuple[Any, int, dict[str, str], bytes]:
+    """(shape, status, headers, body) of one of the operation's modeled errors, its members
+    drawn from its shape: in the body, or in the headers the shape binds them to."""
+    shape = draw(st.sampled_from(operation.model.error_shapes))
+    wire = shape.metadata.get("error", {})
+    document = draw(Builder(operation.service, response=True).value(shape))
+    headers = {"x-amzn-RequestId": REQUEST_ID, "Content-Type": "application/json"}
+    for name, member in shape.members.items():
+        if member.serialization.get("location") == "header" and name in document:
+            headers[member.serialization["name"]] = str(document.pop(name))
+    code = wire.get("code", shape.name)
+    if operation.protocol == "json":
+        document["__type"] = code
+    else:
+        headers["x-amzn-ErrorType"] = code
+    return shape, wire.get("httpStatusCode", 400), headers, json.dumps(document).encode()
+
+
+MODELED = [operation for operation in OPERATIONS if operation.model.error_shapes]
+
+
+@pytest.mark.parametrize("operation", MODELED, ids=str)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_modeled_error_members_read_as_botocore_reads_them(
+    operation: Operation, data: st.DataObject
+) -> None:
+    """botocore adds a modeled error's members to the error it raises, parsed with the
+    error's shape (``Endpoint._add_modeled_error_fields``); ``error.members`` holds the same."""
+    shape, status, headers, body = data.draw(modeled_error(operation), label="error")
+    parser = create_parser(operation.protocol)
+    response = {"status_code": status, "headers": CIMultiDict(headers), "body": body}
+    theirs = {
+        name: value
+        for name, value in parser.parse(response, shape).items()
+        if name in shape.members
+    }
+    members = service_error(operation, status, headers, body).members
+    assert members is not None
+    ours = members.model_dump(by_alias=True, exclude_none=True)
+    assert comparable(shape, ours, ours=True) == comparable(shape, theirs, ours=False)
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)

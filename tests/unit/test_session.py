@@ -33,6 +33,7 @@ def test_session_and_config_signatures_are_exactly_as_documented() -> None:
         "endpoint_url",
         "config",
         "http_session",
+        "interceptors",
     ]
     assert list(inspect.signature(Config).parameters) == [
         "retry_mode",
@@ -40,6 +41,7 @@ def test_session_and_config_signatures_are_exactly_as_documented() -> None:
         "connect_timeout",
         "read_timeout",
         "total_timeout",
+        "call_timeout",
         "max_pool_connections",
         "use_fips_endpoint",
         "use_dualstack_endpoint",

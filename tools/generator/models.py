@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .code import Module
 from .naming import docstring, first_sentence
-from .shapes import MODELING, ServiceShapes, Side
+from .shapes import ERRORS_MODULE, MODELING, ServiceShapes, Side
 
 __all__ = ["models_package"]
 
@@ -23,14 +23,15 @@ def models_package(shapes: ServiceShapes, origin: str) -> dict[str, Module]:
     title = shapes.data.service.title
     modules: dict[str, Module] = {}
     for stem, classes in shapes.modules.items():
-        operation = shapes.module_operation[stem]
-        module = Module(
-            docstring(
+        if stem == ERRORS_MODULE:
+            about = f"{title} modeled errors' members, as `ServiceError.members` reads them."
+        else:
+            operation = shapes.module_operation[stem]
+            about = (
                 f"{title} models for {operation}: its request and response, and the "
-                f"structures it is the first operation to use.\n\n{origin}"
-            ),
-            postponed_annotations=False,
-        )
+                "structures it is the first operation to use."
+            )
+        module = Module(docstring(f"{about}\n\n{origin}"), postponed_annotations=False)
         for side, structure in classes:
             module.add(_structure_class(shapes, module, stem, side, structure))
         modules[stem] = module
@@ -55,7 +56,9 @@ def _structure_class(
         annotation = shapes.field_type(module, home, member.shape, side, structure, member.wire)
         # A request's idempotency token is filled before sending when left out, as botocore
         # fills it; every response member may be missing from what AWS sends later.
+        # Nor is an error's member required: its members are read from whatever error came.
         required = member.required and not (side == "request" and member.token)
+        required = required and structure not in shapes.errors
         if not required:
             annotation += " | None"
         if member.name == member.wire:
@@ -69,6 +72,8 @@ def _structure_class(
 
 
 def _class_doc(shapes: ServiceShapes, structure: str, side: Side) -> str:
+    if structure in shapes.errors:
+        return f"The members of the {structure} error."
     for operation in shapes.operations():
         spec = shapes.data.operation(operation)
         if spec["input"]["shape"] == structure:

@@ -4,7 +4,9 @@ the class each is read into, the module each class lives in, and the type of eve
 A structure reached by requests is a `RequestModel` named after its shape; one reached by
 responses is a `ResponseModel`, named after its shape too unless requests reach it as well,
 when it is ``<Shape>Output``. Each class lives in the module of the first operation (in the
-registry's order) that reaches it, so calling one operation loads few classes.
+registry's order) that reaches it, so calling one operation loads few classes. The members of
+the modeled errors are read into ``<Shape>Members`` response models, in a module of their own
+(``_errors``) that loads when a caller first reads an error's members.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .code import Module
 from .naming import anchored, first_sentence, py_string, python_name
 from .source import ServiceData
 
-__all__ = ["Member", "ServiceShapes", "Side"]
+__all__ = ["ERRORS_MODULE", "Member", "ServiceShapes", "Side"]
 
 Side = Literal["request", "response"]
 
@@ -42,6 +44,7 @@ LENIENT_SCALARS = {
 }
 MODELING = "aws_mlops_async.modeling"
 TYPES = "._types"  # the module of a service's named types, beside its model modules
+ERRORS_MODULE = "_errors"  # the module of the modeled errors' members
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,8 @@ class Member:
     required: bool
     token: bool
     location: str | None
+    #: The header, query key or URI label the member is bound to, when ``location`` is set.
+    location_name: str | None
     documentation: str
 
 
@@ -73,6 +78,8 @@ class ServiceShapes:
     #: Named types (enums, constrained scalars): alias name -> definition, docstring, and the
     #: names the definition uses (module, name).
     aliases: dict[str, tuple[str, str, set[tuple[str, str]]]] = field(default_factory=dict)
+    #: The error shapes the registry's operations name, sorted.
+    errors: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for operation in self.operations():
@@ -96,6 +103,17 @@ class ServiceShapes:
             if placed:
                 self.modules[module] = placed
                 self.module_operation[module] = operation
+        self.errors = sorted(
+            {
+                error["shape"]
+                for operation in self.operations()
+                for error in self.data.operation(operation).get("errors", [])
+            }
+        )
+        for error in self.errors:
+            self.homes[self.class_name(error, "response")] = ERRORS_MODULE
+        if self.errors:
+            self.modules[ERRORS_MODULE] = [("response", error) for error in self.errors]
         clashes = [s for s in self.responses if s in self.requests and f"{s}Output" in self.shapes]
         if clashes:
             raise ValueError(f"{self.data.service.name}: <Shape>Output clashes: {clashes}")
@@ -121,6 +139,7 @@ class ServiceShapes:
                 required=wire in required,
                 token=bool(member.get("idempotencyToken")),
                 location=member.get("location"),
+                location_name=member.get("locationName"),
                 documentation=first_sentence(
                     member.get("documentation") or self.shapes[member["shape"]].get("documentation")
                 ),
@@ -160,6 +179,8 @@ class ServiceShapes:
 
     def class_name(self, structure: str, side: Side) -> str:
         """The Python class a structure is read into on one side."""
+        if structure in self.errors:
+            return f"{structure}Members"
         if side == "response" and structure in self.requests:
             return f"{structure}Output"
         return structure

@@ -8,7 +8,7 @@ from typing import Any
 
 from .code import Module
 from .naming import constant_name, docstring, first_sentence, python_name
-from .shapes import ServiceShapes, Side
+from .shapes import ERRORS_MODULE, ServiceShapes, Side
 
 __all__ = ["Waiter", "errors_module", "operations_module", "waiters"]
 
@@ -23,31 +23,31 @@ def base_error(shapes: ServiceShapes) -> str:
     return shapes.data.service.client.removesuffix("Client") + "Error"
 
 
-def modeled_errors(shapes: ServiceShapes) -> list[str]:
-    """The error shapes the registry's operations name, sorted."""
-    found = {
-        error["shape"]
-        for operation in shapes.operations()
-        for error in shapes.data.operation(operation).get("errors", [])
-    }
-    return sorted(found)
-
-
 def errors_module(shapes: ServiceShapes, origin: str) -> Module:
     """errors.py: a class per modeled error under the service's base error, and the catalog."""
     title = shapes.data.service.title
     module = Module(docstring(f"{title} modeled errors.\n\n{origin}"))
-    errors = modeled_errors(shapes)
+    errors = shapes.errors
     base, catalog = base_error(shapes), catalog_name(shapes)
     service_error = module.use("aws_mlops_async.errors", "ServiceError")
     error_catalog = module.use("aws_mlops_async.errors", "ErrorCatalog")
     class_var = module.use("typing", "ClassVar")
     exported = sorted([base, catalog, *errors])
     module.add("__all__ = [\n" + "".join(f'    "{name}",\n' for name in exported) + "]")
-    module.add(f'class {base}({service_error}):\n    """An error {title} returned."""')
+    package = f"aws_mlops_async.services.{shapes.data.service.name}._models.{ERRORS_MODULE}"
+    module.add(
+        f'class {base}({service_error}):\n    """An error {title} returned."""\n\n'
+        f'    members_module: {class_var}[str] = "{package}"'
+    )
     for name in errors:
         doc = first_sentence(shapes.shapes[name].get("documentation")) or f"{name}."
-        module.add(f"class {name}({base}):\n{docstring(doc, '    ')}")
+        lines = [f"class {name}({base}):", docstring(doc, "    "), ""]
+        members = shapes.class_name(name, "response")
+        lines.append(f'    members_model: {class_var}[str | None] = "{members}"')
+        headers = {m.location_name: m.wire for m in shapes.members(name) if m.location == "header"}
+        if headers:
+            lines.append(f"    members_headers: {class_var}[dict[str, str]] = {headers!r}")
+        module.add("\n".join(lines))
     lines = [
         f"class {catalog}({error_catalog}):",
         f'    """{title}\'s modeled errors, as `client.exceptions`."""',

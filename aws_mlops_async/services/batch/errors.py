@@ -21,13 +21,19 @@ __all__ = [
 class BatchError(ServiceError):
     """An error AWS Batch returned."""
 
+    members_module: ClassVar[str] = "aws_mlops_async.services.batch._models._errors"
+
 
 class ClientException(BatchError):
     """These errors are usually caused by a client action."""
 
+    members_model: ClassVar[str | None] = "ClientExceptionMembers"
+
 
 class ServerException(BatchError):
     """These errors are usually caused by a server issue."""
+
+    members_model: ClassVar[str | None] = "ServerExceptionMembers"
 
 
 class BatchExceptions(ErrorCatalog):

@@ -228,6 +228,7 @@ if TYPE_CHECKING:
         ServiceJobTimeoutOutput,
         ServiceResourceId,
     )
+    from ._models._errors import ClientExceptionMembers, ServerExceptionMembers
     from ._models._get_job_queue_snapshot import (
         FairshareCapacityUsage,
         FairshareCapacityUtilization,
@@ -475,6 +476,7 @@ __all__ = [
     "CapacityLimitOutput",
     "CapacityReservationRequest",
     "CapacityReservationRequestOutput",
+    "ClientExceptionMembers",
     "ClientRequestToken",
     "ComputeEnvironmentDetail",
     "ComputeEnvironmentOrder",
@@ -742,6 +744,7 @@ __all__ = [
     "SchedulingPolicyListingDetail",
     "Secret",
     "SecretOutput",
+    "ServerExceptionMembers",
     "ServiceEnvironmentDetail",
     "ServiceEnvironmentOrder",
     "ServiceEnvironmentOrderOutput",
@@ -848,6 +851,7 @@ _HOMES: dict[str, str] = {
     "CapacityLimitOutput": "_describe_service_environments",
     "CapacityReservationRequest": "_create_compute_environment",
     "CapacityReservationRequestOutput": "_describe_compute_environments",
+    "ClientExceptionMembers": "_errors",
     "ClientRequestToken": "_types",
     "ComputeEnvironmentDetail": "_describe_compute_environments",
     "ComputeEnvironmentOrder": "_create_job_queue",
@@ -1115,6 +1119,7 @@ _HOMES: dict[str, str] = {
     "SchedulingPolicyListingDetail": "_list_scheduling_policies",
     "Secret": "_register_job_definition",
     "SecretOutput": "_describe_job_definitions",
+    "ServerExceptionMembers": "_errors",
     "ServiceEnvironmentDetail": "_describe_service_environments",
     "ServiceEnvironmentOrder": "_create_job_queue",
     "ServiceEnvironmentOrderOutput": "_describe_job_queues",

@@ -27,37 +27,55 @@ __all__ = [
 class DataZoneError(ServiceError):
     """An error Amazon DataZone returned."""
 
+    members_module: ClassVar[str] = "aws_mlops_async.services.datazone._models._errors"
+
 
 class AccessDeniedException(DataZoneError):
     """You do not have sufficient access to perform this action."""
+
+    members_model: ClassVar[str | None] = "AccessDeniedExceptionMembers"
 
 
 class ConflictException(DataZoneError):
     """There is a conflict while performing this action."""
 
+    members_model: ClassVar[str | None] = "ConflictExceptionMembers"
+
 
 class InternalServerException(DataZoneError):
     """The request has failed because of an unknown error, exception or failure."""
+
+    members_model: ClassVar[str | None] = "InternalServerExceptionMembers"
 
 
 class ResourceNotFoundException(DataZoneError):
     """The specified resource cannot be found."""
 
+    members_model: ClassVar[str | None] = "ResourceNotFoundExceptionMembers"
+
 
 class ServiceQuotaExceededException(DataZoneError):
     """The request has exceeded the specified service quota."""
+
+    members_model: ClassVar[str | None] = "ServiceQuotaExceededExceptionMembers"
 
 
 class ThrottlingException(DataZoneError):
     """The request was denied due to request throttling."""
 
+    members_model: ClassVar[str | None] = "ThrottlingExceptionMembers"
+
 
 class UnauthorizedException(DataZoneError):
     """You do not have permission to perform this action."""
 
+    members_model: ClassVar[str | None] = "UnauthorizedExceptionMembers"
+
 
 class ValidationException(DataZoneError):
     """The input fails to satisfy the constraints specified by the Amazon Web Services service."""
+
+    members_model: ClassVar[str | None] = "ValidationExceptionMembers"
 
 
 class DataZoneExceptions(ErrorCatalog):

@@ -12,6 +12,16 @@ from typing import TYPE_CHECKING
 from aws_mlops_async._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from ._models._errors import (
+        AccessDeniedExceptionMembers,
+        ConflictExceptionMembers,
+        InternalServerExceptionMembers,
+        ResourceNotFoundExceptionMembers,
+        ServiceQuotaExceededExceptionMembers,
+        ThrottlingExceptionMembers,
+        UnauthorizedExceptionMembers,
+        ValidationExceptionMembers,
+    )
     from ._models._get_notebook_run import (
         CellInformation,
         ComputeConfigOutput,
@@ -65,15 +75,18 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "AccessDeniedExceptionMembers",
     "CellInformation",
     "ClientToken",
     "ComputeConfig",
     "ComputeConfigOutput",
+    "ConflictExceptionMembers",
     "DomainId",
     "EnvironmentConfig",
     "GetNotebookRunInput",
     "GetNotebookRunOutput",
     "InstanceType",
+    "InternalServerExceptionMembers",
     "ListNotebookRunsInput",
     "ListNotebookRunsOutput",
     "MaxResults",
@@ -95,32 +108,40 @@ __all__ = [
     "PaginationToken",
     "Parameters",
     "ProjectId",
+    "ResourceNotFoundExceptionMembers",
     "ScheduleId",
+    "ServiceQuotaExceededExceptionMembers",
     "SortOrder",
     "StartNotebookRunInput",
     "StartNotebookRunOutput",
     "StopNotebookRunInput",
     "StopNotebookRunOutput",
     "StorageConfig",
+    "ThrottlingExceptionMembers",
     "TimeoutConfig",
     "TimeoutConfigOutput",
     "TimeoutConfigRunTimeoutInMinutesInteger",
     "TriggerSource",
     "TriggerSourceOutput",
     "TriggerSourceType",
+    "UnauthorizedExceptionMembers",
+    "ValidationExceptionMembers",
 ]
 
 
 _HOMES: dict[str, str] = {
+    "AccessDeniedExceptionMembers": "_errors",
     "CellInformation": "_get_notebook_run",
     "ClientToken": "_types",
     "ComputeConfig": "_start_notebook_run",
     "ComputeConfigOutput": "_get_notebook_run",
+    "ConflictExceptionMembers": "_errors",
     "DomainId": "_types",
     "EnvironmentConfig": "_get_notebook_run",
     "GetNotebookRunInput": "_get_notebook_run",
     "GetNotebookRunOutput": "_get_notebook_run",
     "InstanceType": "_types",
+    "InternalServerExceptionMembers": "_errors",
     "ListNotebookRunsInput": "_list_notebook_runs",
     "ListNotebookRunsOutput": "_list_notebook_runs",
     "MaxResults": "_types",
@@ -142,19 +163,24 @@ _HOMES: dict[str, str] = {
     "PaginationToken": "_types",
     "Parameters": "_types",
     "ProjectId": "_types",
+    "ResourceNotFoundExceptionMembers": "_errors",
     "ScheduleId": "_types",
+    "ServiceQuotaExceededExceptionMembers": "_errors",
     "SortOrder": "_types",
     "StartNotebookRunInput": "_start_notebook_run",
     "StartNotebookRunOutput": "_start_notebook_run",
     "StopNotebookRunInput": "_stop_notebook_run",
     "StopNotebookRunOutput": "_stop_notebook_run",
     "StorageConfig": "_get_notebook_run",
+    "ThrottlingExceptionMembers": "_errors",
     "TimeoutConfig": "_start_notebook_run",
     "TimeoutConfigOutput": "_get_notebook_run",
     "TimeoutConfigRunTimeoutInMinutesInteger": "_types",
     "TriggerSource": "_start_notebook_run",
     "TriggerSourceOutput": "_get_notebook_run",
     "TriggerSourceType": "_types",
+    "UnauthorizedExceptionMembers": "_errors",
+    "ValidationExceptionMembers": "_errors",
 }
 
 

@@ -26,33 +26,51 @@ __all__ = [
 class LookoutVisionError(ServiceError):
     """An error Amazon Lookout for Vision returned."""
 
+    members_module: ClassVar[str] = "aws_mlops_async.services.lookoutvision._models._errors"
+
 
 class AccessDeniedException(LookoutVisionError):
     """You are not authorized to perform the action."""
+
+    members_model: ClassVar[str | None] = "AccessDeniedExceptionMembers"
 
 
 class ConflictException(LookoutVisionError):
     """The update or deletion of a resource caused an inconsistent state."""
 
+    members_model: ClassVar[str | None] = "ConflictExceptionMembers"
+
 
 class InternalServerException(LookoutVisionError):
     """Amazon Lookout for Vision experienced a service issue."""
+
+    members_model: ClassVar[str | None] = "InternalServerExceptionMembers"
+    members_headers: ClassVar[dict[str, str]] = {"Retry-After": "RetryAfterSeconds"}
 
 
 class ResourceNotFoundException(LookoutVisionError):
     """The resource could not be found."""
 
+    members_model: ClassVar[str | None] = "ResourceNotFoundExceptionMembers"
+
 
 class ServiceQuotaExceededException(LookoutVisionError):
     """A service quota was exceeded the allowed limit."""
+
+    members_model: ClassVar[str | None] = "ServiceQuotaExceededExceptionMembers"
 
 
 class ThrottlingException(LookoutVisionError):
     """Amazon Lookout for Vision is temporarily unable to process the request."""
 
+    members_model: ClassVar[str | None] = "ThrottlingExceptionMembers"
+    members_headers: ClassVar[dict[str, str]] = {"Retry-After": "RetryAfterSeconds"}
+
 
 class ValidationException(LookoutVisionError):
     """An input validation error occured."""
+
+    members_model: ClassVar[str | None] = "ValidationExceptionMembers"
 
 
 class LookoutVisionExceptions(ErrorCatalog):

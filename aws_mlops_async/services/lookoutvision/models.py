@@ -24,6 +24,15 @@ if TYPE_CHECKING:
         TagOutput,
         TargetPlatformOutput,
     )
+    from ._models._errors import (
+        AccessDeniedExceptionMembers,
+        ConflictExceptionMembers,
+        InternalServerExceptionMembers,
+        ResourceNotFoundExceptionMembers,
+        ServiceQuotaExceededExceptionMembers,
+        ThrottlingExceptionMembers,
+        ValidationExceptionMembers,
+    )
     from ._models._list_model_packaging_jobs import (
         ListModelPackagingJobsRequest,
         ListModelPackagingJobsResponse,
@@ -51,6 +60,7 @@ if TYPE_CHECKING:
         PageSize,
         PaginationToken,
         ProjectName,
+        ResourceType,
         S3BucketName,
         S3KeyPrefix,
         TagKey,
@@ -63,16 +73,19 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "AccessDeniedExceptionMembers",
     "ClientToken",
     "CompilerOptions",
     "ComponentDescription",
     "ComponentName",
     "ComponentVersion",
+    "ConflictExceptionMembers",
     "DescribeModelPackagingJobRequest",
     "DescribeModelPackagingJobResponse",
     "GreengrassConfiguration",
     "GreengrassConfigurationOutput",
     "GreengrassOutputDetails",
+    "InternalServerExceptionMembers",
     "ListModelPackagingJobsRequest",
     "ListModelPackagingJobsResponse",
     "ModelPackagingConfiguration",
@@ -87,10 +100,13 @@ __all__ = [
     "PageSize",
     "PaginationToken",
     "ProjectName",
+    "ResourceNotFoundExceptionMembers",
+    "ResourceType",
     "S3BucketName",
     "S3KeyPrefix",
     "S3Location",
     "S3LocationOutput",
+    "ServiceQuotaExceededExceptionMembers",
     "StartModelPackagingJobRequest",
     "StartModelPackagingJobResponse",
     "Tag",
@@ -103,20 +119,25 @@ __all__ = [
     "TargetPlatformArch",
     "TargetPlatformOs",
     "TargetPlatformOutput",
+    "ThrottlingExceptionMembers",
+    "ValidationExceptionMembers",
 ]
 
 
 _HOMES: dict[str, str] = {
+    "AccessDeniedExceptionMembers": "_errors",
     "ClientToken": "_types",
     "CompilerOptions": "_types",
     "ComponentDescription": "_types",
     "ComponentName": "_types",
     "ComponentVersion": "_types",
+    "ConflictExceptionMembers": "_errors",
     "DescribeModelPackagingJobRequest": "_describe_model_packaging_job",
     "DescribeModelPackagingJobResponse": "_describe_model_packaging_job",
     "GreengrassConfiguration": "_start_model_packaging_job",
     "GreengrassConfigurationOutput": "_describe_model_packaging_job",
     "GreengrassOutputDetails": "_describe_model_packaging_job",
+    "InternalServerExceptionMembers": "_errors",
     "ListModelPackagingJobsRequest": "_list_model_packaging_jobs",
     "ListModelPackagingJobsResponse": "_list_model_packaging_jobs",
     "ModelPackagingConfiguration": "_start_model_packaging_job",
@@ -131,10 +152,13 @@ _HOMES: dict[str, str] = {
     "PageSize": "_types",
     "PaginationToken": "_types",
     "ProjectName": "_types",
+    "ResourceNotFoundExceptionMembers": "_errors",
+    "ResourceType": "_types",
     "S3BucketName": "_types",
     "S3KeyPrefix": "_types",
     "S3Location": "_start_model_packaging_job",
     "S3LocationOutput": "_describe_model_packaging_job",
+    "ServiceQuotaExceededExceptionMembers": "_errors",
     "StartModelPackagingJobRequest": "_start_model_packaging_job",
     "StartModelPackagingJobResponse": "_start_model_packaging_job",
     "Tag": "_start_model_packaging_job",
@@ -147,6 +171,8 @@ _HOMES: dict[str, str] = {
     "TargetPlatformArch": "_types",
     "TargetPlatformOs": "_types",
     "TargetPlatformOutput": "_describe_model_packaging_job",
+    "ThrottlingExceptionMembers": "_errors",
+    "ValidationExceptionMembers": "_errors",
 }
 
 

@@ -22,17 +22,25 @@ __all__ = [
 class SageMakerError(ServiceError):
     """An error Amazon SageMaker returned."""
 
+    members_module: ClassVar[str] = "aws_mlops_async.services.sagemaker._models._errors"
+
 
 class ResourceInUse(SageMakerError):
     """Resource being accessed is in use."""
+
+    members_model: ClassVar[str | None] = "ResourceInUseMembers"
 
 
 class ResourceLimitExceeded(SageMakerError):
     """You have exceeded an SageMaker resource limit."""
 
+    members_model: ClassVar[str | None] = "ResourceLimitExceededMembers"
+
 
 class ResourceNotFound(SageMakerError):
     """Resource being access is not found."""
+
+    members_model: ClassVar[str | None] = "ResourceNotFoundMembers"
 
 
 class SageMakerExceptions(ErrorCatalog):

@@ -18,6 +18,11 @@ if TYPE_CHECKING:
         DescribeImageVersionRequest,
         DescribeImageVersionResponse,
     )
+    from ._models._errors import (
+        ResourceInUseMembers,
+        ResourceLimitExceededMembers,
+        ResourceNotFoundMembers,
+    )
     from ._models._list_image_versions import (
         ImageVersion,
         ListImageVersionsRequest,
@@ -68,6 +73,9 @@ __all__ = [
     "Processor",
     "ProgrammingLang",
     "ReleaseNotes",
+    "ResourceInUseMembers",
+    "ResourceLimitExceededMembers",
+    "ResourceNotFoundMembers",
     "SageMakerImageVersionAlias",
     "UpdateImageVersionRequest",
     "UpdateImageVersionResponse",
@@ -99,6 +107,9 @@ _HOMES: dict[str, str] = {
     "Processor": "_types",
     "ProgrammingLang": "_types",
     "ReleaseNotes": "_types",
+    "ResourceInUseMembers": "_errors",
+    "ResourceLimitExceededMembers": "_errors",
+    "ResourceNotFoundMembers": "_errors",
     "SageMakerImageVersionAlias": "_types",
     "UpdateImageVersionRequest": "_update_image_version",
     "UpdateImageVersionResponse": "_update_image_version",

@@ -85,6 +85,9 @@ ProjectName = Annotated[
 ]
 
 
+ResourceType = Literal["PROJECT", "DATASET", "MODEL", "TRIAL", "MODEL_PACKAGE_JOB"]
+
+
 S3BucketName = Annotated[
     str, StringConstraints(strict=True, min_length=3, max_length=63, pattern=r"^[0-9A-Za-z\.\-_]*$")
 ]

@@ -1,0 +1,119 @@
+"""Hooks into every call: before and after each attempt, and around the whole call.
+
+An interceptor is any object with some of these methods, each sync or async, each taking the
+call's `CallContext`:
+
+- ``before_call(context)``: once, before the first attempt;
+- ``before_attempt(context)``: before each attempt is signed; ``context.request_headers``
+  takes headers to add (they are signed with the rest);
+- ``after_attempt(context)``: after each attempt, with ``context.http_response`` or
+  ``context.error``, the attempt number and ``context.retry_delay`` (None when the call does
+  not retry);
+- ``after_call(context)``: once, however the call ends, with ``context.result`` or
+  ``context.error`` (the final one) and ``context.response_metadata``.
+
+Interceptors run in the order given (the Session's, then a client's own). An exception an
+interceptor raises ends the call with that exception, whatever it is. The context never holds
+credentials or a signature.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from .metadata import ResponseMetadata
+    from .modeling import AwsModel
+    from .protocol import HttpResponse
+
+__all__ = ["CallContext", "Interceptor"]
+
+#: The methods an interceptor may have.
+HOOKS = ("before_call", "before_attempt", "after_attempt", "after_call")
+
+#: What an interceptor is: any object; the hooks it has are found by name.
+Interceptor = object
+
+
+@dataclass(eq=False)
+class CallContext:
+    """One call as interceptors see it; one context serves all the hooks of a call, so an
+    interceptor can keep its own state in ``data``."""
+
+    #: The service's id, as in ``Batch`` or ``SageMaker``.
+    service_id: str
+    #: The operation's name, as in ``SubmitServiceJob``.
+    operation: str
+    region: str
+    #: The validated request model.
+    request: AwsModel
+    #: The attempt about to be made or just made, from 1.
+    attempt: int = 0
+    #: Headers to add to this attempt's request (``before_attempt`` only); signed.
+    request_headers: dict[str, str] = field(default_factory=dict)
+    #: The last attempt's response, when one came back.
+    http_response: HttpResponse | None = None
+    #: The last attempt's error, or in ``after_call`` what ended the call: an `AwsError`,
+    #: an interceptor's exception, or ``asyncio.CancelledError``.
+    error: BaseException | None = None
+    #: Seconds the call waits before its next attempt; None when it does not retry.
+    retry_delay: float | None = None
+    #: The call's result, in ``after_call`` when it succeeded.
+    result: AwsModel | None = None
+    #: The call's response metadata, in ``after_call`` when a response came back.
+    response_metadata: ResponseMetadata | None = None
+    #: Room for interceptors' own state during the call.
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+Hook = Callable[[CallContext], "Awaitable[None] | None"]
+
+
+class Hooks:
+    """The interceptors' methods, found once, ready to run in order."""
+
+    __slots__ = ("after_attempt", "after_call", "before_attempt", "before_call", "interceptors")
+
+    def __init__(self, interceptors: Sequence[Interceptor]) -> None:
+        self.interceptors = tuple(interceptors)
+        self.before_call = self._found("before_call")
+        self.before_attempt = self._found("before_attempt")
+        self.after_attempt = self._found("after_attempt")
+        self.after_call = self._found("after_call")
+
+    def __bool__(self) -> bool:
+        return bool(self.interceptors)
+
+    def _found(self, name: str) -> tuple[Hook, ...]:
+        return tuple(
+            method
+            for interceptor in self.interceptors
+            if callable(method := getattr(interceptor, name, None))
+        )
+
+    @staticmethod
+    async def run(hooks: tuple[Hook, ...], context: CallContext) -> None:
+        """Run each hook on ``context``, awaiting those that are coroutines."""
+        for hook in hooks:
+            result = hook(context)
+            if inspect.isawaitable(result):
+                await result
+
+
+def check_interceptors(interceptors: object) -> tuple[Interceptor, ...]:
+    """The interceptors as a tuple; a ConfigurationError when they are not a sequence of
+    objects having at least one hook each."""
+    if isinstance(interceptors, (str, bytes)) or not isinstance(interceptors, Sequence):
+        raise ConfigurationError("interceptors must be a list of interceptor objects")
+    for interceptor in interceptors:
+        if not any(callable(getattr(interceptor, name, None)) for name in HOOKS):
+            raise ConfigurationError(
+                f"{interceptor!r} is not an interceptor: it has none of the methods "
+                + ", ".join(HOOKS)
+            )
+    return tuple(interceptors)
