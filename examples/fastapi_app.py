@@ -1,6 +1,6 @@
 """A FastAPI service submitting and inspecting AWS Batch service jobs through one shared Session.
 
-    pip install 'aws-mlops-async[fastapi]' uvicorn
+    pip install 'aws-mlops-async[fastapi,otel]' opentelemetry-instrumentation-fastapi uvicorn
     AWS_REGION=us-east-1 uvicorn examples.fastapi_app:app
 
 Configured by the environment alone: with AWS_ENDPOINT_URL=http://127.0.0.1:4567 (and any
@@ -8,6 +8,10 @@ AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) it serves from a running emulator
 (`python -m aws_mlops_async.local`).
 
 Every request is served by the same Session and so the same aiohttp connection pool.
+
+Traced with OpenTelemetry: each HTTP request's span holds a span per AWS call it made
+(``Batch.SubmitServiceJob``...). With no OpenTelemetry SDK configured this costs nothing;
+run it under ``opentelemetry-instrument`` (or pass your providers to `create_app`) to export.
 """
 
 from __future__ import annotations
@@ -18,10 +22,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.metrics import MeterProvider
+from opentelemetry.trace import TracerProvider
 from pydantic import BaseModel
 
 from aws_mlops_async import ServiceError, ValidationError
 from aws_mlops_async.contrib.fastapi import BatchDep, session_lifespan
+from aws_mlops_async.contrib.opentelemetry import OpenTelemetryInterceptor
 from aws_mlops_async.services.batch.models import ServiceJobStatus
 
 
@@ -34,9 +42,16 @@ class JobRequest(BaseModel):
     scheduling_priority: int | None = None
 
 
-def create_app(**session_options: Any) -> FastAPI:
-    """The app, its Session opened with ``session_options`` at start-up and closed at shutdown."""
-    app = FastAPI(title="training jobs", lifespan=session_lifespan(**session_options))
+def create_app(
+    tracer_provider: TracerProvider | None = None,
+    meter_provider: MeterProvider | None = None,
+    **session_options: Any,
+) -> FastAPI:
+    """The app, its Session opened with ``session_options`` at start-up and closed at shutdown,
+    traced through the given OpenTelemetry providers (else the global ones)."""
+    telemetry = OpenTelemetryInterceptor(tracer_provider, meter_provider)
+    lifespan = session_lifespan(interceptors=[telemetry], **session_options)
+    app = FastAPI(title="training jobs", lifespan=lifespan)
 
     @app.post("/jobs", status_code=201)
     async def submit(job: JobRequest, batch: BatchDep) -> dict[str, str | None]:
@@ -70,6 +85,9 @@ def create_app(**session_options: Any) -> FastAPI:
             job = await batch.describe_service_job(job_id=job_id)
         return {"job_id": job.job_id, "job_name": job.job_name, "status": job.status}
 
+    FastAPIInstrumentor.instrument_app(
+        app, tracer_provider=tracer_provider, meter_provider=meter_provider
+    )
     return app
 
 

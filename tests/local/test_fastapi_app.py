@@ -15,6 +15,10 @@ import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 
 from aws_mlops_async.local import LocalAws
 
@@ -149,3 +153,34 @@ async def test_an_unknown_status_filter_is_a_422(
     response = await client.get("/jobs", params={"queue": "api-queue", "status": "DONE"})
     assert response.status_code == 422
     assert endpoint.stats.received["ListServiceJobs"] == 0
+
+
+async def test_each_aws_call_is_a_span_nested_under_its_http_request(endpoint: LocalAws) -> None:
+    spans = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    application: FastAPI = load_example().create_app(
+        tracer_provider=provider,
+        region_name=endpoint.region,
+        aws_access_key_id=endpoint.access_key,
+        aws_secret_access_key=endpoint.secret_key,
+        endpoint_url=endpoint.url,
+    )
+    async with application.router.lifespan_context(application):
+        transport = httpx.ASGITransport(app=application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
+            submitted = (await http.post("/jobs", json=job("traced"))).json()
+            assert (await http.get(f"/jobs/{submitted['job_id']}")).status_code == 200
+    provider.shutdown()
+    finished = spans.get_finished_spans()
+    requests = {s.name: s for s in finished if s.kind is SpanKind.SERVER}
+    calls = {s.name: s for s in finished if s.kind is SpanKind.CLIENT}
+    assert set(calls) == {"Batch.SubmitServiceJob", "Batch.DescribeServiceJob"}
+    for route, call in (
+        ("POST /jobs", "Batch.SubmitServiceJob"),
+        ("GET /jobs/{job_id}", "Batch.DescribeServiceJob"),
+    ):
+        parent = calls[call].parent
+        assert parent is not None
+        assert parent.span_id == requests[route].context.span_id
+        assert calls[call].context.trace_id == requests[route].context.trace_id
