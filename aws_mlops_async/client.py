@@ -206,6 +206,8 @@ class BaseClient:
                 return request
             if isinstance(request, Mapping):
                 request = dict(request)
+        if spec.prepare is not None and type(request) is dict:
+            request = spec.prepare(spec.name, request)
         if field is not None and type(request) is dict:
             alias = spec.token_alias or field
             if request.get(field) is None and request.get(alias) is None:

@@ -14,12 +14,14 @@ Sensitive members are kept in pydantic `Secret`s: `repr`, `str`, `model_dump()`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 
 import pydantic
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -47,6 +49,7 @@ __all__ = [
     "SecretMap",
     "SecretText",
     "Timestamp",
+    "matching",
     "parse_response",
     "sensitive_map",
     "to_validation_error",
@@ -129,6 +132,23 @@ def _masked(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _masked(item) for key, item in value.items()}
     return value
+
+
+def matching(pattern: str) -> AfterValidator:
+    """A check that a whole string matches ``pattern`` by Python's ``re``, for the patterns
+    pydantic-core's engine cannot run (look-around); failing as a pydantic pattern does."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if compiled.fullmatch(value) is None:
+            raise PydanticCustomError(
+                "string_pattern_mismatch",
+                "String should match pattern '{pattern}'",
+                {"pattern": pattern},
+            )
+        return value
+
+    return AfterValidator(check)
 
 
 # ---- timestamps ------------------------------------------------------------------------

@@ -12,7 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SERVICES", "Service", "service"]
+__all__ = ["SERVICES", "Preparation", "Service", "service"]
+
+
+@dataclass(frozen=True)
+class Preparation:
+    """Hand-written handling of one operation's request fields, run before validation (on a
+    call's fields and on each bulk job's alike), and what it changes in the client method."""
+
+    #: The function (``module.function``) taking the operation's name and its fields.
+    function: str
+    #: Method parameters taking more than their modeled type: Python name -> annotation.
+    widened: dict[str, str] = field(default_factory=dict)
+    #: Keyword parameters the method adds, passed on among the fields when not their
+    #: default: name -> (annotation, default, documentation).
+    added: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: The names the annotations spell, imported for type checking: (module, name).
+    names: tuple[tuple[str, str], ...] = ()
+    #: The documentation of the widened parameters, in place of the model's: name -> text.
+    documentation: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,6 +61,8 @@ class Service:
     #: The class the client extends (``module.Class``), when it adds hand-written methods to
     #: the generated ones; else the library's BaseClient.
     client_base: str = "aws_mlops_async.client.BaseClient"
+    #: Hand-written request preparation, by operation.
+    preparations: dict[str, Preparation] = field(default_factory=dict)
 
 
 SERVICES: tuple[Service, ...] = (
@@ -50,13 +70,19 @@ SERVICES: tuple[Service, ...] = (
         name="sagemaker",
         title="Amazon SageMaker",
         client="SageMakerClient",
-        summary="image versions",
+        summary="image versions, training jobs",
         operations=(
             "CreateImageVersion",
             "DeleteImageVersion",
             "DescribeImageVersion",
             "ListImageVersions",
             "UpdateImageVersion",
+            # The training jobs Batch service jobs run as, and their own lifecycle.
+            "CreateTrainingJob",
+            "DescribeTrainingJob",
+            "ListTrainingJobs",
+            "StopTrainingJob",
+            "UpdateTrainingJob",
         ),
         bounds={
             # The UpdateImageVersion seed: a version is 0..1152921504606846976.
@@ -140,6 +166,38 @@ SERVICES: tuple[Service, ...] = (
             ("TerminateServiceJobsRequest", "jobs"): {"min": 1, "max": 50},
         },
         client_base="aws_mlops_async.service_jobs.ServiceJobs",  # submit_service_jobs
+        preparations={
+            "SubmitServiceJob": Preparation(
+                function="aws_mlops_async.training_payload.prepare_submission",
+                widened={
+                    "service_request_payload": "str | CreateTrainingJobRequest | Mapping[str, Any]"
+                },
+                added={
+                    "validate_payload": (
+                        "bool",
+                        "False",
+                        "Validate a JSON string payload as a CreateTrainingJob request too "
+                        "(it is then sent unchanged).",
+                    )
+                },
+                names=(("aws_mlops_async.services.sagemaker.models", "CreateTrainingJobRequest"),),
+                documentation={
+                    "service_request_payload": (
+                        "The request for the service the job is queued for: a JSON string, "
+                        "passed as it is, or for ``SAGEMAKER_TRAINING`` a "
+                        "``CreateTrainingJobRequest`` or a mapping of its fields, validated "
+                        "before anything is sent (an error names the nested field, as in "
+                        "``service_request_payload.resource_config.instance_count``) and "
+                        "written as SageMaker's CreateTrainingJob JSON body. Batch names the "
+                        "training job it creates itself (its service-linked role may create "
+                        "only ``AWSBatch*`` training jobs): find it by "
+                        "``latest_attempt.service_resource_id`` of DescribeServiceJob, not by "
+                        "``TrainingJobName``; put tags in ``tags``, which Batch applies, as "
+                        "SageMaker's own SDK moves a payload's ``Tags`` there."
+                    )
+                },
+            )
+        },
         waiters={
             "ServiceJobFinished": {
                 "operation": "DescribeServiceJob",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from ..errors import ErrorCatalog
 from ..modeling import AwsModel
@@ -64,6 +64,9 @@ class OperationSpec(Generic[RequestT, ResponseT]):
     query_params: Mapping[str, str] = field(default_factory=dict)
     header_params: Mapping[str, str] = field(default_factory=dict)
     idempotency_token: str | None = None
+    #: Hand-written preparation of the request's fields before validation: called with the
+    #: operation's name and the fields (a dict); returns the fields to validate.
+    prepare: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
 
     @cached_property
     def input(self) -> type[RequestT]:

@@ -52,7 +52,9 @@ class ServiceClients:
 
     @property
     def sagemaker(self) -> SageMakerClient:
-        """The Amazon SageMaker client (image versions), created once per Session."""
+        """The Amazon SageMaker client (image versions, training jobs), created once per
+        Session.
+        """
         return cast("SageMakerClient", self._client("sagemaker"))
 
     @property

@@ -79,6 +79,16 @@ class Operation:
         return service_model(self.service).operation_model(self.name)
 
     @property
+    def output_shape(self) -> StructureShape:
+        """botocore's output shape; for an operation without one (StopTrainingJob, which
+        botocore answers with ``{}``), an empty structure, as our generator gives it."""
+        shape = self.model.output_shape
+        if shape is None:
+            return StructureShape(f"{self.name}Response", {"type": "structure", "members": {}})
+        assert isinstance(shape, StructureShape)
+        return shape
+
+    @property
     def protocol(self) -> str:
         return service_model(self.service).metadata["protocol"]
 

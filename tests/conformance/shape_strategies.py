@@ -125,6 +125,16 @@ def _category_class(name: str) -> str:
     )
 
 
+#: Java's POSIX classes, which are ASCII.
+POSIX_CLASSES = {
+    "Alnum": "a-zA-Z0-9",
+    "Alpha": "a-zA-Z",
+    "Digit": "0-9",
+    "Upper": "A-Z",
+    "Lower": "a-z",
+}
+
+
 def _python_pattern(pattern: str) -> str:
     """The service-model pattern in Python's dialect (to be compiled with re.ASCII)."""
     out: list[str] = []
@@ -138,7 +148,8 @@ def _python_pattern(pattern: str) -> str:
                 if escape == "P":
                     raise NotImplementedError(f"negated property class in {pattern!r}")
                 end = pattern.index("}", index)
-                body = _category_class(pattern[index + 3 : end])
+                name = pattern[index + 3 : end]
+                body = POSIX_CLASSES.get(name) or _category_class(name)
                 out.append(body if in_class else f"[{body}]")
                 index = end + 1
                 continue
@@ -371,7 +382,7 @@ def request_params(operation: Operation, force: tuple[Any, ...] = ()) -> st.Sear
 def response_body(operation: Operation, *, lenient: bool = False) -> st.SearchStrategy[Any]:
     """A JSON-ready response document for the operation."""
     builder = Builder(operation.service, response=True, lenient=lenient)
-    return builder.value(operation.model.output_shape)
+    return builder.value(operation.output_shape)
 
 
 # ---- names -----------------------------------------------------------------------------
@@ -468,7 +479,9 @@ def _sites(
             yield site("min_length")
         if bounds.max is not None:
             yield site("max_length")
-        if bounds.pattern is not None:
+        if bounds.pattern is not None and not all(
+            fits_pattern(bounds.pattern, probe) for probe in PROBES
+        ):  # ``[\S\s]*`` (SageMaker's environment values) takes any text: nothing breaks it
             yield site("pattern")
     elif shape.type_name in TYPE_RANGES:
         if bounds.min is not None:

@@ -57,7 +57,7 @@ async def test_a_client_call_sends_and_reads_what_botocore_does(
     [sent] = server.received
     assert_sent_as_botocore_serializes(sent, theirs)
 
-    shape = operation.model.output_shape
+    shape = operation.output_shape
     parsed = botocore_parse(operation, status, HEADERS, body)
     parsed.pop("ResponseMetadata")
     dumped = result.model_dump(by_alias=True, exclude_none=True)

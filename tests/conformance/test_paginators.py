@@ -87,7 +87,7 @@ async def test_pages_are_requested_and_read_as_botocore_pages(
     assert len(server.received) == len(pages) == 2
     for sent, theirs in zip(server.received, expected, strict=True):
         assert_sent_as_botocore_serializes(sent, theirs)
-    shape = operation.model.output_shape
+    shape = operation.output_shape
     for page, body in zip(pages, bodies, strict=True):
         parsed = botocore_parse(operation, operation.spec.success_status, HEADERS, body)
         parsed.pop("ResponseMetadata")

@@ -39,9 +39,10 @@ from aws_mlops_async.client import BaseClient
 def distinct(sites: list[Site]) -> list[Site]:
     """One site per constraint of a structure's member (the one reached by the shortest path):
     the same class field, reached from several operations or parents, is checked once."""
-    chosen: dict[tuple[str | None, str | None, str, str], Site] = {}
+    chosen: dict[tuple[str, str | None, str | None, str, str], Site] = {}
     for site in sites:
-        key = (site.owner, site.member, site.kind, site.shape.name)
+        # Per service: two services' shapes may share a name (Tag) and not their bounds.
+        key = (site.operation.service, site.owner, site.member, site.kind, site.shape.name)
         if key not in chosen or len(site.path) < len(chosen[key].path):
             chosen[key] = site
     return list(chosen.values())

@@ -46,7 +46,7 @@ def parse_theirs(operation: Operation, body: bytes) -> dict[str, Any]:
 
 
 def assert_same_values(operation: Operation, body: bytes) -> None:
-    shape = operation.model.output_shape
+    shape = operation.output_shape
     ours = parse_ours(operation, body)
     assert isinstance(ours, operation.spec.output)
     theirs = parse_theirs(operation, body)
@@ -67,7 +67,7 @@ def test_responses_parse_as_botocore_parses_them(
 
 @pytest.mark.parametrize(
     "operation",
-    [operation for operation in OPERATIONS if not operation.model.output_shape.required_members],
+    [operation for operation in OPERATIONS if not operation.output_shape.required_members],
     ids=str,
 )
 @pytest.mark.parametrize("body", [b"", b"{}"], ids=["no-body", "empty-object"])
@@ -77,7 +77,7 @@ def test_an_empty_body_reads_as_botocore_reads_it(operation: Operation, body: by
 
 @pytest.mark.parametrize(
     "operation",
-    [operation for operation in OPERATIONS if operation.model.output_shape.members],
+    [operation for operation in OPERATIONS if operation.output_shape.members],
     ids=str,
 )
 @settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -87,7 +87,7 @@ def test_the_response_oracle_notices_a_changed_value(
 ) -> None:
     """The comparison is not vacuous: botocore's reading of a body against ours of the same
     body with one modeled member set differently fails it."""
-    shape = operation.model.output_shape
+    shape = operation.output_shape
     name = data.draw(st.sampled_from(sorted(shape.members)), label="member")
     builder = Builder(operation.service, response=True)
     document = data.draw(builder.value(shape, force=(name,)), label="document")
@@ -133,10 +133,10 @@ def test_a_page_whose_every_item_has_an_unknown_member_reads_as_botocore_reads_i
     operation: Operation, data: st.DataObject
 ) -> None:
     result_key = paginator_configs(operation.service)[operation.name]["result_key"]
-    item = operation.model.output_shape.members[result_key].member
+    item = operation.output_shape.members[result_key].member
     builder = Builder(operation.service, response=True)
     items = data.draw(st.lists(builder.value(item), min_size=1, max_size=5), label="items")
     document = data.draw(response_body(operation), label="document")
     document[result_key] = items
-    document = _with_unknown_member_everywhere(operation.model.output_shape, document)
+    document = _with_unknown_member_everywhere(operation.output_shape, document)
     assert_same_values(operation, json.dumps(document).encode())

@@ -128,7 +128,7 @@ def test_a_response_shows_its_secrets_only_on_the_wire(
     operation: Operation, data: st.DataObject
 ) -> None:
     planted: list[str] = []
-    shape = operation.model.output_shape
+    shape = operation.output_shape
     document = plant(shape, data.draw(response_body(operation), label="body"), planted)
     response = parse_response(operation.spec.output, json.dumps(document).encode())
     assert_only_on_the_wire(response, planted)

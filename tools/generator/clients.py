@@ -98,11 +98,15 @@ def _parameters(
 
 
 def _signature(
-    shapes: ServiceShapes, module: Module, members: list[Member], extra: list[str]
+    shapes: ServiceShapes,
+    module: Module,
+    members: list[Member],
+    extra: list[str],
+    widened: dict[str, str] | None = None,
 ) -> str:
     params = ["self", "*"] if members or extra else ["self"]
     for member in members:
-        annotation = shapes.parameter_type(module, member.shape)
+        annotation = (widened or {}).get(member.name) or shapes.parameter_type(module, member.shape)
         if member.required and not member.token:
             params.append(f"{member.name}: {annotation}")
         else:
@@ -116,9 +120,15 @@ def _method(shapes: ServiceShapes, module: Module, operation: str) -> str:
     request, response = spec["input"]["shape"], spec["output"]["shape"]
     module.use_for_typing(".models", response)
     members = _parameters(shapes, request)
+    preparation = shapes.data.service.preparations.get(operation)
+    if preparation is not None:
+        for source, name in preparation.names:
+            module.use_for_typing(source, name)
     fields: list[tuple[str, str]] = []
     for member in members:
         text = member.documentation
+        if preparation is not None and member.name in preparation.documentation:
+            text = preparation.documentation[member.name]
         constraints = shapes.constraints_text(member.shape, request, member.wire)
         constraints = constraints.replace("\\", "\\\\")  # a pattern's backslashes
         if member.token:
@@ -126,6 +136,9 @@ def _method(shapes: ServiceShapes, module: Module, operation: str) -> str:
         if constraints:
             constraints = constraints[0].upper() + constraints[1:] + "."
         fields.append((f"param {member.name}", " ".join(t for t in (text, constraints) if t)))
+    added = preparation.added if preparation is not None else {}
+    for name, (_, _, text) in added.items():
+        fields.append((f"param {name}", text))
     fields.append(("returns", f"the ``{response}``."))
     for error in spec.get("errors", []):
         doc = first_sentence(shapes.shapes[error["shape"]].get("documentation"))
@@ -143,8 +156,14 @@ def _method(shapes: ServiceShapes, module: Module, operation: str) -> str:
     ]
     for member in optional:
         body += [f"if {member.name} is not None:", f'    request["{member.name}"] = {member.name}']
+    for name, (_, default, _) in added.items():
+        body += [f"if {name} is not {default}:", f'    request["{name}"] = {name}']
     body.append(f"return await self._invoke({OPERATIONS}.{constant_name(operation)}, request)")
-    signature = _signature(shapes, module, members, [])
+    extra = [
+        f"{name}: {annotation} = {default}" for name, (annotation, default, _) in added.items()
+    ]
+    widened = preparation.widened if preparation is not None else None
+    signature = _signature(shapes, module, members, extra, widened)
     return "\n".join(
         [
             f"    async def {python_name(operation)}({signature}) -> {response}:",

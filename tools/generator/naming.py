@@ -62,21 +62,42 @@ def docstring(text: str, indent: str = "") -> str:
     return f'{indent}"""{body.lstrip()}\n{indent}"""'
 
 
-def py_string(text: str) -> str:
-    """A raw string literal of ``text``."""
-    return 'r"' + text + '"' if '"' not in text else "r'" + text + "'"
+def py_string(text: str, width: int = 72) -> str:
+    """A raw string literal of ``text``; a long one as several, implicitly joined, so the
+    line holding it keeps to the line length."""
+    quote = '"' if '"' not in text else "'"
+    pieces: list[str] = []
+    while len(text) > width:
+        cut = width
+        while text[cut - 1] == "\\":  # a raw string cannot end in a backslash
+            cut -= 1
+        pieces.append(text[:cut])
+        text = text[cut:]
+    pieces.append(text)
+    return " ".join(f"r{quote}{piece}{quote}" for piece in pieces)
 
 
 # What `.` does not match in the models' dialect: ECMA-262's line terminators and U+0085, which
 # Java (the services' validator) also counts as one.
 NOT_A_LINE_TERMINATOR = r"[^\n\r\x85\u2028\u2029]"
 # ECMA-262's \d and \w are ASCII; Rust's (pydantic's) are Unicode unless spelled out.
-ASCII_CLASSES = {"d": "0-9", "w": "a-zA-Z0-9_"}
+# Java's \s and \S (the services validate with Java) are ASCII too.
+ASCII_CLASSES = {"d": "0-9", "w": "a-zA-Z0-9_", "s": " \\t\\n\\x0B\\f\\r"}
+# Java's POSIX classes (ASCII), which neither Rust's engine nor Python's knows.
+POSIX_CLASSES = {
+    "Alnum": "a-zA-Z0-9",
+    "Alpha": "a-zA-Z",
+    "Digit": "0-9",
+    "Upper": "A-Z",
+    "Lower": "a-z",
+}
 # Java patterns Rust's regex engine cannot run (look-around), rewritten to equivalents.
 PATTERN_REWRITES = {
     # "must not start with . or -, then letters, digits, - _ ." without the look-ahead.
     "(?!^[.-])^([a-zA-Z0-9-_.]+)": "[a-zA-Z0-9_][a-zA-Z0-9_.-]*",
 }
+# Patterns any text matches (SageMaker's environment values): no check at all.
+ANY_TEXT = frozenset({"[\\S\\s]*"})
 
 
 def ecma_to_rust(pattern: str) -> str:
@@ -88,6 +109,12 @@ def ecma_to_rust(pattern: str) -> str:
         char = pattern[index]
         if char == "\\" and index + 1 < len(pattern):
             escape = pattern[index + 1]
+            posix = re.match(r"p\{(\w+)\}", pattern[index + 1 :])
+            if posix and posix.group(1) in POSIX_CLASSES:
+                members = POSIX_CLASSES[posix.group(1)]
+                out.append(members if in_class else f"[{members}]")
+                index += 1 + posix.end()
+                continue
             index += 2
             if escape.lower() in ASCII_CLASSES:
                 members = ASCII_CLASSES[escape.lower()]
@@ -117,9 +144,15 @@ def ecma_to_rust(pattern: str) -> str:
     return "".join(out)
 
 
-def anchored(pattern: str) -> str:
-    """The pattern, in Rust's dialect, matching whole strings only."""
-    pattern = ecma_to_rust(PATTERN_REWRITES.get(pattern, pattern))
+def anchored(pattern: str, *, python: bool = False) -> str:
+    """The pattern, in Rust's dialect (or for Python's ``re.fullmatch``, which reads the
+    same translation), matching whole strings only."""
+    pattern = PATTERN_REWRITES.get(pattern, pattern).replace("[\\S]", "\\S")  # a lone class
+    pattern = ecma_to_rust(pattern)
+    if python:
+        if "\\p{" in pattern:
+            raise ValueError(f"no Unicode classes in Python's re: {pattern!r}")
+        return pattern
     if not pattern.startswith("^"):
         pattern = "^" + ("(?:" + pattern + ")" if "|" in pattern else pattern)
     if not pattern.endswith("$"):

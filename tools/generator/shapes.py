@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .code import Module
-from .naming import anchored, first_sentence, py_string, python_name
+from .naming import ANY_TEXT, PATTERN_REWRITES, anchored, first_sentence, py_string, python_name
 from .source import ServiceData
 
 __all__ = ["ERRORS_MODULE", "Member", "ServiceShapes", "Side"]
@@ -193,6 +193,8 @@ class ServiceShapes:
         """A shape's ``min``/``max``/``pattern`` where it is used, the registry's bounds added."""
         shape = self.shapes[shape_name]
         found = {key: shape[key] for key in ("min", "max", "pattern") if key in shape}
+        if found.get("pattern") in ANY_TEXT:
+            del found["pattern"]
         extra = self.data.service.bounds
         found.update(extra.get((shape_name,), {}))
         if owner is not None and wire is not None:
@@ -338,7 +340,13 @@ class ServiceShapes:
         module.use("typing", "Annotated")
         if kind == "string":
             module.use("pydantic", "StringConstraints")
-            return f"Annotated[str, StringConstraints({self._string_checks(bounds)})]"
+            checks = f"StringConstraints({self._string_checks(bounds)})"
+            pattern = bounds.get("pattern", "")
+            if _looks_around(pattern):
+                # pydantic-core's regex engine has no look-around: Python's re checks these.
+                matching = module.use(MODELING, "matching")
+                checks += f", {matching}({py_string(anchored(pattern, python=True))})"
+            return f"Annotated[str, {checks}]"
         if kind in ("integer", "long", "double", "float"):
             module.use("pydantic", "Field")
             scalar = module.use("pydantic", STRICT_SCALARS[kind])
@@ -354,7 +362,7 @@ class ServiceShapes:
             checks.append(f"min_length={bounds['min']}")
         if "max" in bounds:
             checks.append(f"max_length={bounds['max']}")
-        if "pattern" in bounds:
+        if "pattern" in bounds and not _looks_around(bounds["pattern"]):
             checks.append(f"pattern={py_string(anchored(bounds['pattern']))}")
         return ", ".join(checks)
 
@@ -413,6 +421,11 @@ class ServiceShapes:
         if shape.get("sensitive"):
             words.append("secret: masked everywhere but on the wire")
         return "; ".join(words)
+
+
+def _looks_around(pattern: str) -> bool:
+    pattern = PATTERN_REWRITES.get(pattern, pattern)  # some are rewritten without it
+    return any(look in pattern for look in ("(?=", "(?!", "(?<=", "(?<!"))
 
 
 def _range_words(bounds: dict[str, Any], unit: str) -> list[str]:

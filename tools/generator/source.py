@@ -70,6 +70,7 @@ def load(service: Service) -> ServiceData:
         ruleset = loader.load_service_model(service.name, "endpoint-rule-set-1")
         api = model["metadata"]["apiVersion"]
         source = f"botocore {botocore.__version__}'s {service.name} {api} model"
+    _give_every_operation_an_output(model, service.operations)
     return ServiceData(
         service=service,
         model=model,
@@ -79,3 +80,18 @@ def load(service: Service) -> ServiceData:
         partitions=partitions,
         source=source,
     )
+
+
+def _give_every_operation_an_output(model: dict[str, Any], operations: tuple[str, ...]) -> None:
+    """An operation the model gives no output (StopTrainingJob) gets an empty structure
+    ``<Operation>Response``, so that its call, like every other, returns a response model
+    (which carries the response metadata)."""
+    for name in operations:
+        operation = model["operations"][name]
+        if "output" in operation:
+            continue
+        shape = f"{name}Response"
+        if shape in model["shapes"]:
+            raise ValueError(f"{name} has no output, and its {shape} is taken")
+        model["shapes"][shape] = {"type": "structure", "members": {}}
+        operation["output"] = {"shape": shape}

@@ -127,7 +127,7 @@ def operations_module(shapes: ServiceShapes, origin: str) -> Module:
     module.add("\n".join([*lines, ")"]))
     operation_constants = [constant_name(operation) for operation in shapes.operations()]
     for operation, constant in zip(shapes.operations(), operation_constants, strict=True):
-        module.add(_operation_spec(shapes, operation, constant, operation_spec))
+        module.add(_operation_spec(shapes, module, operation, constant, operation_spec))
     constants += [*operation_constants, "OPERATIONS"]
     any_ = module.use("typing", "Any")
     module.add(
@@ -150,7 +150,9 @@ def operations_module(shapes: ServiceShapes, origin: str) -> Module:
     return module
 
 
-def _operation_spec(shapes: ServiceShapes, operation: str, constant: str, spec_class: str) -> str:
+def _operation_spec(
+    shapes: ServiceShapes, module: Module, operation: str, constant: str, spec_class: str
+) -> str:
     spec = shapes.data.operation(operation)
     http = spec["http"]
     request, response = spec["input"]["shape"], spec["output"]["shape"]
@@ -182,6 +184,10 @@ def _operation_spec(shapes: ServiceShapes, operation: str, constant: str, spec_c
             lines.append(f"    {argument}={json.dumps(bindings[location])},")
     if token:
         lines.append(f'    idempotency_token="{token}",')
+    preparation = shapes.data.service.preparations.get(operation)
+    if preparation is not None:
+        source, _, function = preparation.function.rpartition(".")
+        lines.append(f"    prepare={module.use(source, function)},")
     lines.append(")")
     return "\n".join(lines)
 

@@ -20,6 +20,8 @@ from . import operations
 from .errors import BatchExceptions
 
 if TYPE_CHECKING:
+    from aws_mlops_async.services.sagemaker.models import CreateTrainingJobRequest
+
     from .models import (
         ArrayProperties,
         CancelJobResponse,
@@ -1103,7 +1105,7 @@ class BatchClient(ServiceJobs):
         *,
         job_name: str,
         job_queue: str,
-        service_request_payload: str,
+        service_request_payload: str | CreateTrainingJobRequest | Mapping[str, Any],
         service_job_type: ServiceJobType,
         retry_strategy: ServiceJobRetryStrategy | Mapping[str, Any] | None = None,
         scheduling_priority: int | None = None,
@@ -1115,14 +1117,23 @@ class BatchClient(ServiceJobs):
         timeout_config: ServiceJobTimeout | Mapping[str, Any] | None = None,
         tags: Mapping[str, str] | None = None,
         client_token: str | None = None,
+        validate_payload: bool = False,
     ) -> SubmitServiceJobResponse:
         """Submits a service job to a specified job queue to run on SageMaker AI.
 
         :param job_name: The name of the service job. 1 to 128 characters; matching
             ``[a-zA-Z0-9_-]+``.
         :param job_queue: The job queue into which the service job is submitted.
-        :param service_request_payload: The request, in JSON, for the service that the
-            SubmitServiceJob operation is queueing.
+        :param service_request_payload: The request for the service the job is queued for: a
+            JSON string, passed as it is, or for ``SAGEMAKER_TRAINING`` a
+            ``CreateTrainingJobRequest`` or a mapping of its fields, validated before anything
+            is sent (an error names the nested field, as in
+            ``service_request_payload.resource_config.instance_count``) and written as
+            SageMaker's CreateTrainingJob JSON body. Batch names the training job it creates
+            itself (its service-linked role may create only ``AWSBatch*`` training jobs): find
+            it by ``latest_attempt.service_resource_id`` of DescribeServiceJob, not by
+            ``TrainingJobName``; put tags in ``tags``, which Batch applies, as SageMaker's own
+            SDK moves a payload's ``Tags`` there.
         :param service_job_type: The type of service job. One of ``SAGEMAKER_TRAINING``.
         :param retry_strategy: The retry strategy to use for failed service jobs that are
             submitted with this service job request.
@@ -1134,6 +1145,8 @@ class BatchClient(ServiceJobs):
         :param tags: The tags that you apply to the service job request. 1 to 50 entries.
         :param client_token: A unique identifier for the request. Filled with a fresh UUID when
             left out, the same on every attempt.
+        :param validate_payload: Validate a JSON string payload as a CreateTrainingJob request
+            too (it is then sent unchanged).
         :returns: the ``SubmitServiceJobResponse``.
         :raises ClientException: These errors are usually caused by a client action.
         :raises ServerException: These errors are usually caused by a server issue.
@@ -1160,6 +1173,8 @@ class BatchClient(ServiceJobs):
             request["tags"] = tags
         if client_token is not None:
             request["client_token"] = client_token
+        if validate_payload is not False:
+            request["validate_payload"] = validate_payload
         return await self._invoke(operations.SUBMIT_SERVICE_JOB, request)
 
     async def tag_resource(

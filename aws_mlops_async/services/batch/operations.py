@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_mlops_async.pagination import PaginatorSpec
 from aws_mlops_async.protocol.spec import OperationSpec, ServiceDescription
+from aws_mlops_async.training_payload import prepare_submission
 from aws_mlops_async.waiters import Acceptor, WaiterSpec
 
 from .errors import BatchExceptions
@@ -505,6 +506,7 @@ SUBMIT_SERVICE_JOB: OperationSpec[
     input_name="_submit_service_job.SubmitServiceJobRequest",
     output_name="_submit_service_job.SubmitServiceJobResponse",
     idempotency_token="client_token",
+    prepare=prepare_submission,
 )
 
 

@@ -20,15 +20,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CREATE_IMAGE_VERSION",
+    "CREATE_TRAINING_JOB",
     "DELETE_IMAGE_VERSION",
     "DESCRIBE_IMAGE_VERSION",
+    "DESCRIBE_TRAINING_JOB",
     "IMAGE_VERSION_CREATED",
     "IMAGE_VERSION_DELETED",
     "LIST_IMAGE_VERSIONS",
     "LIST_IMAGE_VERSIONS_PAGES",
+    "LIST_TRAINING_JOBS",
+    "LIST_TRAINING_JOBS_PAGES",
     "OPERATIONS",
     "SERVICE",
+    "STOP_TRAINING_JOB",
+    "TRAINING_JOB_COMPLETED_OR_STOPPED",
     "UPDATE_IMAGE_VERSION",
+    "UPDATE_TRAINING_JOB",
 ]
 
 
@@ -105,12 +112,77 @@ UPDATE_IMAGE_VERSION: OperationSpec[
 )
 
 
+CREATE_TRAINING_JOB: OperationSpec[
+    models.CreateTrainingJobRequest, models.CreateTrainingJobResponse
+] = OperationSpec(
+    service=SERVICE,
+    name="CreateTrainingJob",
+    http_method="POST",
+    uri="/",
+    input_name="_create_training_job.CreateTrainingJobRequest",
+    output_name="_create_training_job.CreateTrainingJobResponse",
+)
+
+
+DESCRIBE_TRAINING_JOB: OperationSpec[
+    models.DescribeTrainingJobRequest, models.DescribeTrainingJobResponse
+] = OperationSpec(
+    service=SERVICE,
+    name="DescribeTrainingJob",
+    http_method="POST",
+    uri="/",
+    input_name="_describe_training_job.DescribeTrainingJobRequest",
+    output_name="_describe_training_job.DescribeTrainingJobResponse",
+)
+
+
+LIST_TRAINING_JOBS: OperationSpec[
+    models.ListTrainingJobsRequest, models.ListTrainingJobsResponse
+] = OperationSpec(
+    service=SERVICE,
+    name="ListTrainingJobs",
+    http_method="POST",
+    uri="/",
+    input_name="_list_training_jobs.ListTrainingJobsRequest",
+    output_name="_list_training_jobs.ListTrainingJobsResponse",
+)
+
+
+STOP_TRAINING_JOB: OperationSpec[models.StopTrainingJobRequest, models.StopTrainingJobResponse] = (
+    OperationSpec(
+        service=SERVICE,
+        name="StopTrainingJob",
+        http_method="POST",
+        uri="/",
+        input_name="_stop_training_job.StopTrainingJobRequest",
+        output_name="_stop_training_job.StopTrainingJobResponse",
+    )
+)
+
+
+UPDATE_TRAINING_JOB: OperationSpec[
+    models.UpdateTrainingJobRequest, models.UpdateTrainingJobResponse
+] = OperationSpec(
+    service=SERVICE,
+    name="UpdateTrainingJob",
+    http_method="POST",
+    uri="/",
+    input_name="_update_training_job.UpdateTrainingJobRequest",
+    output_name="_update_training_job.UpdateTrainingJobResponse",
+)
+
+
 OPERATIONS: tuple[OperationSpec[Any, Any], ...] = (
     CREATE_IMAGE_VERSION,
     DELETE_IMAGE_VERSION,
     DESCRIBE_IMAGE_VERSION,
     LIST_IMAGE_VERSIONS,
     UPDATE_IMAGE_VERSION,
+    CREATE_TRAINING_JOB,
+    DESCRIBE_TRAINING_JOB,
+    LIST_TRAINING_JOBS,
+    STOP_TRAINING_JOB,
+    UPDATE_TRAINING_JOB,
 )
 """Every operation of Amazon SageMaker this library binds."""
 
@@ -120,6 +192,15 @@ LIST_IMAGE_VERSIONS_PAGES = PaginatorSpec(
     input_token="next_token",
     output_token="next_token",
     result_key="image_versions",
+    limit_key="max_results",
+)
+
+
+LIST_TRAINING_JOBS_PAGES = PaginatorSpec(
+    operation=LIST_TRAINING_JOBS,
+    input_token="next_token",
+    output_token="next_token",
+    result_key="training_job_summaries",
     limit_key="max_results",
 )
 
@@ -145,5 +226,18 @@ IMAGE_VERSION_DELETED = WaiterSpec(
         Acceptor("failure", {"DELETE_FAILED"}, path="image_version_status"),
         Acceptor("failure", {"ValidationException"}),
         Acceptor("success", {"ResourceNotFound"}),
+    ),
+)
+
+
+TRAINING_JOB_COMPLETED_OR_STOPPED = WaiterSpec(
+    name="TrainingJobCompletedOrStopped",
+    delay=120,
+    max_attempts=180,
+    acceptors=(
+        Acceptor("success", {"Completed"}, path="training_job_status"),
+        Acceptor("success", {"Stopped"}, path="training_job_status"),
+        Acceptor("failure", {"Failed"}, path="training_job_status"),
+        Acceptor("failure", {"ValidationException"}),
     ),
 )

@@ -8,8 +8,129 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StringConstraints
 
+from aws_mlops_async.modeling import matching
+
+AlgorithmImage = Annotated[
+    str, StringConstraints(strict=True, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+ArnOrName = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=1, max_length=170),
+    matching(
+        r"(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:[a-z\-]*\/)?([a-zA-Z0-9"
+        r"]([a-zA-Z0-9-]){0,62})(?<!-)"
+    ),
+]
+
+
+AttributeName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]+$"
+    ),
+]
+
+
+ChannelName = Annotated[
+    str, StringConstraints(strict=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9\.\-_]+$")
+]
+
+
 ClientToken = Annotated[
     str, StringConstraints(strict=True, min_length=1, max_length=36, pattern=r"^[a-zA-Z0-9-]+$")
+]
+
+
+CollectionName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
+]
+
+
+CompressionType = Literal["None", "Gzip"]
+
+
+ConfigKey = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
+]
+
+
+ConfigValue = Annotated[
+    str, StringConstraints(strict=True, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+ContentType = Annotated[
+    str, StringConstraints(strict=True, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+CustomizationTechnique = Literal["SFT", "DPO", "RLVR", "RLAIF"]
+
+
+DirectoryPath = Annotated[
+    str, StringConstraints(strict=True, max_length=4096, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+EvaluationType = Literal["LLMAJEvaluation", "CustomScorerEvaluation", "BenchmarkEvaluation"]
+
+
+EvaluatorArn = Annotated[str, StringConstraints(strict=True, pattern=r"^[^\n\r\x85\u2028\u2029]*$")]
+
+
+ExperimentEntityName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=120, pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$"
+    ),
+]
+
+
+FileSystemAccessMode = Literal["rw", "ro"]
+
+
+FileSystemId = Annotated[
+    str,
+    StringConstraints(strict=True, min_length=11, max_length=21, pattern=r"^(fs-[0-9a-f]{8,})$"),
+]
+
+
+FileSystemType = Literal["EFS", "FSxLustre"]
+
+
+HubContentArn = Annotated[
+    str, StringConstraints(strict=True, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+HubDataSetArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        max_length=2048,
+        pattern=r"^(?:(arn:[a-z0-9-\.]{1,63}:sagemaker:[a-zA-Z0-9_]+(?:-[a-zA-Z0-9_]+)+:(["
+        r"0-9]{12}|aws):hub-content\/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/DataSet\/["
+        r"a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}(\/[0-9]{1,4}[^\n\r\x85\u2028\u2029][0-9]"
+        r"{1,4}[^\n\r\x85\u2028\u2029][0-9]{1,4})?)$",
+    ),
+]
+
+
+HyperParameterKey = Annotated[
+    str, StringConstraints(strict=True, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+HyperParameterValue = Annotated[
+    str, StringConstraints(strict=True, max_length=2500, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
 ]
 
 
@@ -41,7 +162,24 @@ ImageVersionSortOrder = Literal["ASCENDING", "DESCENDING"]
 ImageVersionStatus = Literal["CREATING", "CREATED", "CREATE_FAILED", "DELETING", "DELETE_FAILED"]
 
 
+InstanceGroupName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=64, pattern=r"^[^\n\r\x85\u2028\u2029]+$"
+    ),
+]
+
+
 JobType = Literal["TRAINING", "INFERENCE", "NOTEBOOK_KERNEL"]
+
+
+KeepAlivePeriodInSeconds = Annotated[StrictInt, Field(ge=0, le=21600)]
+"""Optional."""
+
+
+KmsKeyId = Annotated[
+    str, StringConstraints(strict=True, max_length=2048, pattern=r"^[a-zA-Z0-9:/_-]*$")
+]
 
 
 MLFramework = Annotated[
@@ -52,7 +190,94 @@ MLFramework = Annotated[
 ]
 
 
+MaxPendingTimeInSeconds = Annotated[StrictInt, Field(ge=1800, le=2419200)]
+"""Maximum job scheduler pending time in seconds."""
+
+
 MaxResults = Annotated[StrictInt, Field(ge=1, le=100)]
+
+
+MaxRuntimeInSeconds = Annotated[StrictInt, Field(ge=1)]
+
+
+MaxWaitTimeInSeconds = Annotated[StrictInt, Field(ge=1)]
+
+
+MaximumRetryAttempts = Annotated[StrictInt, Field(ge=1, le=30)]
+
+
+MetricName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]+$"
+    ),
+]
+
+
+MetricRegex = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=500, pattern=r"^[^\n\r\x85\u2028\u2029]+$"
+    ),
+]
+
+
+MlFlowResourceArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        max_length=2048,
+        pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:mlflow-[a-zA-Z-]*/[^\n"
+        r"\r\x85\u2028\u2029]*$",
+    ),
+]
+"""MlflowDetails relevant fields"""
+
+
+MlflowExperimentName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
+]
+"""MlflowConfig relevant fields"""
+
+
+MlflowRunName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
+]
+
+
+ModelPackageArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=1,
+        max_length=2048,
+        pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package/[^ "
+        r"\t\n\x0B\f\r]{1,2048}$",
+    ),
+]
+
+
+ModelPackageGroupArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=1,
+        max_length=2048,
+        pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]{9,16}:[0-9]{12}:model-package-grou"
+        r"p/[^ \t\n\x0B\f\r]{1,2048}$",
+    ),
+]
+
+
+NameContains = Annotated[
+    str, StringConstraints(strict=True, max_length=63, pattern=r"^[a-zA-Z0-9\-]+$")
+]
 
 
 NextToken = Annotated[
@@ -60,7 +285,230 @@ NextToken = Annotated[
 ]
 
 
+OptionalVolumeSizeInGB = Annotated[StrictInt, Field(ge=0)]
+
+
+OutputCompressionType = Literal["GZIP", "NONE"]
+
+
+Peft = Literal["LORA"]
+
+
+ProcessingInstanceType = Literal[
+    "ml.t3.medium",
+    "ml.t3.large",
+    "ml.t3.xlarge",
+    "ml.t3.2xlarge",
+    "ml.m4.xlarge",
+    "ml.m4.2xlarge",
+    "ml.m4.4xlarge",
+    "ml.m4.10xlarge",
+    "ml.m4.16xlarge",
+    "ml.c4.xlarge",
+    "ml.c4.2xlarge",
+    "ml.c4.4xlarge",
+    "ml.c4.8xlarge",
+    "ml.p2.xlarge",
+    "ml.p2.8xlarge",
+    "ml.p2.16xlarge",
+    "ml.p3.2xlarge",
+    "ml.p3.8xlarge",
+    "ml.p3.16xlarge",
+    "ml.c5.xlarge",
+    "ml.c5.2xlarge",
+    "ml.c5.4xlarge",
+    "ml.c5.9xlarge",
+    "ml.c5.18xlarge",
+    "ml.m5.large",
+    "ml.m5.xlarge",
+    "ml.m5.2xlarge",
+    "ml.m5.4xlarge",
+    "ml.m5.12xlarge",
+    "ml.m5.24xlarge",
+    "ml.r5.large",
+    "ml.r5.xlarge",
+    "ml.r5.2xlarge",
+    "ml.r5.4xlarge",
+    "ml.r5.8xlarge",
+    "ml.r5.12xlarge",
+    "ml.r5.16xlarge",
+    "ml.r5.24xlarge",
+    "ml.g4dn.xlarge",
+    "ml.g4dn.2xlarge",
+    "ml.g4dn.4xlarge",
+    "ml.g4dn.8xlarge",
+    "ml.g4dn.12xlarge",
+    "ml.g4dn.16xlarge",
+    "ml.g5.xlarge",
+    "ml.g5.2xlarge",
+    "ml.g5.4xlarge",
+    "ml.g5.8xlarge",
+    "ml.g5.16xlarge",
+    "ml.g5.12xlarge",
+    "ml.g5.24xlarge",
+    "ml.g5.48xlarge",
+    "ml.r5d.large",
+    "ml.r5d.xlarge",
+    "ml.r5d.2xlarge",
+    "ml.r5d.4xlarge",
+    "ml.r5d.8xlarge",
+    "ml.r5d.12xlarge",
+    "ml.r5d.16xlarge",
+    "ml.r5d.24xlarge",
+    "ml.g6.xlarge",
+    "ml.g6.2xlarge",
+    "ml.g6.4xlarge",
+    "ml.g6.8xlarge",
+    "ml.g6.12xlarge",
+    "ml.g6.16xlarge",
+    "ml.g6.24xlarge",
+    "ml.g6.48xlarge",
+    "ml.g6e.xlarge",
+    "ml.g6e.2xlarge",
+    "ml.g6e.4xlarge",
+    "ml.g6e.8xlarge",
+    "ml.g6e.12xlarge",
+    "ml.g6e.16xlarge",
+    "ml.g6e.24xlarge",
+    "ml.g6e.48xlarge",
+    "ml.m6i.large",
+    "ml.m6i.xlarge",
+    "ml.m6i.2xlarge",
+    "ml.m6i.4xlarge",
+    "ml.m6i.8xlarge",
+    "ml.m6i.12xlarge",
+    "ml.m6i.16xlarge",
+    "ml.m6i.24xlarge",
+    "ml.m6i.32xlarge",
+    "ml.c6i.xlarge",
+    "ml.c6i.2xlarge",
+    "ml.c6i.4xlarge",
+    "ml.c6i.8xlarge",
+    "ml.c6i.12xlarge",
+    "ml.c6i.16xlarge",
+    "ml.c6i.24xlarge",
+    "ml.c6i.32xlarge",
+    "ml.m7i.large",
+    "ml.m7i.xlarge",
+    "ml.m7i.2xlarge",
+    "ml.m7i.4xlarge",
+    "ml.m7i.8xlarge",
+    "ml.m7i.12xlarge",
+    "ml.m7i.16xlarge",
+    "ml.m7i.24xlarge",
+    "ml.m7i.48xlarge",
+    "ml.c7i.large",
+    "ml.c7i.xlarge",
+    "ml.c7i.2xlarge",
+    "ml.c7i.4xlarge",
+    "ml.c7i.8xlarge",
+    "ml.c7i.12xlarge",
+    "ml.c7i.16xlarge",
+    "ml.c7i.24xlarge",
+    "ml.c7i.48xlarge",
+    "ml.r7i.large",
+    "ml.r7i.xlarge",
+    "ml.r7i.2xlarge",
+    "ml.r7i.4xlarge",
+    "ml.r7i.8xlarge",
+    "ml.r7i.12xlarge",
+    "ml.r7i.16xlarge",
+    "ml.r7i.24xlarge",
+    "ml.r7i.48xlarge",
+    "ml.p5.4xlarge",
+    "ml.g7e.2xlarge",
+    "ml.g7e.4xlarge",
+    "ml.g7e.8xlarge",
+    "ml.g7e.12xlarge",
+    "ml.g7e.24xlarge",
+    "ml.g7e.48xlarge",
+    "ml.g7.2xlarge",
+    "ml.g7.4xlarge",
+    "ml.g7.8xlarge",
+    "ml.g7.12xlarge",
+    "ml.g7.24xlarge",
+    "ml.g7.48xlarge",
+    "ml.r6i.large",
+    "ml.r6i.xlarge",
+    "ml.r6i.2xlarge",
+    "ml.r6i.4xlarge",
+    "ml.r6i.8xlarge",
+    "ml.r6i.12xlarge",
+    "ml.r6i.16xlarge",
+    "ml.r6i.24xlarge",
+    "ml.r6i.32xlarge",
+    "ml.m8i.large",
+    "ml.m8i.xlarge",
+    "ml.m8i.2xlarge",
+    "ml.m8i.4xlarge",
+    "ml.m8i.8xlarge",
+    "ml.m8i.12xlarge",
+    "ml.m8i.16xlarge",
+    "ml.m8i.24xlarge",
+    "ml.m8i.32xlarge",
+    "ml.m8i.48xlarge",
+    "ml.m8i.96xlarge",
+    "ml.c8i.xlarge",
+    "ml.c8i.2xlarge",
+    "ml.c8i.4xlarge",
+    "ml.c8i.8xlarge",
+    "ml.c8i.12xlarge",
+    "ml.c8i.16xlarge",
+    "ml.c8i.24xlarge",
+    "ml.c8i.32xlarge",
+    "ml.c8i.48xlarge",
+    "ml.c8i.96xlarge",
+    "ml.r8i.large",
+    "ml.r8i.xlarge",
+    "ml.r8i.2xlarge",
+    "ml.r8i.4xlarge",
+    "ml.r8i.8xlarge",
+    "ml.r8i.12xlarge",
+    "ml.r8i.16xlarge",
+    "ml.r8i.24xlarge",
+    "ml.r8i.32xlarge",
+    "ml.r8i.48xlarge",
+    "ml.r8i.96xlarge",
+    "ml.m7i-flex.large",
+    "ml.m7i-flex.xlarge",
+    "ml.m7i-flex.2xlarge",
+    "ml.m7i-flex.4xlarge",
+    "ml.m7i-flex.8xlarge",
+    "ml.m7i-flex.12xlarge",
+    "ml.m7i-flex.16xlarge",
+    "ml.c7i-flex.xlarge",
+    "ml.c7i-flex.2xlarge",
+    "ml.c7i-flex.4xlarge",
+    "ml.c7i-flex.8xlarge",
+    "ml.c7i-flex.12xlarge",
+    "ml.c7i-flex.16xlarge",
+    "ml.m8i-flex.large",
+    "ml.m8i-flex.xlarge",
+    "ml.m8i-flex.2xlarge",
+    "ml.m8i-flex.4xlarge",
+    "ml.m8i-flex.8xlarge",
+    "ml.m8i-flex.12xlarge",
+    "ml.m8i-flex.16xlarge",
+    "ml.c8i-flex.xlarge",
+    "ml.c8i-flex.2xlarge",
+    "ml.c8i-flex.4xlarge",
+    "ml.c8i-flex.8xlarge",
+    "ml.c8i-flex.12xlarge",
+    "ml.c8i-flex.16xlarge",
+    "ml.r8i-flex.large",
+    "ml.r8i-flex.xlarge",
+    "ml.r8i-flex.2xlarge",
+    "ml.r8i-flex.4xlarge",
+    "ml.r8i-flex.8xlarge",
+    "ml.r8i-flex.12xlarge",
+    "ml.r8i-flex.16xlarge",
+]
+
+
 Processor = Literal["CPU", "GPU"]
+
+
+ProfilingStatus = Literal["Enabled", "Disabled"]
 
 
 ProgrammingLang = Annotated[
@@ -71,10 +519,53 @@ ProgrammingLang = Annotated[
 ]
 
 
+RecordWrapper = Literal["None", "RecordIO"]
+
+
 ReleaseNotes = Annotated[
     str,
     StringConstraints(
         strict=True, min_length=1, max_length=255, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
+]
+
+
+RoleArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=20,
+        max_length=2048,
+        pattern=r"^arn:aws[a-z\-]*:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$",
+    ),
+]
+
+
+RuleConfigurationName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$"
+    ),
+]
+
+
+RuleEvaluationStatus = Literal[
+    "InProgress", "NoIssuesFound", "IssuesFound", "Error", "Stopping", "Stopped"
+]
+
+
+S3DataDistribution = Literal["FullyReplicated", "ShardedByS3Key"]
+
+
+S3DataType = Literal["ManifestFile", "S3Prefix", "AugmentedManifestFile", "Converse"]
+
+
+S3Uri = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        max_length=1024,
+        pattern=r"^(?:(https|s3)://([^/]+)/?([^\n\r\x85\u2028\u2029]*))$",
     ),
 ]
 
@@ -87,4 +578,373 @@ SageMakerImageVersionAlias = Annotated[
 ]
 
 
+SecondaryStatus = Literal[
+    "Starting",
+    "LaunchingMLInstances",
+    "PreparingTrainingStack",
+    "Downloading",
+    "DownloadingTrainingImage",
+    "Training",
+    "Uploading",
+    "Stopping",
+    "Stopped",
+    "MaxRuntimeExceeded",
+    "Completed",
+    "Failed",
+    "Interrupted",
+    "MaxWaitTimeExceeded",
+    "Updating",
+    "Restarting",
+    "Pending",
+]
+
+
+SecurityGroupId = Annotated[
+    str, StringConstraints(strict=True, max_length=32, pattern=r"^[-0-9a-zA-Z]+$")
+]
+
+
+SequenceLength = Annotated[
+    str, StringConstraints(strict=True, min_length=1, max_length=50, pattern=r"^[0-9]+K$")
+]
+
+
+ServerlessJobBaseModelArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=1,
+        max_length=2048,
+        pattern=r"^(?:(arn:[a-z0-9-\.]{1,63}:sagemaker:[a-zA-Z0-9_]+(?:-[a-zA-Z0-9_]+)+:(["
+        r"0-9]{12}|aws):hub-content\/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\/Model\/[a-"
+        r"zA-Z0-9](-*[a-zA-Z0-9]){0,63}(\/[0-9]{1,4}[^\n\r\x85\u2028\u2029][0-9]{1"
+        r",4}[^\n\r\x85\u2028\u2029][0-9]{1,4})?)$",
+    ),
+]
+"""ServerlessJobConfig relevant fields"""
+
+
+ServerlessJobType = Literal["FineTuning", "Evaluation"]
+
+
+SortBy = Literal["Name", "CreationTime", "Status"]
+
+
+SortOrder = Literal["Ascending", "Descending"]
+
+
+String256 = Annotated[str, StringConstraints(strict=True, max_length=256)]
+
+
+SubnetId = Annotated[str, StringConstraints(strict=True, max_length=32, pattern=r"^[-0-9a-zA-Z]+$")]
+
+
+TagKey = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=128, pattern=r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"
+    ),
+]
+
+
+TagValue = Annotated[
+    str, StringConstraints(strict=True, max_length=256, pattern=r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$")
+]
+
+
+TrainingContainerArgument = Annotated[
+    str, StringConstraints(strict=True, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+TrainingContainerEntrypointString = Annotated[
+    str, StringConstraints(strict=True, max_length=256, pattern=r"^[^\n\r\x85\u2028\u2029]*$")
+]
+
+
+TrainingEnvironmentKey = Annotated[
+    str, StringConstraints(strict=True, max_length=512, pattern=r"^[a-zA-Z_][a-zA-Z0-9_]*$")
+]
+
+
+TrainingEnvironmentValue = Annotated[str, StringConstraints(strict=True, max_length=512)]
+
+
+TrainingInputMode = Literal["Pipe", "File", "FastFile"]
+"""The training input mode that the algorithm supports."""
+
+
+TrainingInstanceCount = Annotated[StrictInt, Field(ge=0)]
+
+
+TrainingInstanceType = Literal[
+    "ml.m4.xlarge",
+    "ml.m4.2xlarge",
+    "ml.m4.4xlarge",
+    "ml.m4.10xlarge",
+    "ml.m4.16xlarge",
+    "ml.g4dn.xlarge",
+    "ml.g4dn.2xlarge",
+    "ml.g4dn.4xlarge",
+    "ml.g4dn.8xlarge",
+    "ml.g4dn.12xlarge",
+    "ml.g4dn.16xlarge",
+    "ml.m5.large",
+    "ml.m5.xlarge",
+    "ml.m5.2xlarge",
+    "ml.m5.4xlarge",
+    "ml.m5.12xlarge",
+    "ml.m5.24xlarge",
+    "ml.c4.xlarge",
+    "ml.c4.2xlarge",
+    "ml.c4.4xlarge",
+    "ml.c4.8xlarge",
+    "ml.p2.xlarge",
+    "ml.p2.8xlarge",
+    "ml.p2.16xlarge",
+    "ml.p3.2xlarge",
+    "ml.p3.8xlarge",
+    "ml.p3.16xlarge",
+    "ml.p3dn.24xlarge",
+    "ml.p4d.24xlarge",
+    "ml.p4de.24xlarge",
+    "ml.p5.48xlarge",
+    "ml.p5e.48xlarge",
+    "ml.p5en.48xlarge",
+    "ml.c5.xlarge",
+    "ml.c5.2xlarge",
+    "ml.c5.4xlarge",
+    "ml.c5.9xlarge",
+    "ml.c5.18xlarge",
+    "ml.c5n.xlarge",
+    "ml.c5n.2xlarge",
+    "ml.c5n.4xlarge",
+    "ml.c5n.9xlarge",
+    "ml.c5n.18xlarge",
+    "ml.g5.xlarge",
+    "ml.g5.2xlarge",
+    "ml.g5.4xlarge",
+    "ml.g5.8xlarge",
+    "ml.g5.16xlarge",
+    "ml.g5.12xlarge",
+    "ml.g5.24xlarge",
+    "ml.g5.48xlarge",
+    "ml.g6.xlarge",
+    "ml.g6.2xlarge",
+    "ml.g6.4xlarge",
+    "ml.g6.8xlarge",
+    "ml.g6.16xlarge",
+    "ml.g6.12xlarge",
+    "ml.g6.24xlarge",
+    "ml.g6.48xlarge",
+    "ml.g6e.xlarge",
+    "ml.g6e.2xlarge",
+    "ml.g6e.4xlarge",
+    "ml.g6e.8xlarge",
+    "ml.g6e.16xlarge",
+    "ml.g6e.12xlarge",
+    "ml.g6e.24xlarge",
+    "ml.g6e.48xlarge",
+    "ml.trn1.2xlarge",
+    "ml.trn1.32xlarge",
+    "ml.trn1n.32xlarge",
+    "ml.trn2.48xlarge",
+    "ml.m6i.large",
+    "ml.m6i.xlarge",
+    "ml.m6i.2xlarge",
+    "ml.m6i.4xlarge",
+    "ml.m6i.8xlarge",
+    "ml.m6i.12xlarge",
+    "ml.m6i.16xlarge",
+    "ml.m6i.24xlarge",
+    "ml.m6i.32xlarge",
+    "ml.c6i.xlarge",
+    "ml.c6i.2xlarge",
+    "ml.c6i.8xlarge",
+    "ml.c6i.4xlarge",
+    "ml.c6i.12xlarge",
+    "ml.c6i.16xlarge",
+    "ml.c6i.24xlarge",
+    "ml.c6i.32xlarge",
+    "ml.r5d.large",
+    "ml.r5d.xlarge",
+    "ml.r5d.2xlarge",
+    "ml.r5d.4xlarge",
+    "ml.r5d.8xlarge",
+    "ml.r5d.12xlarge",
+    "ml.r5d.16xlarge",
+    "ml.r5d.24xlarge",
+    "ml.t3.medium",
+    "ml.t3.large",
+    "ml.t3.xlarge",
+    "ml.t3.2xlarge",
+    "ml.r5.large",
+    "ml.r5.xlarge",
+    "ml.r5.2xlarge",
+    "ml.r5.4xlarge",
+    "ml.r5.8xlarge",
+    "ml.r5.12xlarge",
+    "ml.r5.16xlarge",
+    "ml.r5.24xlarge",
+    "ml.p6-b200.48xlarge",
+    "ml.m7i.large",
+    "ml.m7i.xlarge",
+    "ml.m7i.2xlarge",
+    "ml.m7i.4xlarge",
+    "ml.m7i.8xlarge",
+    "ml.m7i.12xlarge",
+    "ml.m7i.16xlarge",
+    "ml.m7i.24xlarge",
+    "ml.m7i.48xlarge",
+    "ml.c7i.large",
+    "ml.c7i.xlarge",
+    "ml.c7i.2xlarge",
+    "ml.c7i.4xlarge",
+    "ml.c7i.8xlarge",
+    "ml.c7i.12xlarge",
+    "ml.c7i.16xlarge",
+    "ml.c7i.24xlarge",
+    "ml.c7i.48xlarge",
+    "ml.r7i.large",
+    "ml.r7i.xlarge",
+    "ml.r7i.2xlarge",
+    "ml.r7i.4xlarge",
+    "ml.r7i.8xlarge",
+    "ml.r7i.12xlarge",
+    "ml.r7i.16xlarge",
+    "ml.r7i.24xlarge",
+    "ml.r7i.48xlarge",
+    "ml.p6e-gb200.36xlarge",
+    "ml.p5.4xlarge",
+    "ml.p6-b300.48xlarge",
+    "ml.g7e.2xlarge",
+    "ml.g7e.4xlarge",
+    "ml.g7e.8xlarge",
+    "ml.g7e.12xlarge",
+    "ml.g7e.24xlarge",
+    "ml.g7e.48xlarge",
+    "ml.g7.2xlarge",
+    "ml.g7.4xlarge",
+    "ml.g7.8xlarge",
+    "ml.g7.12xlarge",
+    "ml.g7.24xlarge",
+    "ml.g7.48xlarge",
+    "ml.r6i.large",
+    "ml.r6i.xlarge",
+    "ml.r6i.2xlarge",
+    "ml.r6i.4xlarge",
+    "ml.r6i.8xlarge",
+    "ml.r6i.12xlarge",
+    "ml.r6i.16xlarge",
+    "ml.r6i.24xlarge",
+    "ml.r6i.32xlarge",
+    "ml.m8i.large",
+    "ml.m8i.xlarge",
+    "ml.m8i.2xlarge",
+    "ml.m8i.4xlarge",
+    "ml.m8i.8xlarge",
+    "ml.m8i.12xlarge",
+    "ml.m8i.16xlarge",
+    "ml.m8i.24xlarge",
+    "ml.m8i.32xlarge",
+    "ml.m8i.48xlarge",
+    "ml.m8i.96xlarge",
+    "ml.c8i.xlarge",
+    "ml.c8i.2xlarge",
+    "ml.c8i.4xlarge",
+    "ml.c8i.8xlarge",
+    "ml.c8i.12xlarge",
+    "ml.c8i.16xlarge",
+    "ml.c8i.24xlarge",
+    "ml.c8i.32xlarge",
+    "ml.c8i.48xlarge",
+    "ml.c8i.96xlarge",
+    "ml.r8i.large",
+    "ml.r8i.xlarge",
+    "ml.r8i.2xlarge",
+    "ml.r8i.4xlarge",
+    "ml.r8i.8xlarge",
+    "ml.r8i.12xlarge",
+    "ml.r8i.16xlarge",
+    "ml.r8i.24xlarge",
+    "ml.r8i.32xlarge",
+    "ml.r8i.48xlarge",
+    "ml.r8i.96xlarge",
+    "ml.m7i-flex.large",
+    "ml.m7i-flex.xlarge",
+    "ml.m7i-flex.2xlarge",
+    "ml.m7i-flex.4xlarge",
+    "ml.m7i-flex.8xlarge",
+    "ml.m7i-flex.12xlarge",
+    "ml.m7i-flex.16xlarge",
+    "ml.c7i-flex.xlarge",
+    "ml.c7i-flex.2xlarge",
+    "ml.c7i-flex.4xlarge",
+    "ml.c7i-flex.8xlarge",
+    "ml.c7i-flex.12xlarge",
+    "ml.c7i-flex.16xlarge",
+    "ml.m8i-flex.large",
+    "ml.m8i-flex.xlarge",
+    "ml.m8i-flex.2xlarge",
+    "ml.m8i-flex.4xlarge",
+    "ml.m8i-flex.8xlarge",
+    "ml.m8i-flex.12xlarge",
+    "ml.m8i-flex.16xlarge",
+    "ml.c8i-flex.xlarge",
+    "ml.c8i-flex.2xlarge",
+    "ml.c8i-flex.4xlarge",
+    "ml.c8i-flex.8xlarge",
+    "ml.c8i-flex.12xlarge",
+    "ml.c8i-flex.16xlarge",
+    "ml.r8i-flex.large",
+    "ml.r8i-flex.xlarge",
+    "ml.r8i-flex.2xlarge",
+    "ml.r8i-flex.4xlarge",
+    "ml.r8i-flex.8xlarge",
+    "ml.r8i-flex.12xlarge",
+    "ml.r8i-flex.16xlarge",
+]
+
+
+TrainingJobName = Annotated[
+    str,
+    StringConstraints(
+        strict=True, min_length=1, max_length=63, pattern=r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"
+    ),
+]
+
+
+TrainingJobStatus = Literal["InProgress", "Completed", "Failed", "Stopping", "Stopped", "Deleting"]
+
+
+TrainingPlanArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=50,
+        max_length=2048,
+        pattern=r"^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/[^\n\r\x8"
+        r"5\u2028\u2029]*$",
+    ),
+]
+
+
+TrainingRepositoryAccessMode = Literal["Platform", "Vpc"]
+
+
+TrainingRepositoryCredentialsProviderArn = Annotated[
+    str,
+    StringConstraints(
+        strict=True,
+        min_length=1,
+        max_length=2048,
+        pattern=r"^arn:[a-zA-Z0-9\-]+:lambda:[a-zA-Z0-9\-]+:[0-9]{12}:function:[^\n\r\x85"
+        r"\u2028\u2029]*$",
+    ),
+]
+
+
 VendorGuidance = Literal["NOT_PROVIDED", "STABLE", "TO_BE_ARCHIVED", "ARCHIVED"]
+
+
+WarmPoolResourceStatus = Literal["Available", "Terminated", "Reused", "InUse"]

@@ -1,0 +1,132 @@
+"""A SAGEMAKER_TRAINING service job's payload, typed: SageMaker's CreateTrainingJob request,
+validated before the job is queued and written as SageMaker's JSON body.
+
+Batch passes ``serviceRequestPayload`` through unchecked (its user guide, "Submit a service
+job": "The serviceRequestPayload is passed through without validation"), so a mistake in it
+surfaces only when the queued job reaches SageMaker. `prepare_submission` is the hook the
+SubmitServiceJob operation runs on its fields before validation, for a call, a bulk run and
+the command line alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any, get_args
+
+import pydantic
+from pydantic_core import PydanticSerializationError
+
+from .errors import FieldProblem, ValidationError
+from .modeling import to_validation_error, unencodable_fields, wire_json
+
+if TYPE_CHECKING:
+    from .services.sagemaker.models import CreateTrainingJobRequest
+
+__all__ = ["prepare_submission"]
+
+PAYLOAD = "service_request_payload"
+_WIRE_PAYLOAD = "serviceRequestPayload"
+_VALIDATE = "validate_payload"
+_TRAINING = "SAGEMAKER_TRAINING"
+
+
+def prepare_submission(operation: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """SubmitServiceJob's fields with a typed payload (a `CreateTrainingJobRequest` or a
+    mapping of its fields) validated and written as JSON, and a JSON payload validated too
+    when ``validate_payload`` is set; a ValidationError naming the nested field otherwise."""
+    key = PAYLOAD if PAYLOAD in fields else _WIRE_PAYLOAD
+    payload = fields.get(key)
+    if type(payload) is str and _VALIDATE not in fields:
+        return fields  # the plain path: passed through unchanged, as Batch takes it
+    fields = dict(fields)  # the caller's own dict (a bulk job's) stays as it was
+    validate = fields.pop(_VALIDATE, False)
+    if isinstance(payload, str) and validate is False:
+        return fields
+    if validate not in (True, False):
+        raise _refused(operation, _VALIDATE, "must be True or False")
+    if fields.get("service_job_type", fields.get("serviceJobType")) != _TRAINING:
+        if not isinstance(payload, str):
+            raise _refused(
+                operation, PAYLOAD, f"a typed payload needs service_job_type {_TRAINING}"
+            )
+        raise _refused(operation, _VALIDATE, f"payloads are known only for {_TRAINING} jobs")
+    request = _training_request(operation, payload)
+    if not isinstance(payload, str):
+        try:
+            fields[key] = wire_json(request).decode()
+        except PydanticSerializationError:  # a lone surrogate: no UTF-8 body carries it
+            paths = [_nested(path) for path in unencodable_fields(request)] or [PAYLOAD]
+            raise ValidationError(
+                operation, [FieldProblem(path, "cannot be encoded as UTF-8") for path in paths]
+            ) from None
+    return fields
+
+
+def _training_request(operation: str, payload: object) -> CreateTrainingJobRequest:
+    from .services.sagemaker.models import CreateTrainingJobRequest
+
+    if isinstance(payload, CreateTrainingJobRequest):
+        return payload
+    validator = CreateTrainingJobRequest.__pydantic_validator__
+    try:
+        if isinstance(payload, str):
+            # As SageMaker reads the JSON body: by wire name, each member its exact type.
+            parsed: CreateTrainingJobRequest = validator.validate_json(
+                payload, strict=True, by_alias=True, by_name=False
+            )
+        elif isinstance(payload, Mapping):
+            parsed = validator.validate_python(dict(payload))
+        else:
+            raise _refused(
+                operation,
+                PAYLOAD,
+                "must be a JSON string, a CreateTrainingJobRequest or a mapping of its fields, "
+                f"not {type(payload).__name__}",
+            )
+    except pydantic.ValidationError as error:
+        problems = to_validation_error(operation, error).problems
+        names = _python_names(CreateTrainingJobRequest)
+        raise ValidationError(
+            operation,
+            [FieldProblem(_nested(problem.field, names), problem.message) for problem in problems],
+        ) from None
+    return parsed
+
+
+def _nested(field: str, names: Mapping[str, str] | None = None) -> str:
+    """The path of a payload's field under the job's, in Python names (pydantic reports a
+    field given by its wire name by that name)."""
+    if field == "(request)":
+        return PAYLOAD
+    parts = field.split(".")
+    if names:
+        parts = [names.get(part, part) for part in parts]
+    return ".".join([PAYLOAD, *parts])
+
+
+@cache
+def _python_names(model: type[pydantic.BaseModel]) -> dict[str, str]:
+    """Wire name -> Python name of every field of ``model`` and the models it holds."""
+    names: dict[str, str] = {}
+    pending, seen = [model], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name, info in current.model_fields.items():
+            if info.alias:
+                names[info.alias] = name
+            pending += _models_in(info.annotation)
+    return names
+
+
+def _models_in(annotation: Any) -> list[type[pydantic.BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return [annotation]
+    return [model for argument in get_args(annotation) for model in _models_in(argument)]
+
+
+def _refused(operation: str, field: str, message: str) -> ValidationError:
+    return ValidationError(operation, [FieldProblem(field, message)])
