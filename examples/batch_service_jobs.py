@@ -18,12 +18,15 @@ import json
 
 from aws_mlops_async import Session
 
-TRAINING_JOB = {
+TRAINING_JOB = {  # SageMaker's CreateTrainingJob request, as JSON or as a typed model
+    "TrainingJobName": "train-1",
+    "RoleArn": "arn:aws:iam::123456789012:role/SageMakerTraining",
     "AlgorithmSpecification": {
         "TrainingImage": "pytorch:2.5",
         "TrainingInputMode": "File",
     },
     "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+    "OutputDataConfig": {"S3OutputPath": "s3://models-bucket/output/"},
     "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
 }
 

@@ -4,11 +4,13 @@
         job = await session.batch.submit_service_job(...)
         endpoint.clock.advance(60)           # every job moves on
         endpoint.faults.set(throttle=0.1)    # a tenth of requests throttled
+        endpoint.faults.set(job_failure=0.2) # a fifth of training jobs end FAILED
         assert endpoint.stats.created["service_job"] == 1
 
-SageMaker image versions; Batch service environments, SAGEMAKER_TRAINING job queues, quota
-shares and service jobs; DataZone notebook runs and Lookout for Vision model packaging jobs, on
-one loopback port, SigV4-checked. Every other operation the library speaks answers 501
+SageMaker image versions and training jobs; Batch service environments, SAGEMAKER_TRAINING job
+queues, quota shares and service jobs, each of which starts the SageMaker training job its
+payload describes once it runs; DataZone notebook runs and Lookout for Vision model packaging
+jobs, on one loopback port, SigV4-checked. Every other operation the library speaks answers 501
 NotImplemented, naming it. From a shell:
 ``python -m aws_mlops_async.local --port 4567``; in pytest, the ``local_aws`` fixture.
 

@@ -2,9 +2,14 @@
 
     python -m aws_mlops_async.local --port 4567 [--seed 7] [--snapshot state.json]
         [--throttle 0.05] [--server-error 0.02] [--drop 0.01] [--lost-response 0.01]
-        [--delay 0.05] [--fault SubmitServiceJob:throttle=0.3] [--phase-seconds 2]
-        [--access-key AK --secret-key SK] [--region R] [--clock-offset SECONDS] [--verbose]
-        [--strict-resources] [--no-auto-create-images]
+        [--delay 0.05] [--fault SubmitServiceJob:throttle=0.3] [--job-failure 0.1]
+        [--phase-seconds 2] [--access-key AK --secret-key SK] [--region R]
+        [--clock-offset SECONDS] [--verbose] [--strict-resources] [--no-auto-create-images]
+
+``--job-failure F`` makes a share F (0 to 1) of the training jobs created (by SubmitServiceJob
+of a SAGEMAKER_TRAINING job, or by CreateTrainingJob) end FAILED with an ``AlgorithmError``
+statusReason; unlike the request faults it is a share of jobs, not of requests, and it is not
+counted in their sum. With ``--seed`` the same jobs fail on every run.
 
 By default it takes requests signed with any credentials, for any region (the region of a
 request's signature goes in the ARNs it makes), as LocalStack and moto do; ``--access-key``
@@ -33,7 +38,7 @@ from .settings import DEFAULT_REGION, Durations
 
 __all__ = ["UsageError", "banner", "build", "main", "parser", "serve"]
 
-_RULE_KEYS = (*FAULT_KINDS, "delay")
+_RULE_KEYS = (*FAULT_KINDS, "delay", "job_failure")
 _FAULT_HELP = {
     "throttle": "answered with the service's throttling error",
     "server_error": "answered with the service's HTTP 500 error",
@@ -73,9 +78,9 @@ def parser() -> argparse.ArgumentParser:
     """The command line's options."""
     cli = _Parser(
         prog=_PROG,
-        description="Emulate SageMaker image versions, Batch service environments, job "
-        "queues, quota shares and service jobs, DataZone notebook runs and Lookout for Vision "
-        "model packaging on one local port.",
+        description="Emulate SageMaker image versions and training jobs, Batch service "
+        "environments, job queues, quota shares and service jobs (which start training jobs), "
+        "DataZone notebook runs and Lookout for Vision model packaging on one local port.",
     )
     cli.add_argument("--version", action="version", version=f"aws-mlops-async {__version__}")
     cli.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
@@ -120,6 +125,15 @@ def parser() -> argparse.ArgumentParser:
             f"--{kind.replace('_', '-')}", type=_fraction, default=0.0, metavar="F", help=text
         )
     faults.add_argument("--delay", type=_seconds, default=0.0, help="seconds added to each request")
+    faults.add_argument(
+        "--job-failure",
+        type=_fraction,
+        default=0.0,
+        metavar="F",
+        help="a fraction of training jobs, not of requests (outside the sum above): that share "
+        "of SAGEMAKER_TRAINING service jobs and CreateTrainingJob jobs is accepted, then ends "
+        "FAILED with an AlgorithmError statusReason (repeatable with --seed)",
+    )
     faults.add_argument(
         "--fault",
         action="append",

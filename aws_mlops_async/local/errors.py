@@ -1,10 +1,15 @@
-"""The error answers of the emulator: one exception carrying code, message, status, members."""
+"""The error answers of the emulator: one exception carrying code, message, status, members;
+and the message AWS gives a request that breaks its model."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["LocalError", "auth_error"]
+import pydantic
+
+from ..modeling import to_validation_error
+
+__all__ = ["LocalError", "auth_error", "validation_message"]
 
 
 class LocalError(Exception):
@@ -22,3 +27,15 @@ class LocalError(Exception):
 def auth_error(code: str, message: str) -> LocalError:
     """A request authentication failure: HTTP 403 with the code AWS's front end uses."""
     return LocalError(code, message, 403)
+
+
+def validation_message(operation: str, error: pydantic.ValidationError) -> str:
+    """What AWS says of a request ``error`` found breaking ``operation``'s model: ``N
+    validation errors detected: Value at 'Member' failed to satisfy constraint: ...``."""
+    problems = to_validation_error(operation, error).problems
+    detail = "; ".join(
+        f"Value at '{problem.field}' failed to satisfy constraint: {problem.message}"
+        for problem in problems
+    )
+    plural = "s" if len(problems) != 1 else ""
+    return f"{len(problems)} validation error{plural} detected: {detail}"

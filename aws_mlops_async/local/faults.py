@@ -1,8 +1,16 @@
-"""Fault injection: throttling, server errors, dropped connections and lost responses, delays.
+"""Fault injection: throttling, server errors, dropped connections and lost responses, delays;
+and training jobs that fail.
 
 Rates are fractions of requests, per operation or for all of them, drawn from one seeded
 random generator so a run with a seed is repeatable. `Faults.inject` queues exact faults for
 the next requests, whatever the rates, for tests that need one fault at one place.
+
+``job_failure`` is of another kind: not a fraction of requests but of the training jobs
+created (by SubmitServiceJob of a SAGEMAKER_TRAINING job, or by CreateTrainingJob), which are
+accepted as usual and then end FAILED (SageMaker: Failed) with an ``AlgorithmError`` reason,
+as a training script that crashes would. It is drawn when the job is created, from the same
+seeded generator, and only while it is set, so the other draws of a seeded run stay as they
+were without it.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from collections import deque
 from dataclasses import dataclass, fields
 from typing import Literal, get_args
 
-__all__ = ["FAULT_KINDS", "Fault", "FaultKind", "FaultRule", "Faults"]
+__all__ = ["FAULT_KINDS", "JOB_FAILURE_REASON", "Fault", "FaultKind", "FaultRule", "Faults"]
 
 FaultKind = Literal["throttle", "server_error", "unavailable", "drop", "lost_response"]
 """What a faulty request gets.
@@ -25,11 +33,18 @@ FaultKind = Literal["throttle", "server_error", "unavailable", "drop", "lost_res
 
 FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 
+#: The statusReason (FailureReason) of a training job that ``job_failure`` fails.
+JOB_FAILURE_REASON = (
+    "AlgorithmError: the training script exited with a non-zero status (a job failure "
+    "injected by the emulator's job_failure setting)"
+)
+
 
 @dataclass(frozen=True)
 class FaultRule:
     """Fractions (0..1, at most 1 in all) of requests that get each fault, and a delay in
-    seconds every request waits before it is handled."""
+    seconds every request waits before it is handled; ``job_failure`` (0..1, not part of that
+    sum) is the fraction of the training jobs the operation creates that end FAILED."""
 
     throttle: float = 0.0
     server_error: float = 0.0
@@ -37,6 +52,7 @@ class FaultRule:
     drop: float = 0.0
     lost_response: float = 0.0
     delay: float = 0.0
+    job_failure: float = 0.0
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -77,10 +93,14 @@ class Faults:
         drop: float = 0.0,
         lost_response: float = 0.0,
         delay: float = 0.0,
+        job_failure: float = 0.0,
         operation: str | None = None,
     ) -> FaultRule:
         """Replace the rule of ``operation`` (e.g. ``"SubmitServiceJob"``), or with None the
-        rule for every operation without one of its own; the new rule."""
+        rule for every operation without one of its own; the new rule.
+
+        ``job_failure`` applies to the operations that create training jobs: SubmitServiceJob
+        and CreateTrainingJob."""
         rule = FaultRule(
             throttle=throttle,
             server_error=server_error,
@@ -88,6 +108,7 @@ class Faults:
             drop=drop,
             lost_response=lost_response,
             delay=delay,
+            job_failure=job_failure,
         )
         self._rules[operation] = rule
         return rule
@@ -130,6 +151,12 @@ class Faults:
             if draw < threshold:
                 return Fault(kind, rule.delay)
         return Fault(None, rule.delay)
+
+    def fails_job(self, operation: str) -> bool:
+        """Whether the training job the request of ``operation`` creates is to fail, by the
+        rule's ``job_failure`` (no draw at all while it is 0)."""
+        share = self.rule(operation).job_failure
+        return share > 0.0 and self._random.random() < share
 
     def __repr__(self) -> str:
         rules = {key or "*": rule for key, rule in self._rules.items() if rule.active}

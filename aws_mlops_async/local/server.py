@@ -16,6 +16,7 @@ from ..session import Session
 from .app import LocalApp
 from .clock import Clock
 from .faults import Faults
+from .services.sagemaker.training import prepare
 from .settings import (
     ACCOUNT_ID,
     DEFAULT_ACCESS_KEY,
@@ -31,8 +32,9 @@ __all__ = ["LocalAws"]
 
 
 class LocalAws:
-    """SageMaker image versions, Batch service jobs, DataZone notebook runs and Lookout for
-    Vision model packaging, emulated on one loopback port.
+    """SageMaker image versions and training jobs, Batch service jobs (which start training
+    jobs), DataZone notebook runs and Lookout for Vision model packaging, emulated on one
+    loopback port.
 
     ``async with LocalAws() as endpoint:`` starts it on 127.0.0.1 and an ephemeral port
     (``endpoint.url``); ``endpoint.session()`` is a `Session` pointed at it. It accepts
@@ -50,7 +52,8 @@ class LocalAws:
     header tells the time it keeps, so a client can correct its clock.
 
     Hooks for tests: ``endpoint.clock`` (`Clock.advance`), ``endpoint.faults``
-    (`Faults.set` / `Faults.inject`), ``endpoint.stats`` (`Stats`), ``endpoint.state``
+    (`Faults.set` / `Faults.inject`; ``Faults.set(job_failure=0.2)`` fails a fifth of the
+    training jobs), ``endpoint.stats`` (`Stats`), ``endpoint.state``
     (`LocalState.fail_next`, `LocalState.create_image`).
     """
 
@@ -91,6 +94,7 @@ class LocalAws:
             seed=seed,
             auto_create_images=auto_create_images,
             strict_resources=strict_resources,
+            faults=self.faults,
         )
         self._app = LocalApp(
             state=self.state,
@@ -141,6 +145,7 @@ class LocalAws:
         """Load the snapshot (if any) and start serving; this object."""
         if self._runner is not None:
             return self
+        prepare()
         if self.snapshot_path is not None:
             data = await asyncio.to_thread(_read_json, self.snapshot_path)
             if data is not None:

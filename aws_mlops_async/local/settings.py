@@ -30,7 +30,10 @@ class Durations:
     """Seconds each phase of each emulated resource lasts, on the emulator's clock.
 
     Short by default, so a demo finishes within seconds; ``endpoint.clock.advance(seconds)``
-    moves everything forward without waiting.
+    moves everything forward without waiting. A training job created with CreateTrainingJob is
+    Starting, then Training (``training_job_starting``, ``training_job_running``); one a Batch
+    service job starts lasts as long as that job's RUNNING phase. A stopped one is Stopping for
+    ``training_job_stopping``.
     """
 
     image_version_creating: float = 0.5
@@ -42,6 +45,9 @@ class Durations:
     notebook_run_running: float = 0.7
     packaging_job_created: float = 0.3
     packaging_job_running: float = 0.7
+    training_job_starting: float = 0.2
+    training_job_running: float = 0.6
+    training_job_stopping: float = 0.2
 
     def __post_init__(self) -> None:
         for field in fields(self):

@@ -1,6 +1,6 @@
-"""The emulator's store: images and their versions, Batch service environments, job queues,
-quota shares and service jobs, notebook runs, model packaging jobs, and the client tokens
-already answered; with their state machines.
+"""The emulator's store: images and their versions, SageMaker training jobs, Batch service
+environments, job queues, quota shares and service jobs, notebook runs, model packaging jobs,
+and the client tokens already answered; with their state machines.
 
 A resource's statuses are planned when it is created (each status and the time it is
 entered, on the emulator's `Clock`) and read lazily, so moving the clock moves every resource;
@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, get_args
 
 from .clock import Clock
+from .faults import JOB_FAILURE_REASON, Faults
 from .settings import Durations
 from .stats import Stats
 
@@ -32,12 +33,16 @@ __all__ = [
     "PackagingJobRecord",
     "ServiceJobRecord",
     "TokenRecord",
+    "TrainingJobRecord",
 ]
 
 SNAPSHOT_FORMAT = "aws_mlops_async.local/1"
 
-JobKind = Literal["image_version", "service_job", "notebook_run", "model_packaging_job"]
-"""The kinds of resource that run to an end, SUCCEEDED (CREATED) or FAILED (CREATE_FAILED)."""
+JobKind = Literal[
+    "image_version", "training_job", "service_job", "notebook_run", "model_packaging_job"
+]
+"""The kinds of resource that run to an end, SUCCEEDED (CREATED, Completed) or FAILED
+(CREATE_FAILED, Failed)."""
 
 _JOB_KINDS: tuple[JobKind, ...] = get_args(JobKind)
 _KIND_OF_SERVICE: dict[str, JobKind] = {
@@ -141,6 +146,46 @@ class ImageRecord:
     versions: dict[int, ImageVersionRecord] = field(default_factory=dict)
 
 
+# A training job's secondary statuses (its lifecycle) and the TrainingJobStatus of each.
+_TRAINING_STATUS = {
+    "Starting": "InProgress",
+    "Training": "InProgress",
+    "Completed": "Completed",
+    "Failed": "Failed",
+    "Stopping": "Stopping",
+    "Stopped": "Stopped",
+}
+
+
+@dataclass
+class TrainingJobRecord:
+    """A SageMaker training job; ``lifecycle`` runs through its secondary statuses (Starting,
+    Training, then Completed or Failed; Stopping, then Stopped, once stopped), ``request`` is
+    its CreateTrainingJob request by wire name (updates merged in), and ``service_job_id``
+    names the Batch service job that created it (None: created by CreateTrainingJob)."""
+
+    name: str
+    created: float
+    modified: float
+    lifecycle: Lifecycle
+    request: dict[str, Any]
+    failure_reason: str | None = None
+    service_job_id: str | None = None
+
+    def secondary_status(self, now: float) -> str:
+        """Starting, Training, Completed, Failed, Stopping or Stopped at ``now``."""
+        return self.lifecycle.status(now)
+
+    def status(self, now: float) -> str:
+        """The TrainingJobStatus at ``now``: InProgress, Completed, Failed, Stopping or
+        Stopped."""
+        return _TRAINING_STATUS[self.lifecycle.status(now)]
+
+    def last_modified(self, now: float) -> float:
+        """The later of the last update and the last status change."""
+        return max(self.modified, self.lifecycle.changed_at(now))
+
+
 @dataclass
 class BatchResourceRecord:
     """A Batch service environment, job queue or quota share: it is CREATING, then VALID
@@ -160,7 +205,8 @@ class BatchResourceRecord:
 
 @dataclass
 class ServiceJobRecord:
-    """A Batch service job; ``request`` is its SubmitServiceJob request by wire name."""
+    """A Batch service job; ``request`` is its SubmitServiceJob request by wire name,
+    ``training_job`` the name of the SageMaker training job it started, once that is made."""
 
     job_id: str
     job_name: str
@@ -170,6 +216,7 @@ class ServiceJobRecord:
     request: dict[str, Any]
     status_reason: str | None = None
     terminated: bool = False
+    training_job: str | None = None
 
 
 @dataclass
@@ -217,7 +264,8 @@ class LocalState:
     ``auto_create_images``: CreateImageVersion creates a missing image (SageMaker itself
     answers ResourceNotFound; `create_image` makes one explicitly). ``strict_resources``:
     SubmitServiceJob refuses a job queue never created, as Batch does (by default the
-    emulator takes any queue name, for quick starts).
+    emulator takes any queue name, for quick starts). ``faults`` holds the ``job_failure``
+    share of training jobs that fail (`job_outcome`); the emulator's own, or a new one.
     """
 
     def __init__(
@@ -229,13 +277,17 @@ class LocalState:
         seed: int | None = None,
         auto_create_images: bool = True,
         strict_resources: bool = False,
+        faults: Faults | None = None,
     ) -> None:
         self.clock = clock or Clock()
         self.stats = stats or Stats()
         self.durations = durations or Durations()
+        self.faults = faults or Faults(seed)
         self.auto_create_images = auto_create_images
         self.strict_resources = strict_resources
         self.images: dict[str, ImageRecord] = {}
+        #: By lowercased name: SageMaker names are unique whatever their case, as ARNs are.
+        self.training_jobs: dict[str, TrainingJobRecord] = {}
         self.service_environments: dict[str, BatchResourceRecord] = {}
         self.job_queues: dict[str, BatchResourceRecord] = {}
         self.quota_shares: dict[str, BatchResourceRecord] = {}
@@ -250,7 +302,8 @@ class LocalState:
 
     def fail_next(self, kind: JobKind | str, count: int = 1, reason: str | None = None) -> None:
         """Make the next ``count`` resources of ``kind`` end FAILED (image versions:
-        CREATE_FAILED) with ``reason``; ``kind`` may also be a service name (``"batch"``)."""
+        CREATE_FAILED, training jobs: Failed) with ``reason``; ``kind`` may also be a service
+        name (``"batch"``). A Batch service job's training job ends as the service job does."""
         name = _KIND_OF_SERVICE.get(kind, kind)
         if name not in _JOB_KINDS:
             known = ", ".join([*_JOB_KINDS, *_KIND_OF_SERVICE])
@@ -268,6 +321,7 @@ class LocalState:
     def clear(self) -> None:
         """Forget every resource and client token."""
         self.images.clear()
+        self.training_jobs.clear()
         for resources in self._batch_resources().values():
             resources.clear()
         self.service_jobs.clear()
@@ -290,6 +344,18 @@ class LocalState:
         queued = self._failures.get(kind)
         if queued:
             return True, queued.popleft()
+        return False, None
+
+    def job_outcome(self, kind: JobKind, operation: str) -> tuple[bool, str | None]:
+        """Whether the training job ``operation`` creates now fails, and why: as `fail_next`
+        asked, else by the ``job_failure`` share of the operation's fault rule (an
+        ``AlgorithmError``, counted in ``stats.faults``)."""
+        failed, reason = self.outcome(kind)
+        if failed:
+            return failed, reason
+        if self.faults.fails_job(operation):
+            self.stats.faults["job_failure"] += 1
+            return True, JOB_FAILURE_REASON
         return False, None
 
     def created(self, kind: str) -> None:
@@ -316,6 +382,7 @@ class LocalState:
                 {**asdict(image), "versions": [asdict(v) for v in image.versions.values()]}
                 for image in self.images.values()
             ],
+            "training_jobs": [asdict(job) for job in self.training_jobs.values()],
             **{
                 kind: [asdict(record) for record in records.values()]
                 for kind, records in self._batch_resources().items()
@@ -344,6 +411,9 @@ class LocalState:
             ]
             image = ImageRecord(**{**item, "versions": {v.version: v for v in versions}})
             self.images[image.name] = image
+        for item in data.get("training_jobs", []):  # absent from snapshots of earlier releases
+            training = TrainingJobRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
+            self.training_jobs[training.name.lower()] = training
         for kind, records in self._batch_resources().items():
             for item in data.get(kind, []):
                 resource = BatchResourceRecord(
@@ -367,6 +437,7 @@ class LocalState:
         versions = sum(len(image.versions) for image in self.images.values())
         return (
             f"<LocalState images={len(self.images)} image_versions={versions} "
+            f"training_jobs={len(self.training_jobs)} "
             f"job_queues={len(self.job_queues)} service_jobs={len(self.service_jobs)} "
             f"notebook_runs={len(self.notebook_runs)} "
             f"model_packaging_jobs={len(self.packaging_jobs)}>"

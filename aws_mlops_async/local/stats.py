@@ -11,10 +11,11 @@ class Stats:
     """Counters a test asserts on: nothing created twice, concurrency bounds held.
 
     ``received`` counts requests per operation (every attempt, faults included), ``created``
-    resources per kind (``image``, ``image_version``, ``service_job``, ``notebook_run``,
-    ``model_packaging_job``), ``replayed`` the requests per operation answered from an earlier
-    one with the same client token, ``faults`` the faults injected per kind, ``errors`` the
-    error responses per code. ``in_flight`` is the number of requests being handled now and
+    resources per kind (``image``, ``image_version``, ``training_job``, ``service_job``,
+    ``notebook_run``, ``model_packaging_job``...), ``replayed`` the requests per operation
+    answered from an earlier one with the same client token, ``faults`` the faults injected per
+    kind (``job_failure`` counting the training jobs failed on purpose), ``errors`` the error
+    responses per code. ``in_flight`` is the number of requests being handled now and
     ``peak_in_flight`` its highest value since the last `reset`.
     """
 

@@ -14,8 +14,8 @@ import pydantic
 from aiohttp import web
 from multidict import CIMultiDictProxy, MultiMapping
 
-from ..modeling import AwsModel, to_validation_error
-from .errors import LocalError
+from ..modeling import AwsModel
+from .errors import LocalError, validation_message
 from .services.base import LocalService, Operation
 from .sigv4 import parse_scope
 
@@ -127,15 +127,7 @@ def read_request(
             data, strict=False, by_alias=True, by_name=False
         )
     except pydantic.ValidationError as error:
-        problems = to_validation_error(spec.name, error).problems
-        count = len(problems)
-        detail = "; ".join(
-            f"Value at '{problem.field}' failed to satisfy constraint: {problem.message}"
-            for problem in problems
-        )
-        plural = "s" if count != 1 else ""
-        message = f"{count} validation error{plural} detected: {detail}"
-        raise service.validation.error(message) from None
+        raise service.validation.error(validation_message(spec.name, error)) from None
     return request
 
 

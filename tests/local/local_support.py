@@ -14,12 +14,17 @@ from aws_mlops_async.signing import SigV4Signer
 #: Every phase lasts 50 ms: waiters finish fast, and `clock.advance` finishes at once.
 FAST = Durations.uniform(0.05)
 
-TRAINING_PAYLOAD = json.dumps(
-    {
-        "TrainingJobName": "train-1",
-        "AlgorithmSpecification": {"TrainingImage": "pytorch:2.5", "TrainingInputMode": "File"},
-    }
-)
+#: A CreateTrainingJob request SageMaker takes, as a service job's payload (Batch renames it).
+TRAINING_REQUEST: dict[str, Any] = {
+    "TrainingJobName": "train-1",
+    "AlgorithmSpecification": {"TrainingImage": "pytorch:2.5", "TrainingInputMode": "File"},
+    "RoleArn": "arn:aws:iam::123456789012:role/SageMakerTraining",
+    "OutputDataConfig": {"S3OutputPath": "s3://models-bucket/output/"},
+    "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
+    "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+    "HyperParameters": {"epochs": "3"},
+}
+TRAINING_PAYLOAD = json.dumps(TRAINING_REQUEST)
 JOB: dict[str, Any] = {
     "job_name": "train-1",
     "job_queue": "ml-queue",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from local_support import TRAINING_PAYLOAD
 
 from aws_mlops_async import __version__
 from aws_mlops_async.cli.options import open_session
@@ -69,7 +70,7 @@ async def cli(
     return Run(process.returncode, stdout.decode(), stderr.decode())
 
 
-JOB_LINE = {"service_job_type": "SAGEMAKER_TRAINING", "service_request_payload": "{}"}
+JOB_LINE = {"service_job_type": "SAGEMAKER_TRAINING", "service_request_payload": TRAINING_PAYLOAD}
 
 
 def write_jobs(path: Path, names: list[str]) -> Path:
@@ -158,7 +159,7 @@ async def test_listings_print_a_table_or_json_lines(endpoint: LocalAws, tmp_path
                 job_name=f"listed-{n}",
                 job_queue="q2",
                 service_job_type="SAGEMAKER_TRAINING",
-                service_request_payload="{}",
+                service_request_payload=TRAINING_PAYLOAD,  # a payload SageMaker takes
             )
         await session.sagemaker.create_image_version(image_name="img", base_image="repo:1")
     endpoint.clock.advance(3600)

@@ -15,6 +15,7 @@ import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
+from local_support import TRAINING_REQUEST
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -81,7 +82,7 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 def job(name: str) -> dict[str, Any]:
-    return {"job_name": name, "job_queue": "api-queue", "training_job": {"epochs": 3}}
+    return {"job_name": name, "job_queue": "api-queue", "training_job": TRAINING_REQUEST}
 
 
 async def test_one_session_serves_concurrent_requests(

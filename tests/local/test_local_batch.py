@@ -29,8 +29,10 @@ async def test_a_job_runs_through_its_states_to_succeeded(
     assert done.created_at is not None and done.stopped_at is not None
     assert done.created_at < done.started_at < done.stopped_at  # epoch milliseconds
     assert done.latest_attempt is not None and done.latest_attempt.service_resource_id is not None
+    # Batch names the training job itself, not as the payload's TrainingJobName says.
     assert done.latest_attempt.service_resource_id.value == (
-        "arn:aws:sagemaker:us-east-1:123456789012:training-job/train-1"
+        "arn:aws:sagemaker:us-east-1:123456789012:training-job/"
+        f"awsbatch-train-1-{submitted.job_id[:8]}"
     )
     assert done.attempts is not None and done.attempts[0].stopped_at == done.stopped_at
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,14 @@ import aiobotocore.session
 import pytest
 from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
-from local_support import DOMAIN, GREENGRASS, IMAGE, PROJECT, TRAINING_PAYLOAD
+from local_support import (
+    DOMAIN,
+    GREENGRASS,
+    IMAGE,
+    PROJECT,
+    TRAINING_PAYLOAD,
+    TRAINING_REQUEST,
+)
 from support import DATA
 
 from aws_mlops_async.local import LocalAws
@@ -94,6 +101,79 @@ async def test_sagemaker_image_versions(endpoint: LocalAws, clients: Clients) ->
         assert code_of(missing.value) == ("ResourceNotFound", 400)
         assert "does not exist" in missing.value.response["Error"]["Message"]
     assert endpoint.stats.created["image_version"] == 2
+
+
+async def test_sagemaker_training_jobs(endpoint: LocalAws, clients: Clients) -> None:
+    async with clients("sagemaker") as sagemaker:
+        created = await sagemaker.create_training_job(
+            **TRAINING_REQUEST, Tags=[{"Key": "team", "Value": "ml"}]
+        )
+        assert created["TrainingJobArn"].endswith(":training-job/train-1")
+        described = await sagemaker.describe_training_job(TrainingJobName="train-1")
+        assert described["TrainingJobStatus"] == "InProgress"
+        assert isinstance(described["CreationTime"], datetime)
+        assert described["HyperParameters"] == TRAINING_REQUEST["HyperParameters"]
+        assert described["ResourceConfig"] == TRAINING_REQUEST["ResourceConfig"]
+        assert described["ModelArtifacts"]["S3ModelArtifacts"].startswith("s3://models-bucket/")
+        with pytest.raises(sagemaker.exceptions.ResourceInUse) as in_use:
+            await sagemaker.create_training_job(**TRAINING_REQUEST)
+        assert code_of(in_use.value) == ("ResourceInUse", 400)
+        endpoint.clock.advance(60)
+        await sagemaker.create_training_job(**{**TRAINING_REQUEST, "TrainingJobName": "train-2"})
+        await sagemaker.stop_training_job(TrainingJobName="train-2")
+        endpoint.clock.advance(60)
+        done = await sagemaker.describe_training_job(TrainingJobName="train-1")
+        assert done["TrainingJobStatus"] == "Completed"
+        assert done["TrainingStartTime"] < done["TrainingEndTime"]
+        statuses = [step["Status"] for step in done["SecondaryStatusTransitions"]]
+        assert statuses == ["Starting", "Training", "Completed"]
+        paginator = sagemaker.get_paginator("list_training_jobs")
+        listed = [
+            (summary["TrainingJobName"], summary["TrainingJobStatus"])
+            async for page in paginator.paginate(PaginationConfig={"PageSize": 1})
+            for summary in page["TrainingJobSummaries"]
+        ]
+        assert listed == [("train-2", "Stopped"), ("train-1", "Completed")]
+        filtered = await sagemaker.list_training_jobs(
+            StatusEquals="Completed",
+            NameContains="TRAIN",
+            CreationTimeBefore=done["CreationTime"] + timedelta(seconds=1),
+            SortBy="Name",
+            SortOrder="Ascending",
+        )
+        [summary] = filtered["TrainingJobSummaries"]
+        assert (summary["TrainingJobArn"], summary["TrainingEndTime"]) == (
+            created["TrainingJobArn"],
+            done["TrainingEndTime"],
+        )
+        with pytest.raises(ClientError) as finished:
+            await sagemaker.stop_training_job(TrainingJobName="train-1")
+        assert code_of(finished.value) == ("ValidationException", 400)
+        with pytest.raises(sagemaker.exceptions.ResourceNotFound) as missing:
+            await sagemaker.describe_training_job(TrainingJobName="nowhere")
+        assert code_of(missing.value) == ("ResourceNotFound", 400)
+    assert endpoint.stats.created["training_job"] == 2
+
+
+async def test_a_batch_service_job_starts_a_training_job_botocore_reads(
+    endpoint: LocalAws, clients: Clients
+) -> None:
+    async with clients("batch") as batch, clients("sagemaker") as sagemaker:
+        job = await batch.submit_service_job(
+            jobName="train-1",
+            jobQueue="ml-queue",
+            serviceJobType="SAGEMAKER_TRAINING",
+            serviceRequestPayload=TRAINING_PAYLOAD,
+        )
+        endpoint.clock.advance(3600)
+        described = await batch.describe_service_job(jobId=job["jobId"])
+        arn = described["latestAttempt"]["serviceResourceId"]["value"]
+        name = f"AWSBatch-train-1-{job['jobId'][:8]}"
+        training = await sagemaker.describe_training_job(TrainingJobName=name)
+        assert (training["TrainingJobArn"], training["TrainingJobStatus"]) == (arn, "Completed")
+        assert training["RoleArn"] == TRAINING_REQUEST["RoleArn"]
+        listed = await sagemaker.list_training_jobs(NameContains="awsbatch")
+        assert [summary["TrainingJobName"] for summary in listed["TrainingJobSummaries"]] == [name]
 
 
 async def test_batch_service_jobs(endpoint: LocalAws, clients: Clients) -> None:

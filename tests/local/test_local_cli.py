@@ -62,6 +62,17 @@ def test_the_options_build_the_emulator_they_describe(tmp_path: Path) -> None:
     assert build(parser().parse_args([])).state.durations == Durations()
 
 
+def test_job_failure_is_a_share_of_jobs_outside_the_request_fault_sum() -> None:
+    args = ["--throttle", "0.6", "--drop", "0.4", "--job-failure", "0.25"]
+    args += ["--fault", "CreateTrainingJob:job_failure=1", "--seed", "4"]
+    endpoint = build(parser().parse_args(args))
+    everywhere = endpoint.faults.rule("SubmitServiceJob")
+    assert (everywhere.throttle, everywhere.drop, everywhere.job_failure) == (0.6, 0.4, 0.25)
+    assert endpoint.faults.rule("CreateTrainingJob").job_failure == 1.0
+    assert endpoint.state.faults is endpoint.faults  # the store draws job failures from them
+    assert build(parser().parse_args([])).faults.rule("SubmitServiceJob").job_failure == 0.0
+
+
 async def test_the_command_serves_until_terminated_and_writes_its_snapshot(
     tmp_path: Path,
 ) -> None:

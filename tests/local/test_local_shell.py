@@ -232,6 +232,9 @@ async def run_emulator(*options: str) -> tuple[int, str]:
         (("--throttle", "0.6", "--drop", "0.6"), "add up to more than 1"),
         (("--access-key", "AKID"), "--secret-key"),
         (("--duration", "forever=1"), "argument --duration"),
+        (("--job-failure", "2"), "argument --job-failure: must be a fraction from 0 to 1, not 2"),
+        (("--job-failure", "x"), "argument --job-failure: expected a fraction from 0 to 1"),
+        (("--fault", "CreateTrainingJob:job_failure=-1"), "argument --fault"),
     ],
 )
 async def test_a_bad_option_is_one_line_and_status_2(options: Sequence[str], says: str) -> None:

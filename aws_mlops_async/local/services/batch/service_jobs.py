@@ -6,6 +6,14 @@ FAILED with the reason given. A job queue the emulator knows must be ENABLED and
 take a job, and a quota share named must be one of it; a queue it does not know takes any
 job unless resources are strict (`LocalState.strict_resources`), as in Batch. Times are
 epoch milliseconds, as Batch sends them.
+
+A job that enters RUNNING starts the SageMaker training job its payload (CreateTrainingJob's
+JSON) describes, named ``AWSBatch-<job name>-<job id's first 8 characters>`` (see
+``local/services/sagemaker/training.py``); its attempts name that job's ARN, and the training
+job follows the service job. A payload CreateTrainingJob refuses makes the job end FAILED
+when it would start running, its statusReason ``ValidationException: ...``, as SageMaker
+refuses it. Whether a job fails is decided at submission: by `LocalState.fail_next`, else by
+the fault rule's ``job_failure`` share (an ``AlgorithmError``).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ from ....services.batch.models import (
 )
 from ...state import Lifecycle, ServiceJobRecord
 from ..base import Call
+from ..sagemaker import training
 from .common import CLIENT, find, listed, ms, queue_arn
 
 __all__ = [
@@ -69,12 +78,9 @@ def _job(call: Call, job_id: str) -> ServiceJobRecord:
 
 
 def _training_job_arn(call: Call, job: ServiceJobRecord) -> str:
-    try:
-        payload = json.loads(job.request["serviceRequestPayload"])
-    except ValueError:
-        payload = {}
-    name = payload.get("TrainingJobName") if isinstance(payload, dict) else None
-    return call.arn("sagemaker", f"training-job/{str(name or job.job_name).lower()}")
+    """The ARN of the training job the job starts (Batch names it, not the payload)."""
+    name = job.training_job or training.batch_name(job.job_name, job.job_id)
+    return call.arn("sagemaker", f"training-job/{name.lower()}")
 
 
 def _view(call: Call, job: ServiceJobRecord) -> dict[str, Any]:
@@ -117,24 +123,30 @@ def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitSe
         raise CLIENT.error("serviceRequestPayload must be a JSON object.")
     _check_queue(call, request)
     state = call.state
-    failed, reason = state.outcome("service_job")
     durations = state.durations
+    job_id = state.new_uuid()
+    phases = [
+        ("SUBMITTED", durations.service_job_submitted),
+        ("RUNNABLE", durations.service_job_runnable),
+    ]
+    failed: bool
+    reason: str | None
+    try:
+        training.payload_request(payload, training.batch_name(request.job_name, job_id))
+    except training.PayloadRefused as refused:  # SageMaker refuses it when the job starts
+        failed, reason = True, str(refused)
+    else:
+        phases.append(("RUNNING", durations.service_job_running))
+        failed, reason = state.job_outcome("service_job", "SubmitServiceJob")
+        reason = (reason or "The training job failed.") if failed else None
     job = ServiceJobRecord(
-        job_id=state.new_uuid(),
+        job_id=job_id,
         job_name=request.job_name,
         job_queue=queue_arn(call, request.job_queue),
         created=call.now,
-        lifecycle=Lifecycle.plan(
-            call.now,
-            [
-                ("SUBMITTED", durations.service_job_submitted),
-                ("RUNNABLE", durations.service_job_runnable),
-                ("RUNNING", durations.service_job_running),
-            ],
-            "FAILED" if failed else "SUCCEEDED",
-        ),
+        lifecycle=Lifecycle.plan(call.now, phases, "FAILED" if failed else "SUCCEEDED"),
         request=wire_dump(request, exclude={"client_token"}),
-        status_reason=(reason or "The training job failed.") if failed else None,
+        status_reason=reason,
     )
     state.service_jobs[job.job_id] = job
     state.created("service_job")
@@ -179,6 +191,7 @@ def describe_service_job(
 ) -> DescribeServiceJobResponse:
     """DescribeServiceJob: status, attempts, timing and the configuration submitted."""
     job = _job(call, request.job_id)
+    training.link(call.state, call.now)
     view = _view(call, job)
     attempts = []
     if "latestAttempt" in view:
@@ -205,11 +218,13 @@ def terminate_service_job(
 
 
 def terminate(call: Call, job: ServiceJobRecord, reason: str) -> None:
-    """End an unfinished job FAILED now, with ``reason`` (a finished one stays as it is)."""
+    """End an unfinished job FAILED now, with ``reason``, and stop its training job (a
+    finished one stays as it is)."""
     if job.lifecycle.status(call.now) not in _FINISHED:
         job.lifecycle.end("FAILED", call.now)
         job.terminated = True
         job.status_reason = reason
+        training.terminated(call.state, job, call.now)
 
 
 def terminate_service_jobs(
@@ -281,6 +296,7 @@ def list_service_jobs(call: Call, request: ListServiceJobsRequest) -> ListServic
     wanted_status = (request.job_status or "RUNNING") if status_applies else None
     queue = queue_arn(call, request.job_queue) if request.job_queue else None
     now = call.now
+    training.link(call.state, now)
     jobs = [
         job
         for job in call.state.service_jobs.values()

@@ -1,5 +1,5 @@
 """SageMaker image versions: CreateImageVersion, DescribeImageVersion, UpdateImageVersion,
-ListImageVersions, DeleteImageVersion (awsJson1_1).
+ListImageVersions, DeleteImageVersion.
 
 A version is CREATING, then CREATED (or CREATE_FAILED) after ``image_version_creating``
 seconds. Aliases are unique within an image: reusing one is ResourceInUse.
@@ -8,12 +8,10 @@ seconds. Aliases are unique within an image: reusing one is ResourceInUse.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
-from ...modeling import wire_dump
-from ...services.sagemaker import operations as ops
-from ...services.sagemaker.models import (
+from ....modeling import wire_dump
+from ....services.sagemaker.models import (
     CreateImageVersionRequest,
     CreateImageVersionResponse,
     DeleteImageVersionRequest,
@@ -26,16 +24,17 @@ from ...services.sagemaker.models import (
     UpdateImageVersionRequest,
     UpdateImageVersionResponse,
 )
-from ..errors import LocalError
-from ..pagination import InvalidToken, page
-from ..state import ImageRecord, ImageVersionRecord, Lifecycle
-from .base import Call, ErrorCode, LocalService, bind
+from ...state import ImageRecord, ImageVersionRecord, Lifecycle
+from ..base import Call
+from .common import IN_USE, NOT_FOUND, VALIDATION, listed, within
 
-__all__ = ["SERVICE"]
-
-NOT_FOUND = ErrorCode("ResourceNotFound", 400)
-IN_USE = ErrorCode("ResourceInUse", 400)
-VALIDATION = ErrorCode("ValidationException", 400)
+__all__ = [
+    "create_image_version",
+    "delete_image_version",
+    "describe_image_version",
+    "list_image_versions",
+    "update_image_version",
+]
 
 # The members of a version that CreateImageVersion sets and UpdateImageVersion changes.
 _PROPERTIES = {
@@ -47,7 +46,6 @@ _PROPERTIES = {
     "horovod",
     "release_notes",
 }
-_DEFAULT_PAGE = 10
 
 
 def _image_arn(call: Call, name: str) -> str:
@@ -191,13 +189,6 @@ def delete_image_version(
     return DeleteImageVersionResponse()
 
 
-def _within(value: float, after: datetime | None, before: datetime | None) -> bool:
-    """Whether ``value`` (epoch seconds) is on or after ``after`` and on or before ``before``."""
-    return (after is None or value >= after.timestamp()) and (
-        before is None or value <= before.timestamp()
-    )
-
-
 _SORT_KEYS: dict[str, Callable[[ImageVersionRecord, float], tuple[float | int, ...]]] = {
     "CREATION_TIME": lambda version, now: (version.created, version.version),
     "LAST_MODIFIED_TIME": lambda version, now: (version.last_modified(now), version.version),
@@ -212,8 +203,8 @@ def list_image_versions(call: Call, request: ListImageVersionsRequest) -> ListIm
     versions = [
         version
         for version in image.versions.values()
-        if _within(version.created, request.creation_time_after, request.creation_time_before)
-        and _within(
+        if within(version.created, request.creation_time_after, request.creation_time_before)
+        and within(
             version.last_modified(now),
             request.last_modified_time_after,
             request.last_modified_time_before,
@@ -221,17 +212,14 @@ def list_image_versions(call: Call, request: ListImageVersionsRequest) -> ListIm
     ]
     sort_key = _SORT_KEYS[request.sort_by or "CREATION_TIME"]
     query = wire_dump(request, exclude_none=False, exclude={"next_token", "max_results"})
-    try:
-        chunk, next_token = page(
-            versions,
-            lambda version: sort_key(version, now),
-            descending=(request.sort_order or "DESCENDING") == "DESCENDING",
-            limit=request.max_results or _DEFAULT_PAGE,
-            token=request.next_token,
-            query=query,
-        )
-    except InvalidToken as error:
-        raise VALIDATION.error(str(error)) from None
+    chunk, next_token = listed(
+        versions,
+        lambda version: sort_key(version, now),
+        descending=(request.sort_order or "DESCENDING") == "DESCENDING",
+        max_results=request.max_results,
+        next_token=request.next_token,
+        query=query,
+    )
     items = [
         ImageVersion.model_validate(
             {
@@ -249,29 +237,3 @@ def list_image_versions(call: Call, request: ListImageVersionsRequest) -> ListIm
         for version in chunk
     ]
     return ListImageVersionsResponse(image_versions=items, next_token=next_token)
-
-
-def _token_conflict(operation: str, token: str) -> LocalError:
-    return IN_USE.error(
-        f"ClientToken {token} was already used by a {operation} request with other parameters."
-    )
-
-
-SERVICE = LocalService(
-    description=ops.SERVICE,
-    operations=bind(
-        ops.OPERATIONS,
-        {
-            ops.CREATE_IMAGE_VERSION: create_image_version,
-            ops.DESCRIBE_IMAGE_VERSION: describe_image_version,
-            ops.UPDATE_IMAGE_VERSION: update_image_version,
-            ops.LIST_IMAGE_VERSIONS: list_image_versions,
-            ops.DELETE_IMAGE_VERSION: delete_image_version,
-        },
-    ),
-    validation=VALIDATION,
-    throttling=ErrorCode("ThrottlingException", 400),
-    internal=ErrorCode("InternalFailure", 500),
-    unavailable=ErrorCode("ServiceUnavailable", 503),
-    token_conflict=_token_conflict,
-)
