@@ -58,10 +58,12 @@ $(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/.dev
 	touch $@
 
 # Writes docs/benchmarks.md and docs/benchmarks.png (about 5 minutes on 2 cores), then the
-# reliability run (10,000 jobs through faults, and a SIGKILL half way) adds its section.
+# reliability run (10,000 jobs through faults, and a SIGKILL half way) and the watch of 10,000
+# jobs (requests per poll cycle) add their sections.
 bench: $(VENV)/.bench
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python bench/reliability.py
+	$(BIN)/python bench/watch_requests.py
 
 generate: $(VENV)/.dev
 	$(BIN)/python tools/generate_services.py

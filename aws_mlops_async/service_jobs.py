@@ -1,5 +1,6 @@
 """What the AWS Batch client adds to its generated operations: submitting thousands of service
-jobs at once (`ServiceJobs.submit_service_jobs`)."""
+jobs at once (`ServiceJobs.submit_service_jobs`) and following them to their end
+(`ServiceJobs.watch_service_jobs`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .client import BaseClient
 if TYPE_CHECKING:
     from .bulk import BulkProgress, BulkSubmission
     from .services.batch.models import SubmitServiceJobRequest, SubmitServiceJobResponse
+    from .watching import ServiceJobWatch, WatchedJob
 
 __all__ = ["ServiceJobs"]
 
@@ -61,4 +63,35 @@ class ServiceJobs(BaseClient):
             job_deadline=job_deadline,
             give_up_after=give_up_after,
             on_progress=on_progress,
+        )
+
+    def watch_service_jobs(
+        self,
+        jobs: Iterable[str | WatchedJob | object],
+        *,
+        job_queue: str | None = None,
+        poll_interval: float = 30.0,
+        created_after: float | None = None,
+    ) -> ServiceJobWatch:
+        """Follow service jobs to their end: an async iterator of each change of status.
+
+        ``jobs`` are job ids, SubmitServiceJob responses, a bulk run's outcomes (failed
+        submissions are skipped) or `WatchedJob`s. Their queues are listed every
+        ``poll_interval`` seconds with ListServiceJobs, 100 jobs a page (about 100 requests a
+        cycle for 10,000 jobs in one queue); a job whose queue is not known (an id without
+        ``job_queue``) is described once first, and a job the listings no longer show on its
+        own. Each `ServiceJobUpdate` carries the job's status, reason and, once it runs, the
+        resource it runs as (the training job's ARN). It ends when every job SUCCEEDED or
+        FAILED; throttling slows it down; ``created_after`` (epoch seconds) bounds the first
+        listings when the jobs' creation times are unknown (default: 14 days ago). Use it as
+        ``async with batch.watch_service_jobs(ids) as watch: async for update in watch:``.
+        """
+        from .watching import ServiceJobWatch
+
+        return ServiceJobWatch(
+            self,
+            jobs,
+            job_queue=job_queue,
+            poll_interval=poll_interval,
+            created_after=created_after,
         )

@@ -25,6 +25,8 @@ DOCUMENTED = (
     "aws_mlops_async.credentials",
     "aws_mlops_async.errors",
     "aws_mlops_async.bulk",
+    "aws_mlops_async.watching",
+    "aws_mlops_async.training_payload",
     "aws_mlops_async.pagination",
     "aws_mlops_async.waiters",
     "aws_mlops_async.metadata",

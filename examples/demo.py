@@ -2,8 +2,11 @@
 
 1. create a SageMaker image version and wait for it; update its aliases and metadata; page
    through the image's versions;
-2. submit 500 training jobs to a Batch service queue concurrently and wait for them;
-3. start a DataZone notebook run and wait; 4. package a Lookout for Vision model;
+2. submit 500 typed training jobs (each payload a CreateTrainingJob request, validated before
+   it is sent) to a Batch service queue, with a progress bar;
+3. watch them to the finish with a table of counts per status (a few fail, injected), and
+   describe the SageMaker training job behind a failed one;
+4. start a DataZone notebook run and wait; 5. package a Lookout for Vision model;
 then print a summary: calls, retries absorbed, wall time.
 
     python examples/demo.py          # an emulator of its own, a few faults injected
@@ -17,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import time
@@ -25,15 +27,32 @@ from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from tqdm import tqdm
+
 from aws_mlops_async import Session
 from aws_mlops_async.local import LocalAws
+from aws_mlops_async.services.sagemaker.models import CreateTrainingJobRequest
+from aws_mlops_async.watching import ServiceJobUpdate
 
 JOBS = 500
-TRAINING_JOB = {
-    "AlgorithmSpecification": {"TrainingImage": "pytorch:2.5", "TrainingInputMode": "File"},
-    "ResourceConfig": {"InstanceType": "ml.g5.xlarge", "InstanceCount": 1, "VolumeSizeInGB": 50},
-    "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
-}
+#: What every job trains: SageMaker's CreateTrainingJob request, typed (Batch names the
+#: training job it creates itself, so TrainingJobName is only a placeholder here).
+TRAINING_JOB = CreateTrainingJobRequest.model_validate(
+    {
+        "training_job_name": "demo-train",
+        "role_arn": "arn:aws:iam::123456789012:role/SageMakerTraining",
+        "algorithm_specification": {"training_image": "pytorch:2.5", "training_input_mode": "File"},
+        "resource_config": {
+            "instance_type": "ml.g5.xlarge",
+            "instance_count": 1,
+            "volume_size_in_gb": 50,
+        },
+        "output_data_config": {"s3_output_path": "s3://demo-models/output/"},
+        "stopping_condition": {"max_runtime_in_seconds": 3600},
+        "hyper_parameters": {"epochs": "3"},
+    }
+)
+STATUSES = ("SUBMITTED", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING", "SUCCEEDED", "FAILED")
 
 
 class AttemptCounter(logging.Handler):
@@ -45,8 +64,9 @@ class AttemptCounter(logging.Handler):
         self.retries: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg.startswith("%s attempt") and isinstance(record.args, tuple):
-            operation, attempt = str(record.args[0]), record.args[1]
+        # Each attempt's line carries its facts as record fields.
+        operation, attempt = getattr(record, "operation", None), getattr(record, "attempt", None)
+        if operation is not None and attempt is not None:
             self.requests[operation] += 1
             self.retries[operation] += attempt != 1
 
@@ -81,34 +101,58 @@ async def image_versions(session: Session, image: str, base_image: str) -> None:
 
 
 async def training_jobs(session: Session, queue: str) -> int:
-    """Submits and waits for the jobs; the retries the bulk run absorbed (it re-queues them)."""
-    step(f"AWS Batch: {JOBS} training jobs on queue {queue!r}")
+    """Submits the jobs, watches them to the finish, and describes the training job behind a
+    failed one; the retries the bulk run absorbed (it re-queues them)."""
+    step(f"AWS Batch: {JOBS} typed training jobs on queue {queue!r}")
     started = time.perf_counter()
     jobs = (
         {
             "job_name": f"demo-train-{n}",
             "job_queue": queue,
             "service_job_type": "SAGEMAKER_TRAINING",
-            "service_request_payload": json.dumps(TRAINING_JOB),
+            "service_request_payload": TRAINING_JOB,
         }
         for n in range(JOBS)
     )
-    run = session.batch.submit_service_jobs(jobs, concurrency=64)
-    ids = [outcome.response.job_id async for outcome in run if outcome.response is not None]
-    failed = JOBS - len(ids)
+    submitted = []
+    with tqdm(total=JOBS, unit="job", desc="submitting") as bar:
+        async with session.batch.submit_service_jobs(jobs, concurrency=64) as run:
+            async for outcome in run:
+                if outcome.response is not None:
+                    submitted.append(outcome)
+                bar.update()
     print(
-        f"submitted {len(ids)} in {time.perf_counter() - started:.1f} s "
-        f"({run.progress.retries} retries absorbed, {failed} failed); waiting for them"
+        f"submitted {len(submitted)} in {time.perf_counter() - started:.1f} s "
+        f"({run.progress.retries} retries absorbed, {JOBS - len(submitted)} failed)"
     )
-    waiter = session.batch.get_waiter("service_job_finished")
-    gate = asyncio.Semaphore(32)
-
-    async def wait(job_id: str) -> str:
-        async with gate:
-            return str((await waiter.wait(job_id=job_id, delay=1)).status)
-
-    states = Counter(await asyncio.gather(*(wait(job_id) for job_id in ids)))
-    print(f"all finished: {dict(states)}")
+    step("watching them to the finish: a ListServiceJobs page per 100 jobs per look")
+    print("  ".join(f"{status:>9}" for status in STATUSES))
+    latest: dict[str, ServiceJobUpdate] = {}
+    async with session.batch.watch_service_jobs(submitted, poll_interval=0.5) as watch:
+        shown = 0  # looks completed when the table was last shown
+        async for update in watch:
+            if watch.cycles != shown and latest:  # a new look began: show the last one's
+                shown = watch.cycles
+                counts = Counter(u.status for u in latest.values())
+                print("  ".join(f"{counts.get(status, 0):>9}" for status in STATUSES))
+            latest[update.job_id] = update
+    counts = Counter(u.status for u in latest.values())
+    print("  ".join(f"{counts.get(status, 0):>9}" for status in STATUSES))
+    print(
+        f"{counts['SUCCEEDED']} succeeded, {counts['FAILED']} failed, in {watch.cycles} looks "
+        f"({watch.requests['ListServiceJobs']} ListServiceJobs, "
+        f"{watch.requests['DescribeServiceJob']} DescribeServiceJob requests)"
+    )
+    failed = [u for u in latest.values() if u.status == "FAILED" and u.service_resource_id]
+    if failed:
+        arn = failed[0].service_resource_id or ""
+        training = await session.sagemaker.describe_training_job(
+            training_job_name=arn.rsplit("/", 1)[-1]
+        )
+        print(
+            f"job line {failed[0].index}: training job {training.training_job_name} is "
+            f"{training.training_job_status}: {training.failure_reason}"
+        )
     return run.progress.retries
 
 
@@ -158,8 +202,11 @@ async def demo_session(args: argparse.Namespace) -> AsyncIterator[Session]:
             yield session
         return
     async with LocalAws(seed=7) as endpoint, endpoint.session() as session:
-        endpoint.faults.set(throttle=0.03, server_error=0.02)
-        print(f"local endpoint {endpoint.url} (3% throttling and 2% 5xx injected)")
+        endpoint.faults.set(throttle=0.03, server_error=0.02, job_failure=0.02)
+        print(
+            f"local endpoint {endpoint.url} (3% throttling, 2% 5xx and 2% failing training "
+            "jobs injected)"
+        )
         yield session
 
 

@@ -10,6 +10,7 @@ from ..session import Session
 from .options import CommandParser, positive_float, positive_int
 from .submit import submit
 from .tables import Row, epoch_ms, show
+from .watch import watch
 
 __all__ = ["add_commands"]
 
@@ -42,7 +43,38 @@ def add_commands(services: Any, target: CommandParser) -> None:
         metavar="SECONDS",
         help="stop when no request has reached the service for this long (60)",
     )
+    jobs.add_argument(
+        "--wait",
+        action="store_true",
+        help="then follow the jobs this run submitted to their end (a table of counts per "
+        "status, then a summary); exit status 0 only when every one SUCCEEDED",
+    )
+    jobs.add_argument(
+        "--poll-interval",
+        type=positive_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="seconds between two looks at the queues with --wait (30)",
+    )
     jobs.set_defaults(run=submit, flags={})
+
+    watching = batch.add_parser(
+        "watch",
+        parents=[target],
+        help="follow the jobs a `batch submit --results` file recorded to their end",
+    )
+    watching.add_argument("--results", required=True, help="the results file of batch submit")
+    watching.add_argument(
+        "--queue", help="the job queue of records that name none (older results files)"
+    )
+    watching.add_argument(
+        "--poll-interval",
+        type=positive_float,
+        default=30.0,
+        metavar="SECONDS",
+        help="seconds between two looks at the queues (30)",
+    )
+    watching.set_defaults(run=watch, flags={})
 
     listing = batch.add_parser(
         "list-service-jobs",

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..bulk import BulkProgress, Outcome, derive_token
 from ..session import Session
+from ..watching import WatchedJob
 from .jobs_file import BadLine, JobsFile
 from .options import say
 from .results_file import ResultsFile
+from .watch import follow
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -56,6 +58,7 @@ class _Submission:
         self._skipped = 0
         self._failed = 0
         self._bar: tqdm[Any] | None = None
+        self._submitted: list[WatchedJob] = []  # what --wait follows
 
     async def run(self) -> int:
         from tqdm import tqdm
@@ -91,6 +94,12 @@ class _Submission:
             f"{progress.succeeded + self._skipped} succeeded{skipped}, {self._failed} failed, "
             f"{progress.retries} retries absorbed"
         )
+        if self._args.wait and self._submitted:
+            say(f"watching the {len(self._submitted)} jobs submitted")
+            finished = await follow(
+                self._session, self._submitted, poll_interval=self._args.poll_interval
+            )
+            return 1 if self._failed else finished
         return 1 if self._failed else 0
 
     async def _read(self) -> AsyncIterator[dict[str, Any]]:
@@ -120,8 +129,11 @@ class _Submission:
             return
         record: dict[str, Any] = {"run_id": self._run_id, "line_number": line, "ok": True}
         record["attempts"] = outcome.attempts
+        queue = getattr(outcome.request, "job_queue", None)  # the request as validated
+        record["job_queue"] = queue
         if outcome.response is not None:
             record.update(outcome.response.model_dump(mode="json", exclude_none=True))
+            self._submitted.append(WatchedJob(outcome.response.job_id, queue, line))
         self._results.record(record)
 
     def _fail(self, line: int, reason: str, details: dict[str, Any], attempts: int = 0) -> None:

@@ -1,0 +1,307 @@
+"""Following thousands of Batch service jobs to their end with a few requests per poll.
+
+Each cycle lists every queue involved with ListServiceJobs (100 jobs a page, filtered by
+``AFTER_CREATED_AT`` so Batch returns every status, not only RUNNING), from the oldest
+unfinished job the watch follows: 10,000 jobs in one queue cost about 100 requests a cycle,
+not 10,000 DescribeServiceJob calls. Only a job the listing no longer shows is described on
+its own. A cycle whose requests had to be retried (throttling, errors) doubles the wait before
+the next, up to 8 times ``poll_interval``; a clean cycle brings it back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from .errors import ConfigurationError, ServiceError
+
+if TYPE_CHECKING:
+    from .service_jobs import ServiceJobs
+
+__all__ = ["ServiceJobUpdate", "ServiceJobWatch", "WatchedJob"]
+
+FINISHED = ("SUCCEEDED", "FAILED")
+PAGE_SIZE = 100
+#: Without a job's creation time, the listing starts this long before the watch began.
+LOOKBACK_SECONDS = 14 * 24 * 3600
+#: How much longer than ``poll_interval`` a throttled watch waits at most.
+MAX_SLOWDOWN = 8
+#: DescribeServiceJob calls in flight at once, for jobs the listings do not show.
+DESCRIBE_CONCURRENCY = 8
+
+
+@dataclass(frozen=True, slots=True)
+class WatchedJob:
+    """A job to follow: its id, and its queue when known (else it is described once)."""
+
+    job_id: str
+    job_queue: str | None = None
+    #: The job's position in what was submitted (a bulk outcome's index, a file's line).
+    index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceJobUpdate:
+    """A job's status as it changed: what `ServiceJobWatch` yields."""
+
+    job_id: str
+    job_name: str | None
+    status: str
+    status_reason: str | None
+    #: The resource the job runs as once it has one: for SAGEMAKER_TRAINING, the training
+    #: job's ARN (describe it with ``session.sagemaker.describe_training_job``).
+    service_resource_id: str | None
+    job_queue: str | None
+    #: As given in `WatchedJob` (or the bulk outcome's index).
+    index: int | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Whether the job SUCCEEDED or FAILED: no update follows."""
+        return self.status in FINISHED
+
+
+@dataclass
+class _Followed:
+    job: WatchedJob
+    job_queue: str | None
+    last: ServiceJobUpdate | None = None
+    created_at: int | None = None  # epoch milliseconds, as Batch sends it
+
+
+class ServiceJobWatch:
+    """An async iterator of `ServiceJobUpdate`: each change of each job's status, ending when
+    every job SUCCEEDED or FAILED. Use it as ``async with batch.watch_service_jobs(ids) as
+    watch: async for update in watch: ...``; leaving the block (or ``break`` and
+    `aclose`) stops it with nothing left running."""
+
+    def __init__(
+        self,
+        client: ServiceJobs,
+        jobs: Iterable[object],
+        *,
+        job_queue: str | None,
+        poll_interval: float,
+        created_after: float | None,
+    ) -> None:
+        if isinstance(poll_interval, bool) or not isinstance(poll_interval, (int, float)):
+            raise ConfigurationError("poll_interval must be a number of seconds")
+        if not poll_interval > 0:
+            raise ConfigurationError(f"poll_interval must be > 0 seconds, not {poll_interval}")
+        if job_queue is not None and (not isinstance(job_queue, str) or not job_queue):
+            raise ConfigurationError("job_queue must be a queue name or ARN")
+        if isinstance(jobs, (str, bytes)):
+            raise ConfigurationError("jobs must be several jobs (a list of ids), not one string")
+        self._client = client
+        self._poll_interval = float(poll_interval)
+        self._followed: dict[str, _Followed] = {}
+        for item in jobs:
+            watched = _watched(item, job_queue)
+            if watched is not None and watched.job_id not in self._followed:
+                self._followed[watched.job_id] = _Followed(watched, watched.job_queue)
+        start = created_after if created_after is not None else time.time() - LOOKBACK_SECONDS
+        self._created_after = int(start * 1000)
+        self._updates: AsyncGenerator[ServiceJobUpdate, None] | None = None
+        #: Requests made, by operation: what a watch costs.
+        self.requests: dict[str, int] = {"ListServiceJobs": 0, "DescribeServiceJob": 0}
+        #: Poll cycles completed.
+        self.cycles = 0
+
+    def __aiter__(self) -> AsyncIterator[ServiceJobUpdate]:
+        if self._updates is None:
+            self._updates = self._watch()
+        return self._updates
+
+    async def __aenter__(self) -> ServiceJobWatch:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop watching (what is in flight is cancelled)."""
+        if self._updates is not None:
+            await self._updates.aclose()
+
+    async def _watch(self) -> AsyncGenerator[ServiceJobUpdate, None]:
+        unknown = [f for f in self._followed.values() if f.job_queue is None]
+        for update in await self._describe(unknown):
+            yield update
+        interval = self._poll_interval
+        while True:
+            waiting = [f for f in self._followed.values() if not _done(f)]
+            if not waiting:
+                return
+            retried = False
+            seen: set[str] = set()
+            for queue, followed in _by_queue(waiting).items():
+                async for change, was_retried in self._list(queue, followed, seen):
+                    retried = retried or was_retried
+                    if change is not None:
+                        yield change
+            missing = [f for f in waiting if f.job.job_id not in seen and not _done(f)]
+            for update in await self._describe(missing):
+                yield update
+            self.cycles += 1
+            if all(_done(f) for f in self._followed.values()):
+                return
+            slowest = self._poll_interval * MAX_SLOWDOWN
+            interval = min(interval * 2, slowest) if retried else self._poll_interval
+            await asyncio.sleep(interval)
+
+    async def _list(
+        self, queue: str, followed: list[_Followed], seen: set[str]
+    ) -> AsyncGenerator[tuple[ServiceJobUpdate | None, bool], None]:
+        """Each change the queue's listing shows, with whether its page was retried."""
+        from .services.batch import operations
+
+        known = [f.created_at for f in followed]
+        # Inclusive or not, the oldest job followed is listed.
+        after = min(known) - 1 if None not in known else self._created_after  # type: ignore[type-var,operator]
+        by_id = {f.job.job_id: f for f in followed}
+        token: str | None = None
+        while True:
+            request: dict[str, Any] = {
+                "job_queue": queue,
+                "filters": [{"name": "AFTER_CREATED_AT", "values": [str(after)]}],
+                "max_results": PAGE_SIZE,
+            }
+            if token:
+                request["next_token"] = token
+            page = await self._client._invoke(operations.LIST_SERVICE_JOBS, request)
+            self.requests["ListServiceJobs"] += 1
+            retried = page.response_metadata.attempts > 1
+            for summary in page.job_summary_list or ():
+                state = by_id.get(summary.job_id)
+                if state is None or summary.status is None:
+                    continue
+                seen.add(summary.job_id)
+                state.created_at = summary.created_at
+                attempt = summary.latest_attempt
+                resource = attempt.service_resource_id if attempt else None
+                yield (
+                    self._changed(
+                        state,
+                        summary.job_name,
+                        summary.status,
+                        summary.status_reason,
+                        resource.value if resource else None,
+                    ),
+                    retried,
+                )
+            yield None, retried
+            token = page.next_token
+            if not token or len(seen) == len(by_id):
+                return
+
+    async def _describe(self, followed: list[_Followed]) -> list[ServiceJobUpdate]:
+        """Describe each job on its own, a few at a time; the changes seen."""
+        from .services.batch import operations
+
+        limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
+
+        async def one(state: _Followed) -> ServiceJobUpdate | None:
+            async with limit:
+                self.requests["DescribeServiceJob"] += 1
+                try:
+                    job = await self._client._invoke(
+                        operations.DESCRIBE_SERVICE_JOB, {"job_id": state.job.job_id}
+                    )
+                except ServiceError as error:
+                    if error.status_code >= 500 or error.retryable:
+                        raise
+                    # Batch no longer knows the job (or never did): nothing more will come.
+                    reason = f"{error.code}: {error.message}"
+                    return self._changed(state, None, "FAILED", reason, None)
+            state.job_queue = state.job_queue or job.job_queue
+            state.created_at = job.created_at
+            attempt = job.latest_attempt
+            resource = attempt.service_resource_id if attempt else None
+            return self._changed(
+                state,
+                job.job_name,
+                job.status,
+                job.status_reason,
+                resource.value if resource else None,
+            )
+
+        found = await asyncio.gather(*(one(state) for state in followed))
+        return [update for update in found if update is not None]
+
+    def _changed(
+        self,
+        state: _Followed,
+        job_name: str | None,
+        status: str,
+        reason: str | None,
+        resource: str | None,
+    ) -> ServiceJobUpdate | None:
+        """The update to yield when the job's status (or its resource) changed, else None."""
+        last = state.last
+        if last is not None and (last.status, last.service_resource_id) == (status, resource):
+            return None
+        state.last = ServiceJobUpdate(
+            job_id=state.job.job_id,
+            job_name=job_name or (last.job_name if last else None),
+            status=status,
+            status_reason=reason,
+            service_resource_id=resource,
+            job_queue=state.job_queue,
+            index=state.job.index,
+        )
+        return state.last
+
+
+def _done(state: _Followed) -> bool:
+    return state.last is not None and state.last.finished
+
+
+def _by_queue(followed: list[_Followed]) -> dict[str, list[_Followed]]:
+    queues: dict[str, list[_Followed]] = {}
+    for state in followed:
+        if state.job_queue is not None:
+            queues.setdefault(state.job_queue, []).append(state)
+    return queues
+
+
+def _watched(item: object, job_queue: str | None) -> WatchedJob | None:
+    """What to follow for one of the jobs given; None for a submission that failed."""
+    if isinstance(item, WatchedJob):
+        return (
+            item
+            if item.job_queue or not job_queue
+            else WatchedJob(item.job_id, job_queue, item.index)
+        )
+    if isinstance(item, str):
+        if not item:
+            raise ConfigurationError("a job id is empty")
+        return WatchedJob(item, job_queue)
+    response = getattr(item, "response", None)
+    if hasattr(item, "request") and hasattr(item, "index"):  # a bulk run's Outcome
+        if response is None:
+            return None
+        return WatchedJob(response.job_id, _queue_of(item.request) or job_queue, item.index)
+    job_id = getattr(item, "job_id", None)
+    if isinstance(job_id, str) and job_id:
+        return WatchedJob(job_id, getattr(item, "job_queue", None) or job_queue)
+    raise ConfigurationError(
+        f"cannot watch {type(item).__name__}: give job ids, submission responses, bulk "
+        "outcomes or WatchedJob"
+    )
+
+
+def _queue_of(request: object) -> str | None:
+    if isinstance(request, Mapping):
+        queue = request.get("job_queue", request.get("jobQueue"))
+    else:
+        queue = getattr(request, "job_queue", None)
+    return queue if isinstance(queue, str) else None
