@@ -16,14 +16,13 @@ import json
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
+
+from reliability import DOC, write_section
 
 from aws_mlops_async import Session
 from aws_mlops_async.local import Durations, LocalAws
 
-ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- watch:begin -->", "<!-- watch:end -->"
 PAYLOAD = json.dumps(
     {
@@ -120,16 +119,6 @@ DescribeServiceJob calls.
 {END}"""
 
 
-def write_section(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    if BEGIN in doc:
-        head, rest = doc.split(BEGIN, 1)
-        doc = head + text + rest.split(END, 1)[1]
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=10_000)
@@ -140,7 +129,7 @@ def main() -> int:
     result = asyncio.run(measure(args.jobs, args.poll_interval))
     print(json.dumps(result))
     if args.jobs == 10_000 and not args.no_write:
-        write_section(section(when, result))
+        write_section(section(when, result), BEGIN, END)
         print(f"wrote the Watching a fleet section of {DOC}")
     return 0
 

@@ -25,6 +25,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore_oracle import SEED_BOUNDS, Operation
+from generator.naming import POSIX_CLASSES
 from hypothesis import strategies as st
 
 TYPE_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
@@ -123,16 +124,6 @@ def _category_class(name: str) -> str:
     return "".join(
         f"\\U{low:08x}" if low == high else f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges
     )
-
-
-#: Java's POSIX classes, which are ASCII.
-POSIX_CLASSES = {
-    "Alnum": "a-zA-Z0-9",
-    "Alpha": "a-zA-Z",
-    "Digit": "0-9",
-    "Upper": "A-Z",
-    "Lower": "a-z",
-}
 
 
 def _python_pattern(pattern: str) -> str:
