@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -94,7 +94,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
         self._config = config
         self.resume_token: str | None = None
 
-    def __aiter__(self) -> AsyncIterator[ResponseT]:
+    def __aiter__(self) -> AsyncGenerator[ResponseT, None]:
         return self._pages()
 
     async def _pages(self) -> AsyncGenerator[ResponseT, None]:

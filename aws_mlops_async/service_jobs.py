@@ -5,12 +5,13 @@ jobs at once (`ServiceJobs.submit_service_jobs`) and following them to their end
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .client import BaseClient
 
 if TYPE_CHECKING:
     from .bulk import BulkProgress, BulkSubmission
+    from .services.batch.client import BatchClient
     from .services.batch.models import SubmitServiceJobRequest, SubmitServiceJobResponse
     from .watching import ServiceJobWatch, WatchedJob
 
@@ -89,7 +90,7 @@ class ServiceJobs(BaseClient):
         from .watching import ServiceJobWatch
 
         return ServiceJobWatch(
-            self,
+            cast("BatchClient", self),  # the generated client this class is the base of
             jobs,
             job_queue=job_queue,
             poll_interval=poll_interval,

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import ConfigurationError, ServiceError
+from .pagination import PaginationConfig
 
 if TYPE_CHECKING:
-    from .service_jobs import ServiceJobs
+    from .services.batch.client import BatchClient
 
 __all__ = ["ServiceJobUpdate", "ServiceJobWatch", "WatchedJob"]
 
@@ -81,7 +83,7 @@ class ServiceJobWatch:
 
     def __init__(
         self,
-        client: ServiceJobs,
+        client: BatchClient,
         jobs: Iterable[object],
         *,
         job_queue: str | None,
@@ -161,47 +163,42 @@ class ServiceJobWatch:
     async def _list(
         self, queue: str, followed: list[_Followed], seen: set[str]
     ) -> AsyncGenerator[tuple[ServiceJobUpdate | None, bool], None]:
-        """Each change the queue's listing shows, with whether its page was retried."""
-        from .services.batch import operations
-
+        """Each change the queue's listing shows, with whether its page was retried; the
+        listing stops at the page where every job followed in the queue has been seen."""
         known = [f.created_at for f in followed]
         # Inclusive or not, the oldest job followed is listed.
         after = min(known) - 1 if None not in known else self._created_after  # type: ignore[type-var,operator]
         by_id = {f.job.job_id: f for f in followed}
-        token: str | None = None
-        while True:
-            request: dict[str, Any] = {
-                "job_queue": queue,
-                "filters": [{"name": "AFTER_CREATED_AT", "values": [str(after)]}],
-                "max_results": PAGE_SIZE,
-            }
-            if token:
-                request["next_token"] = token
-            page = await self._client._invoke(operations.LIST_SERVICE_JOBS, request)
-            self.requests["ListServiceJobs"] += 1
-            retried = page.response_metadata.attempts > 1
-            for summary in page.job_summary_list or ():
-                state = by_id.get(summary.job_id)
-                if state is None or summary.status is None:
-                    continue
-                seen.add(summary.job_id)
-                state.created_at = summary.created_at
-                attempt = summary.latest_attempt
-                resource = attempt.service_resource_id if attempt else None
-                yield (
-                    self._changed(
-                        state,
-                        summary.job_name,
-                        summary.status,
-                        summary.status_reason,
-                        resource.value if resource else None,
-                    ),
-                    retried,
-                )
-            yield None, retried
-            token = page.next_token
-            if not token or len(seen) == len(by_id):
-                return
+        pages = self._client.get_paginator("list_service_jobs").paginate(
+            job_queue=queue,
+            filters=[{"name": "AFTER_CREATED_AT", "values": [str(after)]}],
+            pagination_config=PaginationConfig(page_size=PAGE_SIZE),
+        )
+        async with aclosing(aiter(pages)) as listing:
+            async for page in listing:
+                self.requests["ListServiceJobs"] += 1
+                retried = page.response_metadata.attempts > 1
+                for summary in page.job_summary_list or ():
+                    state = by_id.get(summary.job_id)
+                    if state is None or summary.status is None:
+                        continue
+                    seen.add(summary.job_id)
+                    state.created_at = summary.created_at
+                    attempt = summary.latest_attempt
+                    resource = attempt.service_resource_id if attempt else None
+                    yield (
+                        self._changed(
+                            state,
+                            summary.job_name,
+                            summary.status,
+                            summary.status_reason,
+                            resource.value if resource else None,
+                        ),
+                        retried,
+                    )
+                yield None, retried
+                if by_id.keys() <= seen:
+                    return
 
     async def _describe(self, followed: list[_Followed]) -> list[ServiceJobUpdate]:
         """Describe each job on its own, a few at a time; the changes seen."""
@@ -222,7 +219,8 @@ class ServiceJobWatch:
                     # Batch no longer knows the job (or never did): nothing more will come.
                     reason = f"{error.code}: {error.message}"
                     return self._changed(state, None, "FAILED", reason, None)
-            state.job_queue = state.job_queue or job.job_queue
+            # The job's own queue: one given wrongly would be listed in vain every look.
+            state.job_queue = job.job_queue or state.job_queue
             state.created_at = job.created_at
             attempt = job.latest_attempt
             resource = attempt.service_resource_id if attempt else None
@@ -234,7 +232,15 @@ class ServiceJobWatch:
                 resource.value if resource else None,
             )
 
-        found = await asyncio.gather(*(one(state) for state in followed))
+        describing = [asyncio.ensure_future(one(state)) for state in followed]
+        try:
+            found = await asyncio.gather(*describing)
+        except BaseException:
+            # gather leaves the others running when one fails: nothing may outlive the watch.
+            for task in describing:
+                task.cancel()
+            await asyncio.gather(*describing, return_exceptions=True)
+            raise
         return [update for update in found if update is not None]
 
     def _changed(
@@ -289,7 +295,9 @@ def _watched(item: object, job_queue: str | None) -> WatchedJob | None:
     if hasattr(item, "request") and hasattr(item, "index"):  # a bulk run's Outcome
         if response is None:
             return None
-        return WatchedJob(response.job_id, _queue_of(item.request) or job_queue, item.index)
+        # A submitted job's request is the validated model.
+        queue = getattr(item.request, "job_queue", None)
+        return WatchedJob(response.job_id, queue or job_queue, item.index)
     job_id = getattr(item, "job_id", None)
     if isinstance(job_id, str) and job_id:
         return WatchedJob(job_id, getattr(item, "job_queue", None) or job_queue)
@@ -297,11 +305,3 @@ def _watched(item: object, job_queue: str | None) -> WatchedJob | None:
         f"cannot watch {type(item).__name__}: give job ids, submission responses, bulk "
         "outcomes or WatchedJob"
     )
-
-
-def _queue_of(request: object) -> str | None:
-    if isinstance(request, Mapping):
-        queue = request.get("job_queue", request.get("jobQueue"))
-    else:
-        queue = getattr(request, "job_queue", None)
-    return queue if isinstance(queue, str) else None

@@ -12,7 +12,7 @@ import asyncio
 import json
 import sys
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable
 
 from ..session import Session
 from ..watching import ServiceJobUpdate, WatchedJob
@@ -64,7 +64,7 @@ class _StatusTable:
         self._live = sys.stderr.isatty()
         self._drawn = False
 
-    def show(self, updates: Any) -> None:
+    def show(self, updates: Iterable[ServiceJobUpdate]) -> None:
         counts = Counter(update.status for update in updates)
         header = "  ".join(f"{status:>9}" for status in STATUSES)
         values = "  ".join(f"{counts.get(status, 0):>9}" for status in STATUSES)

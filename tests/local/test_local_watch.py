@@ -7,16 +7,18 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from local_support import FAST, JOB, TRAINING_REQUEST
+from support import LoopbackServer, json_reply
 
-from aws_mlops_async import ConfigurationError, Session
+from aws_mlops_async import Config, ConfigurationError, ServiceError, Session
 from aws_mlops_async.local import LocalAws
-from aws_mlops_async.watching import ServiceJobUpdate, WatchedJob
+from aws_mlops_async.pagination import PaginationError
+from aws_mlops_async.watching import DESCRIBE_CONCURRENCY, ServiceJobUpdate, WatchedJob
 
 POLL = 0.05
 ORDER = ["SUBMITTED", "PENDING", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING"]
@@ -288,3 +290,52 @@ async def test_the_training_job_behind_a_service_job_from_the_command_line(
     assert {json.loads(line)["TrainingJobStatus"] for line in out.splitlines()} == {"Failed"}
     status, _, err = await cli(endpoint, "sagemaker", "list-training-jobs", "--status", "Done")
     assert status == 2 and "--status" in err
+
+
+async def test_jobs_in_several_queues_are_all_found_by_listing(
+    endpoint: LocalAws, session: Session
+) -> None:
+    # 50 + 150: after queue-b's first page, 150 jobs were seen in all but not all of its own.
+    outcomes = await submit(session, 50, "queue-a") + await submit(session, 150, "queue-b")
+    endpoint.stats.reset()
+    _, updates = await watch_all(session, outcomes)
+    assert len(finals(updates)) == 200
+    assert endpoint.stats.received["DescribeServiceJob"] == 0
+
+
+async def test_a_wrong_job_queue_costs_one_describe_per_job_not_one_per_look(
+    endpoint: LocalAws, session: Session
+) -> None:
+    outcomes = await submit(session, 30)
+    ids = [outcome.response.job_id for outcome in outcomes]
+    endpoint.stats.reset()
+    watching, updates = await watch_all(session, ids, job_queue="no-such-queue")
+    assert {u.status for u in finals(updates).values()} == {"SUCCEEDED"}
+    assert watching.cycles >= 2
+    assert endpoint.stats.received["DescribeServiceJob"] == 30
+
+
+async def test_a_failing_describe_ends_the_watch_with_nothing_left_sending(
+    endpoint: LocalAws,
+) -> None:
+    async with endpoint.session(config=Config(max_attempts=1)) as session:
+        ids = [outcome.response.job_id for outcome in await submit(session, 60)]
+        endpoint.faults.set(server_error=1.0, operation="DescribeServiceJob")
+        with pytest.raises(ServiceError):
+            await watch_all(session, ids)
+        await asyncio.sleep(0.3)
+        # What was in flight when the first failed may still arrive; nothing is sent after.
+        sent = endpoint.stats.received["DescribeServiceJob"]
+        assert sent <= 2 * DESCRIBE_CONCURRENCY
+        await asyncio.sleep(0.3)
+        assert endpoint.stats.received["DescribeServiceJob"] == sent
+
+
+async def test_a_listing_that_never_advances_ends_the_watch(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    server.default = json_reply({"jobSummaryList": [], "nextToken": "same-token"})
+    async with make_session() as session:
+        with pytest.raises(PaginationError, match="same next token"):
+            await watch_all(session, ["job-1"], job_queue="ml-queue")
+    assert len(server.received) == 2  # the page, then the one that gave the token back
