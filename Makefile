@@ -5,11 +5,22 @@ BIN := $(VENV)/bin
 # Pinned versions of everything installed, so every run resolves the same set.
 CONSTRAINTS := constraints.txt
 PIP := -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS)
-# The CPythons `make test-matrix` runs the tests on (each must be on this machine).
+# The CPythons the suite runs on: empty for .venv's own; CI names the oldest and the newest
+# supported ("3.10 3.13"), each in a venv of its own (.venv-3.X) unless .venv is that version.
+SUITE_PYTHONS ?=
+# The CPythons `make test-matrix` runs the suite on (each must be on this machine).
 PYTHONS ?= 3.10 3.11 3.12 3.13
+# The suite: parallel (pytest-xdist, one worker per core), in a random order (pytest-randomly;
+# replay one with -p randomly -p "randomly_seed=N", the seed is in the header), the 10 slowest
+# tests listed at the end.
+PYTEST_PARALLEL := -n auto --dist worksteal
+SUITE_ARGS := $(PYTEST_PARALLEL) --durations=10
+# The wheel `make package` built, which the packaging test installs rather than build its own.
+WHEEL := AWS_MLOPS_ASYNC_WHEEL="$$(ls "$(CURDIR)"/dist/aws_mlops_async-*.whl)"
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: demo test lint typecheck unit docs package test-matrix bench generate clean
+.PHONY: demo test check static lint typecheck generated docs package suite unit \
+	test-thorough test-matrix bench generate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +36,15 @@ $(VENV)/.dev: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 demo: $(VENV)/.runtime
 	$(BIN)/python examples/demo.py
 
-test: lint typecheck unit docs package
+# Everything CI checks, each once: the static checks, the docs and the package, then the
+# whole suite (on .venv's CPython, or on each of SUITE_PYTHONS).
+test: static suite
+
+# The edit-test loop: lint, types and the unit tests (under a minute on a warm .venv).
+check: lint typecheck
+	$(BIN)/pytest $(PYTEST_PARALLEL) -q tests/unit
+
+static: lint typecheck generated docs package
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
@@ -33,25 +52,42 @@ lint: $(VENV)/.dev
 
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
-	$(BIN)/python tools/generate_services.py --check
 
-unit: $(VENV)/.dev
-	$(BIN)/pytest -q
+generated: $(VENV)/.dev
+	$(BIN)/python tools/generate_services.py --check
 
 # The API reference and guides, built with --strict into site/: a broken reference, or a
 # public name the reference leaves out, fails the build (docs/hooks.py).
 docs: $(VENV)/.dev
 	$(BIN)/mkdocs build --strict --quiet
 
-# The sdist and wheel a release would upload, checked as PyPI renders them.
+# The sdist and wheel a release would upload, checked as PyPI renders them; the packaging
+# test installs this wheel.
 package: $(VENV)/.dev
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist > /dev/null
 	$(BIN)/twine check --strict dist/*
 
-# The tests on every CPython in PYTHONS, each in a venv of its own (.venv-3.X).
+suite: package
+ifeq ($(strip $(SUITE_PYTHONS)),)
+	$(WHEEL) $(BIN)/pytest $(SUITE_ARGS)
+else
+	$(WHEEL) PYTHONS="$(SUITE_PYTHONS)" \
+		PYTEST_ARGS="$(SUITE_ARGS)" bash tools/test_matrix.sh
+endif
+
+# The suite alone, on .venv (the wheel built by the packaging test itself).
+unit: $(VENV)/.dev
+	$(BIN)/pytest $(SUITE_ARGS)
+
+# Before a release: the suite with ten times the Hypothesis examples.
+test-thorough: package
+	HYPOTHESIS_PROFILE=thorough $(WHEEL) \
+		$(BIN)/pytest $(SUITE_ARGS)
+
+# The suite on every CPython in PYTHONS, each in a venv of its own (.venv-3.X).
 test-matrix:
-	PYTHONS="$(PYTHONS)" bash tools/test_matrix.sh
+	PYTHONS="$(PYTHONS)" PYTEST_ARGS="$(SUITE_ARGS)" bash tools/test_matrix.sh
 
 $(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/.dev
 	$(BIN)/python $(PIP) -e '.[dev,docs,bench]'

@@ -12,9 +12,15 @@ from unittest.mock import Mock
 import pytest
 from aiohttp import ClientResponse, web
 from aioresponses import aioresponses
+from hypothesis_profiles import describe as describe_hypothesis_profile
 from support import ACCESS_KEY, SECRET_KEY, LoopbackServer
 
 from aws_mlops_async import Config, Session
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """The Hypothesis profile this run uses (pytest-randomly's seed is printed beside it)."""
+    return describe_hypothesis_profile()
 
 
 @pytest.fixture

@@ -20,8 +20,9 @@ from botocore_oracle import (
     botocore_request,
     comparable,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_OPERATION
 from shape_strategies import request_params, response_body, to_python_names
 from support import LoopbackServer, raw_reply
 
@@ -31,11 +32,7 @@ HEADERS = {"x-amzn-RequestId": "e2e-request-id", "Content-Type": "application/js
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@EACH_OPERATION
 @given(data=st.data())
 async def test_a_client_call_sends_and_reads_what_botocore_does(
     server: LoopbackServer,

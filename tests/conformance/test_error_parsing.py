@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from botocore.parsers import create_parser
 from botocore_oracle import OPERATIONS, Operation, botocore_parse, comparable, offline_session
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_OPERATION
 from multidict import CIMultiDict
 from shape_strategies import Builder, request_params, to_python_names
 
@@ -83,7 +84,7 @@ def expected_class(operation: Operation, session: Session, code: str) -> type[Se
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@EACH_OPERATION
 @given(data=st.data())
 def test_error_responses_read_as_botocore_reads_them(
     operation: Operation, data: st.DataObject
@@ -130,7 +131,7 @@ MODELED = [operation for operation in OPERATIONS if operation.model.error_shapes
 
 
 @pytest.mark.parametrize("operation", MODELED, ids=str)
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@EACH_OPERATION
 @given(data=st.data())
 def test_modeled_error_members_read_as_botocore_reads_them(
     operation: Operation, data: st.DataObject
@@ -161,11 +162,7 @@ def test_every_modeled_error_has_its_class(operation: Operation) -> None:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(
-    max_examples=5,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@EACH_OPERATION
 @given(data=st.data())
 async def test_a_client_call_raises_the_modeled_exception(
     aws_mock: Any, operation: Operation, data: st.DataObject

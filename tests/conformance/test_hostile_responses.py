@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 from botocore_oracle import OPERATIONS, Operation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_OPERATION
 from shape_strategies import JSON_VALUES, request_params, response_body, to_python_names
 
 from aws_mlops_async import AwsError, Config, Session
@@ -151,11 +152,7 @@ def answers(draw: Any, operation: Operation) -> Answer:
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(
-    max_examples=12,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@EACH_OPERATION
 @given(data=st.data())
 async def test_every_answer_ends_in_a_result_or_an_aws_error_in_bounded_time(
     raw_server: RawServer, operation: Operation, data: st.DataObject

@@ -22,8 +22,9 @@ from botocore_oracle import (
     comparable,
     paginator_configs,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_OPERATION
 from shape_strategies import request_params, response_body, to_python_names
 from support import LoopbackServer, raw_reply
 
@@ -47,11 +48,7 @@ def test_every_paginated_operation_has_a_paginator() -> None:
 
 
 @pytest.mark.parametrize(("operation", "config"), PAGINATED, ids=[str(op) for op, _ in PAGINATED])
-@settings(
-    max_examples=5,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@EACH_OPERATION
 @given(data=st.data())
 async def test_pages_are_requested_and_read_as_botocore_pages(
     server: LoopbackServer,

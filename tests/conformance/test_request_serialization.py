@@ -20,8 +20,9 @@ from botocore_oracle import (
     botocore_request,
     offline_session,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_OPERATION, EACH_SITE
 from shape_strategies import python_name, request_params, to_python_names
 
 from aws_mlops_async.protocol import HttpRequest
@@ -49,7 +50,7 @@ def our_fields(draw: Any, operation: Operation, params: dict[str, Any]) -> dict[
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@EACH_OPERATION
 @given(data=st.data())
 def test_requests_serialize_as_botocore_serializes_them(
     operation: Operation, data: st.DataObject
@@ -73,7 +74,7 @@ MUTATIONS = {
 
 @pytest.mark.parametrize("mutation", MUTATIONS)
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(max_examples=3, deadline=None)
+@EACH_SITE
 @given(data=st.data())
 def test_the_request_oracle_notices_any_difference(
     operation: Operation, mutation: str, data: st.DataObject

@@ -17,8 +17,9 @@ import pytest
 from aioresponses import aioresponses
 from botocore.validate import ParamValidator
 from botocore_oracle import OPERATIONS, Operation, offline_session
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_SITE
 from shape_strategies import (
     WRONG_TYPES,
     Builder,
@@ -66,11 +67,7 @@ def within(field: str, site: Site) -> bool:
 
 
 @pytest.mark.parametrize("site", SITES, ids=str)
-@settings(
-    max_examples=4,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@EACH_SITE
 @given(data=st.data())
 async def test_a_broken_constraint_is_refused_before_anything_is_sent(
     aws_mock: aioresponses, site: Site, data: st.DataObject
@@ -90,11 +87,7 @@ async def test_a_broken_constraint_is_refused_before_anything_is_sent(
 
 
 @pytest.mark.parametrize("site", TYPE_SITES, ids=str)
-@settings(
-    max_examples=1,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@EACH_SITE
 @given(data=st.data())
 async def test_a_value_of_the_wrong_type_is_refused_never_coerced(
     aws_mock: aioresponses, site: Site, data: st.DataObject
@@ -138,7 +131,7 @@ SESSION = offline_session()
 
 
 @pytest.mark.parametrize("site", PATTERN_SITES, ids=str)
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@EACH_SITE
 @given(data=st.data())
 def test_a_pattern_admits_exactly_what_the_service_model_pattern_admits(
     site: Site, data: st.DataObject

@@ -22,8 +22,9 @@ from botocore_oracle import (
     offline_session,
     paginator_configs,
 )
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_OPERATION, EACH_SITE
 from multidict import CIMultiDict
 from shape_strategies import Builder, response_body
 
@@ -56,7 +57,7 @@ def assert_same_values(operation: Operation, body: bytes) -> None:
 
 @pytest.mark.parametrize("lenient", [False, True], ids=["modeled", "with-unknowns"])
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@EACH_OPERATION
 @given(data=st.data())
 def test_responses_parse_as_botocore_parses_them(
     operation: Operation, lenient: bool, data: st.DataObject
@@ -80,7 +81,7 @@ def test_an_empty_body_reads_as_botocore_reads_it(operation: Operation, body: by
     [operation for operation in OPERATIONS if operation.output_shape.members],
     ids=str,
 )
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@EACH_SITE
 @given(data=st.data())
 def test_the_response_oracle_notices_a_changed_value(
     operation: Operation, data: st.DataObject
@@ -127,7 +128,7 @@ def _with_unknown_member_everywhere(shape: Shape, value: Any) -> Any:
     ],
     ids=str,
 )
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@EACH_OPERATION
 @given(data=st.data())
 def test_a_page_whose_every_item_has_an_unknown_member_reads_as_botocore_reads_it(
     operation: Operation, data: st.DataObject

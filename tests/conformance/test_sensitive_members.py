@@ -15,8 +15,9 @@ import pydantic
 import pytest
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 from botocore_oracle import OPERATIONS, Operation, offline_session
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import EACH_OPERATION
 from shape_strategies import request_params, response_body, to_python_names
 
 from aws_mlops_async.modeling import parse_response, to_validation_error, wire_json
@@ -94,11 +95,6 @@ REQUESTS = [op for op in OPERATIONS if has_sensitive(op.model.input_shape)]
 RESPONSES = [
     op for op in OPERATIONS if op.model.output_shape and has_sensitive(op.model.output_shape)
 ]
-SETTINGS = settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
 
 
 def test_the_sensitive_members_are_found() -> None:
@@ -108,7 +104,7 @@ def test_the_sensitive_members_are_found() -> None:
 
 
 @pytest.mark.parametrize("operation", REQUESTS, ids=str)
-@SETTINGS
+@EACH_OPERATION
 @given(data=st.data())
 def test_a_request_shows_its_secrets_only_on_the_wire(
     operation: Operation, data: st.DataObject
@@ -122,7 +118,7 @@ def test_a_request_shows_its_secrets_only_on_the_wire(
 
 
 @pytest.mark.parametrize("operation", RESPONSES, ids=str)
-@SETTINGS
+@EACH_OPERATION
 @given(data=st.data())
 def test_a_response_shows_its_secrets_only_on_the_wire(
     operation: Operation, data: st.DataObject
@@ -135,7 +131,7 @@ def test_a_response_shows_its_secrets_only_on_the_wire(
 
 
 @pytest.mark.parametrize("operation", REQUESTS, ids=str)
-@SETTINGS
+@EACH_OPERATION
 @given(data=st.data())
 def test_a_refused_request_never_shows_a_secret_in_its_error(
     operation: Operation, data: st.DataObject

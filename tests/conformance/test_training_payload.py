@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from botocore_oracle import Operation, botocore_request
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
+from hypothesis_profiles import ONE_PROPERTY
 from shape_strategies import request_params, to_python_names
 from support import LoopbackServer, json_reply
 
@@ -76,11 +77,7 @@ async def test_a_typed_payload_is_sent_as_botocore_serializes_create_training_jo
     assert json.loads(sent_payload(ok)) == botocore_body(PAYLOAD)
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@ONE_PROPERTY
 @given(params=request_params(CREATE_TRAINING_JOB))
 def test_any_valid_training_request_is_written_as_botocore_writes_it(params: Any) -> None:
     from aws_mlops_async.training_payload import prepare_submission

@@ -1,9 +1,14 @@
 """The package as a user gets it: the wheel built from this tree, installed with its
 ``[pytest]`` extra into a fresh virtual environment, runs the README's test example, copied
-verbatim into a project with nothing else, under ``-W error``."""
+verbatim into a project with nothing else, under ``-W error``.
+
+``make test`` builds the wheel once (``make package``) and names it in
+``AWS_MLOPS_ASYNC_WHEEL``; run alone, the test builds its own.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -32,10 +37,21 @@ def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedPr
     return result
 
 
-def test_the_readme_pytest_example_runs_from_the_installed_wheel(tmp_path: Path) -> None:
+def built_wheel(tmp_path: Path) -> Path:
+    """The wheel ``make package`` built, else one built from this tree now."""
+    given = os.environ.get("AWS_MLOPS_ASYNC_WHEEL")
+    if given:
+        wheel = Path(given)
+        assert wheel.is_file(), f"AWS_MLOPS_ASYNC_WHEEL names no file: {given}"
+        return wheel
     dist = tmp_path / "dist"
     run(sys.executable, "-m", "build", "--wheel", "--outdir", dist, ROOT)
     [wheel] = dist.glob("aws_mlops_async-*.whl")
+    return wheel
+
+
+def test_the_readme_pytest_example_runs_from_the_installed_wheel(tmp_path: Path) -> None:
+    wheel = built_wheel(tmp_path)
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", venv)
     python = venv / "bin" / "python"

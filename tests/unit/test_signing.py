@@ -13,8 +13,9 @@ import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials as BotoCredentials
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis_profiles import ONE_PROPERTY
 
 from aws_mlops_async.credentials import Credentials
 from aws_mlops_async.signing import SigV4Signer, canonical_path, canonical_query
@@ -155,7 +156,7 @@ HEADER_VALUE = st.text(alphabet=st.characters(min_codepoint=0x21, max_codepoint=
 TOKEN = st.one_of(st.none(), st.text(alphabet="ABCDEFabcdef0123456789+/=", min_size=1, max_size=60))
 
 
-@settings(max_examples=300, deadline=None)
+@ONE_PROPERTY
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE"]),
     segments=st.lists(SEGMENT, max_size=4),
