@@ -34,9 +34,9 @@ class Budget:
 
 
 PROFILES = {
-    "quick": Budget(one_property=25, each_operation=3, each_site=1),
-    "ci": Budget(one_property=200, each_operation=10, each_site=2),
-    "thorough": Budget(one_property=2000, each_operation=100, each_site=20),
+    "quick": Budget(one_property=10, each_operation=3, each_site=1),
+    "ci": Budget(one_property=50, each_operation=10, each_site=2),
+    "thorough": Budget(one_property=500, each_operation=100, each_site=20),
 }
 
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")

@@ -17,6 +17,7 @@ from support import LoopbackServer, json_reply
 
 from aws_mlops_async import Config, ConfigurationError, ServiceError, Session
 from aws_mlops_async.local import LocalAws
+from aws_mlops_async.local.settings import Durations
 from aws_mlops_async.pagination import PaginationError
 from aws_mlops_async.watching import DESCRIBE_CONCURRENCY, ServiceJobUpdate, WatchedJob
 
@@ -104,13 +105,23 @@ async def test_leaving_the_loop_stops_every_request(endpoint: LocalAws, session:
     assert sum(endpoint.stats.received.values()) == sent
 
 
-async def test_ids_without_a_queue_are_described_once_then_listed(
-    endpoint: LocalAws, session: Session
-) -> None:
-    outcomes = await submit(session, 30)
-    ids = [outcome.response.job_id for outcome in outcomes]
-    endpoint.stats.reset()
-    _, updates = await watch_all(session, ids)
+async def test_ids_without_a_queue_are_described_once_then_listed() -> None:
+    # Jobs that stay queued until the clock is moved: however slow the machine, they are
+    # unfinished when described, and finish only once the watch has listed their queue.
+    async with LocalAws(durations=Durations.uniform(3600), seed=11) as endpoint:
+        async with endpoint.session() as session:
+            outcomes = await submit(session, 30)
+            ids = [outcome.response.job_id for outcome in outcomes]
+            endpoint.stats.reset()
+
+            async def finish_once_listed() -> None:
+                while endpoint.stats.received["ListServiceJobs"] == 0:
+                    await asyncio.sleep(POLL)
+                endpoint.clock.advance(10 * 3600)
+
+            finishing = asyncio.create_task(finish_once_listed())
+            _, updates = await watch_all(session, ids)
+            await finishing
     assert {u.status for u in finals(updates).values()} == {"SUCCEEDED"}
     assert endpoint.stats.received["DescribeServiceJob"] == 30
     assert endpoint.stats.received["ListServiceJobs"] >= 1
