@@ -50,7 +50,7 @@ from .retries import ClientRateLimiter, RetryPolicy, backoff_delay
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from .client import BaseClient
+    from .invoker import Invoker
 
 __all__ = [
     "UNREAD_OUTCOMES_BUFFER",
@@ -175,7 +175,7 @@ class BulkSubmission(Generic[RequestT, ResponseT]):
 
     def __init__(
         self,
-        client: BaseClient,
+        client: Invoker,
         spec: OperationSpec[RequestT, ResponseT],
         jobs: Iterable[RequestT | Mapping[str, Any]] | AsyncIterable[RequestT | Mapping[str, Any]],
         *,
@@ -252,7 +252,7 @@ class _Engine(Generic[RequestT, ResponseT]):
 
     def __init__(
         self,
-        client: BaseClient,
+        client: Invoker,
         spec: OperationSpec[RequestT, ResponseT],
         jobs: Iterable[Any] | AsyncIterable[Any],
         *,
@@ -421,7 +421,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         job.attempts += 1
         self._in_flight += 1
         try:
-            response = await self._client._invoke(self._spec, job.request, self._options)
+            response = await self._client.invoke(self._spec, job.request, options=self._options)
         except (ServiceError, TransportError) as error:
             if isinstance(error, ServiceError):
                 self._last_contact = time.monotonic()
@@ -496,7 +496,7 @@ class _Engine(Generic[RequestT, ResponseT]):
 
     def _prepare(self, index: int, raw: object) -> RequestT:
         """The validated request for an input, its token derived from the run id when missing."""
-        return self._client.request(self._spec, raw, token=self._token(index))
+        return self._client.build_request(self._spec, raw, token=self._token(index))
 
 
 ItemT = TypeVar("ItemT")

@@ -1,7 +1,10 @@
 """The dispatcher every service client shares: validate, serialize, sign, send, retry, parse.
 
-Every call goes through `BaseClient._invoke`: the generated client methods, bulk submission,
-paginators and waiters alike.
+Every call goes through `BaseClient.invoke`: the generated client methods, bulk submission,
+paginators, waiters and watches alike (these depend only on the `Invoker` protocol it
+satisfies). A call is a retry loop (`BaseClient._send`) of attempts (`BaseClient._attempt`:
+sign, send on the Session's transport, read); the signing clock corrects itself when a service
+refuses a request for its time, and the request is signed again.
 """
 
 from __future__ import annotations
@@ -14,29 +17,32 @@ import time
 import uuid
 from collections.abc import Awaitable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 import aiohttp
 import pydantic
 from pydantic_core import PydanticSerializationError
 from yarl import URL
 
-from . import retries, transport
+from . import retries
 from ._version import __version__
-from .config import UNSET, RetryMode, _Unset
+from .config import UNSET, Config, RetryMode, _Unset
+from .credentials import CredentialProvider, Credentials
 from .endpoints import EndpointRules, resolve_endpoint
 from .errors import (
+    AwsError,
     ConfigurationError,
     ErrorCatalog,
     FieldProblem,
     MalformedResponseError,
     ServiceError,
+    SessionClosedError,
     Timeout,
     TransportError,
     ValidationError,
 )
 from .interceptors import CallContext, Hooks, Interceptor, check_interceptors
-from .metadata import ResponseMetadata, keep_metadata
+from .metadata import ResponseMetadata, keep_metadata, metadata_of
 from .modeling import AwsModel, to_validation_error, unencodable_fields
 from .options import CallOptions
 from .protocol import (
@@ -48,12 +54,10 @@ from .protocol import (
     codec_for,
     read_error,
 )
-from .signing import SigningTemplate, SigV4Signer, signing_template
+from .signing import SigningClock, SigningTemplate, SigV4Signer, signing_template
+from .transport import AsyncTransport, TransportRequest
 
-if TYPE_CHECKING:
-    from .session import Session
-
-__all__ = ["BaseClient"]
+__all__ = ["BaseClient", "SessionLike"]
 
 ClientT = TypeVar("ClientT", bound="BaseClient")
 RequestT = TypeVar("RequestT", bound=AwsModel)
@@ -66,6 +70,32 @@ USER_AGENT = (
     f"aiohttp/{aiohttp.__version__}"
 )
 _UNENCODABLE = "cannot be encoded as UTF-8 (it holds a lone surrogate)"
+
+
+class SessionLike(Protocol):
+    """What a client needs of the Session it belongs to (`aws_mlops_async.Session` is one)."""
+
+    config: Config
+    endpoint_url: str | None
+    credentials: CredentialProvider
+    interceptors: tuple[Interceptor, ...]
+    #: The time requests are signed at, corrected when a service says it is off.
+    clock: SigningClock
+    #: What every client of the Session sends its requests with.
+    transport: AsyncTransport
+
+    @property
+    def closed(self) -> bool:
+        """Whether the Session was closed (nothing may be sent any more)."""
+        ...
+
+    async def region(self) -> str:
+        """The Session's region."""
+        ...
+
+    async def configured_endpoint(self, service: str) -> str | None:
+        """The endpoint the environment or profile configures for ``service``, if any."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +111,34 @@ class _Prepared:
     path: str
     query: str
     unsigned: tuple[tuple[str, str], ...]  # the headers signed
+
+    def signed(
+        self,
+        body: bytes,
+        credentials: Credentials,
+        now: float,
+        added: dict[str, str] | None,
+    ) -> dict[str, str]:
+        """The attempt's headers, signed at ``now`` (with the interceptors' ``added`` ones)."""
+        headers = self.headers.copy()  # the one header dict of this attempt
+        if self.template is not None and added is None:
+            self.signer.sign_into(headers, self.template, body, credentials, now=now)
+            return headers
+        signed = self.unsigned
+        if added is not None:
+            headers.update(added)
+            signed += tuple(added.items())
+        headers.update(
+            self.signer.sign(self.method, self.path, self.query, signed, body, credentials, now=now)
+        )
+        return headers
+
+
+class _Resign:
+    """An attempt refused for its signing time, after which the clock was corrected."""
+
+
+_RESIGN = _Resign()
 
 
 @dataclass(frozen=True)
@@ -98,11 +156,17 @@ class BaseClient:
     """Machinery shared by the service clients; get clients from a `Session`, not from here."""
 
     service: ClassVar[ServiceDescription]
+    #: Every operation the client's methods call.
+    operation_specs: ClassVar[tuple[OperationSpec[Any, Any], ...]]
     endpoint_rules: ClassVar[EndpointRules]
     exceptions: ClassVar[type[ErrorCatalog]]
 
     def __init__(
-        self, session: Session, *, region_name: str | None = None, endpoint_url: str | None = None
+        self,
+        session: SessionLike,
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
     ) -> None:
         self._session = session
         self._region_name = region_name
@@ -125,8 +189,8 @@ class BaseClient:
         return f"<{type(self).__name__} region={region}>"
 
     @property
-    def session(self) -> Session:
-        """The Session this client belongs to (and whose connection pool it sends on)."""
+    def session(self) -> SessionLike:
+        """The Session this client belongs to (and whose transport it sends on)."""
         return self._session
 
     @property
@@ -178,6 +242,16 @@ class BaseClient:
         """This client's retry state: attempts allowed, retry quota and adaptive rate limiter."""
         return self._options.retry
 
+    @classmethod
+    def operation_spec(cls, method: str) -> OperationSpec[Any, Any]:
+        """The operation the client method ``method`` (``submit_service_job``) calls; a
+        ConfigurationError naming the methods there are when it has none of that name."""
+        for spec in cls.operation_specs:
+            if spec.method == method:
+                return spec
+        known = ", ".join(spec.method for spec in cls.operation_specs)
+        raise ConfigurationError(f"{cls.__name__} has no operation {method!r}; it has: {known}")
+
     async def region(self) -> str:
         """The region this client signs for (resolved from the Session on first use)."""
         return (await self._resolve_target()).region
@@ -187,7 +261,7 @@ class BaseClient:
         target = await self._resolve_target()
         return target.origin + target.base_path
 
-    def request(
+    def build_request(
         self,
         spec: OperationSpec[RequestT, Any],
         request: RequestT | Mapping[str, Any] | object,
@@ -219,52 +293,60 @@ class BaseClient:
             raise to_validation_error(spec.name, error) from None
         return model
 
-    def _invoke(
+    def invoke(
         self,
         spec: OperationSpec[RequestT, ResponseT],
         request: RequestT | Mapping[str, Any],
+        *,
         options: CallOptions | None = None,
     ) -> Coroutine[Any, Any, ResponseT]:
-        """The one way a call is made: the request validated (when given fields) and its
-        token filled (`request`), serialized once, then signed and sent with retries, and its
-        answer read; under the interceptors and the call timeout when there are any.
+        """Make one call of an operation (a request model, or its fields): validated and its
+        token filled (`build_request`), serialized, signed and sent with retries, and its
+        answer read into the response model, under the interceptors and the call timeout
+        (``options``, else the client's).
 
-        Validation happens here, as it is called; the rest when the call is awaited (one
-        coroutine fewer on every call's way).
+        Without interceptors or a call timeout, validation happens here, as it is called, and
+        the rest when the call is awaited (one coroutine fewer on every call's way); with
+        them, everything happens inside their scope, a call refused as invalid included.
         """
-        model = self.request(spec, request)
         options = options or self._options
         if options.observed:
-            return self._observed(spec, model, options)
-        return self._send(spec, model, options, None)
+            return self._observed(spec, request, options)
+        return self._send(spec, self.build_request(spec, request), options, None)
 
     async def _observed(
-        self, spec: OperationSpec[Any, ResponseT], model: AwsModel, options: CallOptions
+        self,
+        spec: OperationSpec[RequestT, ResponseT],
+        request: RequestT | Mapping[str, Any],
+        options: CallOptions,
     ) -> ResponseT:
-        """`_send` with the interceptors' hooks around it and within the call timeout."""
-        hooks = options.hooks
+        """The call inside the interceptors' hooks and within the call timeout: a call refused
+        (an invalid request, no region) runs the hooks too."""
         context: CallContext | None = None
-        if hooks:
-            target = self._target or await self._resolve_target()
-            context = CallContext(self.service.service_id, spec.name, target.region, model)
-            await Hooks.run(hooks.before_call, context)
-        sending = self._send(spec, model, options, context)
-        try:
-            if options.call_timeout is None:
-                result = await sending
-            else:
-                result = await _within(options.call_timeout, sending, spec.name)
-        except BaseException as error:  # interceptors see every ending, cancellation too
+        unresolved: AwsError | None = None
+        if self._target is None:
+            try:
+                await self._resolve_target()
+            except AwsError as error:
+                unresolved = error  # raised inside the hooks' scope
+
+        async def call() -> ResponseT:
+            if unresolved is not None:
+                raise unresolved
+            model = self.build_request(spec, request)
             if context is not None:
-                context.error = error
-                context.response_metadata = getattr(error, "response_metadata", None)
-                await Hooks.run(hooks.after_call, context)
-            raise
-        if context is not None:
-            context.result = result
-            context.response_metadata = result.response_metadata  # type: ignore[attr-defined]
-            await Hooks.run(hooks.after_call, context)
-        return result
+                context.request = model
+            sending = self._send(spec, model, options, context)
+            if options.call_timeout is None:
+                return await sending
+            return await _within(options.call_timeout, sending, spec.name)
+
+        hooks = options.hooks
+        if not hooks:
+            return await call()
+        region = self._target.region if self._target is not None else None
+        context = CallContext(self.service.service_id, spec.name, region)
+        return await hooks.around_call(context, call, metadata_of)
 
     async def _send(
         self,
@@ -273,107 +355,107 @@ class BaseClient:
         options: CallOptions,
         context: CallContext | None,
     ) -> ResponseT:
-        """Sign and send the request until it succeeds or may not be retried."""
+        """Attempts until one succeeds or the retry policy says to stop."""
         prepared = self._prepared.get(spec)
         if prepared is None:
             prepared, body = await self._prepare(spec, model)
         else:
             body = self._body(spec, model)
-        session = self._session
-        http = session.http_session()
-        signer = prepared.signer
         policy = options.retry
-        hooks = options.hooks
+        may_correct_clock = self._config.correct_clock_skew
         quota_taken = 0
-        attempt = 0
+        attempt = 0  # a request signed again for a corrected clock is the same attempt
         waited = 0.0
-        may_correct_clock = session.config.correct_clock_skew
-        clock_retries = 0  # 0 or 1: the attempt that corrected the clock counts for nothing
         while True:
             attempt += 1
-            added: dict[str, str] | None = None
+            outcome = await self._attempt(
+                spec, model, prepared, body, options, context, attempt, waited, may_correct_clock
+            )
+            if isinstance(outcome, _Resign):
+                may_correct_clock = False  # once per call
+                attempt -= 1
+                continue
+            if not isinstance(outcome, (ServiceError, TransportError)):
+                policy.succeeded(quota_taken)
+                return outcome
+            decision = policy.decide(outcome, attempt)
+            outcome.attempts = attempt
             if context is not None:
-                context.attempt = attempt - clock_retries
-                context.request_headers = {}
-                context.http_response = context.error = context.retry_delay = None
-                await Hooks.run(hooks.before_attempt, context)
-                added = context.request_headers or None
-            if policy.limiter is not None:
-                await policy.limiter.acquire()
-            credentials = await session.credentials.get_credentials()
-            sent_at = time.time()
-            now = sent_at + session.clock_offset
-            headers = prepared.headers.copy()  # the one header dict of this attempt
-            if prepared.template is not None and added is None:
-                signer.sign_into(headers, prepared.template, body, credentials, now=now)
-            else:
-                signed = prepared.unsigned
-                if added is not None:
-                    headers.update(added)
-                    signed += tuple(added.items())
-                headers.update(
-                    signer.sign(
-                        prepared.method,
-                        prepared.path,
-                        prepared.query,
-                        signed,
-                        body,
-                        credentials,
-                        now=now,
-                    )
-                )
-            debug = logger.isEnabledFor(logging.DEBUG)
-            started = time.perf_counter() if debug else 0.0
-            error: ServiceError | TransportError
-            try:
-                response = await transport.send(
-                    http, prepared.method, prepared.url, headers, body, options.timeout, spec.name
-                )
-            except TransportError as failure:
-                error = failure
-                if debug:
-                    _log_failure(spec.name, attempt, started, failure)
-            else:
-                if debug:
-                    _log_attempt(spec.name, attempt, started, response)
-                if response.status < 300:
-                    policy.succeeded(quota_taken)
-                    result = self._parse(spec, response)
-                    keep_metadata(result, response, attempt - clock_retries, waited)
-                    if context is not None:
-                        context.http_response = response
-                        await Hooks.run(hooks.after_attempt, context)
-                    return result
-                facts = read_error(response)
-                if may_correct_clock:
-                    offset = retries.clock_skew_correction(
-                        facts.code,
-                        facts.message,
-                        response.headers,
-                        sent_at,
-                        time.time(),
-                        session.clock_offset,
-                    )
-                    if offset is not None:
-                        # Signed at the wrong time: sign again with the service's, once, on
-                        # top of the attempts and the retry quota.
-                        session.clock_offset = offset
-                        may_correct_clock = False
-                        clock_retries = 1
-                        continue
-                error = self._service_error(spec, facts, response, attempt - clock_retries, waited)
-            decision = policy.decide(error, attempt - clock_retries)
-            error.attempts = attempt - clock_retries
-            if context is not None:
-                context.http_response = response if isinstance(error, ServiceError) else None
-                context.error = error
+                context.error = outcome
                 context.retry_delay = decision.delay if decision.retry else None
-                await Hooks.run(hooks.after_attempt, context)
+                await Hooks.run(options.hooks.after_attempt, context)
             if not decision.retry:
-                raise error
+                raise outcome
+            if self._session.closed:
+                raise SessionClosedError() from outcome  # nothing is retried after close
             quota_taken = decision.quota_taken
             waited += decision.delay
             await retries.sleep(decision.delay)
+
+    async def _attempt(
+        self,
+        spec: OperationSpec[Any, ResponseT],
+        model: AwsModel,
+        prepared: _Prepared,
+        body: bytes,
+        options: CallOptions,
+        context: CallContext | None,
+        attempt: int,
+        waited: float,
+        may_correct_clock: bool,
+    ) -> ResponseT | ServiceError | TransportError | _Resign:
+        """One attempt: signed at the clock's time and sent on the Session's transport; the
+        response model, the error that ended it, or `_RESIGN` when the service refused it for
+        its signing time and the clock was corrected."""
+        session = self._session
+        if session.closed:
+            raise SessionClosedError()
+        added: dict[str, str] | None = None
+        if context is not None:
+            context.attempt = attempt
+            context.request_headers = {}
+            context.http_response = context.error = context.retry_delay = None
+            await Hooks.run(options.hooks.before_attempt, context)
+            added = context.request_headers or None
+        limiter = options.retry.limiter
+        if limiter is not None:
+            await limiter.acquire()
+        credentials = await session.credentials.get_credentials()
+        clock = session.clock
+        sent_at = time.time()
+        request = TransportRequest(
+            prepared.method,
+            prepared.url,
+            prepared.signed(body, credentials, sent_at + clock.offset, added),
+            body,
+            self.service.name,
+            spec.name,
+            model,
+        )
+        debug = logger.isEnabledFor(logging.DEBUG)
+        started = time.perf_counter() if debug else 0.0
+        try:
+            response = await session.transport.send(request, options.timeouts)
+        except TransportError as failure:
+            if debug:
+                _log_failure(spec.name, attempt, started, failure)
+            return failure
+        if debug:
+            _log_attempt(spec.name, attempt, started, response)
+        if context is not None:
+            context.http_response = response
+        if response.status < 300:
+            result = self._parse(spec, response)
+            keep_metadata(result, response, attempt, waited)
+            if context is not None:
+                await Hooks.run(options.hooks.after_attempt, context)
+            return result
+        facts = read_error(response)
+        if may_correct_clock and clock.correct(
+            facts.code, facts.message, response.headers, sent_at, time.time()
+        ):
+            return _RESIGN  # signed at the wrong time: once more, with the service's
+        return self._service_error(spec, facts, response, attempt, waited)
 
     async def _prepare(
         self, spec: OperationSpec[Any, Any], request: AwsModel

@@ -8,7 +8,7 @@ from typing import Literal
 
 from .errors import ConfigurationError
 
-__all__ = ["Config", "RetryMode"]
+__all__ = ["Config", "RetryMode", "Timeouts"]
 
 RetryMode = Literal["standard", "adaptive"]
 
@@ -70,6 +70,20 @@ class Config:
         for name in ("use_fips_endpoint", "use_dualstack_endpoint", "correct_clock_skew"):
             if not isinstance(getattr(self, name), bool):
                 raise ConfigurationError(f"Config.{name} must be True or False")
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """Seconds one attempt may take, each None for no limit.
+
+    ``connect``: to get a connection; ``read``: to read the whole response once its headers
+    came (a body trickling in byte by byte cannot hold an attempt past it); ``total``: the
+    whole attempt.
+    """
+
+    connect: float | None = None
+    read: float | None = None
+    total: float | None = None
 
 
 def _is_number(value: object) -> bool:

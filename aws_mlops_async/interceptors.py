@@ -3,18 +3,21 @@
 An interceptor is any object with some of these methods, each sync or async, each taking the
 call's `CallContext`:
 
-- ``before_call(context)``: once, before the first attempt;
+- ``before_call(context)``: once, before the request is validated (``context.request`` is
+  None until it is);
 - ``before_attempt(context)``: before each attempt is signed; ``context.request_headers``
   takes headers to add (they are signed with the rest);
 - ``after_attempt(context)``: after each attempt, with ``context.http_response`` or
   ``context.error``, the attempt number and ``context.retry_delay`` (None when the call does
   not retry);
-- ``after_call(context)``: once, however the call ends, with ``context.result`` or
-  ``context.error`` (the final one) and ``context.response_metadata``.
+- ``after_call(context)``: once, however the call ends (refused as invalid, failed, cancelled
+  or answered), with ``context.result`` or ``context.error`` (the final one) and
+  ``context.response_metadata``.
 
 Interceptors run in the order given (the Session's, then a client's own). An exception an
-interceptor raises ends the call with that exception, whatever it is. The context never holds
-credentials or a signature.
+interceptor raises ends the call with that exception, whatever it is; even then, the
+``after_call`` of every interceptor whose ``before_call`` was called runs (so a span it opened
+is ended). The context never holds credentials or a signature.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import ConfigurationError
 
@@ -49,9 +52,10 @@ class CallContext:
     service_id: str
     #: The operation's name, as in ``SubmitServiceJob``.
     operation: str
-    region: str
-    #: The validated request model.
-    request: AwsModel
+    #: The region the call is signed for; None until it is known (a client's first call).
+    region: str | None = None
+    #: The validated request model; None until validated (and for a call refused as invalid).
+    request: AwsModel | None = None
     #: The attempt about to be made or just made, from 1.
     attempt: int = 0
     #: Headers to add to this attempt's request (``before_attempt`` only); signed.
@@ -72,19 +76,23 @@ class CallContext:
 
 
 Hook = Callable[[CallContext], "Awaitable[None] | None"]
+ResultT = TypeVar("ResultT")
 
 
 class Hooks:
     """The interceptors' methods, found once, ready to run in order."""
 
-    __slots__ = ("after_attempt", "after_call", "before_attempt", "before_call", "interceptors")
+    __slots__ = ("_around", "after_attempt", "before_attempt", "interceptors")
 
     def __init__(self, interceptors: Sequence[Interceptor]) -> None:
         self.interceptors = tuple(interceptors)
-        self.before_call = self._found("before_call")
         self.before_attempt = self._found("before_attempt")
         self.after_attempt = self._found("after_attempt")
-        self.after_call = self._found("after_call")
+        #: Each interceptor's (before_call, after_call), either None when it lacks it.
+        self._around: tuple[tuple[Hook | None, Hook | None], ...] = tuple(
+            (_method(interceptor, "before_call"), _method(interceptor, "after_call"))
+            for interceptor in self.interceptors
+        )
 
     def __bool__(self) -> bool:
         return bool(self.interceptors)
@@ -93,7 +101,7 @@ class Hooks:
         return tuple(
             method
             for interceptor in self.interceptors
-            if callable(method := getattr(interceptor, name, None))
+            if (method := _method(interceptor, name)) is not None
         )
 
     @staticmethod
@@ -103,6 +111,50 @@ class Hooks:
             result = hook(context)
             if inspect.isawaitable(result):
                 await result
+
+    async def around_call(
+        self,
+        context: CallContext,
+        call: Callable[[], Awaitable[ResultT]],
+        metadata_of: Callable[[ResultT], ResponseMetadata | None],
+    ) -> ResultT:
+        """``call()``'s result, with every ``before_call`` run before it and the
+        ``after_call`` of each interceptor whose ``before_call`` was called run after it,
+        however it ends (the first exception an ``after_call`` raises is raised once they
+        all ran)."""
+        called = 0
+        try:
+            for before, _ in self._around:
+                called += 1
+                if before is not None:
+                    await self.run((before,), context)
+            result = await call()
+        except BaseException as error:  # interceptors see every ending, cancellation too
+            context.error = error
+            context.response_metadata = getattr(error, "response_metadata", None)
+            await self._after_calls(context, called)
+            raise
+        context.result = result  # type: ignore[assignment]  # a response model
+        context.response_metadata = metadata_of(result)
+        await self._after_calls(context, called)
+        return result
+
+    async def _after_calls(self, context: CallContext, called: int) -> None:
+        failure: BaseException | None = None
+        for _, after in self._around[:called]:
+            if after is None:
+                continue
+            try:
+                await self.run((after,), context)
+            except BaseException as error:
+                failure = failure or error
+        if failure is not None:
+            raise failure
+
+
+def _method(interceptor: Interceptor, name: str) -> Hook | None:
+    method = getattr(interceptor, name, None)
+    return method if callable(method) else None
 
 
 def check_interceptors(interceptors: object) -> tuple[Interceptor, ...]:

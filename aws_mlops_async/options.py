@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import aiohttp
-
-from .config import Config
+from .config import Config, Timeouts
 from .interceptors import Hooks
 from .retries import RetryPolicy
 
@@ -21,8 +19,8 @@ class CallOptions:
 
     #: Attempts allowed, retry mode, and the retry quota and rate limiter they share.
     retry: RetryPolicy
-    #: Seconds to connect, between two reads, and for a whole attempt.
-    timeout: aiohttp.ClientTimeout
+    #: Seconds to connect, to read a response, and for a whole attempt.
+    timeouts: Timeouts
     #: Seconds for a whole call, retries and back-off included; None: no limit.
     call_timeout: float | None
     #: The interceptors' hooks, in the order they run.
@@ -39,10 +37,10 @@ class CallOptions:
         """Options as ``config`` sets them, with a retry quota (and limiter) of their own."""
         return cls(
             retry=RetryPolicy.from_config(config),
-            timeout=aiohttp.ClientTimeout(
+            timeouts=Timeouts(
+                connect=config.connect_timeout,
+                read=config.read_timeout,
                 total=config.total_timeout,
-                sock_connect=config.connect_timeout,
-                sock_read=config.read_timeout,
             ),
             call_timeout=config.call_timeout,
             hooks=Hooks(interceptors),

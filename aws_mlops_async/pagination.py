@@ -7,14 +7,12 @@ import binascii
 import json
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .errors import AwsError, ConfigurationError
+from .invoker import Invoker
 from .modeling import AwsModel
 from .protocol.spec import OperationSpec
-
-if TYPE_CHECKING:
-    from .client import BaseClient
 
 __all__ = ["PageIterator", "PaginationConfig", "PaginationError", "Paginator", "PaginatorSpec"]
 
@@ -83,7 +81,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
 
     def __init__(
         self,
-        client: BaseClient,
+        client: Invoker,
         spec: PaginatorSpec[Any, ResponseT],
         request: AwsModel,
         config: PaginationConfig,
@@ -103,7 +101,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
         remaining = self._config.max_items
         while True:
             request = self._request.model_copy(update={spec.input_token: token})
-            page = await self._client._invoke(spec.operation, request)
+            page = await self._client.invoke(spec.operation, request)
             items = list(getattr(page, spec.result_key) or [])[skip:]
             next_token = getattr(page, spec.output_token)
             if remaining is not None and len(items) >= remaining:
@@ -149,7 +147,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
 class Paginator(Generic[ResponseT, ItemT]):
     """Base of the typed paginators ``client.get_paginator(name)`` returns."""
 
-    def __init__(self, client: BaseClient, spec: PaginatorSpec[Any, ResponseT]) -> None:
+    def __init__(self, client: Invoker, spec: PaginatorSpec[Any, ResponseT]) -> None:
         self._client = client
         self._spec = spec
 
@@ -161,5 +159,5 @@ class Paginator(Generic[ResponseT, ItemT]):
         if self._spec.limit_key is not None and config.page_size is not None:
             fields[self._spec.limit_key] = config.page_size
         # Validated now, so a bad argument fails here rather than at the first page.
-        request = self._client.request(self._spec.operation, fields)
+        request = self._client.build_request(self._spec.operation, fields)
         return PageIterator(self._client, self._spec, request, config)

@@ -9,31 +9,25 @@
   back what its retry took, or 1 when it needed none. An empty quota fails fast.
 - Adaptive mode adds botocore's CUBIC client-side rate limiter, which waits with
   ``asyncio.sleep`` and never blocks the loop.
-- Clock skew, as the cross-SDK Clock Skew Correction spec has it (aws-sdk-go-v2's
-  aws/middleware/middleware.go, aws-sdk-js-v3): when a service rejects a request for its
-  signing time, the offset is the response's ``Date`` minus the midpoint of send and receive
-  (no reading with an ``Age`` header or after a round trip over 15 minutes); an offset at least
-  4 minutes away from the one in use replaces it, and the request is signed again and retried
-  once, outside the attempt count and the retry quota.
+
+A request refused for its signing time is not this module's: signing corrects the clock and
+signs it again (`signing.SigningClock`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import math
 import random
 import time
 from asyncio import sleep
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .config import Config
 from .errors import ServiceError, TransportError
 
 __all__ = [
-    "CLOCK_SKEW_CODES",
-    "CLOCK_SKEW_THRESHOLD",
     "THROTTLING_CODES",
     "TRANSIENT_CODES",
     "TRANSIENT_STATUS_CODES",
@@ -43,7 +37,6 @@ __all__ = [
     "RetryQuota",
     "backoff_delay",
     "classify",
-    "clock_skew_correction",
     "is_throttling",
     "is_transient",
     "sleep",
@@ -71,16 +64,6 @@ TRANSIENT_CODES = frozenset(
     {"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"}
 )
 TRANSIENT_STATUS_CODES = frozenset({500, 502, 503, 504})
-#: Codes that say the request's signing time was off, whatever the message.
-CLOCK_SKEW_CODES = frozenset(
-    {"RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture", "AuthFailure"}
-)
-#: Signature codes that mean a skewed clock when their message says so.
-_SIGNATURE_CODES = frozenset({"InvalidSignatureException", "SignatureDoesNotMatch"})
-_SKEW_MESSAGES = ("Signature expired", "Signature not yet current")
-#: Seconds an offset must differ from the one in use to replace it.
-CLOCK_SKEW_THRESHOLD = 240.0
-_MAX_TRUSTED_ROUND_TRIP = 900.0
 
 _MAX_BACKOFF = 20.0
 _THROTTLING_BASE = 1.0
@@ -102,37 +85,6 @@ def classify(code: str, status: int) -> tuple[bool, bool]:
     """Whether an error response is worth another attempt, and whether it is throttling."""
     throttling = is_throttling(code, status)
     return throttling or is_transient(code, status), throttling
-
-
-def clock_skew_correction(
-    code: str,
-    message: str,
-    headers: Mapping[str, str],
-    sent_at: float,
-    received_at: float,
-    current_offset: float,
-) -> float | None:
-    """The clock offset (service time minus this host's, seconds) to sign with from now on,
-    when an error response says the request's signing time was off and its ``Date`` header
-    shows an offset at least `CLOCK_SKEW_THRESHOLD` away from ``current_offset``; else None.
-
-    ``sent_at`` and ``received_at`` are this host's wall-clock times around the exchange.
-    """
-    if code not in CLOCK_SKEW_CODES and not (
-        code in _SIGNATURE_CODES and message.startswith(_SKEW_MESSAGES)
-    ):
-        return None
-    if "Age" in headers or received_at - sent_at > _MAX_TRUSTED_ROUND_TRIP:
-        return None  # a cached answer, or a round trip too long to time anything by
-    date = headers.get("Date")
-    try:
-        server_time = email.utils.parsedate_to_datetime(date).timestamp() if date else None
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if server_time is None:
-        return None
-    offset = server_time - (sent_at + received_at) / 2
-    return offset if abs(offset - current_offset) >= CLOCK_SKEW_THRESHOLD else None
 
 
 def backoff_delay(

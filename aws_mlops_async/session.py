@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Sequence
 from types import TracebackType
@@ -10,12 +9,14 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
+from ._session_clients import CLIENTS, ServiceClients, client_class
 from .config import Config
 from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
-from .errors import ConfigurationError, EventLoopMismatch, NoRegionError, SessionClosedError
+from .errors import ConfigurationError, NoRegionError
 from .interceptors import Interceptor, check_interceptors
 from .profile import SharedProfile
-from .services import CLIENTS, ServiceClients, client_class
+from .signing import SigningClock
+from .transport import AiohttpTransport, AsyncTransport
 
 if TYPE_CHECKING:
     from .client import BaseClient
@@ -27,8 +28,11 @@ class Session(ServiceClients):
     """One AWS identity, region and connection pool, with a client per service.
 
     Use it as ``async with Session(...) as session:``, or call ``await session.close()``
-    when done. It opens one ``aiohttp.ClientSession`` inside the running loop on first use
-    and closes it on exit; an ``http_session`` you pass in is used as is and never closed.
+    when done. Its clients send on one ``transport``: by default an `AiohttpTransport`, whose
+    connection pool opens inside the running loop on first use and closes with the Session.
+    An ``http_session`` you pass lends that transport its connector (pool, TLS, DNS,
+    ``trust_env``) and is never closed; a ``transport`` you pass (a `MockTransport` in tests,
+    a recording or proxying one) is used instead, and never closed either.
 
     The region is the ``region_name`` argument, else ``AWS_REGION`` / ``AWS_DEFAULT_REGION``,
     else the profile's ``region``. Credentials are the explicit keys, else aiobotocore's
@@ -49,9 +53,19 @@ class Session(ServiceClients):
         config: Config | None = None,
         http_session: aiohttp.ClientSession | None = None,
         interceptors: Sequence[Interceptor] = (),
+        transport: AsyncTransport | None = None,
     ) -> None:
         if config is not None and not isinstance(config, Config):
             raise ConfigurationError("config must be an aws_mlops_async.Config")
+        if http_session is not None and not isinstance(http_session, aiohttp.ClientSession):
+            raise ConfigurationError("http_session must be an aiohttp.ClientSession")
+        if transport is not None:
+            if http_session is not None:
+                raise ConfigurationError("pass http_session or transport, not both")
+            if not all(callable(getattr(transport, name, None)) for name in ("send", "close")):
+                raise ConfigurationError(
+                    "transport must be an AsyncTransport: an object with send() and close()"
+                )
         self.config = config or Config()
         #: The interceptors every call of every client runs (see `aws_mlops_async.interceptors`).
         self.interceptors = check_interceptors(interceptors)
@@ -62,21 +76,24 @@ class Session(ServiceClients):
         self.credentials: CredentialProvider = static_credentials(
             aws_access_key_id, aws_secret_access_key, aws_session_token
         ) or ChainCredentialProvider(self._profile)
-        self._http = http_session
-        self._owns_http = http_session is None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        #: What every client of this Session sends its requests with.
+        self.transport: AsyncTransport = transport or AiohttpTransport(
+            http_session, max_connections=self.config.max_pool_connections
+        )
+        self._owns_transport = transport is None
+        #: The time requests are signed at: this host's, corrected by the services' clock
+        #: once a service refuses a request for its signing time.
+        self.clock = SigningClock()
         self._closed = False
         self._clients: dict[str, BaseClient] = {}
-        #: Seconds the services' clock is ahead of this host's, as learned from a request a
-        #: service rejected for its signing time (see ``Config.correct_clock_skew``).
-        self.clock_offset = 0.0
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
         return f"<Session region={self._region_name or 'default'} {state}>"
 
     async def __aenter__(self) -> Session:
-        self.http_session()
+        if isinstance(self.transport, AiohttpTransport):
+            self.transport.http_session  # noqa: B018  open the pool here, in this loop
         return self
 
     async def __aexit__(
@@ -92,42 +109,27 @@ class Session(ServiceClients):
         """Whether `close` was called (or the exit of ``async with`` reached)."""
         return self._closed
 
+    @property
+    def clock_offset(self) -> float:
+        """Seconds the services' clock is ahead of this host's, as learned from a request a
+        service rejected for its signing time (see ``Config.correct_clock_skew``)."""
+        return self.clock.offset
+
     async def close(self) -> None:
-        """Close the connection pool this Session opened; later calls raise SessionClosedError."""
+        """Close the transport this Session opened; later calls raise SessionClosedError."""
         if self._closed:
             return
         self._closed = True
-        if self._owns_http and self._http is not None:
-            await self._http.close()
+        if self._owns_transport:
+            await self.transport.close()
 
     def http_session(self) -> aiohttp.ClientSession:
-        """The aiohttp session every client sends on, opened on first use in the running loop.
-
-        Raises `EventLoopMismatch` when called from another event loop than that one.
-        """
-        http = self._http
-        loop = asyncio.get_running_loop()
-        if (
-            http is not None
-            and self._loop is loop
-            and not self._closed
-            and (self._owns_http or not http.closed)  # only we close the session we own
-        ):
-            return http  # every call after the first
-        if self._closed or (http is not None and http.closed):
-            raise SessionClosedError()
-        if self._loop is not loop:
-            if self._loop is not None:
-                raise EventLoopMismatch()
-            # Ours is opened here; one passed in belongs to the loop it was made in.
-            self._loop = getattr(self._http, "_loop", None) or loop
-            if self._loop is not loop:
-                raise EventLoopMismatch()
-        if self._http is None:
-            self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.config.max_pool_connections)
-            )
-        return self._http
+        """The aiohttp session the default transport sends on, opened on first use in the
+        running loop (`EventLoopMismatch` from another loop); a ConfigurationError when the
+        Session was given another transport."""
+        if not isinstance(self.transport, AiohttpTransport):
+            raise ConfigurationError("this Session sends on its own transport, not on aiohttp")
+        return self.transport.http_session
 
     async def region(self) -> str:
         """The Session's region: argument, then environment, then profile; NoRegionError if none."""

@@ -6,14 +6,23 @@ the four-step key derivation runs once a day per secret. What is the same for ev
 operation (method, canonical path and query, canonical header lines and the signed-headers
 list) is a `SigningTemplate`, made once per operation; `sign_into` adds the signature to the
 request's one header dict.
+
+The time requests are signed with is a `SigningClock`'s: this host's, corrected once a service
+refuses a request for its signing time, as the cross-SDK Clock Skew Correction spec has it
+(aws-sdk-go-v2's aws/middleware/middleware.go, aws-sdk-js-v3): the offset is the response's
+``Date`` minus the midpoint of send and receive (no reading with an ``Age`` header or after a
+round trip over 15 minutes); an offset at least 4 minutes away from the one in use replaces it,
+and the client signs the request again and sends it once more, outside the attempt count and
+the retry quota.
 """
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import hmac
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, unquote
@@ -22,7 +31,10 @@ from .credentials import Credentials
 
 __all__ = [
     "ALGORITHM",
+    "CLOCK_SKEW_CODES",
+    "CLOCK_SKEW_THRESHOLD",
     "SigV4Signer",
+    "SigningClock",
     "SigningTemplate",
     "canonical_path",
     "canonical_query",
@@ -35,6 +47,65 @@ ALGORITHM = "AWS4-HMAC-SHA256"
 _DATE = "x-amz-date"
 _TOKEN = "x-amz-security-token"
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
+
+#: Codes that say the request's signing time was off, whatever the message.
+CLOCK_SKEW_CODES = frozenset(
+    {"RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture", "AuthFailure"}
+)
+#: Signature codes that mean a skewed clock when their message says so.
+_SIGNATURE_CODES = frozenset({"InvalidSignatureException", "SignatureDoesNotMatch"})
+_SKEW_MESSAGES = ("Signature expired", "Signature not yet current")
+#: Seconds an offset must differ from the one in use to replace it.
+CLOCK_SKEW_THRESHOLD = 240.0
+_MAX_TRUSTED_ROUND_TRIP = 900.0
+
+
+class SigningClock:
+    """The time requests are signed at: this host's clock plus the offset learned from the
+    services (shared by every client of a Session)."""
+
+    __slots__ = ("offset",)
+
+    def __init__(self) -> None:
+        #: Seconds the services' clock is ahead of this host's (0 until a correction).
+        self.offset = 0.0
+
+    def now(self) -> float:
+        """The time to sign a request with, in epoch seconds."""
+        return time.time() + self.offset
+
+    def correct(
+        self,
+        code: str,
+        message: str,
+        headers: Mapping[str, str],
+        sent_at: float,
+        received_at: float,
+    ) -> bool:
+        """Whether an error response says the request's signing time was off and its ``Date``
+        header shows an offset at least `CLOCK_SKEW_THRESHOLD` away from the one in use: then
+        that offset is used from now on.
+
+        ``sent_at`` and ``received_at`` are this host's wall-clock times around the exchange.
+        """
+        if code not in CLOCK_SKEW_CODES and not (
+            code in _SIGNATURE_CODES and message.startswith(_SKEW_MESSAGES)
+        ):
+            return False
+        if "Age" in headers or received_at - sent_at > _MAX_TRUSTED_ROUND_TRIP:
+            return False  # a cached answer, or a round trip too long to time anything by
+        date = headers.get("Date")
+        try:
+            server_time = email.utils.parsedate_to_datetime(date).timestamp() if date else None
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+        if server_time is None:
+            return False
+        offset = server_time - (sent_at + received_at) / 2
+        if abs(offset - self.offset) < CLOCK_SKEW_THRESHOLD:
+            return False
+        self.offset = offset
+        return True
 
 
 @lru_cache(maxsize=4096)

@@ -1,17 +1,75 @@
-"""One HTTP exchange on the shared aiohttp session, with aiohttp's failures mapped to ours."""
+"""The seam between a client and the network: an `AsyncTransport` sends one signed request and
+returns the whole response.
+
+`AiohttpTransport` is the default, on one aiohttp connection pool (its own, or the connector
+of an ``aiohttp.ClientSession`` you pass). `MockTransport` answers from a function, for tests
+that need no network. Any object with ``send`` and ``close`` can stand in: a recording
+transport, a proxy-aware one, an in-memory one (``Session(transport=...)``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import errno
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import aiohttp
 from yarl import URL
 
-from .errors import ConnectionFailed, Timeout, TransportError
+from .config import Timeouts
+from .errors import (
+    ConnectionFailed,
+    EventLoopMismatch,
+    SessionClosedError,
+    Timeout,
+    TransportError,
+)
 from .protocol import HttpResponse
 
-__all__ = ["send"]
+if TYPE_CHECKING:
+    from .modeling import AwsModel
+
+__all__ = [
+    "AiohttpTransport",
+    "AsyncTransport",
+    "MockTransport",
+    "Timeouts",
+    "TransportRequest",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class TransportRequest:
+    """One attempt of a call, signed and ready to send, and which call it is. Its repr shows
+    neither headers nor body (they hold a signature, a session token, sensitive members)."""
+
+    method: str
+    url: URL
+    #: Every header to send, the signature included.
+    headers: Mapping[str, str] = field(repr=False)
+    body: bytes = field(repr=False)
+    #: The service's name (``batch``) and the operation's (``SubmitServiceJob``).
+    service: str
+    operation: str
+    #: The validated request model this attempt carries (what a stub compares).
+    params: AwsModel = field(repr=False)
+
+
+class AsyncTransport(Protocol):
+    """Sends a request and returns the whole response, or raises `TransportError`
+    (`ConnectionFailed`, `Timeout`) when none came back."""
+
+    async def send(self, request: TransportRequest, timeouts: Timeouts) -> HttpResponse:
+        """The whole response to ``request``, within ``timeouts``."""
+        ...
+
+    async def close(self) -> None:
+        """Let go of connections and anything else held; later sends may fail."""
+        ...
+
 
 _ERRNO_REASONS = {
     errno.ECONNREFUSED: "connection refused",
@@ -24,42 +82,180 @@ _ERRNO_REASONS = {
 }
 
 
-async def send(
-    http: aiohttp.ClientSession,
-    method: str,
-    url: URL,
-    headers: dict[str, str],
-    body: bytes,
-    timeout: aiohttp.ClientTimeout,
-    operation_name: str,
-) -> HttpResponse:
-    """Send the request and read the whole response; the connection goes back to the pool
-    whatever happens, cancellation included.
+class AiohttpTransport:
+    """Requests on one aiohttp connection pool, opened in the running loop on first use.
 
-    Raises `Timeout` when connecting or reading takes too long and `ConnectionFailed` when the
-    connection cannot be made or breaks before the response is complete; each says what went
-    wrong (``reason``) and where (``endpoint``).
+    Without ``http_session`` it opens (and `close` closes) a pool of its own of at most
+    ``max_connections`` connections. With one, it sends on that session's connector (its
+    pool, TLS and DNS settings, and ``trust_env``), in a session of its own: the given
+    session's default headers, cookies, base URL, ``raise_for_status``, ``auto_decompress``,
+    middlewares and trace configs never touch a signed request or change what a response
+    means; `close` leaves the given session and its connector open.
     """
-    try:
-        async with http.request(
-            method,
-            url,
-            headers=headers,
-            data=body or None,
-            timeout=timeout,
-            allow_redirects=False,
-        ) as response:
-            payload = await response.read()
-            return HttpResponse(response.status, response.headers, payload, response.reason or "")
-    except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
-        raise _failure(exc, url, operation_name) from exc
+
+    def __init__(
+        self, http_session: aiohttp.ClientSession | None = None, *, max_connections: int = 100
+    ) -> None:
+        self._given = http_session
+        self._max_connections = max_connections
+        self._http: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
+
+    def __repr__(self) -> str:
+        return f"<AiohttpTransport {'closed' if self._closed else 'open'}>"
+
+    @property
+    def http_session(self) -> aiohttp.ClientSession:
+        """The aiohttp session requests are sent on, opened now if need be (in the running
+        loop); `EventLoopMismatch` from another loop, `SessionClosedError` once closed."""
+        http = self._http
+        if http is not None and self._loop is asyncio.get_running_loop() and not self._closed:
+            given = self._given
+            if given is None or not given.closed:
+                return http  # every call after the first
+        return self._open()
+
+    def _open(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._closed or (self._given is not None and self._given.closed):
+            raise SessionClosedError()
+        if self._loop is not None and self._loop is not loop:
+            raise EventLoopMismatch()
+        if self._http is None:
+            given = self._given
+            try:
+                self._http = aiohttp.ClientSession(
+                    connector=(
+                        aiohttp.TCPConnector(limit=self._max_connections)
+                        if given is None
+                        else given.connector
+                    ),
+                    connector_owner=given is None,
+                    cookie_jar=aiohttp.DummyCookieJar(),
+                    trust_env=given.trust_env if given is not None else False,
+                )
+            except RuntimeError as error:  # the given session's connector is another loop's
+                raise EventLoopMismatch() from error
+            self._loop = loop
+        return self._http
+
+    async def send(self, request: TransportRequest, timeouts: Timeouts) -> HttpResponse:
+        """Send the request and read the whole response; the connection goes back to the pool
+        whatever happens, cancellation included.
+
+        Raises `Timeout` when connecting, reading or the attempt takes too long,
+        `ConnectionFailed` when the connection cannot be made or breaks before the response
+        is complete (each says what went wrong, ``reason``, and where, ``endpoint``), and
+        `SessionClosedError` when the transport was closed meanwhile.
+        """
+        http = self.http_session
+        try:
+            async with http.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=request.body or None,
+                timeout=self._timeout(timeouts),
+                allow_redirects=False,
+            ) as response:
+                if timeouts.read is None or response.content.is_eof():
+                    payload = await response.read()  # the whole body is here: no wait
+                else:
+                    try:
+                        payload = await asyncio.wait_for(response.read(), timeouts.read)
+                    except asyncio.TimeoutError:
+                        raise _BodyTimeout() from None
+                return HttpResponse(
+                    response.status, response.headers, payload, response.reason or ""
+                )
+        except (asyncio.TimeoutError, aiohttp.ClientError, _BodyTimeout) as exc:
+            if self._closed:
+                raise SessionClosedError() from exc
+            raise _failure(exc, request) from exc
+        except asyncio.CancelledError:
+            # Closing the pool cancels the waits for its connections: a call nobody
+            # cancelled ends as closed, not cancelled.
+            if self._closed and not _cancelled_by_caller():
+                raise SessionClosedError() from None
+            raise
+        except RuntimeError as exc:  # aiohttp: "Session is closed" / "Connector is closed"
+            if self._closed or http.closed:
+                raise SessionClosedError() from exc
+            raise
+
+    def _timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
+        found = self._timeouts.get(timeouts)
+        if found is None:
+            found = aiohttp.ClientTimeout(
+                total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
+            )
+            if len(self._timeouts) < 64:
+                self._timeouts[timeouts] = found
+        return found
+
+    async def close(self) -> None:
+        """Close the pool this transport opened, or only its own session over a given one."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._http is not None:
+            await self._http.close()
 
 
-def _failure(exc: BaseException, url: URL, operation_name: str) -> TransportError:
+class _BodyTimeout(Exception):
+    """The response's body did not arrive within the read timeout."""
+
+
+def _cancelled_by_caller() -> bool:
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)
+    # Python 3.10 cannot tell; there a cancellation during close is taken as the close's.
+    return bool(cancelling()) if cancelling is not None else False
+
+
+Handler = Callable[[TransportRequest], "HttpResponse | Awaitable[HttpResponse]"]
+
+
+class MockTransport:
+    """A transport answering every request from ``handler`` (sync or async), with no network:
+    for tests. The handler may raise `ConnectionFailed` or `Timeout` to play a lost request.
+    ``requests`` keeps every request sent, in order."""
+
+    def __init__(self, handler: Handler) -> None:
+        if not callable(handler):
+            raise TypeError("MockTransport takes a function of a TransportRequest")
+        self._handler = handler
+        self.requests: list[TransportRequest] = []
+        self.closed = False
+
+    async def send(self, request: TransportRequest, timeouts: Timeouts) -> HttpResponse:
+        """The handler's answer to ``request``."""
+        if self.closed:
+            raise SessionClosedError()
+        self.requests.append(request)
+        answer = self._handler(request)
+        if inspect.isawaitable(answer):
+            answer = await answer
+        if not isinstance(answer, HttpResponse):
+            raise TypeError(
+                f"the MockTransport handler returned {type(answer).__name__}, not an HttpResponse"
+            )
+        return answer
+
+    async def close(self) -> None:
+        """Refuse later sends."""
+        self.closed = True
+
+
+def _failure(exc: BaseException, request: TransportRequest) -> TransportError:
     """Our error for one of aiohttp's, naming what went wrong and where."""
+    url = request.url
+    operation_name = request.operation
     endpoint = f"{url.host}:{url.port}"
     # Timeouts first: aiohttp's timeout errors are also connection errors.
-    if isinstance(exc, asyncio.TimeoutError):
+    if isinstance(exc, (asyncio.TimeoutError, _BodyTimeout)):
         connecting = isinstance(exc, aiohttp.ConnectionTimeoutError)
         reason = "connect timeout" if connecting else "read timeout"
         return Timeout(

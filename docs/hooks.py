@@ -16,7 +16,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from aws_mlops_async.services import CLIENTS as SERVICES
+from aws_mlops_async._session_clients import CLIENTS as SERVICES
 
 DOCUMENTED = (
     "aws_mlops_async",
@@ -25,8 +25,10 @@ DOCUMENTED = (
     "aws_mlops_async.credentials",
     "aws_mlops_async.errors",
     "aws_mlops_async.bulk",
-    "aws_mlops_async.watching",
-    "aws_mlops_async.training_payload",
+    "aws_mlops_async.ext.batch",
+    "aws_mlops_async.ext.watching",
+    "aws_mlops_async.ext.training_payload",
+    "aws_mlops_async.transport",
     "aws_mlops_async.pagination",
     "aws_mlops_async.waiters",
     "aws_mlops_async.metadata",

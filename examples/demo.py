@@ -30,9 +30,9 @@ from contextlib import asynccontextmanager
 from tqdm import tqdm
 
 from aws_mlops_async import Session
+from aws_mlops_async.ext.watching import ServiceJobUpdate
 from aws_mlops_async.local import LocalAws
 from aws_mlops_async.services.sagemaker.models import CreateTrainingJobRequest
-from aws_mlops_async.watching import ServiceJobUpdate
 
 JOBS = 500
 #: What every job trains: SageMaker's CreateTrainingJob request, typed (Batch names the

@@ -5,9 +5,9 @@ module per operation, which a call loads on first use), models.py (the index use
 from, each name loading its module on first use), operations.py (HTTP bindings, paginators,
 waiters), errors.py (modeled errors) and client.py (typed methods, paginator and waiter
 classes, endpoint rules derived from the ruleset), and its API reference page
-docs/reference/<name>.md. For all of them: services/__init__.py (the Session's client
-accessors), contrib/_fastapi_clients.py (FastAPI dependencies) and the services' entries in the
-navigation of mkdocs.yml.
+docs/reference/<name>.md. For all of them: _session_clients.py (the Session's client
+accessors), services/__init__.py (the packages' index), contrib/_fastapi_clients.py (FastAPI
+dependencies) and the services' entries in the navigation of mkdocs.yml.
 
     python tools/generate_services.py          # rewrite the generated files
     python tools/generate_services.py --check  # fail if they differ from what is committed
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generator.accessors import fastapi_module, services_module
+from generator.accessors import fastapi_module, services_index, session_clients_module
 from generator.clients import client_module
 from generator.code import Module, format_modules
 from generator.docs import is_generated_page, reference_page, with_service_nav
@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "aws_mlops_async"
 SERVICES_DIR = PACKAGE / "services"
 FASTAPI_CLIENTS = PACKAGE / "contrib" / "_fastapi_clients.py"
+SESSION_CLIENTS = PACKAGE / "_session_clients.py"
 REFERENCE = ROOT / "docs" / "reference"
 MKDOCS = ROOT / "mkdocs.yml"
 
@@ -58,7 +59,8 @@ def generate() -> dict[Path, str]:
         modules[folder / "errors.py"] = errors_module(shapes, origin)
         for stem, module in models_package(shapes, origin).items():
             modules[folder / ("models.py" if stem == "index" else f"_models/{stem}.py")] = module
-    modules[SERVICES_DIR / "__init__.py"] = services_module(SERVICES)
+    modules[SERVICES_DIR / "__init__.py"] = services_index(SERVICES)
+    modules[SESSION_CLIENTS] = session_clients_module(SERVICES)
     modules[FASTAPI_CLIENTS] = fastapi_module(SERVICES)
     files = format_modules({path: module.render() for path, module in modules.items()}, ROOT)
     for service in SERVICES:

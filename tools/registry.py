@@ -12,25 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SERVICES", "Preparation", "Service", "service"]
-
-
-@dataclass(frozen=True)
-class Preparation:
-    """Hand-written handling of one operation's request fields, run before validation (on a
-    call's fields and on each bulk job's alike), and what it changes in the client method."""
-
-    #: The function (``module.function``) taking the operation's name and its fields.
-    function: str
-    #: Method parameters taking more than their modeled type: Python name -> annotation.
-    widened: dict[str, str] = field(default_factory=dict)
-    #: Keyword parameters the method adds, passed on among the fields when not their
-    #: default: name -> (annotation, default, documentation).
-    added: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    #: The names the annotations spell, imported for type checking: (module, name).
-    names: tuple[tuple[str, str], ...] = ()
-    #: The documentation of the widened parameters, in place of the model's: name -> text.
-    documentation: dict[str, str] = field(default_factory=dict)
+__all__ = ["SERVICES", "Service", "service"]
 
 
 @dataclass(frozen=True)
@@ -58,11 +40,21 @@ class Service:
     #: A folder holding service-2.json, paginators-1.json and endpoint-rule-set-1.json, for
     #: a service botocore no longer ships; relative to the project's root.
     model_dir: str | None = None
-    #: The class the client extends (``module.Class``), when it adds hand-written methods to
-    #: the generated ones; else the library's BaseClient.
-    client_base: str = "aws_mlops_async.client.BaseClient"
-    #: Hand-written request preparation, by operation.
-    preparations: dict[str, Preparation] = field(default_factory=dict)
+    #: The client class a Session hands out (``module.Class``), when a hand-written subclass
+    #: of the generated one adds methods (in aws_mlops_async/ext/, which generated code never
+    #: imports: it is loaded on first use); else the generated class.
+    extension: str | None = None
+    #: Hand-written preparation of an operation's request fields before validation, by
+    #: operation: ``module.function`` taking the operation's name and the fields.
+    preparations: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def handed_out(self) -> tuple[str, str]:
+        """The module and name of the client class a Session hands out."""
+        if self.extension is not None:
+            module, _, name = self.extension.rpartition(".")
+            return module, name
+        return f"aws_mlops_async.services.{self.name}.client", self.client
 
 
 SERVICES: tuple[Service, ...] = (
@@ -165,38 +157,10 @@ SERVICES: tuple[Service, ...] = (
             ("UpdateServiceJobRequest", "schedulingPriority"): {"min": 0, "max": 9999},
             ("TerminateServiceJobsRequest", "jobs"): {"min": 1, "max": 50},
         },
-        client_base="aws_mlops_async.service_jobs.ServiceJobs",  # submit_service_jobs
+        # Bulk submission, watching and a typed training payload: aws_mlops_async/ext/.
+        extension="aws_mlops_async.ext.batch.BatchClient",
         preparations={
-            "SubmitServiceJob": Preparation(
-                function="aws_mlops_async.training_payload.prepare_submission",
-                widened={
-                    "service_request_payload": "str | CreateTrainingJobRequest | Mapping[str, Any]"
-                },
-                added={
-                    "validate_payload": (
-                        "bool",
-                        "False",
-                        "Validate a JSON string payload as a CreateTrainingJob request too "
-                        "(it is then sent unchanged).",
-                    )
-                },
-                names=(("aws_mlops_async.services.sagemaker.models", "CreateTrainingJobRequest"),),
-                documentation={
-                    "service_request_payload": (
-                        "The request for the service the job is queued for: a JSON string, "
-                        "passed as it is, or for ``SAGEMAKER_TRAINING`` a "
-                        "``CreateTrainingJobRequest`` or a mapping of its fields, validated "
-                        "before anything is sent (an error names the nested field, as in "
-                        "``service_request_payload.resource_config.instance_count``) and "
-                        "written as SageMaker's CreateTrainingJob JSON body. Batch names the "
-                        "training job it creates itself (its service-linked role may create "
-                        "only ``AWSBatch*`` training jobs): find it by "
-                        "``latest_attempt.service_resource_id`` of DescribeServiceJob, not by "
-                        "``TrainingJobName``; put tags in ``tags``, which Batch applies, as "
-                        "SageMaker's own SDK moves a payload's ``Tags`` there."
-                    )
-                },
-            )
+            "SubmitServiceJob": "aws_mlops_async.ext.training_payload.prepare_submission",
         },
         waiters={
             "ServiceJobFinished": {

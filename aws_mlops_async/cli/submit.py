@@ -17,8 +17,8 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
 
 from ..bulk import BulkProgress, Outcome, derive_token
+from ..ext.watching import WatchedJob
 from ..session import Session
-from ..watching import WatchedJob
 from .jobs_file import BadLine, JobsFile
 from .options import say
 from .results_file import ResultsFile

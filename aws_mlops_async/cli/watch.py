@@ -14,8 +14,8 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
+from ..ext.watching import ServiceJobUpdate, WatchedJob
 from ..session import Session
-from ..watching import ServiceJobUpdate, WatchedJob
 from .options import UsageError, say
 
 __all__ = ["follow", "watch"]

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from aws_mlops_async.services.batch.client import BatchClient
+from aws_mlops_async.ext.batch import BatchClient
 from aws_mlops_async.services.datazone.client import DataZoneClient
 from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
 from aws_mlops_async.services.sagemaker.client import SageMakerClient

@@ -63,15 +63,15 @@ class OpenTelemetryInterceptor:
 
     def before_call(self, context: CallContext) -> None:
         """Start the call's span, as the current one, under the caller's."""
+        attributes = {
+            "rpc.system": "aws-api",
+            "rpc.service": context.service_id,
+            "rpc.method": context.operation,
+        }
+        if context.region is not None:  # None when it could not be resolved
+            attributes["cloud.region"] = context.region
         span = self._tracer.start_span(
-            f"{context.service_id}.{context.operation}",
-            kind=SpanKind.CLIENT,
-            attributes={
-                "rpc.system": "aws-api",
-                "rpc.service": context.service_id,
-                "rpc.method": context.operation,
-                "cloud.region": context.region,
-            },
+            f"{context.service_id}.{context.operation}", kind=SpanKind.CLIENT, attributes=attributes
         )
         token = otel_context.attach(trace.set_span_in_context(span))
         context.data[_STATE] = (span, token, time.perf_counter())

@@ -55,6 +55,8 @@ class OperationSpec(Generic[RequestT, ResponseT]):
 
     service: ServiceDescription
     name: str
+    #: The client method that calls it (``submit_service_job``).
+    method: str
     http_method: str
     uri: str
     input_name: str
@@ -64,9 +66,21 @@ class OperationSpec(Generic[RequestT, ResponseT]):
     query_params: Mapping[str, str] = field(default_factory=dict)
     header_params: Mapping[str, str] = field(default_factory=dict)
     idempotency_token: str | None = None
-    #: Hand-written preparation of the request's fields before validation: called with the
-    #: operation's name and the fields (a dict); returns the fields to validate.
-    prepare: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+    #: The hand-written preparation of the request's fields before validation, as
+    #: ``module.function`` (loaded on first use; see `prepare`).
+    prepare_with: str | None = None
+
+    @cached_property
+    def prepare(self) -> Callable[[str, dict[str, Any]], dict[str, Any]] | None:
+        """The preparation of the request's fields (None when the operation has none): called
+        with the operation's name and the fields (a dict), it returns the fields to validate."""
+        if self.prepare_with is None:
+            return None
+        module, _, name = self.prepare_with.rpartition(".")
+        found: Callable[[str, dict[str, Any]], dict[str, Any]] = getattr(
+            importlib.import_module(module), name
+        )
+        return found
 
     @cached_property
     def input(self) -> type[RequestT]:
@@ -130,9 +144,10 @@ class HttpRequest:
 
 @dataclass(slots=True)
 class HttpResponse:
-    """A whole HTTP response; ``headers`` look up names case-insensitively."""
+    """A whole HTTP response; ``headers`` look up names case-insensitively. Its repr leaves the
+    body out (it may carry sensitive members)."""
 
     status: int
     headers: Mapping[str, str]
-    body: bytes
+    body: bytes = field(repr=False)
     reason: str = ""

@@ -32,7 +32,7 @@ SESSION = offline_session()
 
 def our_request(operation: Operation, fields: dict[str, Any]) -> HttpRequest:
     client = operation.client(SESSION)
-    request = client.request(operation.spec, fields)
+    request = client.build_request(operation.spec, fields)
     return client._codec.serialize(operation.spec, request)
 
 

@@ -120,7 +120,7 @@ async def test_a_value_of_the_wrong_type_is_refused_never_coerced(
 def refusal(client: BaseClient, operation: Operation, fields: dict[str, Any]) -> Any:
     """The ValidationError building the request raises, or None."""
     try:
-        client.request(operation.spec, fields)
+        client.build_request(operation.spec, fields)
     except ValidationError as error:
         return error
     return None

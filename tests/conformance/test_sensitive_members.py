@@ -113,7 +113,7 @@ def test_a_request_shows_its_secrets_only_on_the_wire(
     shape = operation.model.input_shape
     params = plant(shape, data.draw(request_params(operation), label="params"), planted)
     client = operation.client(offline_session())
-    request = client.request(operation.spec, to_python_names(shape, params))
+    request = client.build_request(operation.spec, to_python_names(shape, params))
     assert_only_on_the_wire(request, planted)
 
 

@@ -80,7 +80,7 @@ async def test_a_typed_payload_is_sent_as_botocore_serializes_create_training_jo
 @ONE_PROPERTY
 @given(params=request_params(CREATE_TRAINING_JOB))
 def test_any_valid_training_request_is_written_as_botocore_writes_it(params: Any) -> None:
-    from aws_mlops_async.training_payload import prepare_submission
+    from aws_mlops_async.ext.training_payload import prepare_submission
 
     fields = prepare_submission("SubmitServiceJob", job(params))
     assert json.loads(fields["service_request_payload"]) == botocore_body(params)

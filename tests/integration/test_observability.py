@@ -219,8 +219,8 @@ async def test_with_options_shares_the_pool_and_keeps_what_is_not_given(
         batch = session.batch
         slow = batch.with_options(connect_timeout=None, call_timeout=30)
         assert slow.options.retry is batch.options.retry  # the same retry quota
-        assert slow.options.timeout.sock_read == 9.0
-        assert slow.options.timeout.sock_connect is None
+        assert slow.options.timeouts.read == 9.0
+        assert slow.options.timeouts.connect is None
         assert slow.options.call_timeout == 30
         await slow.submit_service_job(**JOB)
         await batch.submit_service_job(**JOB)

@@ -16,10 +16,10 @@ from local_support import FAST, JOB, TRAINING_REQUEST
 from support import LoopbackServer, json_reply
 
 from aws_mlops_async import Config, ConfigurationError, ServiceError, Session
+from aws_mlops_async.ext.watching import DESCRIBE_CONCURRENCY, ServiceJobUpdate, WatchedJob
 from aws_mlops_async.local import LocalAws
 from aws_mlops_async.local.settings import Durations
 from aws_mlops_async.pagination import PaginationError
-from aws_mlops_async.watching import DESCRIBE_CONCURRENCY, ServiceJobUpdate, WatchedJob
 
 POLL = 0.05
 ORDER = ["SUBMITTED", "PENDING", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING"]
@@ -84,12 +84,26 @@ async def test_a_thousand_jobs_are_followed_by_listing_their_queue_not_describin
         assert update.index is not None
 
 
-async def test_throttling_slows_the_watch_but_it_finishes(
-    endpoint: LocalAws, session: Session
-) -> None:
-    outcomes = await submit(session, 200)
-    endpoint.faults.set(throttle=0.3, operation="ListServiceJobs")
-    _, updates = await watch_all(session, outcomes)
+async def finish_when(endpoint: LocalAws, ready: Callable[[], bool]) -> None:
+    """Move the clock far enough for every job to finish, once ``ready()``."""
+    while not ready():
+        await asyncio.sleep(POLL)
+    endpoint.clock.advance(10 * 3600)
+
+
+async def test_throttling_slows_the_watch_but_it_finishes() -> None:
+    # Jobs that wait for the clock: the watch lists them until throttled at least once.
+    async with (
+        LocalAws(durations=Durations.uniform(3600), seed=11) as endpoint,
+        endpoint.session() as session,
+    ):
+        outcomes = await submit(session, 200)
+        endpoint.faults.set(throttle=0.3, operation="ListServiceJobs")
+        finishing = asyncio.create_task(
+            finish_when(endpoint, lambda: endpoint.stats.faults["throttle"] > 0)
+        )
+        _, updates = await watch_all(session, outcomes)
+        await finishing
     assert {u.status for u in finals(updates).values()} == {"SUCCEEDED"}
     assert endpoint.stats.faults["throttle"] > 0
     assert endpoint.stats.received["DescribeServiceJob"] == 0
@@ -108,20 +122,19 @@ async def test_leaving_the_loop_stops_every_request(endpoint: LocalAws, session:
 async def test_ids_without_a_queue_are_described_once_then_listed() -> None:
     # Jobs that stay queued until the clock is moved: however slow the machine, they are
     # unfinished when described, and finish only once the watch has listed their queue.
-    async with LocalAws(durations=Durations.uniform(3600), seed=11) as endpoint:
-        async with endpoint.session() as session:
-            outcomes = await submit(session, 30)
-            ids = [outcome.response.job_id for outcome in outcomes]
-            endpoint.stats.reset()
+    async with (
+        LocalAws(durations=Durations.uniform(3600), seed=11) as endpoint,
+        endpoint.session() as session,
+    ):
+        outcomes = await submit(session, 30)
+        ids = [outcome.response.job_id for outcome in outcomes]
+        endpoint.stats.reset()
 
-            async def finish_once_listed() -> None:
-                while endpoint.stats.received["ListServiceJobs"] == 0:
-                    await asyncio.sleep(POLL)
-                endpoint.clock.advance(10 * 3600)
-
-            finishing = asyncio.create_task(finish_once_listed())
-            _, updates = await watch_all(session, ids)
-            await finishing
+        finishing = asyncio.create_task(
+            finish_when(endpoint, lambda: endpoint.stats.received["ListServiceJobs"] > 0)
+        )
+        _, updates = await watch_all(session, ids)
+        await finishing
     assert {u.status for u in finals(updates).values()} == {"SUCCEEDED"}
     assert endpoint.stats.received["DescribeServiceJob"] == 30
     assert endpoint.stats.received["ListServiceJobs"] >= 1

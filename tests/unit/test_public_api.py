@@ -162,7 +162,7 @@ from aws_mlops_async.services.batch import operations
 session = Session(region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
 session.batch
 print(loaded(), [m for m in sys.modules if "._models." in m])
-session.batch.request(operations.SUBMIT_SERVICE_JOB, {
+session.batch.build_request(operations.SUBMIT_SERVICE_JOB, {
     "job_name": "j", "job_queue": "q", "service_job_type": "SAGEMAKER_TRAINING",
     "service_request_payload": "{}"})
 print(sorted(m.rsplit(".", 1)[1] for m in sys.modules if "._models." in m))

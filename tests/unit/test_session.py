@@ -34,6 +34,7 @@ def test_session_and_config_signatures_are_exactly_as_documented() -> None:
         "config",
         "http_session",
         "interceptors",
+        "transport",
     ]
     assert list(inspect.signature(Config).parameters) == [
         "retry_mode",

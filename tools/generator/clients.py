@@ -61,7 +61,7 @@ def _client_class(
     shapes: ServiceShapes, module: Module, paginated: list[str], service_waiters: list[Waiter]
 ) -> str:
     service = shapes.data.service
-    base = module.use(*service.client_base.rsplit(".", 1))
+    base = module.use("aws_mlops_async.client", "BaseClient")
     class_var = module.use("typing", "ClassVar")
     catalog = module.use(".errors", catalog_name(shapes))
     rules = endpoint_rules(module, shapes.data).replace("\n", "\n    ")
@@ -74,6 +74,7 @@ def _client_class(
         ),
         "",
         f"    service = {OPERATIONS}.SERVICE",
+        f"    operation_specs = {OPERATIONS}.OPERATIONS",
         f"    exceptions: {class_var}[type[{catalog}]] = {catalog}",
         f"    endpoint_rules = {rules}",
     ]
@@ -98,15 +99,11 @@ def _parameters(
 
 
 def _signature(
-    shapes: ServiceShapes,
-    module: Module,
-    members: list[Member],
-    extra: list[str],
-    widened: dict[str, str] | None = None,
+    shapes: ServiceShapes, module: Module, members: list[Member], extra: list[str]
 ) -> str:
     params = ["self", "*"] if members or extra else ["self"]
     for member in members:
-        annotation = (widened or {}).get(member.name) or shapes.parameter_type(module, member.shape)
+        annotation = shapes.parameter_type(module, member.shape)
         if member.required and not member.token:
             params.append(f"{member.name}: {annotation}")
         else:
@@ -120,15 +117,9 @@ def _method(shapes: ServiceShapes, module: Module, operation: str) -> str:
     request, response = spec["input"]["shape"], spec["output"]["shape"]
     module.use_for_typing(".models", response)
     members = _parameters(shapes, request)
-    preparation = shapes.data.service.preparations.get(operation)
-    if preparation is not None:
-        for source, name in preparation.names:
-            module.use_for_typing(source, name)
     fields: list[tuple[str, str]] = []
     for member in members:
         text = member.documentation
-        if preparation is not None and member.name in preparation.documentation:
-            text = preparation.documentation[member.name]
         constraints = shapes.constraints_text(member.shape, request, member.wire)
         constraints = constraints.replace("\\", "\\\\")  # a pattern's backslashes
         if member.token:
@@ -136,9 +127,6 @@ def _method(shapes: ServiceShapes, module: Module, operation: str) -> str:
         if constraints:
             constraints = constraints[0].upper() + constraints[1:] + "."
         fields.append((f"param {member.name}", " ".join(t for t in (text, constraints) if t)))
-    added = preparation.added if preparation is not None else {}
-    for name, (_, _, text) in added.items():
-        fields.append((f"param {name}", text))
     fields.append(("returns", f"the ``{response}``."))
     for error in spec.get("errors", []):
         doc = first_sentence(shapes.shapes[error["shape"]].get("documentation"))
@@ -156,14 +144,8 @@ def _method(shapes: ServiceShapes, module: Module, operation: str) -> str:
     ]
     for member in optional:
         body += [f"if {member.name} is not None:", f'    request["{member.name}"] = {member.name}']
-    for name, (_, default, _) in added.items():
-        body += [f"if {name} is not {default}:", f'    request["{name}"] = {name}']
-    body.append(f"return await self._invoke({OPERATIONS}.{constant_name(operation)}, request)")
-    extra = [
-        f"{name}: {annotation} = {default}" for name, (annotation, default, _) in added.items()
-    ]
-    widened = preparation.widened if preparation is not None else None
-    signature = _signature(shapes, module, members, extra, widened)
+    body.append(f"return await self.invoke({OPERATIONS}.{constant_name(operation)}, request)")
+    signature = _signature(shapes, module, members, [])
     return "\n".join(
         [
             f"    async def {python_name(operation)}({signature}) -> {response}:",

@@ -168,6 +168,7 @@ def _operation_spec(
         f"{constant}: {spec_class}[models.{request}, models.{response}] = {spec_class}(",
         "    service=SERVICE,",
         f'    name="{operation}",',
+        f'    method="{python_name(operation)}",',
         f'    http_method="{http["method"]}",',
         f'    uri="{http["requestUri"]}",',
         f'    input_name="{_where(shapes, request, "request")}",',
@@ -186,8 +187,7 @@ def _operation_spec(
         lines.append(f'    idempotency_token="{token}",')
     preparation = shapes.data.service.preparations.get(operation)
     if preparation is not None:
-        source, _, function = preparation.function.rpartition(".")
-        lines.append(f"    prepare={module.use(source, function)},")
+        lines.append(f'    prepare_with="{preparation}",')
     lines.append(")")
     return "\n".join(lines)
 

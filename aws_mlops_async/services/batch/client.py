@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
+from aws_mlops_async.client import BaseClient
 from aws_mlops_async.endpoints import EndpointRules, Hosts
 from aws_mlops_async.errors import ConfigurationError
 from aws_mlops_async.pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec
-from aws_mlops_async.service_jobs import ServiceJobs
 from aws_mlops_async.waiters import Waiter
 
 from . import operations
 from .errors import BatchExceptions
 
 if TYPE_CHECKING:
-    from aws_mlops_async.services.sagemaker.models import CreateTrainingJobRequest
-
     from .models import (
         ArrayProperties,
         CancelJobResponse,
@@ -144,13 +142,14 @@ __all__ = [
 ]
 
 
-class BatchClient(ServiceJobs):
+class BatchClient(BaseClient):
     """Async client for AWS Batch: service jobs (SageMaker Training queued through Batch),
     container jobs, job queues, compute and service environments, quota shares; get it as
     ``session.batch``.
     """
 
     service = operations.SERVICE
+    operation_specs = operations.OPERATIONS
     exceptions: ClassVar[type[BatchExceptions]] = BatchExceptions
     endpoint_rules = EndpointRules(
         hosts=Hosts(
@@ -186,7 +185,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_id": job_id, "reason": reason}
-        return await self._invoke(operations.CANCEL_JOB, request)
+        return await self.invoke(operations.CANCEL_JOB, request)
 
     async def cancel_jobs(self, *, jobs: Sequence[str], reason: str) -> CancelJobsResponse:
         """Cancels up to 50 jobs in an Batch job queue.
@@ -199,7 +198,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"jobs": jobs, "reason": reason}
-        return await self._invoke(operations.CANCEL_JOBS, request)
+        return await self.invoke(operations.CANCEL_JOBS, request)
 
     async def create_compute_environment(
         self,
@@ -257,7 +256,7 @@ class BatchClient(ServiceJobs):
             request["context"] = context
         if ecs_settings is not None:
             request["ecs_settings"] = ecs_settings
-        return await self._invoke(operations.CREATE_COMPUTE_ENVIRONMENT, request)
+        return await self.invoke(operations.CREATE_COMPUTE_ENVIRONMENT, request)
 
     async def create_consumable_resource(
         self,
@@ -286,7 +285,7 @@ class BatchClient(ServiceJobs):
             request["resource_type"] = resource_type
         if tags is not None:
             request["tags"] = tags
-        return await self._invoke(operations.CREATE_CONSUMABLE_RESOURCE, request)
+        return await self.invoke(operations.CREATE_CONSUMABLE_RESOURCE, request)
 
     async def create_job_queue(
         self,
@@ -341,7 +340,7 @@ class BatchClient(ServiceJobs):
             request["tags"] = tags
         if job_state_time_limit_actions is not None:
             request["job_state_time_limit_actions"] = job_state_time_limit_actions
-        return await self._invoke(operations.CREATE_JOB_QUEUE, request)
+        return await self.invoke(operations.CREATE_JOB_QUEUE, request)
 
     async def create_quota_share(
         self,
@@ -382,7 +381,7 @@ class BatchClient(ServiceJobs):
             request["state"] = state
         if tags is not None:
             request["tags"] = tags
-        return await self._invoke(operations.CREATE_QUOTA_SHARE, request)
+        return await self.invoke(operations.CREATE_QUOTA_SHARE, request)
 
     async def create_scheduling_policy(
         self,
@@ -410,7 +409,7 @@ class BatchClient(ServiceJobs):
             request["fairshare_policy"] = fairshare_policy
         if tags is not None:
             request["tags"] = tags
-        return await self._invoke(operations.CREATE_SCHEDULING_POLICY, request)
+        return await self.invoke(operations.CREATE_SCHEDULING_POLICY, request)
 
     async def create_service_environment(
         self,
@@ -443,7 +442,7 @@ class BatchClient(ServiceJobs):
             request["state"] = state
         if tags is not None:
             request["tags"] = tags
-        return await self._invoke(operations.CREATE_SERVICE_ENVIRONMENT, request)
+        return await self.invoke(operations.CREATE_SERVICE_ENVIRONMENT, request)
 
     async def delete_compute_environment(
         self, *, compute_environment: str
@@ -457,7 +456,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"compute_environment": compute_environment}
-        return await self._invoke(operations.DELETE_COMPUTE_ENVIRONMENT, request)
+        return await self.invoke(operations.DELETE_COMPUTE_ENVIRONMENT, request)
 
     async def delete_consumable_resource(
         self, *, consumable_resource: str
@@ -471,7 +470,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"consumable_resource": consumable_resource}
-        return await self._invoke(operations.DELETE_CONSUMABLE_RESOURCE, request)
+        return await self.invoke(operations.DELETE_CONSUMABLE_RESOURCE, request)
 
     async def delete_job_queue(self, *, job_queue: str) -> DeleteJobQueueResponse:
         """Deletes the specified job queue.
@@ -483,7 +482,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_queue": job_queue}
-        return await self._invoke(operations.DELETE_JOB_QUEUE, request)
+        return await self.invoke(operations.DELETE_JOB_QUEUE, request)
 
     async def delete_quota_share(self, *, quota_share_arn: str) -> DeleteQuotaShareResponse:
         """Deletes the specified quota share.
@@ -494,7 +493,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"quota_share_arn": quota_share_arn}
-        return await self._invoke(operations.DELETE_QUOTA_SHARE, request)
+        return await self.invoke(operations.DELETE_QUOTA_SHARE, request)
 
     async def delete_scheduling_policy(self, *, arn: str) -> DeleteSchedulingPolicyResponse:
         """Deletes the specified scheduling policy.
@@ -505,7 +504,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"arn": arn}
-        return await self._invoke(operations.DELETE_SCHEDULING_POLICY, request)
+        return await self.invoke(operations.DELETE_SCHEDULING_POLICY, request)
 
     async def delete_service_environment(
         self, *, service_environment: str
@@ -518,7 +517,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"service_environment": service_environment}
-        return await self._invoke(operations.DELETE_SERVICE_ENVIRONMENT, request)
+        return await self.invoke(operations.DELETE_SERVICE_ENVIRONMENT, request)
 
     async def deregister_job_definition(
         self, *, job_definition: str
@@ -532,7 +531,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_definition": job_definition}
-        return await self._invoke(operations.DEREGISTER_JOB_DEFINITION, request)
+        return await self.invoke(operations.DEREGISTER_JOB_DEFINITION, request)
 
     async def describe_compute_environments(
         self,
@@ -561,7 +560,7 @@ class BatchClient(ServiceJobs):
             request["max_results"] = max_results
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.DESCRIBE_COMPUTE_ENVIRONMENTS, request)
+        return await self.invoke(operations.DESCRIBE_COMPUTE_ENVIRONMENTS, request)
 
     async def describe_consumable_resource(
         self, *, consumable_resource: str
@@ -575,7 +574,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"consumable_resource": consumable_resource}
-        return await self._invoke(operations.DESCRIBE_CONSUMABLE_RESOURCE, request)
+        return await self.invoke(operations.DESCRIBE_CONSUMABLE_RESOURCE, request)
 
     async def describe_job_definitions(
         self,
@@ -611,7 +610,7 @@ class BatchClient(ServiceJobs):
             request["status"] = status
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.DESCRIBE_JOB_DEFINITIONS, request)
+        return await self.invoke(operations.DESCRIBE_JOB_DEFINITIONS, request)
 
     async def describe_job_queues(
         self,
@@ -640,7 +639,7 @@ class BatchClient(ServiceJobs):
             request["max_results"] = max_results
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.DESCRIBE_JOB_QUEUES, request)
+        return await self.invoke(operations.DESCRIBE_JOB_QUEUES, request)
 
     async def describe_jobs(self, *, jobs: Sequence[str]) -> DescribeJobsResponse:
         """Describes a list of Batch jobs.
@@ -651,7 +650,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"jobs": jobs}
-        return await self._invoke(operations.DESCRIBE_JOBS, request)
+        return await self.invoke(operations.DESCRIBE_JOBS, request)
 
     async def describe_quota_share(self, *, quota_share_arn: str) -> DescribeQuotaShareResponse:
         """Returns a description of the specified quota share.
@@ -662,7 +661,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"quota_share_arn": quota_share_arn}
-        return await self._invoke(operations.DESCRIBE_QUOTA_SHARE, request)
+        return await self.invoke(operations.DESCRIBE_QUOTA_SHARE, request)
 
     async def describe_scheduling_policies(
         self, *, arns: Sequence[str]
@@ -675,7 +674,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"arns": arns}
-        return await self._invoke(operations.DESCRIBE_SCHEDULING_POLICIES, request)
+        return await self.invoke(operations.DESCRIBE_SCHEDULING_POLICIES, request)
 
     async def describe_service_environments(
         self,
@@ -703,7 +702,7 @@ class BatchClient(ServiceJobs):
             request["max_results"] = max_results
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.DESCRIBE_SERVICE_ENVIRONMENTS, request)
+        return await self.invoke(operations.DESCRIBE_SERVICE_ENVIRONMENTS, request)
 
     async def describe_service_job(self, *, job_id: str) -> DescribeServiceJobResponse:
         """The details of a service job.
@@ -714,7 +713,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_id": job_id}
-        return await self._invoke(operations.DESCRIBE_SERVICE_JOB, request)
+        return await self.invoke(operations.DESCRIBE_SERVICE_JOB, request)
 
     async def get_job_queue_snapshot(self, *, job_queue: str) -> GetJobQueueSnapshotResponse:
         """Provides a snapshot of job queue state, including ordering of RUNNABLE jobs, as well
@@ -726,7 +725,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_queue": job_queue}
-        return await self._invoke(operations.GET_JOB_QUEUE_SNAPSHOT, request)
+        return await self.invoke(operations.GET_JOB_QUEUE_SNAPSHOT, request)
 
     async def list_consumable_resources(
         self,
@@ -754,7 +753,7 @@ class BatchClient(ServiceJobs):
             request["max_results"] = max_results
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.LIST_CONSUMABLE_RESOURCES, request)
+        return await self.invoke(operations.LIST_CONSUMABLE_RESOURCES, request)
 
     async def list_jobs(
         self,
@@ -801,7 +800,7 @@ class BatchClient(ServiceJobs):
             request["next_token"] = next_token
         if filters is not None:
             request["filters"] = filters
-        return await self._invoke(operations.LIST_JOBS, request)
+        return await self.invoke(operations.LIST_JOBS, request)
 
     async def list_jobs_by_consumable_resource(
         self,
@@ -831,7 +830,7 @@ class BatchClient(ServiceJobs):
             request["max_results"] = max_results
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.LIST_JOBS_BY_CONSUMABLE_RESOURCE, request)
+        return await self.invoke(operations.LIST_JOBS_BY_CONSUMABLE_RESOURCE, request)
 
     async def list_quota_shares(
         self, *, job_queue: str, max_results: int | None = None, next_token: str | None = None
@@ -854,7 +853,7 @@ class BatchClient(ServiceJobs):
             request["max_results"] = max_results
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.LIST_QUOTA_SHARES, request)
+        return await self.invoke(operations.LIST_QUOTA_SHARES, request)
 
     async def list_scheduling_policies(
         self, *, max_results: int | None = None, next_token: str | None = None
@@ -875,7 +874,7 @@ class BatchClient(ServiceJobs):
             request["max_results"] = max_results
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.LIST_SCHEDULING_POLICIES, request)
+        return await self.invoke(operations.LIST_SCHEDULING_POLICIES, request)
 
     async def list_service_jobs(
         self,
@@ -913,7 +912,7 @@ class BatchClient(ServiceJobs):
             request["next_token"] = next_token
         if filters is not None:
             request["filters"] = filters
-        return await self._invoke(operations.LIST_SERVICE_JOBS, request)
+        return await self.invoke(operations.LIST_SERVICE_JOBS, request)
 
     async def list_tags_for_resource(self, *, resource_arn: str) -> ListTagsForResourceResponse:
         """Lists the tags for an Batch resource.
@@ -925,7 +924,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"resource_arn": resource_arn}
-        return await self._invoke(operations.LIST_TAGS_FOR_RESOURCE, request)
+        return await self.invoke(operations.LIST_TAGS_FOR_RESOURCE, request)
 
     async def register_job_definition(
         self,
@@ -1002,7 +1001,7 @@ class BatchClient(ServiceJobs):
             request["ecs_properties"] = ecs_properties
         if consumable_resource_properties is not None:
             request["consumable_resource_properties"] = consumable_resource_properties
-        return await self._invoke(operations.REGISTER_JOB_DEFINITION, request)
+        return await self.invoke(operations.REGISTER_JOB_DEFINITION, request)
 
     async def submit_job(
         self,
@@ -1098,14 +1097,14 @@ class BatchClient(ServiceJobs):
             request["consumable_resource_properties_override"] = (
                 consumable_resource_properties_override
             )
-        return await self._invoke(operations.SUBMIT_JOB, request)
+        return await self.invoke(operations.SUBMIT_JOB, request)
 
     async def submit_service_job(
         self,
         *,
         job_name: str,
         job_queue: str,
-        service_request_payload: str | CreateTrainingJobRequest | Mapping[str, Any],
+        service_request_payload: str,
         service_job_type: ServiceJobType,
         retry_strategy: ServiceJobRetryStrategy | Mapping[str, Any] | None = None,
         scheduling_priority: int | None = None,
@@ -1117,23 +1116,14 @@ class BatchClient(ServiceJobs):
         timeout_config: ServiceJobTimeout | Mapping[str, Any] | None = None,
         tags: Mapping[str, str] | None = None,
         client_token: str | None = None,
-        validate_payload: bool = False,
     ) -> SubmitServiceJobResponse:
         """Submits a service job to a specified job queue to run on SageMaker AI.
 
         :param job_name: The name of the service job. 1 to 128 characters; matching
             ``[a-zA-Z0-9_-]+``.
         :param job_queue: The job queue into which the service job is submitted.
-        :param service_request_payload: The request for the service the job is queued for: a
-            JSON string, passed as it is, or for ``SAGEMAKER_TRAINING`` a
-            ``CreateTrainingJobRequest`` or a mapping of its fields, validated before anything
-            is sent (an error names the nested field, as in
-            ``service_request_payload.resource_config.instance_count``) and written as
-            SageMaker's CreateTrainingJob JSON body. Batch names the training job it creates
-            itself (its service-linked role may create only ``AWSBatch*`` training jobs): find
-            it by ``latest_attempt.service_resource_id`` of DescribeServiceJob, not by
-            ``TrainingJobName``; put tags in ``tags``, which Batch applies, as SageMaker's own
-            SDK moves a payload's ``Tags`` there.
+        :param service_request_payload: The request, in JSON, for the service that the
+            SubmitServiceJob operation is queueing.
         :param service_job_type: The type of service job. One of ``SAGEMAKER_TRAINING``.
         :param retry_strategy: The retry strategy to use for failed service jobs that are
             submitted with this service job request.
@@ -1145,8 +1135,6 @@ class BatchClient(ServiceJobs):
         :param tags: The tags that you apply to the service job request. 1 to 50 entries.
         :param client_token: A unique identifier for the request. Filled with a fresh UUID when
             left out, the same on every attempt.
-        :param validate_payload: Validate a JSON string payload as a CreateTrainingJob request
-            too (it is then sent unchanged).
         :returns: the ``SubmitServiceJobResponse``.
         :raises ClientException: These errors are usually caused by a client action.
         :raises ServerException: These errors are usually caused by a server issue.
@@ -1173,9 +1161,7 @@ class BatchClient(ServiceJobs):
             request["tags"] = tags
         if client_token is not None:
             request["client_token"] = client_token
-        if validate_payload is not False:
-            request["validate_payload"] = validate_payload
-        return await self._invoke(operations.SUBMIT_SERVICE_JOB, request)
+        return await self.invoke(operations.SUBMIT_SERVICE_JOB, request)
 
     async def tag_resource(
         self, *, resource_arn: str, tags: Mapping[str, str]
@@ -1191,7 +1177,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"resource_arn": resource_arn, "tags": tags}
-        return await self._invoke(operations.TAG_RESOURCE, request)
+        return await self.invoke(operations.TAG_RESOURCE, request)
 
     async def terminate_job(self, *, job_id: str, reason: str) -> TerminateJobResponse:
         """Terminates a job in a job queue.
@@ -1204,7 +1190,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_id": job_id, "reason": reason}
-        return await self._invoke(operations.TERMINATE_JOB, request)
+        return await self.invoke(operations.TERMINATE_JOB, request)
 
     async def terminate_jobs(self, *, jobs: Sequence[str], reason: str) -> TerminateJobsResponse:
         """Terminates up to 50 jobs in a job queue.
@@ -1217,7 +1203,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"jobs": jobs, "reason": reason}
-        return await self._invoke(operations.TERMINATE_JOBS, request)
+        return await self.invoke(operations.TERMINATE_JOBS, request)
 
     async def terminate_service_job(
         self, *, job_id: str, reason: str
@@ -1232,7 +1218,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_id": job_id, "reason": reason}
-        return await self._invoke(operations.TERMINATE_SERVICE_JOB, request)
+        return await self.invoke(operations.TERMINATE_SERVICE_JOB, request)
 
     async def terminate_service_jobs(
         self, *, jobs: Sequence[str], reason: str
@@ -1248,7 +1234,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"jobs": jobs, "reason": reason}
-        return await self._invoke(operations.TERMINATE_SERVICE_JOBS, request)
+        return await self.invoke(operations.TERMINATE_SERVICE_JOBS, request)
 
     async def untag_resource(
         self, *, resource_arn: str, tag_keys: Sequence[str]
@@ -1263,7 +1249,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"resource_arn": resource_arn, "tag_keys": tag_keys}
-        return await self._invoke(operations.UNTAG_RESOURCE, request)
+        return await self.invoke(operations.UNTAG_RESOURCE, request)
 
     async def update_compute_environment(
         self,
@@ -1316,7 +1302,7 @@ class BatchClient(ServiceJobs):
             request["ecs_settings"] = ecs_settings
         if eks_configuration is not None:
             request["eks_configuration"] = eks_configuration
-        return await self._invoke(operations.UPDATE_COMPUTE_ENVIRONMENT, request)
+        return await self.invoke(operations.UPDATE_COMPUTE_ENVIRONMENT, request)
 
     async def update_consumable_resource(
         self,
@@ -1345,7 +1331,7 @@ class BatchClient(ServiceJobs):
             request["quantity"] = quantity
         if client_token is not None:
             request["client_token"] = client_token
-        return await self._invoke(operations.UPDATE_CONSUMABLE_RESOURCE, request)
+        return await self.invoke(operations.UPDATE_CONSUMABLE_RESOURCE, request)
 
     async def update_job_queue(
         self,
@@ -1393,7 +1379,7 @@ class BatchClient(ServiceJobs):
             request["service_environment_order"] = service_environment_order
         if job_state_time_limit_actions is not None:
             request["job_state_time_limit_actions"] = job_state_time_limit_actions
-        return await self._invoke(operations.UPDATE_JOB_QUEUE, request)
+        return await self.invoke(operations.UPDATE_JOB_QUEUE, request)
 
     async def update_quota_share(
         self,
@@ -1431,7 +1417,7 @@ class BatchClient(ServiceJobs):
             request["preemption_configuration"] = preemption_configuration
         if state is not None:
             request["state"] = state
-        return await self._invoke(operations.UPDATE_QUOTA_SHARE, request)
+        return await self.invoke(operations.UPDATE_QUOTA_SHARE, request)
 
     async def update_scheduling_policy(
         self,
@@ -1454,7 +1440,7 @@ class BatchClient(ServiceJobs):
             request["quota_share_policy"] = quota_share_policy
         if fairshare_policy is not None:
             request["fairshare_policy"] = fairshare_policy
-        return await self._invoke(operations.UPDATE_SCHEDULING_POLICY, request)
+        return await self.invoke(operations.UPDATE_SCHEDULING_POLICY, request)
 
     async def update_service_environment(
         self,
@@ -1477,7 +1463,7 @@ class BatchClient(ServiceJobs):
             request["state"] = state
         if capacity_limits is not None:
             request["capacity_limits"] = capacity_limits
-        return await self._invoke(operations.UPDATE_SERVICE_ENVIRONMENT, request)
+        return await self.invoke(operations.UPDATE_SERVICE_ENVIRONMENT, request)
 
     async def update_service_job(
         self, *, job_id: str, scheduling_priority: int
@@ -1491,7 +1477,7 @@ class BatchClient(ServiceJobs):
         :raises ServerException: These errors are usually caused by a server issue.
         """
         request: dict[str, Any] = {"job_id": job_id, "scheduling_priority": scheduling_priority}
-        return await self._invoke(operations.UPDATE_SERVICE_JOB, request)
+        return await self.invoke(operations.UPDATE_SERVICE_JOB, request)
 
     @overload
     def get_paginator(

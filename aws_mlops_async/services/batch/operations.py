@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from aws_mlops_async.pagination import PaginatorSpec
 from aws_mlops_async.protocol.spec import OperationSpec, ServiceDescription
-from aws_mlops_async.training_payload import prepare_submission
 from aws_mlops_async.waiters import Acceptor, WaiterSpec
 
 from .errors import BatchExceptions
@@ -98,6 +97,7 @@ SERVICE = ServiceDescription(
 CANCEL_JOB: OperationSpec[models.CancelJobRequest, models.CancelJobResponse] = OperationSpec(
     service=SERVICE,
     name="CancelJob",
+    method="cancel_job",
     http_method="POST",
     uri="/v1/canceljob",
     input_name="_cancel_job.CancelJobRequest",
@@ -108,6 +108,7 @@ CANCEL_JOB: OperationSpec[models.CancelJobRequest, models.CancelJobResponse] = O
 CANCEL_JOBS: OperationSpec[models.CancelJobsRequest, models.CancelJobsResponse] = OperationSpec(
     service=SERVICE,
     name="CancelJobs",
+    method="cancel_jobs",
     http_method="POST",
     uri="/v1/canceljobs",
     input_name="_cancel_jobs.CancelJobsRequest",
@@ -120,6 +121,7 @@ CREATE_COMPUTE_ENVIRONMENT: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="CreateComputeEnvironment",
+    method="create_compute_environment",
     http_method="POST",
     uri="/v1/createcomputeenvironment",
     input_name="_create_compute_environment.CreateComputeEnvironmentRequest",
@@ -132,6 +134,7 @@ CREATE_CONSUMABLE_RESOURCE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="CreateConsumableResource",
+    method="create_consumable_resource",
     http_method="POST",
     uri="/v1/createconsumableresource",
     input_name="_create_consumable_resource.CreateConsumableResourceRequest",
@@ -143,6 +146,7 @@ CREATE_JOB_QUEUE: OperationSpec[models.CreateJobQueueRequest, models.CreateJobQu
     OperationSpec(
         service=SERVICE,
         name="CreateJobQueue",
+        method="create_job_queue",
         http_method="POST",
         uri="/v1/createjobqueue",
         input_name="_create_job_queue.CreateJobQueueRequest",
@@ -156,6 +160,7 @@ CREATE_QUOTA_SHARE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="CreateQuotaShare",
+    method="create_quota_share",
     http_method="POST",
     uri="/v1/createquotashare",
     input_name="_create_quota_share.CreateQuotaShareRequest",
@@ -168,6 +173,7 @@ CREATE_SCHEDULING_POLICY: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="CreateSchedulingPolicy",
+    method="create_scheduling_policy",
     http_method="POST",
     uri="/v1/createschedulingpolicy",
     input_name="_create_scheduling_policy.CreateSchedulingPolicyRequest",
@@ -180,6 +186,7 @@ CREATE_SERVICE_ENVIRONMENT: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="CreateServiceEnvironment",
+    method="create_service_environment",
     http_method="POST",
     uri="/v1/createserviceenvironment",
     input_name="_create_service_environment.CreateServiceEnvironmentRequest",
@@ -192,6 +199,7 @@ DELETE_COMPUTE_ENVIRONMENT: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DeleteComputeEnvironment",
+    method="delete_compute_environment",
     http_method="POST",
     uri="/v1/deletecomputeenvironment",
     input_name="_delete_compute_environment.DeleteComputeEnvironmentRequest",
@@ -204,6 +212,7 @@ DELETE_CONSUMABLE_RESOURCE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DeleteConsumableResource",
+    method="delete_consumable_resource",
     http_method="POST",
     uri="/v1/deleteconsumableresource",
     input_name="_delete_consumable_resource.DeleteConsumableResourceRequest",
@@ -215,6 +224,7 @@ DELETE_JOB_QUEUE: OperationSpec[models.DeleteJobQueueRequest, models.DeleteJobQu
     OperationSpec(
         service=SERVICE,
         name="DeleteJobQueue",
+        method="delete_job_queue",
         http_method="POST",
         uri="/v1/deletejobqueue",
         input_name="_delete_job_queue.DeleteJobQueueRequest",
@@ -228,6 +238,7 @@ DELETE_QUOTA_SHARE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DeleteQuotaShare",
+    method="delete_quota_share",
     http_method="POST",
     uri="/v1/deletequotashare",
     input_name="_delete_quota_share.DeleteQuotaShareRequest",
@@ -240,6 +251,7 @@ DELETE_SCHEDULING_POLICY: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DeleteSchedulingPolicy",
+    method="delete_scheduling_policy",
     http_method="POST",
     uri="/v1/deleteschedulingpolicy",
     input_name="_delete_scheduling_policy.DeleteSchedulingPolicyRequest",
@@ -252,6 +264,7 @@ DELETE_SERVICE_ENVIRONMENT: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DeleteServiceEnvironment",
+    method="delete_service_environment",
     http_method="POST",
     uri="/v1/deleteserviceenvironment",
     input_name="_delete_service_environment.DeleteServiceEnvironmentRequest",
@@ -264,6 +277,7 @@ DEREGISTER_JOB_DEFINITION: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DeregisterJobDefinition",
+    method="deregister_job_definition",
     http_method="POST",
     uri="/v1/deregisterjobdefinition",
     input_name="_deregister_job_definition.DeregisterJobDefinitionRequest",
@@ -276,6 +290,7 @@ DESCRIBE_COMPUTE_ENVIRONMENTS: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeComputeEnvironments",
+    method="describe_compute_environments",
     http_method="POST",
     uri="/v1/describecomputeenvironments",
     input_name="_describe_compute_environments.DescribeComputeEnvironmentsRequest",
@@ -288,6 +303,7 @@ DESCRIBE_CONSUMABLE_RESOURCE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeConsumableResource",
+    method="describe_consumable_resource",
     http_method="POST",
     uri="/v1/describeconsumableresource",
     input_name="_describe_consumable_resource.DescribeConsumableResourceRequest",
@@ -300,6 +316,7 @@ DESCRIBE_JOB_DEFINITIONS: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeJobDefinitions",
+    method="describe_job_definitions",
     http_method="POST",
     uri="/v1/describejobdefinitions",
     input_name="_describe_job_definitions.DescribeJobDefinitionsRequest",
@@ -312,6 +329,7 @@ DESCRIBE_JOB_QUEUES: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeJobQueues",
+    method="describe_job_queues",
     http_method="POST",
     uri="/v1/describejobqueues",
     input_name="_describe_job_queues.DescribeJobQueuesRequest",
@@ -323,6 +341,7 @@ DESCRIBE_JOBS: OperationSpec[models.DescribeJobsRequest, models.DescribeJobsResp
     OperationSpec(
         service=SERVICE,
         name="DescribeJobs",
+        method="describe_jobs",
         http_method="POST",
         uri="/v1/describejobs",
         input_name="_describe_jobs.DescribeJobsRequest",
@@ -336,6 +355,7 @@ DESCRIBE_QUOTA_SHARE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeQuotaShare",
+    method="describe_quota_share",
     http_method="POST",
     uri="/v1/describequotashare",
     input_name="_describe_quota_share.DescribeQuotaShareRequest",
@@ -348,6 +368,7 @@ DESCRIBE_SCHEDULING_POLICIES: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeSchedulingPolicies",
+    method="describe_scheduling_policies",
     http_method="POST",
     uri="/v1/describeschedulingpolicies",
     input_name="_describe_scheduling_policies.DescribeSchedulingPoliciesRequest",
@@ -360,6 +381,7 @@ DESCRIBE_SERVICE_ENVIRONMENTS: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeServiceEnvironments",
+    method="describe_service_environments",
     http_method="POST",
     uri="/v1/describeserviceenvironments",
     input_name="_describe_service_environments.DescribeServiceEnvironmentsRequest",
@@ -372,6 +394,7 @@ DESCRIBE_SERVICE_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeServiceJob",
+    method="describe_service_job",
     http_method="POST",
     uri="/v1/describeservicejob",
     input_name="_describe_service_job.DescribeServiceJobRequest",
@@ -384,6 +407,7 @@ GET_JOB_QUEUE_SNAPSHOT: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="GetJobQueueSnapshot",
+    method="get_job_queue_snapshot",
     http_method="POST",
     uri="/v1/getjobqueuesnapshot",
     input_name="_get_job_queue_snapshot.GetJobQueueSnapshotRequest",
@@ -396,6 +420,7 @@ LIST_CONSUMABLE_RESOURCES: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="ListConsumableResources",
+    method="list_consumable_resources",
     http_method="POST",
     uri="/v1/listconsumableresources",
     input_name="_list_consumable_resources.ListConsumableResourcesRequest",
@@ -406,6 +431,7 @@ LIST_CONSUMABLE_RESOURCES: OperationSpec[
 LIST_JOBS: OperationSpec[models.ListJobsRequest, models.ListJobsResponse] = OperationSpec(
     service=SERVICE,
     name="ListJobs",
+    method="list_jobs",
     http_method="POST",
     uri="/v1/listjobs",
     input_name="_list_jobs.ListJobsRequest",
@@ -418,6 +444,7 @@ LIST_JOBS_BY_CONSUMABLE_RESOURCE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="ListJobsByConsumableResource",
+    method="list_jobs_by_consumable_resource",
     http_method="POST",
     uri="/v1/listjobsbyconsumableresource",
     input_name="_list_jobs_by_consumable_resource.ListJobsByConsumableResourceRequest",
@@ -429,6 +456,7 @@ LIST_QUOTA_SHARES: OperationSpec[models.ListQuotaSharesRequest, models.ListQuota
     OperationSpec(
         service=SERVICE,
         name="ListQuotaShares",
+        method="list_quota_shares",
         http_method="POST",
         uri="/v1/listquotashares",
         input_name="_list_quota_shares.ListQuotaSharesRequest",
@@ -442,6 +470,7 @@ LIST_SCHEDULING_POLICIES: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="ListSchedulingPolicies",
+    method="list_scheduling_policies",
     http_method="POST",
     uri="/v1/listschedulingpolicies",
     input_name="_list_scheduling_policies.ListSchedulingPoliciesRequest",
@@ -453,6 +482,7 @@ LIST_SERVICE_JOBS: OperationSpec[models.ListServiceJobsRequest, models.ListServi
     OperationSpec(
         service=SERVICE,
         name="ListServiceJobs",
+        method="list_service_jobs",
         http_method="POST",
         uri="/v1/listservicejobs",
         input_name="_list_service_jobs.ListServiceJobsRequest",
@@ -466,6 +496,7 @@ LIST_TAGS_FOR_RESOURCE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="ListTagsForResource",
+    method="list_tags_for_resource",
     http_method="GET",
     uri="/v1/tags/{resourceArn}",
     input_name="_list_tags_for_resource.ListTagsForResourceRequest",
@@ -479,6 +510,7 @@ REGISTER_JOB_DEFINITION: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="RegisterJobDefinition",
+    method="register_job_definition",
     http_method="POST",
     uri="/v1/registerjobdefinition",
     input_name="_register_job_definition.RegisterJobDefinitionRequest",
@@ -489,6 +521,7 @@ REGISTER_JOB_DEFINITION: OperationSpec[
 SUBMIT_JOB: OperationSpec[models.SubmitJobRequest, models.SubmitJobResponse] = OperationSpec(
     service=SERVICE,
     name="SubmitJob",
+    method="submit_job",
     http_method="POST",
     uri="/v1/submitjob",
     input_name="_submit_job.SubmitJobRequest",
@@ -501,18 +534,20 @@ SUBMIT_SERVICE_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="SubmitServiceJob",
+    method="submit_service_job",
     http_method="POST",
     uri="/v1/submitservicejob",
     input_name="_submit_service_job.SubmitServiceJobRequest",
     output_name="_submit_service_job.SubmitServiceJobResponse",
     idempotency_token="client_token",
-    prepare=prepare_submission,
+    prepare_with="aws_mlops_async.ext.training_payload.prepare_submission",
 )
 
 
 TAG_RESOURCE: OperationSpec[models.TagResourceRequest, models.TagResourceResponse] = OperationSpec(
     service=SERVICE,
     name="TagResource",
+    method="tag_resource",
     http_method="POST",
     uri="/v1/tags/{resourceArn}",
     input_name="_tag_resource.TagResourceRequest",
@@ -525,6 +560,7 @@ TERMINATE_JOB: OperationSpec[models.TerminateJobRequest, models.TerminateJobResp
     OperationSpec(
         service=SERVICE,
         name="TerminateJob",
+        method="terminate_job",
         http_method="POST",
         uri="/v1/terminatejob",
         input_name="_terminate_job.TerminateJobRequest",
@@ -537,6 +573,7 @@ TERMINATE_JOBS: OperationSpec[models.TerminateJobsRequest, models.TerminateJobsR
     OperationSpec(
         service=SERVICE,
         name="TerminateJobs",
+        method="terminate_jobs",
         http_method="POST",
         uri="/v1/terminatejobs",
         input_name="_terminate_jobs.TerminateJobsRequest",
@@ -550,6 +587,7 @@ TERMINATE_SERVICE_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="TerminateServiceJob",
+    method="terminate_service_job",
     http_method="POST",
     uri="/v1/terminateservicejob",
     input_name="_terminate_service_job.TerminateServiceJobRequest",
@@ -562,6 +600,7 @@ TERMINATE_SERVICE_JOBS: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="TerminateServiceJobs",
+    method="terminate_service_jobs",
     http_method="POST",
     uri="/v1/terminateservicejobs",
     input_name="_terminate_service_jobs.TerminateServiceJobsRequest",
@@ -573,6 +612,7 @@ UNTAG_RESOURCE: OperationSpec[models.UntagResourceRequest, models.UntagResourceR
     OperationSpec(
         service=SERVICE,
         name="UntagResource",
+        method="untag_resource",
         http_method="DELETE",
         uri="/v1/tags/{resourceArn}",
         input_name="_untag_resource.UntagResourceRequest",
@@ -588,6 +628,7 @@ UPDATE_COMPUTE_ENVIRONMENT: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateComputeEnvironment",
+    method="update_compute_environment",
     http_method="POST",
     uri="/v1/updatecomputeenvironment",
     input_name="_update_compute_environment.UpdateComputeEnvironmentRequest",
@@ -600,6 +641,7 @@ UPDATE_CONSUMABLE_RESOURCE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateConsumableResource",
+    method="update_consumable_resource",
     http_method="POST",
     uri="/v1/updateconsumableresource",
     input_name="_update_consumable_resource.UpdateConsumableResourceRequest",
@@ -612,6 +654,7 @@ UPDATE_JOB_QUEUE: OperationSpec[models.UpdateJobQueueRequest, models.UpdateJobQu
     OperationSpec(
         service=SERVICE,
         name="UpdateJobQueue",
+        method="update_job_queue",
         http_method="POST",
         uri="/v1/updatejobqueue",
         input_name="_update_job_queue.UpdateJobQueueRequest",
@@ -625,6 +668,7 @@ UPDATE_QUOTA_SHARE: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateQuotaShare",
+    method="update_quota_share",
     http_method="POST",
     uri="/v1/updatequotashare",
     input_name="_update_quota_share.UpdateQuotaShareRequest",
@@ -637,6 +681,7 @@ UPDATE_SCHEDULING_POLICY: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateSchedulingPolicy",
+    method="update_scheduling_policy",
     http_method="POST",
     uri="/v1/updateschedulingpolicy",
     input_name="_update_scheduling_policy.UpdateSchedulingPolicyRequest",
@@ -649,6 +694,7 @@ UPDATE_SERVICE_ENVIRONMENT: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateServiceEnvironment",
+    method="update_service_environment",
     http_method="POST",
     uri="/v1/updateserviceenvironment",
     input_name="_update_service_environment.UpdateServiceEnvironmentRequest",
@@ -661,6 +707,7 @@ UPDATE_SERVICE_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateServiceJob",
+    method="update_service_job",
     http_method="POST",
     uri="/v1/updateservicejob",
     input_name="_update_service_job.UpdateServiceJobRequest",

@@ -48,6 +48,7 @@ class DataZoneClient(BaseClient):
     """
 
     service = operations.SERVICE
+    operation_specs = operations.OPERATIONS
     exceptions: ClassVar[type[DataZoneExceptions]] = DataZoneExceptions
     endpoint_rules = EndpointRules(
         hosts=Hosts(
@@ -78,7 +79,7 @@ class DataZoneClient(BaseClient):
         :raises UnauthorizedException: You do not have permission to perform this action.
         """
         request: dict[str, Any] = {"domain_identifier": domain_identifier, "identifier": identifier}
-        return await self._invoke(operations.GET_NOTEBOOK_RUN, request)
+        return await self.invoke(operations.GET_NOTEBOOK_RUN, request)
 
     async def list_notebook_runs(
         self,
@@ -136,7 +137,7 @@ class DataZoneClient(BaseClient):
             request["sort_order"] = sort_order
         if next_token is not None:
             request["next_token"] = next_token
-        return await self._invoke(operations.LIST_NOTEBOOK_RUNS, request)
+        return await self.invoke(operations.LIST_NOTEBOOK_RUNS, request)
 
     async def start_notebook_run(
         self,
@@ -213,7 +214,7 @@ class DataZoneClient(BaseClient):
             request["parameters"] = parameters
         if client_token is not None:
             request["client_token"] = client_token
-        return await self._invoke(operations.START_NOTEBOOK_RUN, request)
+        return await self.invoke(operations.START_NOTEBOOK_RUN, request)
 
     async def stop_notebook_run(
         self, *, domain_identifier: str, identifier: str, client_token: str | None = None
@@ -240,7 +241,7 @@ class DataZoneClient(BaseClient):
         request: dict[str, Any] = {"domain_identifier": domain_identifier, "identifier": identifier}
         if client_token is not None:
             request["client_token"] = client_token
-        return await self._invoke(operations.STOP_NOTEBOOK_RUN, request)
+        return await self.invoke(operations.STOP_NOTEBOOK_RUN, request)
 
     def get_paginator(self, name: Literal["list_notebook_runs"]) -> ListNotebookRunsPaginator:
         """The paginator called ``name``: ``list_notebook_runs``."""

@@ -45,6 +45,7 @@ GET_NOTEBOOK_RUN: OperationSpec[models.GetNotebookRunInput, models.GetNotebookRu
     OperationSpec(
         service=SERVICE,
         name="GetNotebookRun",
+        method="get_notebook_run",
         http_method="GET",
         uri="/v2/domains/{domainIdentifier}/notebook-runs/{identifier}",
         input_name="_get_notebook_run.GetNotebookRunInput",
@@ -58,6 +59,7 @@ LIST_NOTEBOOK_RUNS: OperationSpec[models.ListNotebookRunsInput, models.ListNoteb
     OperationSpec(
         service=SERVICE,
         name="ListNotebookRuns",
+        method="list_notebook_runs",
         http_method="GET",
         uri="/v2/domains/{domainIdentifier}/notebook-runs",
         input_name="_list_notebook_runs.ListNotebookRunsInput",
@@ -80,6 +82,7 @@ START_NOTEBOOK_RUN: OperationSpec[models.StartNotebookRunInput, models.StartNote
     OperationSpec(
         service=SERVICE,
         name="StartNotebookRun",
+        method="start_notebook_run",
         http_method="POST",
         uri="/v2/domains/{domainIdentifier}/notebook-runs",
         input_name="_start_notebook_run.StartNotebookRunInput",
@@ -95,6 +98,7 @@ STOP_NOTEBOOK_RUN: OperationSpec[models.StopNotebookRunInput, models.StopNoteboo
     OperationSpec(
         service=SERVICE,
         name="StopNotebookRun",
+        method="stop_notebook_run",
         http_method="PUT",
         uri="/v2/domains/{domainIdentifier}/notebook-runs/{identifier}/stop",
         input_name="_stop_notebook_run.StopNotebookRunInput",

@@ -41,6 +41,7 @@ class LookoutVisionClient(BaseClient):
     """
 
     service = operations.SERVICE
+    operation_specs = operations.OPERATIONS
     exceptions: ClassVar[type[LookoutVisionExceptions]] = LookoutVisionExceptions
     endpoint_rules = EndpointRules(
         hosts=Hosts(
@@ -69,7 +70,7 @@ class LookoutVisionClient(BaseClient):
             the request.
         """
         request: dict[str, Any] = {"project_name": project_name, "job_name": job_name}
-        return await self._invoke(operations.DESCRIBE_MODEL_PACKAGING_JOB, request)
+        return await self.invoke(operations.DESCRIBE_MODEL_PACKAGING_JOB, request)
 
     async def list_model_packaging_jobs(
         self, *, project_name: str, next_token: str | None = None, max_results: int | None = None
@@ -95,7 +96,7 @@ class LookoutVisionClient(BaseClient):
             request["next_token"] = next_token
         if max_results is not None:
             request["max_results"] = max_results
-        return await self._invoke(operations.LIST_MODEL_PACKAGING_JOBS, request)
+        return await self.invoke(operations.LIST_MODEL_PACKAGING_JOBS, request)
 
     async def start_model_packaging_job(
         self,
@@ -144,7 +145,7 @@ class LookoutVisionClient(BaseClient):
             request["description"] = description
         if client_token is not None:
             request["client_token"] = client_token
-        return await self._invoke(operations.START_MODEL_PACKAGING_JOB, request)
+        return await self.invoke(operations.START_MODEL_PACKAGING_JOB, request)
 
     def get_paginator(
         self, name: Literal["list_model_packaging_jobs"]

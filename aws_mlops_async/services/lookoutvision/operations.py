@@ -45,6 +45,7 @@ DESCRIBE_MODEL_PACKAGING_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeModelPackagingJob",
+    method="describe_model_packaging_job",
     http_method="GET",
     uri="/2020-11-20/projects/{projectName}/modelpackagingjobs/{jobName}",
     input_name="_describe_model_packaging_job.DescribeModelPackagingJobRequest",
@@ -58,6 +59,7 @@ LIST_MODEL_PACKAGING_JOBS: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="ListModelPackagingJobs",
+    method="list_model_packaging_jobs",
     http_method="GET",
     uri="/2020-11-20/projects/{projectName}/modelpackagingjobs",
     input_name="_list_model_packaging_jobs.ListModelPackagingJobsRequest",
@@ -72,6 +74,7 @@ START_MODEL_PACKAGING_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="StartModelPackagingJob",
+    method="start_model_packaging_job",
     http_method="POST",
     uri="/2020-11-20/projects/{projectName}/modelpackagingjobs",
     input_name="_start_model_packaging_job.StartModelPackagingJobRequest",

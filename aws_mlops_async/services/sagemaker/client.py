@@ -85,6 +85,7 @@ class SageMakerClient(BaseClient):
     """
 
     service = operations.SERVICE
+    operation_specs = operations.OPERATIONS
     exceptions: ClassVar[type[SageMakerExceptions]] = SageMakerExceptions
     endpoint_rules = EndpointRules(
         hosts=Hosts(
@@ -169,7 +170,7 @@ class SageMakerClient(BaseClient):
             request["horovod"] = horovod
         if release_notes is not None:
             request["release_notes"] = release_notes
-        return await self._invoke(operations.CREATE_IMAGE_VERSION, request)
+        return await self.invoke(operations.CREATE_IMAGE_VERSION, request)
 
     async def delete_image_version(
         self, *, image_name: str, version: int | None = None, alias: str | None = None
@@ -190,7 +191,7 @@ class SageMakerClient(BaseClient):
             request["version"] = version
         if alias is not None:
             request["alias"] = alias
-        return await self._invoke(operations.DELETE_IMAGE_VERSION, request)
+        return await self.invoke(operations.DELETE_IMAGE_VERSION, request)
 
     async def describe_image_version(
         self, *, image_name: str, version: int | None = None, alias: str | None = None
@@ -210,7 +211,7 @@ class SageMakerClient(BaseClient):
             request["version"] = version
         if alias is not None:
             request["alias"] = alias
-        return await self._invoke(operations.DESCRIBE_IMAGE_VERSION, request)
+        return await self.invoke(operations.DESCRIBE_IMAGE_VERSION, request)
 
     async def list_image_versions(
         self,
@@ -264,7 +265,7 @@ class SageMakerClient(BaseClient):
             request["sort_by"] = sort_by
         if sort_order is not None:
             request["sort_order"] = sort_order
-        return await self._invoke(operations.LIST_IMAGE_VERSIONS, request)
+        return await self.invoke(operations.LIST_IMAGE_VERSIONS, request)
 
     async def update_image_version(
         self,
@@ -330,7 +331,7 @@ class SageMakerClient(BaseClient):
             request["horovod"] = horovod
         if release_notes is not None:
             request["release_notes"] = release_notes
-        return await self._invoke(operations.UPDATE_IMAGE_VERSION, request)
+        return await self.invoke(operations.UPDATE_IMAGE_VERSION, request)
 
     async def create_training_job(
         self,
@@ -479,7 +480,7 @@ class SageMakerClient(BaseClient):
             request["mlflow_config"] = mlflow_config
         if model_package_config is not None:
             request["model_package_config"] = model_package_config
-        return await self._invoke(operations.CREATE_TRAINING_JOB, request)
+        return await self.invoke(operations.CREATE_TRAINING_JOB, request)
 
     async def describe_training_job(self, *, training_job_name: str) -> DescribeTrainingJobResponse:
         """Returns information about a training job.
@@ -490,7 +491,7 @@ class SageMakerClient(BaseClient):
         :raises ResourceNotFound: Resource being access is not found.
         """
         request: dict[str, Any] = {"training_job_name": training_job_name}
-        return await self._invoke(operations.DESCRIBE_TRAINING_JOB, request)
+        return await self.invoke(operations.DESCRIBE_TRAINING_JOB, request)
 
     async def list_training_jobs(
         self,
@@ -563,7 +564,7 @@ class SageMakerClient(BaseClient):
             request["warm_pool_status_equals"] = warm_pool_status_equals
         if training_plan_arn_equals is not None:
             request["training_plan_arn_equals"] = training_plan_arn_equals
-        return await self._invoke(operations.LIST_TRAINING_JOBS, request)
+        return await self.invoke(operations.LIST_TRAINING_JOBS, request)
 
     async def stop_training_job(self, *, training_job_name: str) -> StopTrainingJobResponse:
         """Stops a training job.
@@ -574,7 +575,7 @@ class SageMakerClient(BaseClient):
         :raises ResourceNotFound: Resource being access is not found.
         """
         request: dict[str, Any] = {"training_job_name": training_job_name}
-        return await self._invoke(operations.STOP_TRAINING_JOB, request)
+        return await self.invoke(operations.STOP_TRAINING_JOB, request)
 
     async def update_training_job(
         self,
@@ -612,7 +613,7 @@ class SageMakerClient(BaseClient):
             request["resource_config"] = resource_config
         if remote_debug_config is not None:
             request["remote_debug_config"] = remote_debug_config
-        return await self._invoke(operations.UPDATE_TRAINING_JOB, request)
+        return await self.invoke(operations.UPDATE_TRAINING_JOB, request)
 
     @overload
     def get_paginator(self, name: Literal["list_image_versions"]) -> ListImageVersionsPaginator: ...

@@ -56,6 +56,7 @@ CREATE_IMAGE_VERSION: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="CreateImageVersion",
+    method="create_image_version",
     http_method="POST",
     uri="/",
     input_name="_create_image_version.CreateImageVersionRequest",
@@ -69,6 +70,7 @@ DELETE_IMAGE_VERSION: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DeleteImageVersion",
+    method="delete_image_version",
     http_method="POST",
     uri="/",
     input_name="_delete_image_version.DeleteImageVersionRequest",
@@ -81,6 +83,7 @@ DESCRIBE_IMAGE_VERSION: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeImageVersion",
+    method="describe_image_version",
     http_method="POST",
     uri="/",
     input_name="_describe_image_version.DescribeImageVersionRequest",
@@ -93,6 +96,7 @@ LIST_IMAGE_VERSIONS: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="ListImageVersions",
+    method="list_image_versions",
     http_method="POST",
     uri="/",
     input_name="_list_image_versions.ListImageVersionsRequest",
@@ -105,6 +109,7 @@ UPDATE_IMAGE_VERSION: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateImageVersion",
+    method="update_image_version",
     http_method="POST",
     uri="/",
     input_name="_update_image_version.UpdateImageVersionRequest",
@@ -117,6 +122,7 @@ CREATE_TRAINING_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="CreateTrainingJob",
+    method="create_training_job",
     http_method="POST",
     uri="/",
     input_name="_create_training_job.CreateTrainingJobRequest",
@@ -129,6 +135,7 @@ DESCRIBE_TRAINING_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="DescribeTrainingJob",
+    method="describe_training_job",
     http_method="POST",
     uri="/",
     input_name="_describe_training_job.DescribeTrainingJobRequest",
@@ -141,6 +148,7 @@ LIST_TRAINING_JOBS: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="ListTrainingJobs",
+    method="list_training_jobs",
     http_method="POST",
     uri="/",
     input_name="_list_training_jobs.ListTrainingJobsRequest",
@@ -152,6 +160,7 @@ STOP_TRAINING_JOB: OperationSpec[models.StopTrainingJobRequest, models.StopTrain
     OperationSpec(
         service=SERVICE,
         name="StopTrainingJob",
+        method="stop_training_job",
         http_method="POST",
         uri="/",
         input_name="_stop_training_job.StopTrainingJobRequest",
@@ -165,6 +174,7 @@ UPDATE_TRAINING_JOB: OperationSpec[
 ] = OperationSpec(
     service=SERVICE,
     name="UpdateTrainingJob",
+    method="update_training_job",
     http_method="POST",
     uri="/",
     input_name="_update_training_job.UpdateTrainingJobRequest",

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from .errors import ConfigurationError, ServiceError
-from .pagination import PaginationConfig
+from ..errors import ConfigurationError, ServiceError
+from ..pagination import PaginationConfig
+from ..services.batch import operations
 
 if TYPE_CHECKING:
-    from .services.batch.client import BatchClient
+    from ..services.batch.client import BatchClient
 
 __all__ = ["ServiceJobUpdate", "ServiceJobWatch", "WatchedJob"]
 
@@ -202,15 +203,13 @@ class ServiceJobWatch:
 
     async def _describe(self, followed: list[_Followed]) -> list[ServiceJobUpdate]:
         """Describe each job on its own, a few at a time; the changes seen."""
-        from .services.batch import operations
-
         limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
 
         async def one(state: _Followed) -> ServiceJobUpdate | None:
             async with limit:
                 self.requests["DescribeServiceJob"] += 1
                 try:
-                    job = await self._client._invoke(
+                    job = await self._client.invoke(
                         operations.DESCRIBE_SERVICE_JOB, {"job_id": state.job.job_id}
                     )
                 except ServiceError as error:

@@ -4,8 +4,8 @@ validated before the job is queued and written as SageMaker's JSON body.
 Batch passes ``serviceRequestPayload`` through unchecked (its user guide, "Submit a service
 job": "The serviceRequestPayload is passed through without validation"), so a mistake in it
 surfaces only when the queued job reaches SageMaker. `prepare_submission` is the hook the
-SubmitServiceJob operation runs on its fields before validation, for a call, a bulk run and
-the command line alike.
+SubmitServiceJob operation runs on its fields before validation (the registry names it), for a
+call, a bulk run and the command line alike.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, get_args
 import pydantic
 from pydantic_core import PydanticSerializationError
 
-from .errors import FieldProblem, ValidationError
-from .modeling import to_validation_error, unencodable_fields, wire_json
+from ..errors import FieldProblem, ValidationError
+from ..modeling import to_validation_error, unencodable_fields, wire_json
 
 if TYPE_CHECKING:
-    from .services.sagemaker.models import CreateTrainingJobRequest
+    from ..services.sagemaker.models import CreateTrainingJobRequest
 
 __all__ = ["prepare_submission"]
 
@@ -64,7 +64,7 @@ def prepare_submission(operation: str, fields: dict[str, Any]) -> dict[str, Any]
 
 
 def _training_request(operation: str, payload: object) -> CreateTrainingJobRequest:
-    from .services.sagemaker.models import CreateTrainingJobRequest
+    from ..services.sagemaker.models import CreateTrainingJobRequest
 
     if isinstance(payload, CreateTrainingJobRequest):
         return payload

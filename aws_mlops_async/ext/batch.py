@@ -1,0 +1,167 @@
+"""The AWS Batch client a Session hands out: the generated operations, plus submitting
+thousands of service jobs at once (`BatchClient.submit_service_jobs`), following them to their
+end (`BatchClient.watch_service_jobs`), and a SAGEMAKER_TRAINING job's payload typed as
+SageMaker's CreateTrainingJob request (`BatchClient.submit_service_job`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..services.batch import client as generated
+from ..services.batch import operations
+
+if TYPE_CHECKING:
+    from ..bulk import BulkProgress, BulkSubmission
+    from ..services.batch.models import (
+        ServiceJobPreemptionConfiguration,
+        ServiceJobRetryStrategy,
+        ServiceJobTimeout,
+        ServiceJobType,
+        SubmitServiceJobRequest,
+        SubmitServiceJobResponse,
+    )
+    from ..services.sagemaker.models import CreateTrainingJobRequest
+    from .watching import ServiceJobWatch, WatchedJob
+
+__all__ = ["BatchClient"]
+
+
+class BatchClient(generated.BatchClient):
+    """The AWS Batch client: every operation of the generated client, bulk service-job
+    submission and watching, and typed training payloads."""
+
+    async def submit_service_job(
+        self,
+        *,
+        job_name: str,
+        job_queue: str,
+        service_request_payload: str | CreateTrainingJobRequest | Mapping[str, Any],
+        service_job_type: ServiceJobType,
+        retry_strategy: ServiceJobRetryStrategy | Mapping[str, Any] | None = None,
+        scheduling_priority: int | None = None,
+        share_identifier: str | None = None,
+        quota_share_name: str | None = None,
+        preemption_configuration: ServiceJobPreemptionConfiguration
+        | Mapping[str, Any]
+        | None = None,
+        timeout_config: ServiceJobTimeout | Mapping[str, Any] | None = None,
+        tags: Mapping[str, str] | None = None,
+        client_token: str | None = None,
+        validate_payload: bool = False,
+    ) -> SubmitServiceJobResponse:
+        """Submits a service job to a specified job queue to run on SageMaker AI.
+
+        The parameters are the generated method's (see its documentation), with these two:
+
+        :param service_request_payload: The request for the service the job is queued for: a
+            JSON string, passed as it is, or for ``SAGEMAKER_TRAINING`` a
+            ``CreateTrainingJobRequest`` or a mapping of its fields, validated before anything
+            is sent (an error names the nested field, as in
+            ``service_request_payload.resource_config.instance_count``) and written as
+            SageMaker's CreateTrainingJob JSON body. Batch names the training job it creates
+            itself (its service-linked role may create only ``AWSBatch*`` training jobs): find
+            it by ``latest_attempt.service_resource_id`` of DescribeServiceJob, not by
+            ``TrainingJobName``; put tags in ``tags``, which Batch applies, as SageMaker's own
+            SDK moves a payload's ``Tags`` there.
+        :param validate_payload: Validate a JSON string payload as a CreateTrainingJob request
+            too (it is then sent unchanged).
+        :returns: the ``SubmitServiceJobResponse``.
+        :raises ClientException: These errors are usually caused by a client action.
+        :raises ServerException: These errors are usually caused by a server issue.
+        """
+        given = {
+            "retry_strategy": retry_strategy,
+            "scheduling_priority": scheduling_priority,
+            "share_identifier": share_identifier,
+            "quota_share_name": quota_share_name,
+            "preemption_configuration": preemption_configuration,
+            "timeout_config": timeout_config,
+            "tags": tags,
+            "client_token": client_token,
+        }
+        request: dict[str, Any] = {
+            "job_name": job_name,
+            "job_queue": job_queue,
+            "service_request_payload": service_request_payload,
+            "service_job_type": service_job_type,
+            **{name: value for name, value in given.items() if value is not None},
+        }
+        if validate_payload is not False:
+            request["validate_payload"] = validate_payload
+        return await self.invoke(operations.SUBMIT_SERVICE_JOB, request)
+
+    def submit_service_jobs(
+        self,
+        jobs: Iterable[SubmitServiceJobRequest | Mapping[str, Any]]
+        | AsyncIterable[SubmitServiceJobRequest | Mapping[str, Any]],
+        *,
+        concurrency: int = 32,
+        max_rate: float | None = None,
+        run_id: str | None = None,
+        job_deadline: float = 900.0,
+        give_up_after: float | None = None,
+        on_progress: Callable[[BulkProgress], object] | None = None,
+    ) -> BulkSubmission[SubmitServiceJobRequest, SubmitServiceJobResponse]:
+        """Submit many service jobs; an async iterator of one outcome per job, as they finish.
+
+        Use it as ``async with session.batch.submit_service_jobs(jobs) as run: async for
+        outcome in run: ...``: leaving the block stops the run, cancelling what is in flight.
+
+        ``jobs`` (requests or dicts of their parameters) are read lazily, and no further than
+        ``concurrency`` + 16 jobs ahead of the outcomes read. At most ``concurrency`` requests
+        are in flight and, when set, ``max_rate`` sent per second; the run slows down as a
+        whole when throttled. Retryable failures go back in line until ``job_deadline``
+        seconds after the job was taken; with ``give_up_after``, the run fails with
+        `EndpointUnreachable` once no request has reached the service for that many seconds.
+        A job without a client token gets one derived from ``run_id`` (generated when None,
+        see ``.run_id``) and its index, so running the same input again with the same run id
+        creates nothing twice. A job's own failure is its outcome; a failure of the run (the
+        job source or ``on_progress`` raising, credentials) is raised from the ``async for``
+        after the outcomes already complete, what was in flight being cancelled.
+        """
+        # Bulk submission loads on a run's first use, not with the client (7 ms).
+        from ..bulk import BulkSubmission
+
+        return BulkSubmission(
+            self,
+            operations.SUBMIT_SERVICE_JOB,
+            jobs,
+            concurrency=concurrency,
+            max_rate=max_rate,
+            run_id=run_id,
+            job_deadline=job_deadline,
+            give_up_after=give_up_after,
+            on_progress=on_progress,
+        )
+
+    def watch_service_jobs(
+        self,
+        jobs: Iterable[str | WatchedJob | object],
+        *,
+        job_queue: str | None = None,
+        poll_interval: float = 30.0,
+        created_after: float | None = None,
+    ) -> ServiceJobWatch:
+        """Follow service jobs to their end: an async iterator of each change of status.
+
+        ``jobs`` are job ids, SubmitServiceJob responses, a bulk run's outcomes (failed
+        submissions are skipped) or `WatchedJob`s. Their queues are listed every
+        ``poll_interval`` seconds with ListServiceJobs, 100 jobs a page (about 100 requests a
+        cycle for 10,000 jobs in one queue); a job whose queue is not known (an id without
+        ``job_queue``) is described once first, and a job the listings no longer show on its
+        own. Each `ServiceJobUpdate` carries the job's status, reason and, once it runs, the
+        resource it runs as (the training job's ARN). It ends when every job SUCCEEDED or
+        FAILED; throttling slows it down; ``created_after`` (epoch seconds) bounds the first
+        listings when the jobs' creation times are unknown (default: 14 days ago). Use it as
+        ``async with batch.watch_service_jobs(ids) as watch: async for update in watch:``.
+        """
+        from .watching import ServiceJobWatch
+
+        return ServiceJobWatch(
+            self,
+            jobs,
+            job_queue=job_queue,
+            poll_interval=poll_interval,
+            created_after=created_after,
+        )

@@ -1,0 +1,46 @@
+"""The one seam calls go through, as what is built on top of a client sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from typing import Any, Protocol, TypeVar
+
+from .modeling import AwsModel
+from .options import CallOptions
+from .protocol.spec import OperationSpec
+
+__all__ = ["Invoker"]
+
+RequestT = TypeVar("RequestT", bound=AwsModel)
+ResponseT = TypeVar("ResponseT", bound=AwsModel)
+
+
+class Invoker(Protocol):
+    """What paginators, bulk runs and watches need of a client (every service client is one):
+    its call options, a validated request, and a call."""
+
+    @property
+    def options(self) -> CallOptions:
+        """The options the client's calls are made with."""
+        ...
+
+    def build_request(
+        self,
+        spec: OperationSpec[RequestT, Any],
+        request: RequestT | Mapping[str, Any] | object,
+        *,
+        token: str | None = None,
+    ) -> RequestT:
+        """The validated request model, its idempotency token filled (``token`` or a fresh
+        one); a ValidationError naming every invalid field."""
+        ...
+
+    def invoke(
+        self,
+        spec: OperationSpec[RequestT, ResponseT],
+        request: RequestT | Mapping[str, Any],
+        *,
+        options: CallOptions | None = None,
+    ) -> Awaitable[ResponseT]:
+        """One call of the operation, retries included: its response model."""
+        ...

@@ -1,0 +1,263 @@
+"""Unit tests of code that calls AWS through this library, with no network and no emulator.
+
+A `Stubber` answers one client's calls from a queue of responses and errors, in order, and
+checks each call against what you expected it to send, as botocore's ``Stubber`` does::
+
+    async with Session(region_name="us-east-1", aws_access_key_id="k",
+                       aws_secret_access_key="s") as session:
+        with Stubber(session.batch) as stub:
+            stub.add_response(
+                "submit_service_job",
+                {"job_name": "train-1", "job_id": "j-1"},
+                expected_params={"job_name": "train-1", "job_queue": "ml-queue", ...},
+            )
+            await code_under_test(session)
+            stub.assert_no_pending_responses()
+
+The stubbed answers go through the client's real path (serialized as the service writes them,
+read back by the same codecs), so what a call returns or raises is what it would against AWS.
+It sits on the Session's transport (`aws_mlops_async.transport`): calls of other services pass
+through to the transport underneath.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import pydantic
+from multidict import CIMultiDict
+from pydantic import BaseModel
+
+from .client import BaseClient
+from .config import Timeouts
+from .errors import FieldProblem, ValidationError
+from .modeling import AwsModel, to_validation_error, wire_dump
+from .protocol import HttpResponse, OperationSpec
+from .protocol.answers import error_answer, success_answer
+from .transport import AsyncTransport, TransportRequest
+
+__all__ = ["StubAssertionError", "StubResponseError", "Stubber", "UnStubbedResponseError"]
+
+
+class StubAssertionError(AssertionError):
+    """A call sent other parameters than the stub expected."""
+
+
+class StubResponseError(StubAssertionError):
+    """A call was not the operation the next stubbed answer is for."""
+
+
+class UnStubbedResponseError(StubAssertionError):
+    """A call came with no stubbed answer left for it."""
+
+
+@dataclass(frozen=True)
+class _Stubbed:
+    spec: OperationSpec[Any, Any]
+    answer: HttpResponse
+    expected_params: Mapping[str, Any] | None
+
+
+class Stubber:
+    """Answers ``client``'s calls with queued responses and errors while active (``with
+    Stubber(client) as stub:``, or `activate` / `deactivate`): an `AsyncTransport` put on the
+    client's Session, in front of the one it had."""
+
+    def __init__(self, client: BaseClient) -> None:
+        if not isinstance(client, BaseClient):
+            raise TypeError(f"Stubber takes a service client, not {type(client).__name__}")
+        self.client = client
+        self._queue: deque[_Stubbed] = deque()
+        self._underneath: AsyncTransport | None = None
+
+    def __repr__(self) -> str:
+        state = "active" if self._underneath is not None else "inactive"
+        return f"<Stubber {type(self.client).__name__} {state}, {len(self._queue)} pending>"
+
+    # ---- queueing answers ----------------------------------------------------------------
+
+    def add_response(
+        self,
+        method: str,
+        service_response: Mapping[str, Any] | AwsModel,
+        expected_params: Mapping[str, Any] | None = None,
+        *,
+        http_status: int | None = None,
+    ) -> None:
+        """Queue the answer to the next call, which must be of ``method``: its response
+        (a response model, or its fields by Python or wire name), validated now against the
+        operation's output model (an unknown member is refused, naming it). With
+        ``expected_params``, the call must send exactly those parameters (as you would pass
+        them to the method; an idempotency token left out is not compared)."""
+        spec = self.client.operation_spec(method)
+        response = _response_model(spec, service_response)
+        status = spec.success_status if http_status is None else http_status
+        answer = success_answer(spec.service, status, response, _request_id())
+        self._queue.append(_Stubbed(spec, answer, _checked_params(expected_params)))
+
+    def add_client_error(
+        self,
+        method: str,
+        service_error_code: str = "",
+        service_message: str = "",
+        http_status_code: int = 400,
+        expected_params: Mapping[str, Any] | None = None,
+        modeled_fields: Mapping[str, Any] | None = None,
+        response_meta: Mapping[str, str] | None = None,
+    ) -> None:
+        """Queue an error as the answer to the next call, which must be of ``method``: the
+        call raises the client's modeled error for ``service_error_code`` (else its base
+        error), with that message and status, and the error shape's ``modeled_fields`` (by
+        wire name); ``response_meta`` adds response headers."""
+        spec = self.client.operation_spec(method)
+        if not 400 <= http_status_code <= 599:
+            raise ValueError(f"http_status_code must be 400..599, not {http_status_code!r}")
+        answer = error_answer(
+            spec.service.protocol,
+            http_status_code,
+            service_error_code or str(http_status_code),
+            service_message,
+            _request_id(),
+            members=modeled_fields,
+        )
+        if response_meta:
+            headers = CIMultiDict(answer.headers)
+            headers.update(response_meta)
+            answer = HttpResponse(answer.status, headers, answer.body)
+        self._queue.append(_Stubbed(spec, answer, _checked_params(expected_params)))
+
+    def assert_no_pending_responses(self) -> None:
+        """Fail (`StubAssertionError`) when queued answers are left unused."""
+        if self._queue:
+            pending = ", ".join(stubbed.spec.method for stubbed in self._queue)
+            raise StubAssertionError(f"{len(self._queue)} stubbed answer(s) left: {pending}")
+
+    # ---- activation ----------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """Answer the client's calls from the queue, from now on."""
+        if self._underneath is not None:
+            return
+        session = self.client.session
+        self._underneath = session.transport
+        session.transport = self
+
+    def deactivate(self) -> None:
+        """Give the client's Session its transport back."""
+        if self._underneath is None:
+            return
+        session = self.client.session
+        if session.transport is self:
+            session.transport = self._underneath
+        self._underneath = None
+
+    def __enter__(self) -> Stubber:
+        self.activate()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.deactivate()
+
+    # ---- the transport -------------------------------------------------------------------
+
+    async def send(self, request: TransportRequest, timeouts: Timeouts) -> HttpResponse:
+        """The next queued answer, when the request is the client's service's; else what the
+        transport underneath answers."""
+        if request.service != self.client.service.name and self._underneath is not None:
+            return await self._underneath.send(request, timeouts)
+        if not self._queue:
+            raise UnStubbedResponseError(
+                f"{request.operation} was called with no stubbed answer left for it"
+            )
+        stubbed = self._queue.popleft()
+        if stubbed.spec.name != request.operation:
+            raise StubResponseError(
+                f"Operation mismatch: {request.operation} was called, the next stubbed answer "
+                f"is for {stubbed.spec.name} ({stubbed.spec.method})"
+            )
+        if stubbed.expected_params is not None:
+            self._compare(stubbed, request.params)
+        return stubbed.answer
+
+    async def close(self) -> None:
+        """Close the transport underneath (the Session closing)."""
+        if self._underneath is not None:
+            await self._underneath.close()
+
+    def _compare(self, stubbed: _Stubbed, sent: AwsModel) -> None:
+        spec = stubbed.spec
+        token = getattr(sent, spec.idempotency_token) if spec.idempotency_token else None
+        try:
+            expected = self.client.build_request(spec, stubbed.expected_params, token=token)
+        except ValidationError as error:
+            raise StubAssertionError(f"expected_params of {spec.method}: {error}") from None
+        if wire_dump(expected) != wire_dump(sent):
+            raise StubAssertionError(
+                f"{spec.method} sent other parameters than expected:\n"
+                f"  expected: {expected!r}\n  sent:     {sent!r}"
+            )
+
+
+def _checked_params(expected: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    if expected is not None and not isinstance(expected, Mapping):
+        raise TypeError(f"expected_params must be a mapping, not {type(expected).__name__}")
+    return expected
+
+
+def _request_id() -> str:
+    return f"stubbed-{uuid.uuid4()}"
+
+
+def _response_model(spec: OperationSpec[Any, Any], given: Mapping[str, Any] | AwsModel) -> Any:
+    """The operation's response model for a stubbed response; a ValidationError naming what
+    does not fit, an unknown member included."""
+    if isinstance(given, spec.output):
+        return given
+    if not isinstance(given, Mapping):
+        raise TypeError(
+            f"the response of {spec.method} must be a {spec.output.__name__} or a mapping, "
+            f"not {type(given).__name__}"
+        )
+    try:
+        model = spec.output.model_validate(dict(given), by_alias=True, by_name=True)
+    except pydantic.ValidationError as error:
+        raise to_validation_error(spec.name, error) from None
+    unknown = _unknown_members(given, model, "")
+    if unknown:
+        raise ValidationError(
+            spec.name, [FieldProblem(path, "is not a member of the response") for path in unknown]
+        )
+    return model
+
+
+def _unknown_members(given: Any, read: Any, path: str) -> list[str]:
+    """The paths of ``given``'s members its model ``read`` has no field for."""
+    found: list[str] = []
+    if isinstance(read, BaseModel) and isinstance(given, Mapping):
+        fields = type(read).model_fields
+        names = {name: name for name in fields}
+        names.update((info.alias, name) for name, info in fields.items() if info.alias)
+        for key, item in given.items():
+            name = names.get(key)
+            where = f"{path}.{key}" if path else str(key)
+            if name is None:
+                found.append(where)
+            else:
+                found += _unknown_members(item, getattr(read, name), where)
+    elif isinstance(read, list) and isinstance(given, Sequence) and not isinstance(given, str):
+        for index, (item, value) in enumerate(zip(given, read, strict=False)):
+            found += _unknown_members(item, value, f"{path}[{index}]")
+    elif isinstance(read, dict) and isinstance(given, Mapping):
+        for key, item in given.items():
+            found += _unknown_members(item, read.get(key), f"{path}.{key}")
+    return found
