@@ -446,7 +446,7 @@ class BaseClient:
             context.http_response = response
         if response.status < 300:
             result = self._parse(spec, response)
-            keep_metadata(result, response, attempt, waited)
+            keep_metadata(result, response.status, response.headers, attempt, waited)
             if context is not None:
                 await Hooks.run(options.hooks.after_attempt, context)
             return result

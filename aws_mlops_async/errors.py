@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from .metadata import ResponseMetadata
-    from .modeling import ResponseModel
 
 __all__ = [
     "AwsError",
@@ -231,21 +232,21 @@ class ServiceError(AwsError):
         super().__init__(text)
 
     @property
-    def members(self) -> ResponseModel | None:
+    def members(self) -> BaseModel | None:
         """The modeled error's members (``resource_id``, ``quota_code``...) read with its
         shape from the body and headers; None for an error the service model does not name,
         or whose members do not fit their shape."""
         if self.members_model is None:
             return None
         module = importlib.import_module(self.members_module)
-        model: type[ResponseModel] = getattr(module, self.members_model)
+        model: type[BaseModel] = getattr(module, self.members_model)
         data = dict(self._body_members)
         headers = self.response_metadata.http_headers if self.response_metadata else {}
         for header, member in self.members_headers.items():
             if header in headers:
                 data[member] = headers[header]
         try:
-            members: ResponseModel = model.__pydantic_validator__.validate_python(
+            members: BaseModel = model.__pydantic_validator__.validate_python(
                 data, strict=False, by_alias=True, by_name=False
             )
         except ValueError:  # pydantic's ValidationError

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
-
-if TYPE_CHECKING:
-    from .protocol import HttpResponse
 
 __all__ = ["ResponseMetadata", "keep_metadata", "metadata_of"]
 
@@ -66,10 +63,13 @@ def _rebuild(
     return ResponseMetadata.of(status, CIMultiDict(headers), attempts, retry_delay)
 
 
-def keep_metadata(model: Any, response: HttpResponse, attempts: int, retry_delay: float) -> None:
-    """Keep what the response model's metadata is made of beside its fields (not among
-    them); the metadata itself is made when first read."""
-    model.__dict__[METADATA_KEY] = (response.status, response.headers, attempts, retry_delay)
+def keep_metadata(
+    model: Any, status: int, headers: Mapping[str, str], attempts: int, retry_delay: float
+) -> None:
+    """Keep what the response model's metadata is made of (the response's status and
+    headers, the call's attempts and back-off) beside its fields, not among them; the
+    metadata itself is made when first read."""
+    model.__dict__[METADATA_KEY] = (status, headers, attempts, retry_delay)
 
 
 def metadata_of(model: Any) -> ResponseMetadata | None:

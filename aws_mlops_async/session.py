@@ -57,15 +57,16 @@ class Session(ServiceClients):
     ) -> None:
         if config is not None and not isinstance(config, Config):
             raise ConfigurationError("config must be an aws_mlops_async.Config")
+        if transport is not None and http_session is not None:
+            raise ConfigurationError("pass http_session or transport, not both")
         if http_session is not None and not isinstance(http_session, aiohttp.ClientSession):
             raise ConfigurationError("http_session must be an aiohttp.ClientSession")
-        if transport is not None:
-            if http_session is not None:
-                raise ConfigurationError("pass http_session or transport, not both")
-            if not all(callable(getattr(transport, name, None)) for name in ("send", "close")):
-                raise ConfigurationError(
-                    "transport must be an AsyncTransport: an object with send() and close()"
-                )
+        if transport is not None and not all(
+            callable(getattr(transport, name, None)) for name in ("send", "close")
+        ):
+            raise ConfigurationError(
+                "transport must be an AsyncTransport: an object with send() and close()"
+            )
         self.config = config or Config()
         #: The interceptors every call of every client runs (see `aws_mlops_async.interceptors`).
         self.interceptors = check_interceptors(interceptors)

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any
+from typing import Annotated, Any, get_args, get_origin
 
 import pydantic
 from multidict import CIMultiDict
@@ -219,8 +219,8 @@ def _request_id() -> str:
 
 
 def _response_model(spec: OperationSpec[Any, Any], given: Mapping[str, Any] | AwsModel) -> Any:
-    """The operation's response model for a stubbed response; a ValidationError naming what
-    does not fit, an unknown member included."""
+    """The operation's response model for a stubbed response; a ValidationError naming all
+    that does not fit, unknown members included."""
     if isinstance(given, spec.output):
         return given
     if not isinstance(given, Mapping):
@@ -228,36 +228,53 @@ def _response_model(spec: OperationSpec[Any, Any], given: Mapping[str, Any] | Aw
             f"the response of {spec.method} must be a {spec.output.__name__} or a mapping, "
             f"not {type(given).__name__}"
         )
+    problems = [
+        FieldProblem(path, "is not a member of the response")
+        for path in _unknown_members(given, spec.output, "")
+    ]
     try:
         model = spec.output.model_validate(dict(given), by_alias=True, by_name=True)
     except pydantic.ValidationError as error:
-        raise to_validation_error(spec.name, error) from None
-    unknown = _unknown_members(given, model, "")
-    if unknown:
-        raise ValidationError(
-            spec.name, [FieldProblem(path, "is not a member of the response") for path in unknown]
-        )
+        problems += to_validation_error(spec.name, error).problems
+    if problems:
+        raise ValidationError(spec.name, problems)
     return model
 
 
-def _unknown_members(given: Any, read: Any, path: str) -> list[str]:
-    """The paths of ``given``'s members its model ``read`` has no field for."""
+def _unknown_members(given: Mapping[str, Any], model: type[BaseModel], path: str) -> list[str]:
+    """The paths of ``given``'s members (at any depth) its ``model`` has no field for."""
+    fields = model.model_fields
+    names = {name: name for name in fields}
+    names.update((info.alias, name) for name, info in fields.items() if info.alias)
     found: list[str] = []
-    if isinstance(read, BaseModel) and isinstance(given, Mapping):
-        fields = type(read).model_fields
-        names = {name: name for name in fields}
-        names.update((info.alias, name) for name, info in fields.items() if info.alias)
-        for key, item in given.items():
-            name = names.get(key)
-            where = f"{path}.{key}" if path else str(key)
-            if name is None:
-                found.append(where)
-            else:
-                found += _unknown_members(item, getattr(read, name), where)
-    elif isinstance(read, list) and isinstance(given, Sequence) and not isinstance(given, str):
-        for index, (item, value) in enumerate(zip(given, read, strict=False)):
-            found += _unknown_members(item, value, f"{path}[{index}]")
-    elif isinstance(read, dict) and isinstance(given, Mapping):
-        for key, item in given.items():
-            found += _unknown_members(item, read.get(key), f"{path}.{key}")
+    for key, item in given.items():
+        name = names.get(key)
+        where = f"{path}.{key}" if path else str(key)
+        if name is None:
+            found.append(where)
+        else:
+            found += _unknown_in(item, fields[name].annotation, where)
     return found
+
+
+def _unknown_in(item: Any, annotation: Any, path: str) -> list[str]:
+    """`_unknown_members` of a value whose type is ``annotation`` (a model, a list or dict of
+    them, optional or annotated)."""
+    origin, arguments = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _unknown_in(item, arguments[0], path)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return _unknown_members(item, annotation, path) if isinstance(item, Mapping) else []
+    if origin is list and isinstance(item, list):
+        return [
+            p
+            for index, x in enumerate(item)
+            for p in _unknown_in(x, arguments[0], f"{path}[{index}]")
+        ]
+    if origin is dict and isinstance(item, Mapping):
+        return [p for key, x in item.items() for p in _unknown_in(x, arguments[1], f"{path}.{key}")]
+    for argument in arguments:  # a union: the first model or container that applies
+        found = _unknown_in(item, argument, path)
+        if found:
+            return found
+    return []

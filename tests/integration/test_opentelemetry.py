@@ -204,3 +204,38 @@ async def test_no_secret_or_content_reaches_spans_events_or_metrics(
     for secret in (SECRET_KEY, ACCESS_KEY, TOKEN, SENSITIVE, "s3cr3t-payload", *signatures):
         assert secret not in text
     assert "Batch.SubmitServiceJob" in text and "DataZone.GetNotebookRun" in text
+
+
+async def test_a_call_refused_as_invalid_is_a_span_with_its_error_type(
+    server: LoopbackServer, make_session: Callable[..., Session], telemetry: Telemetry
+) -> None:
+    from aws_mlops_async import ValidationError
+
+    async with make_session(interceptors=[telemetry.interceptor]) as session:
+        with pytest.raises(ValidationError):
+            await session.batch.submit_service_job(**{**JOB, "scheduling_priority": -1})
+    (span,) = telemetry.spans.get_finished_spans()
+    assert span.name == "Batch.SubmitServiceJob"
+    assert (span.attributes or {})["error.type"] == "ValidationError"
+    assert span.status.status_code is StatusCode.ERROR
+    assert server.received == []  # nothing was sent
+
+
+async def test_the_span_ends_and_stops_being_current_when_another_interceptor_fails(
+    server: LoopbackServer, make_session: Callable[..., Session], telemetry: Telemetry
+) -> None:
+    from opentelemetry import trace
+
+    class Failing:
+        def before_call(self, context: Any) -> None:
+            raise RuntimeError("another interceptor fails")
+
+    server.default = json_reply(SUBMITTED)
+    before = trace.get_current_span()
+    async with make_session(interceptors=[telemetry.interceptor, Failing()]) as session:
+        with pytest.raises(RuntimeError, match="another interceptor fails"):
+            await session.batch.submit_service_job(**JOB)
+        assert trace.get_current_span() is before  # not left current
+    (span,) = telemetry.spans.get_finished_spans()  # ended
+    assert (span.attributes or {})["error.type"] == "RuntimeError"
+    assert span.parent is None
