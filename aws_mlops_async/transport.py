@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TransportRequest:
     """One attempt of a call, signed and ready to send, and which call it is. Its repr shows
     neither headers nor body (they hold a signature, a session token, sensitive members)."""
@@ -101,7 +101,7 @@ class AiohttpTransport:
         self._http: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self._timeouts: dict[Timeouts, aiohttp.ClientTimeout] = {}
+        self._timeouts: dict[int, tuple[Timeouts, aiohttp.ClientTimeout]] = {}
 
     def __repr__(self) -> str:
         return f"<AiohttpTransport {'closed' if self._closed else 'open'}>"
@@ -186,14 +186,17 @@ class AiohttpTransport:
             raise
 
     def _timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
-        found = self._timeouts.get(timeouts)
-        if found is None:
-            found = aiohttp.ClientTimeout(
-                total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
-            )
-            if len(self._timeouts) < 64:
-                self._timeouts[timeouts] = found
-        return found
+        # Each client's options hold one Timeouts: found by identity, made once.
+        found = self._timeouts.get(id(timeouts))
+        if found is not None and found[0] is timeouts:
+            return found[1]
+        made = aiohttp.ClientTimeout(
+            total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
+        )
+        if len(self._timeouts) >= 64:
+            self._timeouts.clear()
+        self._timeouts[id(timeouts)] = (timeouts, made)
+        return made
 
     async def close(self) -> None:
         """Close the pool this transport opened, or only its own session over a given one."""

@@ -29,6 +29,7 @@ DOCUMENTED = (
     "aws_mlops_async.ext.watching",
     "aws_mlops_async.ext.training_payload",
     "aws_mlops_async.transport",
+    "aws_mlops_async.testing",
     "aws_mlops_async.pagination",
     "aws_mlops_async.waiters",
     "aws_mlops_async.metadata",

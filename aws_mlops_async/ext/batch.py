@@ -70,23 +70,28 @@ class BatchClient(generated.BatchClient):
         :raises ClientException: These errors are usually caused by a client action.
         :raises ServerException: These errors are usually caused by a server issue.
         """
-        given = {
-            "retry_strategy": retry_strategy,
-            "scheduling_priority": scheduling_priority,
-            "share_identifier": share_identifier,
-            "quota_share_name": quota_share_name,
-            "preemption_configuration": preemption_configuration,
-            "timeout_config": timeout_config,
-            "tags": tags,
-            "client_token": client_token,
-        }
         request: dict[str, Any] = {
             "job_name": job_name,
             "job_queue": job_queue,
             "service_request_payload": service_request_payload,
             "service_job_type": service_job_type,
-            **{name: value for name, value in given.items() if value is not None},
         }
+        if retry_strategy is not None:
+            request["retry_strategy"] = retry_strategy
+        if scheduling_priority is not None:
+            request["scheduling_priority"] = scheduling_priority
+        if share_identifier is not None:
+            request["share_identifier"] = share_identifier
+        if quota_share_name is not None:
+            request["quota_share_name"] = quota_share_name
+        if preemption_configuration is not None:
+            request["preemption_configuration"] = preemption_configuration
+        if timeout_config is not None:
+            request["timeout_config"] = timeout_config
+        if tags is not None:
+            request["tags"] = tags
+        if client_token is not None:
+            request["client_token"] = client_token
         if validate_payload is not False:
             request["validate_payload"] = validate_payload
         return await self.invoke(operations.SUBMIT_SERVICE_JOB, request)

@@ -21,12 +21,14 @@ ROOT = Path(__file__).parents[2]
 pytestmark = pytest.mark.timeout(900)
 
 
-def readme_example() -> str:
-    """The code block that follows the ``<!-- pytest-example -->`` marker in README.md."""
+def readme_examples() -> list[str]:
+    """The code blocks that follow a ``<!-- pytest-example... -->`` marker in README.md."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(r"<!-- pytest-example -->\n```python\n(.*?)```", text, re.DOTALL)
-    assert match, "README.md has no marked pytest example"
-    return match.group(1)
+    found = re.findall(
+        r"<!-- pytest-example(?:: [\w-]+)? -->\n```python\n(.*?)```", text, re.DOTALL
+    )
+    assert len(found) >= 2, "README.md lacks its marked pytest examples"
+    return found
 
 
 def run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -59,6 +61,8 @@ def test_the_readme_pytest_example_runs_from_the_installed_wheel(tmp_path: Path)
     run(*pip, "-c", ROOT / "constraints.txt", f"{wheel}[pytest]")
     project = tmp_path / "project"
     project.mkdir()
-    (project / "test_example.py").write_text(readme_example(), encoding="utf-8")
+    examples = readme_examples()
+    for number, example in enumerate(examples):
+        (project / f"test_example_{number}.py").write_text(example, encoding="utf-8")
     result = run(python, "-m", "pytest", "-W", "error", "-p", "no:cacheprovider", cwd=project)
-    assert "1 passed" in result.stdout, result.stdout
+    assert f"{len(examples)} passed" in result.stdout, result.stdout
