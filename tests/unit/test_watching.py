@@ -76,9 +76,10 @@ def session_on() -> Callable[[ScriptedBatch], Session]:
 
 
 async def updates_of(session: Session, jobs: Any, **options: Any) -> list[ServiceJobUpdate]:
-    async with session, session.batch.watch_service_jobs(
-        jobs, poll_interval=POLL, **options
-    ) as watch:
+    async with (
+        session,
+        session.batch.watch_service_jobs(jobs, poll_interval=POLL, **options) as watch,
+    ):
         return [update async for update in watch]
 
 
@@ -122,9 +123,10 @@ async def test_leaving_the_block_early_stops_the_requests(
 ) -> None:
     batch = ScriptedBatch({"a": ["RUNNING"]})  # never ends
     session = session_on(batch)
-    async with session, session.batch.watch_service_jobs(
-        ["a"], job_queue="q", poll_interval=POLL
-    ) as watch:
+    async with (
+        session,
+        session.batch.watch_service_jobs(["a"], job_queue="q", poll_interval=POLL) as watch,
+    ):
         iterator: AsyncIterator[ServiceJobUpdate] = aiter(watch)
         first = await anext(iterator)
     sent = len(batch.requests)
