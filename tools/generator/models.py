@@ -121,7 +121,7 @@ def _index(shapes: ServiceShapes, origin: str) -> Module:
         + "".join(f'    "{name}": "{homes[name]}",\n' for name in names)
         + "}"
     )
-    package = f"aws_mlops_async.services.{shapes.data.service.name}._models"
+    package = f"{shapes.data.package}._models"
     module.add(
         f"if not {type_checking}:\n"
         f'    __getattr__, __dir__ = {lazy_exports}(__name__, _HOMES, package="{package}")'

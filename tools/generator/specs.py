@@ -34,7 +34,7 @@ def errors_module(shapes: ServiceShapes, origin: str) -> Module:
     class_var = module.use("typing", "ClassVar")
     exported = sorted([base, catalog, *errors])
     module.add("__all__ = [\n" + "".join(f'    "{name}",\n' for name in exported) + "]")
-    package = f"aws_mlops_async.services.{shapes.data.service.name}._models.{ERRORS_MODULE}"
+    package = f"{shapes.data.package}._models.{ERRORS_MODULE}"
     module.add(
         f'class {base}({service_error}):\n    """An error {title} returned."""\n\n'
         f'    members_module: {class_var}[str] = "{package}"'
@@ -120,7 +120,7 @@ def operations_module(shapes: ServiceShapes, origin: str) -> Module:
         f'    protocol="{metadata["protocol"]}",',
         f'    signing_name="{metadata.get("signingName", metadata["endpointPrefix"])}",',
         f"    errors={catalog},",
-        f'    models="aws_mlops_async.services.{data.service.name}._models",',
+        f'    models="{data.package}._models",',
     ]
     if "targetPrefix" in metadata:
         lines.append(f'    target_prefix="{metadata["targetPrefix"]}",')
