@@ -23,6 +23,10 @@ _ERRNO_REASONS = {
     errno.ENETUNREACH: "network unreachable",
 }
 
+# aiohttp gives a POST, PUT or PATCH without a Content-Type its own, body or not: a request
+# without a body goes without one, as botocore sends it.
+_NO_CONTENT_TYPE = ("Content-Type",)
+
 
 async def send(
     http: aiohttp.ClientSession,
@@ -46,6 +50,7 @@ async def send(
             url,
             headers=headers,
             data=body or None,
+            skip_auto_headers=None if body else _NO_CONTENT_TYPE,
             timeout=timeout,
             allow_redirects=False,
         ) as response:
