@@ -42,6 +42,7 @@ from generator.naming import docstring
 from generator.shapes import ServiceShapes
 from generator.source import ServiceData, load, load_model_dir
 from generator.specs import errors_module, operations_module
+from generator.traits import UnsupportedModel
 from registry import SERVICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,6 +108,16 @@ def stale_files(generated: dict[Path, str]) -> list[Path]:
     return sorted(present - set(generated))
 
 
+def write_package(model_dir: Path, out: Path, package: str) -> int:
+    """Generate the package of one model folder into ``out``."""
+    files = generate_packages([(model_dir, out, package)])
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    print(f"Wrote {package} ({len(files)} files) into {out}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report differences")
@@ -115,16 +126,15 @@ def main() -> int:
     parser.add_argument("--package", help="the package's import path (in the output folder)")
     args = parser.parse_args()
     given = [args.model_dir is not None, args.out is not None, args.package is not None]
-    if any(given):
-        if not all(given) or args.check:
-            parser.error("--model-dir, --out and --package go together, without --check")
-        files = generate_packages([(args.model_dir, args.out, args.package)])
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text)
-        print(f"Wrote {args.package} ({len(files)} files) into {args.out}")
-        return 0
-    generated = generate()
+    try:
+        if any(given):
+            if not all(given) or args.check:
+                parser.error("--model-dir, --out and --package go together, without --check")
+            return write_package(args.model_dir, args.out, args.package)
+        generated = generate()
+    except UnsupportedModel as refusal:
+        print(refusal, file=sys.stderr)
+        return 1
     changed = [
         path for path, text in generated.items() if not path.exists() or path.read_text() != text
     ]
