@@ -19,8 +19,8 @@ from .spec import HttpRequest, HttpResponse, OperationSpec, ServiceDescription, 
 __all__ = ["RestJsonCodec"]
 
 _SAFE = "-._~"
-# Where a bound timestamp's format is not its member's own: labels and queries ISO 8601,
-# headers HTTP dates.
+# The format of a bound timestamp whose member names none: ISO 8601 in labels and queries,
+# an HTTP date in headers.
 _URI_TIME: WireFormat = "iso8601"
 _HEADER_TIME: WireFormat = "rfc822"
 _FLOATS = {math.inf: "Infinity", -math.inf: "-Infinity"}
@@ -72,7 +72,7 @@ def _payload(spec: OperationSpec[Any, Any], value: Any) -> bytes:
     if spec.raw_payload:
         if value is None:
             return b""
-        return value if isinstance(value, bytes) else str(value).encode()
+        return value if isinstance(value, bytes) else _text(value).encode()
     if value is None:
         return b"{}"
     if isinstance(value, BaseModel):
@@ -96,6 +96,8 @@ def _query(spec: OperationSpec[Any, Any], request: AwsModel) -> str:
     formats = spec.formats
     for key, field in spec.query_params.items():
         value = getattr(request, field)
+        if isinstance(value, Secret):
+            value = value.get_secret_value()
         if isinstance(value, dict):
             values.update(value)
         elif value is not None:
@@ -129,7 +131,10 @@ def _headers(spec: OperationSpec[Any, Any], request: AwsModel) -> dict[str, str]
         else:
             headers[header] = _header_text(value, wire_format)
     for prefix, field in spec.prefix_headers.items():
-        for key, value in (getattr(request, field) or {}).items():
+        entries = getattr(request, field) or {}
+        if isinstance(entries, Secret):
+            entries = entries.get_secret_value()
+        for key, value in entries.items():
             headers[prefix + key] = value
     return headers
 
