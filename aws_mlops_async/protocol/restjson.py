@@ -92,25 +92,30 @@ def _path(spec: OperationSpec[Any, Any], request: AwsModel) -> str:
 
 def _query(spec: OperationSpec[Any, Any], request: AwsModel) -> str:
     # botocore's order: the members', a map's entries replacing any of the same key.
-    values: dict[str, Any] = {}
-    formats = spec.formats
+    texts: dict[str, str | list[str]] = {}
     for key, field in spec.query_params.items():
         value = getattr(request, field)
+        if value is None:
+            continue
+        if isinstance(value, str):
+            texts[key] = value
+            continue
         if isinstance(value, Secret):
             value = value.get_secret_value()
         if isinstance(value, dict):
-            values.update(value)
-        elif value is not None:
-            time_format = formats.get(field, _URI_TIME)
-            if isinstance(value, list):
-                values[key] = [_text(item, time_format) for item in value]
-            else:
-                values[key] = _text(value, time_format)
+            texts.update(value)
+        elif isinstance(value, list):
+            time_format = spec.formats.get(field, _URI_TIME)
+            texts[key] = [_text(item, time_format) for item in value]
+        else:
+            texts[key] = _text(value, spec.formats.get(field, _URI_TIME))
     pairs = [spec.fixed_query] if spec.fixed_query else []
-    for key, value in values.items():
+    for key, text in texts.items():
         name = quote(key, safe=_SAFE)
-        for item in value if isinstance(value, list) else (value,):
-            pairs.append(f"{name}={quote(_text(item), safe=_SAFE)}")
+        if isinstance(text, str):
+            pairs.append(f"{name}={quote(text, safe=_SAFE)}")
+        else:
+            pairs += [f"{name}={quote(item, safe=_SAFE)}" for item in text]
     return "&".join(pairs)
 
 
