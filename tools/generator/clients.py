@@ -106,7 +106,9 @@ def _signature(
 ) -> str:
     params = ["self", "*"] if members or extra else ["self"]
     for member in members:
-        annotation = (widened or {}).get(member.name) or shapes.parameter_type(module, member.shape)
+        annotation = (widened or {}).get(member.name) or shapes.member_parameter_type(
+            module, member
+        )
         if member.required and not member.token:
             params.append(f"{member.name}: {annotation}")
         else:

@@ -74,10 +74,9 @@ class Member:
     alias: str
     #: The timestamp format the member names (over its shape's), if any.
     timestamp_format: str | None
-    #: Whether the member fills a label of the operation's host prefix.
-    host_label: bool
-    #: Whether the member holds JSON (``jsonvalue``): any JSON value when bound to a header.
-    json_value: bool
+    #: Whether the member is any JSON value, in a header (``jsonvalue``; in a body the trait
+    #: changes nothing: the member is a string).
+    json_header: bool
 
 
 @dataclass
@@ -173,13 +172,8 @@ class ServiceShapes:
                 ),
                 alias=member.get("locationName", wire) if location is None else wire,
                 timestamp_format=member.get("timestampFormat"),
-                host_label=bool(member.get("hostLabel")),
-                json_value=bool(member.get("jsonvalue")),
+                json_header=location == "header" and bool(member.get("jsonvalue")),
             )
-
-    def member(self, structure: str, wire: str) -> Member:
-        """One member of a structure."""
-        return next(member for member in self.members(structure) if member.wire == wire)
 
     def is_document(self, shape_name: str) -> bool:
         """Whether a shape is a document: any JSON value."""
@@ -259,7 +253,7 @@ class ServiceShapes:
         shape = self.shapes[member.shape]
         kind = shape["type"]
         if side == "response":
-            if member.location == "header" and member.json_value:
+            if member.json_header:
                 return module.use(MODELING, "HeaderJson")
             if member.location == "header" and kind == "list":
                 item = self.shapes[shape["member"]["shape"]]
@@ -269,7 +263,7 @@ class ServiceShapes:
                 inner = self._response_type(module, home, shape["member"]["shape"])
                 return f"{module.use(MODELING, 'HeaderList')}[{inner}]"
             return self._response_type(module, home, member.shape)
-        if member.location == "header" and member.json_value:
+        if member.json_header:
             return module.use("pydantic", "JsonValue")
         if kind == "timestamp":
             time_format = member.timestamp_format or shape.get("timestampFormat")
@@ -439,6 +433,12 @@ class ServiceShapes:
         return ", ".join(limits)
 
     # ---- parameters (what a client method takes) ---------------------------------------
+
+    def member_parameter_type(self, module: Module, member: Member) -> str:
+        """What a client method's parameter for ``member`` accepts (see `parameter_type`)."""
+        if member.json_header:
+            return module.use_for_typing("pydantic", "JsonValue")
+        return self.parameter_type(module, member.shape)
 
     def parameter_type(self, module: Module, shape_name: str) -> str:
         """What a client method's parameter of ``shape_name`` accepts, for its annotation:

@@ -200,7 +200,7 @@ def _input_bindings(shapes: ServiceShapes, request: str) -> list[tuple[str, str]
         time_format = _timestamp_format(shapes, member)
         if time_format is not None:
             formats[member.name] = time_format
-        if member.location == "header" and member.json_value:
+        if member.json_header:
             formats[member.name] = "jsonvalue"
     arguments = [(name, json.dumps(value)) for name, value in bound.items() if value]
     payload = shapes.shapes[request].get("payload")
