@@ -182,6 +182,10 @@ def test_the_command_writes_a_package_of_a_model_it_can_code(tmp_path: Path) -> 
             changed(String={"type": "bigDecimal"}),
             "shape String (member StartStreamInput.Name): the type 'bigDecimal' is not supported",
         ),
+        (
+            changed(metadata={"auth": ["smithy.api#httpBearerAuth"]}),
+            "metadata: auth ['smithy.api#httpBearerAuth'] is not supported",
+        ),
         (changed(metadata={"protocol": "query"}), "the 'query' protocol is not supported"),
         (changed(metadata={"protocol": "rest-xml"}), "the 'rest-xml' protocol is not supported"),
         (changed(metadata={"protocol": "ec2"}), "the 'ec2' protocol is not supported"),
@@ -202,6 +206,7 @@ def test_the_command_writes_a_package_of_a_model_it_can_code(tmp_path: Path) -> 
         "request compression",
         "checksum",
         "unknown type",
+        "bearer auth",
         "query",
         "rest-xml",
         "ec2",

@@ -94,6 +94,8 @@ def _problems(data: ServiceData) -> Iterator[str]:
         yield f"metadata: jsonVersion {metadata['jsonVersion']!r} is not supported (only 1.1)"
     if metadata.get("signatureVersion", "v4") != "v4":
         yield f"metadata: signatureVersion {metadata['signatureVersion']!r} is not supported"
+    if "aws.auth#sigv4" not in metadata.get("auth", ["aws.auth#sigv4"]):
+        yield f"metadata: auth {metadata['auth']} is not supported (only aws.auth#sigv4)"
     roles: dict[str, set[str]] = {}  # shape -> how operations use it: input, output, error
     for name in data.service.operations:
         operation = data.operation(name)
