@@ -466,10 +466,14 @@ class BaseClient:
         target = self._target or await self._resolve_target()
         path = target.base_path + http_request.path
         query = http_request.query
-        unsigned = {**http_request.headers, "Host": target.host}
+        host, origin = target.host, target.origin
+        if http_request.host_prefix:  # the operation's endpoint host prefix
+            host = http_request.host_prefix + host
+            origin = origin.replace("://", "://" + http_request.host_prefix, 1)
+        unsigned = {**http_request.headers, "Host": host}
         prepared = _Prepared(
             method=http_request.method,
-            url=self._url(target, path, query),
+            url=self._url(origin, path, query),
             headers={**unsigned, "User-Agent": USER_AGENT},
             signer=target.signer,
             template=signing_template(http_request.method, path, query, unsigned.items()),
@@ -520,15 +524,15 @@ class BaseClient:
         except PydanticSerializationError:
             raise _unencodable(spec, request) from None
 
-    def _url(self, target: _Target, path: str, query: str) -> URL:
+    def _url(self, origin: str, path: str, query: str) -> URL:
         """The request URL; the ones without a query (most calls) are built once and kept."""
         if query:
-            return URL(f"{target.origin}{path}?{query}", encoded=True)
-        url = self._urls.get(path)
+            return URL(f"{origin}{path}?{query}", encoded=True)
+        url = self._urls.get(origin + path)
         if url is None:
-            url = URL(target.origin + path, encoded=True)
+            url = URL(origin + path, encoded=True)
             if len(self._urls) < 1024:  # paths with identifiers in them must not grow it forever
-                self._urls[path] = url
+                self._urls[origin + path] = url
         return url
 
     def _parse(self, spec: OperationSpec[Any, ResponseT], response: HttpResponse) -> ResponseT:

@@ -10,29 +10,43 @@ name only. A structure used both ways has a class of each kind (``Xxx`` and ``Xx
 Sensitive members are kept in pydantic `Secret`s: `repr`, `str`, `model_dump()`,
 `model_dump_json()` and pickles show them masked. Only the wire form (`wire_json`,
 `wire_dump`: wire names, timestamps as epoch seconds) reveals them.
+
+The JSON form is the protocols': blobs in base64, NaN and the infinities as the strings
+``"NaN"``, ``"Infinity"`` and ``"-Infinity"``, timestamps as their member's format says
+(`Timestamp`, `IsoTimestamp`, `HttpDateTimestamp`). Responses read every form a service
+sends: base64 blobs, those strings, timestamps in any of the three formats, and (for members
+bound to headers) the headers' own spellings of lists and JSON values.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import email.utils
+import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import pydantic
 from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     NaiveDatetime,
     PlainSerializer,
     PlainValidator,
     Secret,
     SerializationInfo,
     Strict,
+    StrictBytes,
     ValidationInfo,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -42,16 +56,27 @@ from .metadata import METADATA_KEY, ResponseMetadata, metadata_of
 __all__ = [
     "REVEAL_ON_WIRE",
     "AwsModel",
+    "Blob",
+    "HeaderDates",
+    "HeaderJson",
+    "HeaderList",
+    "HttpDateTimestamp",
+    "IsoTimestamp",
     "OpenEnum",
     "RequestModel",
+    "RequestUnion",
+    "ResponseBlob",
     "ResponseModel",
     "ResponseTimestamp",
     "SecretMap",
     "SecretText",
     "Timestamp",
+    "TimestampFormat",
     "matching",
+    "parse_fields",
     "parse_response",
     "sensitive_map",
+    "timestamp_text",
     "to_validation_error",
     "unencodable_fields",
     "wire_dump",
@@ -74,6 +99,7 @@ class AwsModel(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
+        ser_json_inf_nan="strings",  # "NaN", "Infinity", "-Infinity", as the protocols spell them
         defer_build=True,
         hide_input_in_errors=True,
         protected_namespaces=(),
@@ -97,6 +123,17 @@ class RequestModel(AwsModel):
     """
 
     model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+
+class RequestUnion(RequestModel):
+    """Base of the request models of unions: exactly one member set, as botocore requires."""
+
+    @model_validator(mode="after")
+    def _one_member_set(self) -> RequestUnion:
+        count = sum(getattr(self, name) is not None for name in type(self).model_fields)
+        if count != 1:
+            raise ValueError(f"a union takes exactly one member, not {count}")
+        return self
 
 
 class ResponseModel(AwsModel):
@@ -182,36 +219,172 @@ def _epoch_seconds(value: datetime) -> int | float:
     return whole if moment.microsecond == 0 else (whole * 10**6 + moment.microsecond) / 10**6
 
 
-_AS_EPOCH_SECONDS = PlainSerializer(_epoch_seconds, when_used="json")
+def _iso8601(value: datetime) -> str:
+    # As botocore: microseconds only when there are some.
+    moment = _utc(value).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if moment.microsecond else "%Y-%m-%dT%H:%M:%SZ")
 
-Timestamp = Annotated[
+
+def _http_date(value: datetime) -> str:
+    # RFC 7231's IMF-fixdate, whole seconds.
+    moment = _utc(value).astimezone(timezone.utc).replace(microsecond=0)
+    return email.utils.format_datetime(moment, usegmt=True)
+
+
+TimestampFormat = Literal["unixTimestamp", "iso8601", "rfc822"]
+"""The timestamp formats of the service models (``timestampFormat``)."""
+
+_TIMESTAMP_WRITERS = {"unixTimestamp": _epoch_seconds, "iso8601": _iso8601, "rfc822": _http_date}
+
+
+def timestamp_text(value: datetime, timestamp_format: TimestampFormat) -> str:
+    """A timestamp as text in one of the models' formats, as botocore writes it (epoch
+    seconds with a fraction only when there is one; ISO 8601 in UTC, with microseconds only
+    when there are some; an HTTP date in whole seconds)."""
+    return str(_TIMESTAMP_WRITERS[timestamp_format](value))
+
+
+_RequestTime = Annotated[
     datetime,
     Strict(),  # a datetime or epoch seconds, never text
     pydantic.BeforeValidator(_from_epoch_seconds),
     pydantic.AfterValidator(_utc),
-    _AS_EPOCH_SECONDS,
 ]
+
+_AS_EPOCH_SECONDS = PlainSerializer(_epoch_seconds, when_used="json")
+
+Timestamp = Annotated[_RequestTime, _AS_EPOCH_SECONDS]
 """A request's timestamp: a datetime (naive is taken as UTC) or epoch seconds; epoch seconds
 on the wire."""
+
+IsoTimestamp = Annotated[_RequestTime, PlainSerializer(_iso8601, when_used="json")]
+"""A request's timestamp written in ISO 8601 (``2019-12-16T23:48:18Z``) on the wire."""
+
+HttpDateTimestamp = Annotated[_RequestTime, PlainSerializer(_http_date, when_used="json")]
+"""A request's timestamp written as an HTTP date (``Mon, 16 Dec 2019 23:48:18 GMT``)."""
 
 # Try a union's members in order and take the first that fits: a response's value is nearly
 # always the first member, so pydantic-core tries nothing else (its default, "smart" mode,
 # tries every member in strict then lax mode, which costs a quarter of reading a page).
 _FIRST_THAT_FITS = Field(union_mode="left_to_right")
 
+
+def _from_http_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            pass
+    return value  # what AwareDatetime then refuses
+
+
 ResponseTimestamp = Annotated[
-    AwareDatetime | Annotated[NaiveDatetime, pydantic.AfterValidator(_utc)],
+    AwareDatetime
+    | Annotated[NaiveDatetime, pydantic.AfterValidator(_utc)]
+    | Annotated[AwareDatetime, BeforeValidator(_from_http_date)],
     _FIRST_THAT_FITS,
     _AS_EPOCH_SECONDS,
 ]
 """A response's timestamp, read by pydantic-core from epoch seconds (any size, with or without
-a fraction) or ISO-8601, always timezone-aware (UTC when the text names no zone)."""
+a fraction, as a number or as text) or ISO-8601, or else as an HTTP date; always
+timezone-aware (UTC when the text names no zone)."""
 
 EnumT = TypeVar("EnumT")
 
 OpenEnum = Annotated[EnumT | str, _FIRST_THAT_FITS]
 """A response's enumeration (``OpenEnum[ServiceJobStatus]``): one of the modeled values, or a
 str the model does not know yet, as AWS adds values."""
+
+
+# ---- blobs -----------------------------------------------------------------------------
+
+
+def _base64(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+def _from_base64(value: Any) -> Any:
+    # Text is a JSON body's base64; bytes (a whole body, as a payload member) stay as sent.
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("not base64") from None
+    return value
+
+
+Blob = Annotated[StrictBytes, PlainSerializer(_base64, when_used="json")]
+"""A request's binary value: bytes, in base64 on the wire."""
+
+ResponseBlob = Annotated[bytes, BeforeValidator(_from_base64)]
+"""A response's binary value, read from base64 (or from the whole body, as it came)."""
+
+
+# ---- members bound to headers ----------------------------------------------------------
+
+ItemT = TypeVar("ItemT")
+
+
+def _header_items(value: Any) -> Any:
+    """A header's list: items between commas, each stripped, a quoted one unquoted (and its
+    ``\\"`` and ``\\\\`` unescaped), as Smithy's HTTP bindings write them."""
+    if not isinstance(value, str):
+        return value
+    items: list[str] = []
+    index, length = 0, len(value)
+    while index <= length:
+        while index < length and value[index] in " \t":
+            index += 1
+        if index < length and value[index] == '"':
+            text, index = _quoted(value, index + 1)
+            end = value.find(",", index)
+            index = length if end < 0 else end
+        else:
+            end = value.find(",", index)
+            end = length if end < 0 else end
+            text = value[index:end].strip()
+            index = end
+        items.append(text)
+        index += 1
+    return items
+
+
+def _quoted(value: str, index: int) -> tuple[str, int]:
+    text: list[str] = []
+    while index < len(value) and value[index] != '"':
+        if value[index] == "\\" and index + 1 < len(value):
+            index += 1
+        text.append(value[index])
+        index += 1
+    return "".join(text), index + 1
+
+
+def _header_dates(value: Any) -> Any:
+    """A header's list of HTTP dates, whose own commas pair them up: ``Mon, 16 Dec 2019
+    23:48:18 GMT, Tue, ...``."""
+    if not isinstance(value, str):
+        return value
+    parts = [part.strip() for part in value.split(",")]
+    return [", ".join(parts[index : index + 2]) for index in range(0, len(parts), 2)]
+
+
+def _header_json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(base64.b64decode(value, validate=True))
+        except (binascii.Error, ValueError):
+            raise ValueError("not a JSON value in base64") from None
+    return value
+
+
+HeaderList = Annotated[list[ItemT], BeforeValidator(_header_items)]
+"""A response's list bound to a header: ``a, "b,c", d``."""
+
+HeaderDates = Annotated[list[ResponseTimestamp], BeforeValidator(_header_dates)]
+"""A response's list of timestamps bound to a header, as HTTP dates."""
+
+HeaderJson = Annotated[JsonValue, BeforeValidator(_header_json)]
+"""A response's JSON value bound to a header (``jsonvalue``): JSON text in base64."""
 
 
 # ---- sensitive members -----------------------------------------------------------------
@@ -301,6 +474,15 @@ def parse_response(model: type[ModelT], body: bytes) -> ModelT:
     is one AWS does not send), leniently (see the module docstring)."""
     parsed: ModelT = model.__pydantic_validator__.validate_json(
         body or b"{}", strict=False, by_alias=True, by_name=False
+    )
+    return parsed
+
+
+def parse_fields(model: type[ModelT], fields: Mapping[str, Any]) -> ModelT:
+    """Read a response's members, gathered from its body, headers and status by wire name,
+    into its model, as `parse_response` reads a body."""
+    parsed: ModelT = model.__pydantic_validator__.validate_python(
+        fields, strict=False, by_alias=True, by_name=False
     )
     return parsed
 

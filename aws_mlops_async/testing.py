@@ -97,7 +97,7 @@ class Stubber:
         spec = self.client.operation_spec(method)
         response = _response_model(spec, service_response)
         status = spec.success_status if http_status is None else http_status
-        answer = success_answer(spec.service, status, response, _request_id())
+        answer = success_answer(spec, status, response, _request_id())
         self._queue.append(_Stubbed(spec, answer, _checked_params(expected_params)))
 
     def add_client_error(

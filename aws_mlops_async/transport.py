@@ -81,6 +81,10 @@ _ERRNO_REASONS = {
     errno.ENETUNREACH: "network unreachable",
 }
 
+# aiohttp gives a POST, PUT or PATCH without a Content-Type its own, body or not: a request
+# without a body goes without one, as botocore sends it.
+_NO_CONTENT_TYPE = ("Content-Type",)
+
 
 class AiohttpTransport:
     """Requests on one aiohttp connection pool, opened in the running loop on first use.
@@ -157,6 +161,7 @@ class AiohttpTransport:
                 request.url,
                 headers=request.headers,
                 data=request.body or None,
+                skip_auto_headers=None if request.body else _NO_CONTENT_TYPE,
                 timeout=self._timeout(timeouts),
                 allow_redirects=False,
             ) as response:

@@ -11,7 +11,7 @@ from typing import Any
 from multidict import CIMultiDict
 
 from ..modeling import AwsModel, wire_json
-from .spec import HttpResponse, ServiceDescription
+from .spec import HttpResponse, OperationSpec
 
 __all__ = ["CONTENT_TYPES", "error_answer", "success_answer"]
 
@@ -20,11 +20,18 @@ CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "rest-json": "application
 
 
 def success_answer(
-    service: ServiceDescription, status: int, response: AwsModel, request_id: str
+    spec: OperationSpec[Any, Any], status: int, response: AwsModel, request_id: str
 ) -> HttpResponse:
-    """A success answer carrying ``response`` (by wire name, sensitive members in clear)."""
+    """A success answer carrying ``response`` in its JSON body (by wire name, sensitive
+    members in clear); a ValueError for an operation binding response members elsewhere
+    (headers, status, a payload member), which no answer of this kind could carry."""
+    if spec.output_bound:
+        raise ValueError(
+            f"{spec.name} binds response members outside its JSON body: "
+            "it cannot be answered with a JSON body alone"
+        )
     headers = CIMultiDict(
-        {"Content-Type": CONTENT_TYPES[service.protocol], "x-amzn-RequestId": request_id}
+        {"Content-Type": CONTENT_TYPES[spec.service.protocol], "x-amzn-RequestId": request_id}
     )
     return HttpResponse(status, headers, wire_json(response))
 

@@ -34,11 +34,11 @@ class AwsJsonCodec:
                 "Content-Type": self.content_type,
                 "X-Amz-Target": f"{self._target_prefix}.{spec.name}",
             }
-        return HttpRequest("POST", "/", "", headers, body)
+        return HttpRequest("POST", "/", "", headers, body, spec.host_prefix_of(request))
 
     def fixed(self, spec: OperationSpec[Any, Any]) -> bool:
-        """Always: only the body varies."""
-        return True
+        """Unless the host takes labels from the request: only the body varies."""
+        return not spec.host_labels
 
     def body(self, spec: OperationSpec[Any, Any], request: AwsModel) -> bytes:
         """The whole request as JSON."""

@@ -34,14 +34,18 @@ def read_error(response: HttpResponse) -> ErrorFacts:
 
     The code comes from the ``x-amzn-ErrorType`` header, else the body's ``code``, ``Code``
     or ``__type``, with any namespace (``aws.protocols#``) and ``:`` suffix cut off; without
-    any, the HTTP status stands in, as in botocore.
+    any, the HTTP status stands in, as in botocore. The message is the body's ``message`` or
+    ``Message``: ``""`` when a JSON body has neither, or when the body is empty (below 500);
+    the HTTP reason phrase when the body is not a JSON object or a server error sent none.
     """
-    body = _json_object(response.body)
+    document = _json_object(response.body)
+    body = document or {}
     headers = response.headers
     raw_code = headers.get("x-amzn-ErrorType") or _first_text(body, "code", "Code", "__type")
     code = raw_code.split(":", 1)[0].rsplit("#", 1)[-1].strip() or str(response.status)
     message = _first_text(body, "message", "Message")
-    if not body and not message:
+    generic = document is None if response.body.strip() else response.status >= 500
+    if generic and not message:
         message = response.reason or _reason_phrase(response.status)
     return ErrorFacts(
         code=code,
@@ -54,14 +58,13 @@ def read_error(response: HttpResponse) -> ErrorFacts:
     )
 
 
-def _json_object(body: bytes) -> dict[str, Any]:
-    if not body:
-        return {}
+def _json_object(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object; None when it is not one."""
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):  # not JSON, or nested too deep to read
-        return {}
-    return data if isinstance(data, dict) else {}
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _first_text(body: dict[str, Any], *keys: str) -> str:

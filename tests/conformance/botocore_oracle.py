@@ -123,9 +123,14 @@ def offline_session(config: Config | None = None) -> Session:
 
 
 def botocore_request(operation: Operation, params: Mapping[str, Any]) -> dict[str, Any]:
-    """botocore's serialized request for wire-named params (with its own param validation)."""
+    """botocore's serialized request for wire-named params (with its own param validation),
+    given in the order of the model's members, as our client methods pass them (botocore
+    writes the query in the order it is given the parameters)."""
     serializer = create_serializer(operation.protocol)
-    request: dict[str, Any] = serializer.serialize_to_request(dict(params), operation.model)
+    members = operation.model.input_shape.members
+    ordered = {name: params[name] for name in members if name in params}
+    ordered.update(params)  # any other name too, for botocore's validation to refuse
+    request: dict[str, Any] = serializer.serialize_to_request(ordered, operation.model)
     return request
 
 
@@ -159,10 +164,10 @@ def assert_same_request(ours: HttpRequest, theirs: dict[str, Any]) -> None:
     assert ours.path == theirs["url_path"]
     their_pairs = query_pairs(theirs["query_string"])
     assert sorted(query_pairs(ours.query)) == sorted(their_pairs)
-    # The query as sent: each key and value encoded as botocore encodes them, sorted.
+    # The query as sent: each key and value encoded as botocore encodes them, in its order.
     their_encoded = percent_encode_sequence(their_pairs).split("&") if their_pairs else []
     ours_encoded = ours.query.split("&") if ours.query else []
-    assert ours_encoded == sorted(their_encoded)
+    assert ours_encoded == their_encoded
     assert lower_keys(ours.headers) == lower_keys(theirs["headers"])
     their_body = theirs["body"]
     assert bool(ours.body) == bool(their_body)

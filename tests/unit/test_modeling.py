@@ -7,8 +7,23 @@ from datetime import datetime, timedelta, timezone
 
 import pydantic
 import pytest
+from botocore.serialize import Serializer
 
-from aws_mlops_async.modeling import parse_response, to_validation_error, wire_json
+from aws_mlops_async.modeling import (
+    Blob,
+    HeaderDates,
+    HeaderJson,
+    HeaderList,
+    RequestModel,
+    ResponseBlob,
+    ResponseModel,
+    ResponseTimestamp,
+    TimestampFormat,
+    parse_response,
+    timestamp_text,
+    to_validation_error,
+    wire_json,
+)
 from aws_mlops_async.services.batch.models import (
     ServiceJobRetryStrategy,
     SubmitServiceJobRequest,
@@ -199,3 +214,67 @@ def test_timestamps_are_aware_and_serialize_like_botocore() -> None:
     assert wire["CreationTimeAfter"] == 1704067200
     assert isinstance(wire["CreationTimeAfter"], int)
     assert wire["CreationTimeBefore"] == 1704067200.000001
+
+
+MOMENTS = [
+    datetime(2019, 12, 16, 23, 48, 18),
+    datetime(2019, 12, 16, 23, 48, 18, 123000, tzinfo=timezone.utc),
+    datetime(2000, 1, 2, 20, 34, 56, 1, tzinfo=timezone(timedelta(hours=5, minutes=30))),
+    datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-8))),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=str)
+@pytest.mark.parametrize("time_format", ["unixTimestamp", "iso8601", "rfc822"])
+def test_timestamps_are_written_as_botocore_writes_them(
+    moment: datetime, time_format: TimestampFormat
+) -> None:
+    """Fractional seconds included: ISO 8601 with microseconds when there are some, epoch
+    seconds with a fraction; an HTTP date in whole seconds."""
+    theirs = Serializer()._convert_timestamp_to_str(moment, time_format)
+    assert timestamp_text(moment, time_format) == str(theirs)
+
+
+class _Wire(RequestModel):
+    blob: Blob
+    number: float
+
+
+class _Read(ResponseModel):
+    blob: ResponseBlob
+    number: float
+    when: ResponseTimestamp
+    items: HeaderList[int]
+    dates: HeaderDates
+    document: HeaderJson
+
+
+def test_blobs_travel_in_base64_and_nan_and_infinities_as_the_protocols_spell_them() -> None:
+    for number, text in [
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        (-float("inf"), "-Infinity"),
+    ]:
+        wire = json.loads(wire_json(_Wire(blob=b"\x00binary", number=number)))
+        assert wire == {"blob": "AGJpbmFyeQ==", "number": text}
+    with pytest.raises(pydantic.ValidationError):
+        _Wire(blob="text", number=1.0)  # type: ignore[arg-type]  # no str for bytes
+
+
+def test_responses_read_every_form_a_service_sends() -> None:
+    body = {
+        "blob": "AGJpbmFyeQ==",
+        "number": "-Infinity",
+        "when": "Mon, 16 Dec 2019 23:48:18 GMT",
+        "items": "1, 2,3",
+        "dates": "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 00:00:00 GMT",
+        "document": "eyJhIjpbMSx0cnVlXX0=",
+    }
+    read = parse_response(_Read, json.dumps(body).encode())
+    assert read.blob == b"\x00binary" and read.number == -float("inf")
+    assert read.when == datetime(2019, 12, 16, 23, 48, 18, tzinfo=timezone.utc)
+    assert read.items == [1, 2, 3]
+    assert read.dates == [read.when, datetime(2019, 12, 17, tzinfo=timezone.utc)]
+    assert read.document == {"a": [1, True]}
+    with pytest.raises(pydantic.ValidationError):
+        parse_response(_Read, json.dumps({**body, "blob": "not base64!"}).encode())

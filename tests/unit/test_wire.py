@@ -225,6 +225,10 @@ async def test_restjson_header_bound_token_and_encoded_path_label(
         (503, {}, "<html><body>Service Unavailable</body></html>", "503", "Service Unavailable"),
         (500, {}, '{"__type": "InternalFail', "500", "Internal Server Error"),
         (502, {}, "", "502", "Bad Gateway"),
+        # No message in a body, or no body below 500: none, as botocore reads it.
+        (400, {}, {"__type": "ResourceNotFound"}, "ResourceNotFound", ""),
+        (400, {}, {}, "400", ""),
+        (404, {}, "", "404", ""),
     ],
 )
 async def test_error_responses_become_typed_service_errors(

@@ -103,7 +103,7 @@ def _signature(
 ) -> str:
     params = ["self", "*"] if members or extra else ["self"]
     for member in members:
-        annotation = shapes.parameter_type(module, member.shape)
+        annotation = shapes.member_parameter_type(module, member)
         if member.required and not member.token:
             params.append(f"{member.name}: {annotation}")
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections import defaultdict
 from pathlib import Path
@@ -67,22 +68,25 @@ class Module:
 
 
 def format_modules(files: dict[Path, str], root: Path) -> dict[Path, str]:
-    """Each module's text, its imports sorted and its code formatted by ruff."""
-    formatted = {}
-    for path, text in files.items():
+    """Each module's text, its imports sorted and its code formatted by ruff with the project's
+    settings: one run over all of them, in a scratch folder."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copies = {path: Path(scratch) / str(index) / path.name for index, path in enumerate(files)}
+        for path, copy in copies.items():
+            copy.parent.mkdir()
+            copy.write_text(files[path])
+        settings = ["--config", str(root / "pyproject.toml")]
         for command in (
-            ["check", "--fix", "--select", "I,RUF022", "--quiet", "--stdin-filename"],
-            ["format", "--quiet", "--stdin-filename"],
+            ["check", "--fix", "--select", "I,RUF022", "--quiet"],
+            ["format", "--quiet"],
         ):
             result = subprocess.run(
-                [sys.executable, "-m", "ruff", *command, str(path), "-"],
-                input=text,
+                [sys.executable, "-m", "ruff", *command, *settings, scratch],
                 capture_output=True,
                 text=True,
                 cwd=root,
             )
-            if result.returncode not in (0, 1) or "invalid-syntax" in result.stderr:
-                raise RuntimeError(f"ruff failed on {path}:\n{result.stderr}\n{text}")
-            text = result.stdout
-        formatted[path] = text
-    return formatted
+            if result.returncode != 0:
+                failed = [path for path, copy in copies.items() if str(copy) in result.stdout]
+                raise RuntimeError(f"ruff failed on {failed or 'the modules'}:\n{result.stdout}")
+        return {path: copy.read_text() for path, copy in copies.items()}

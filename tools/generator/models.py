@@ -5,7 +5,9 @@ directly; and the public index ``models.py``, whose every name loads its module 
 The model modules evaluate their annotations as they run (no ``from __future__ import
 annotations``): pydantic then reads each field's type as it is instead of evaluating its text,
 which makes a service's first call cheaper. Classes come after the structures they hold, so
-every name is defined when used (the services' shapes are not recursive).
+every name is defined when used; only a field of a recursive structure that names a class not
+defined yet (its own, or one defined after it) has its annotation as text, for pydantic to
+read when the model is first used.
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ def models_package(shapes: ServiceShapes, origin: str) -> dict[str, Module]:
                 "structures it is the first operation to use."
             )
         module = Module(docstring(f"{about}\n\n{origin}"), postponed_annotations=False)
-        for side, structure in classes:
-            module.add(_structure_class(shapes, module, stem, side, structure))
+        names = [shapes.class_name(structure, side) for side, structure in classes]
+        for index, (side, structure) in enumerate(classes):
+            later = set(names[index:])
+            module.add(_structure_class(shapes, module, stem, side, structure, later))
         modules[stem] = module
     modules["_types"] = _types_module(shapes, origin)
     modules["__init__"] = Module(
@@ -44,16 +48,23 @@ def models_package(shapes: ServiceShapes, origin: str) -> dict[str, Module]:
 
 
 def _structure_class(
-    shapes: ServiceShapes, module: Module, home: str, side: Side, structure: str
+    shapes: ServiceShapes, module: Module, home: str, side: Side, structure: str, later: set[str]
 ) -> str:
+    """The class of a structure; ``later``: the classes of the module not defined before it
+    (its own among them)."""
     name = shapes.class_name(structure, side)
-    base = module.use(MODELING, "RequestModel" if side == "request" else "ResponseModel")
-    lines = [f"class {name}({base}):", docstring(_class_doc(shapes, structure, side), "    ")]
+    union = side == "request" and shapes.shapes[structure].get("union")
+    base = "RequestUnion" if union else "RequestModel" if side == "request" else "ResponseModel"
+    lines = [
+        f"class {name}({module.use(MODELING, base)}):",
+        docstring(_class_doc(shapes, structure, side), "    "),
+    ]
     members = list(shapes.members(structure))
     if members:
         lines.append("")
     for member in members:
-        annotation = shapes.field_type(module, home, member.shape, side, structure, member.wire)
+        shapes.references.clear()
+        annotation = shapes.field_type(module, home, member, side, structure)
         # A request's idempotency token is filled before sending when left out, as botocore
         # fills it; every response member may be missing from what AWS sends later.
         # Nor is an error's member required: its members are read from whatever error came.
@@ -61,14 +72,24 @@ def _structure_class(
         required = required and structure not in shapes.errors
         if not required:
             annotation += " | None"
-        if member.name == member.wire:
+        if shapes.references & later:  # a recursive structure: read when first used
+            annotation = _text(annotation)
+        if member.name == member.alias:
             default = "" if required else " = None"
         else:
             field = module.use("pydantic", "Field")
-            alias = f'alias="{member.wire}"'
+            alias = f'alias="{member.alias}"'
             default = f" = {field}({alias})" if required else f" = {field}(default=None, {alias})"
         lines.append(f"    {member.name}: {annotation}{default}")
     return "\n".join(lines)
+
+
+def _text(annotation: str) -> str:
+    """An annotation as a string literal."""
+    quote = '"' if '"' not in annotation else "'"
+    if quote in annotation:
+        raise ValueError(f"cannot write {annotation} as text")
+    return f"{quote}{annotation}{quote}"
 
 
 def _class_doc(shapes: ServiceShapes, structure: str, side: Side) -> str:
@@ -77,7 +98,8 @@ def _class_doc(shapes: ServiceShapes, structure: str, side: Side) -> str:
     for operation in shapes.operations():
         spec = shapes.data.operation(operation)
         if spec["input"]["shape"] == structure:
-            return f"Input of {operation}: {first_sentence(spec.get('documentation'))}"
+            summary = first_sentence(spec.get("documentation"))
+            return f"Input of {operation}: {summary}" if summary else f"Input of {operation}."
         if spec.get("output", {}).get("shape") == structure:
             return f"Output of {operation}."
     doc = first_sentence(shapes.shapes[structure].get("documentation")) or f"{structure}."
@@ -121,7 +143,7 @@ def _index(shapes: ServiceShapes, origin: str) -> Module:
         + "".join(f'    "{name}": "{homes[name]}",\n' for name in names)
         + "}"
     )
-    package = f"aws_mlops_async.services.{shapes.data.service.name}._models"
+    package = f"{shapes.data.package}._models"
     module.add(
         f"if not {type_checking}:\n"
         f'    __getattr__, __dir__ = {lazy_exports}(__name__, _HOMES, package="{package}")'

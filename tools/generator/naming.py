@@ -9,6 +9,8 @@ import textwrap
 
 from botocore import xform_name
 
+from aws_mlops_async.modeling import RequestModel, ResponseModel
+
 __all__ = [
     "anchored",
     "constant_name",
@@ -23,10 +25,20 @@ __all__ = [
 LINE = 100
 
 
+# Names a model's field must not take: the builtins its class body spells after it (``float:
+# float`` would leave the next ``float`` meaning the field), and the attributes of the models'
+# bases (``json``, ``copy``, ``response_metadata``...).
+RESERVED = frozenset(
+    {"bool", "bytes", "dict", "float", "int", "list", "str"}
+    | {name for name in dir(RequestModel) + dir(ResponseModel) if not name.startswith("_")}
+)
+
+
 def python_name(wire_name: str) -> str:
-    """The Python name of a member or operation: botocore's xform_name, a keyword escaped."""
+    """The Python name of a member or operation: botocore's xform_name, with a ``_`` after a
+    keyword or a name a model's field cannot take (`RESERVED`)."""
     name: str = xform_name(wire_name)
-    if keyword.iskeyword(name):
+    if keyword.iskeyword(name) or name in RESERVED:
         name += "_"
     return name
 

@@ -1,12 +1,15 @@
 """What a service's shapes become in Python: which structures a request and a response reach,
 the class each is read into, the module each class lives in, and the type of every member.
 
-A structure reached by requests is a `RequestModel` named after its shape; one reached by
-responses is a `ResponseModel`, named after its shape too unless requests reach it as well,
-when it is ``<Shape>Output``. Each class lives in the module of the first operation (in the
-registry's order) that reaches it, so calling one operation loads few classes. The members of
-the modeled errors are read into ``<Shape>Members`` response models, in a module of their own
-(``_errors``) that loads when a caller first reads an error's members.
+A structure reached by requests is a `RequestModel` (a union's, a `RequestUnion`) named after
+its shape; one reached by responses is a `ResponseModel`, named after its shape too unless
+requests reach it as well, when it is ``<Shape>Output``. Each class lives in the module of the
+first operation (in the registry's order) that reaches it, so calling one operation loads few
+classes. The members of the modeled errors are read into ``<Shape>Members`` response models,
+in a module of their own (``_errors``, with the structures they hold that no operation reaches)
+that loads when a caller first reads an error's members. A document is a `JsonValue`.
+
+Before any of it, `check_model` refuses a model holding what the generator cannot code.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Any, Literal
 from .code import Module
 from .naming import ANY_TEXT, PATTERN_REWRITES, anchored, first_sentence, py_string, python_name
 from .source import ServiceData
+from .traits import check_model
 
 __all__ = ["ERRORS_MODULE", "Member", "ServiceShapes", "Side"]
 
@@ -31,7 +35,6 @@ STRICT_SCALARS = {
     "boolean": "StrictBool",
     "double": "StrictFloat",
     "float": "StrictFloat",
-    "blob": "StrictBytes",
 }
 LENIENT_SCALARS = {
     "string": "str",
@@ -42,6 +45,12 @@ LENIENT_SCALARS = {
     "float": "float",
     "blob": "bytes",
 }
+# A request's timestamp type by the format it is written in (the JSON protocols' default:
+# epoch seconds).
+TIMESTAMPS = {None: "Timestamp", "unixTimestamp": "Timestamp"}
+TIMESTAMPS |= {"iso8601": "IsoTimestamp", "rfc822": "HttpDateTimestamp"}
+# What a host label may hold (botocore's check, before it builds the host).
+HOST_LABEL = "[A-Za-z0-9.-]+"
 MODELING = "aws_mlops_async.modeling"
 TYPES = "._types"  # the module of a service's named types, beside its model modules
 ERRORS_MODULE = "_errors"  # the module of the modeled errors' members
@@ -60,6 +69,14 @@ class Member:
     #: The header, query key or URI label the member is bound to, when ``location`` is set.
     location_name: str | None
     documentation: str
+    #: The name its field reads and writes by: in a JSON body its ``locationName`` (else its
+    #: own name); bound elsewhere, its own name.
+    alias: str
+    #: The timestamp format the member names (over its shape's), if any.
+    timestamp_format: str | None
+    #: Whether the member is any JSON value, in a header (``jsonvalue``; in a body the trait
+    #: changes nothing: the member is a string).
+    json_header: bool
 
 
 @dataclass
@@ -81,7 +98,11 @@ class ServiceShapes:
     #: The error shapes the registry's operations name, sorted.
     errors: list[str] = field(default_factory=list)
 
+    #: The classes the types spelled since it was last emptied refer to.
+    references: set[str] = field(default_factory=set)
+
     def __post_init__(self) -> None:
+        check_model(self.data)
         for operation in self.operations():
             spec = self.data.operation(operation)
             self._reach(spec["input"]["shape"], self.requests)
@@ -110,10 +131,15 @@ class ServiceShapes:
                 for error in self.data.operation(operation).get("errors", [])
             }
         )
+        placed = []
         for error in self.errors:
-            self.homes[self.class_name(error, "response")] = ERRORS_MODULE
-        if self.errors:
-            self.modules[ERRORS_MODULE] = [("response", error) for error in self.errors]
+            for shape in self._walk(error):
+                name = self.class_name(shape, "response")
+                if name not in self.homes:
+                    self.homes[name] = ERRORS_MODULE
+                    placed.append(("response", shape))
+        if placed:
+            self.modules[ERRORS_MODULE] = placed
         clashes = [s for s in self.responses if s in self.requests and f"{s}Output" in self.shapes]
         if clashes:
             raise ValueError(f"{self.data.service.name}: <Shape>Output clashes: {clashes}")
@@ -132,23 +158,31 @@ class ServiceShapes:
         shape = self.shapes[structure]
         required = set(shape.get("required", []))
         for wire, member in shape.get("members", {}).items():
+            location = member.get("location")
             yield Member(
                 wire=wire,
                 name=python_name(wire),
                 shape=member["shape"],
                 required=wire in required,
                 token=bool(member.get("idempotencyToken")),
-                location=member.get("location"),
+                location=location,
                 location_name=member.get("locationName"),
                 documentation=first_sentence(
                     member.get("documentation") or self.shapes[member["shape"]].get("documentation")
                 ),
+                alias=member.get("locationName", wire) if location is None else wire,
+                timestamp_format=member.get("timestampFormat"),
+                json_header=location == "header" and bool(member.get("jsonvalue")),
             )
+
+    def is_document(self, shape_name: str) -> bool:
+        """Whether a shape is a document: any JSON value."""
+        return bool(self.shapes[shape_name].get("document"))
 
     def _children(self, shape_name: str) -> Iterator[str]:
         shape = self.shapes[shape_name]
         kind = shape["type"]
-        if kind == "structure":
+        if kind == "structure" and not self.is_document(shape_name):
             for member in shape.get("members", {}).values():
                 yield member["shape"]
         elif kind == "list":
@@ -168,7 +202,7 @@ class ServiceShapes:
             seen.add(name)
             for child in self._children(name):
                 yield from visit(child)
-            if self.shapes[name]["type"] == "structure":
+            if self.shapes[name]["type"] == "structure" and not self.is_document(name):
                 yield name
 
         yield from visit(root)
@@ -198,38 +232,57 @@ class ServiceShapes:
         extra = self.data.service.bounds
         found.update(extra.get((shape_name,), {}))
         if owner is not None and wire is not None:
-            found.update(extra.get((owner, wire), {}))
+            found.update(self._member_bounds(owner, wire))
         return found
 
     def has_member_bounds(self, owner: str, wire: str) -> bool:
-        return (owner, wire) in self.data.service.bounds
+        return bool(self._member_bounds(owner, wire))
+
+    def _member_bounds(self, owner: str, wire: str) -> dict[str, Any]:
+        """The bounds of one member beyond its shape's: the registry's, and a host label's."""
+        found = dict(self.data.service.bounds.get((owner, wire), {}))
+        if self.shapes[owner]["members"][wire].get("hostLabel"):
+            found["pattern"] = HOST_LABEL
+        return found
 
     # ---- types -------------------------------------------------------------------------
 
-    def field_type(
-        self,
-        module: Module,
-        home: str,
-        shape_name: str,
-        side: Side,
-        owner: str | None = None,
-        wire: str | None = None,
-    ) -> str:
-        """The annotation of a field of ``shape_name`` in module ``home`` (imports recorded)."""
+    def field_type(self, module: Module, home: str, member: Member, side: Side, owner: str) -> str:
+        """The annotation of ``owner``'s field for ``member`` in module ``home`` (imports
+        recorded; the classes it names added to `references`)."""
+        shape = self.shapes[member.shape]
+        kind = shape["type"]
         if side == "response":
-            return self._response_type(module, home, shape_name)
-        if owner is not None and wire is not None and self.has_member_bounds(owner, wire):
+            if member.json_header:
+                return module.use(MODELING, "HeaderJson")
+            if member.location == "header" and kind == "list":
+                item = self.shapes[shape["member"]["shape"]]
+                http_dates = item.get("timestampFormat", "rfc822") == "rfc822"
+                if item["type"] == "timestamp" and http_dates:
+                    return module.use(MODELING, "HeaderDates")
+                inner = self._response_type(module, home, shape["member"]["shape"])
+                return f"{module.use(MODELING, 'HeaderList')}[{inner}]"
+            return self._response_type(module, home, member.shape)
+        if member.json_header:
+            return module.use("pydantic", "JsonValue")
+        if kind == "timestamp":
+            time_format = member.timestamp_format or shape.get("timestampFormat")
+            return module.use(MODELING, TIMESTAMPS[time_format])
+        if self.has_member_bounds(owner, member.wire):
             # A member with bounds of its own gets them inline.
-            bounds = self.bounds(shape_name, owner, wire)
-            if self.shapes[shape_name]["type"] in ("list", "map"):
-                return self._sized(module, home, shape_name, bounds)
-            return self._constrained(module, shape_name, bounds)
-        return self._request_type(module, home, shape_name)
+            bounds = self.bounds(member.shape, owner, member.wire)
+            if kind in ("list", "map"):
+                return self._sized(module, home, member.shape, bounds)
+            return self._constrained(module, member.shape, bounds)
+        return self._request_type(module, home, member.shape)
 
     def _class(self, module: Module, home: str, structure: str, side: Side) -> str:
+        if self.is_document(structure):
+            return module.use("pydantic", "JsonValue")
         name = self.class_name(structure, side)
         if self.homes[name] != home:
             module.use(f".{self.homes[name]}", name)
+        self.references.add(name)
         return name
 
     def _alias(self, module: Module, name: str, define: Any, doc: str) -> str:
@@ -255,7 +308,9 @@ class ServiceShapes:
         if kind in ("list", "map"):
             return self._sized(module, home, shape_name, bounds)
         if kind == "timestamp":
-            return module.use(MODELING, "Timestamp")
+            return module.use(MODELING, TIMESTAMPS[shape.get("timestampFormat")])
+        if kind == "blob" and not bounds:
+            return module.use(MODELING, "Blob")
         if not bounds:
             return module.use("pydantic", STRICT_SCALARS[kind])
         return self._alias(
@@ -297,6 +352,8 @@ class ServiceShapes:
             return self._container(module, home, shape_name, "response")
         if kind == "timestamp":
             return module.use(MODELING, "ResponseTimestamp")
+        if kind == "blob":
+            return module.use(MODELING, "ResponseBlob")
         return LENIENT_SCALARS[kind]
 
     # ---- definitions in _types ---------------------------------------------------------
@@ -353,6 +410,9 @@ class ServiceShapes:
             limits = [f"ge={bounds['min']}"] if "min" in bounds else []
             limits += [f"le={bounds['max']}"] if "max" in bounds else []
             return f"Annotated[{scalar}, Field({', '.join(limits)})]"
+        if kind == "blob":
+            module.use("pydantic", "Field")
+            return f"Annotated[{module.use(MODELING, 'Blob')}, Field({self._length(bounds)})]"
         raise ValueError(f"cannot constrain {shape_name} ({kind}) by {bounds}")
 
     @staticmethod
@@ -374,6 +434,12 @@ class ServiceShapes:
 
     # ---- parameters (what a client method takes) ---------------------------------------
 
+    def member_parameter_type(self, module: Module, member: Member) -> str:
+        """What a client method's parameter for ``member`` accepts (see `parameter_type`)."""
+        if member.json_header:
+            return module.use_for_typing("pydantic", "JsonValue")
+        return self.parameter_type(module, member.shape)
+
     def parameter_type(self, module: Module, shape_name: str) -> str:
         """What a client method's parameter of ``shape_name`` accepts, for its annotation:
         plain Python types, an enum's Literal, a structure's class or a mapping of its
@@ -381,6 +447,8 @@ class ServiceShapes:
         shape = self.shapes[shape_name]
         kind = shape["type"]
         models = ".models"
+        if self.is_document(shape_name):
+            return module.use_for_typing("pydantic", "JsonValue")
         if kind == "structure":
             name = module.use_for_typing(models, shape_name)
             mapping = module.use("collections.abc", "Mapping")

@@ -8,7 +8,7 @@ from typing import Any
 
 from .code import Module
 from .naming import constant_name, docstring, first_sentence, python_name
-from .shapes import ERRORS_MODULE, ServiceShapes, Side
+from .shapes import ERRORS_MODULE, Member, ServiceShapes, Side
 
 __all__ = ["Waiter", "errors_module", "operations_module", "waiters"]
 
@@ -34,7 +34,7 @@ def errors_module(shapes: ServiceShapes, origin: str) -> Module:
     class_var = module.use("typing", "ClassVar")
     exported = sorted([base, catalog, *errors])
     module.add("__all__ = [\n" + "".join(f'    "{name}",\n' for name in exported) + "]")
-    package = f"aws_mlops_async.services.{shapes.data.service.name}._models.{ERRORS_MODULE}"
+    package = f"{shapes.data.package}._models.{ERRORS_MODULE}"
     module.add(
         f'class {base}({service_error}):\n    """An error {title} returned."""\n\n'
         f'    members_module: {class_var}[str] = "{package}"'
@@ -44,7 +44,8 @@ def errors_module(shapes: ServiceShapes, origin: str) -> Module:
         lines = [f"class {name}({base}):", docstring(doc, "    "), ""]
         members = shapes.class_name(name, "response")
         lines.append(f'    members_model: {class_var}[str | None] = "{members}"')
-        headers = {m.location_name: m.wire for m in shapes.members(name) if m.location == "header"}
+        bound = [m for m in shapes.members(name) if m.location == "header"]
+        headers = {m.location_name or m.wire: m.wire for m in bound}
         if headers:
             lines.append(f"    members_headers: {class_var}[dict[str, str]] = {headers!r}")
         module.add("\n".join(lines))
@@ -120,7 +121,7 @@ def operations_module(shapes: ServiceShapes, origin: str) -> Module:
         f'    protocol="{metadata["protocol"]}",',
         f'    signing_name="{metadata.get("signingName", metadata["endpointPrefix"])}",',
         f"    errors={catalog},",
-        f'    models="aws_mlops_async.services.{data.service.name}._models",',
+        f'    models="{data.package}._models",',
     ]
     if "targetPrefix" in metadata:
         lines.append(f'    target_prefix="{metadata["targetPrefix"]}",')
@@ -156,14 +157,6 @@ def _operation_spec(
     spec = shapes.data.operation(operation)
     http = spec["http"]
     request, response = spec["input"]["shape"], spec["output"]["shape"]
-    bindings: dict[str, dict[str, str]] = {"uri": {}, "querystring": {}, "header": {}}
-    token = None
-    for member in shapes.members(request):
-        if member.location in bindings:
-            wire = shapes.shapes[request]["members"][member.wire].get("locationName", member.wire)
-            bindings[member.location][wire] = member.name
-        if member.token:
-            token = member.name
     lines = [
         f"{constant}: {spec_class}[models.{request}, models.{response}] = {spec_class}(",
         "    service=SERVICE,",
@@ -176,13 +169,14 @@ def _operation_spec(
     ]
     if http.get("responseCode", 200) != 200:
         lines.append(f"    success_status={http['responseCode']},")
-    for location, argument in (
-        ("uri", "path_params"),
-        ("querystring", "query_params"),
-        ("header", "header_params"),
-    ):
-        if bindings[location]:
-            lines.append(f"    {argument}={json.dumps(bindings[location])},")
+    lines += [f"    {name}={value}," for name, value in _input_bindings(shapes, request)]
+    host_prefix = spec.get("endpoint", {}).get("hostPrefix")
+    if host_prefix is not None:
+        for member in shapes.members(request):
+            host_prefix = host_prefix.replace(f"{{{member.wire}}}", f"{{{member.name}}}")
+        lines.append(f"    host_prefix={json.dumps(host_prefix)},")
+    lines += [f"    {name}={value}," for name, value in _output_bindings(shapes, response)]
+    token = next((m.name for m in shapes.members(request) if m.token), None)
     if token:
         lines.append(f'    idempotency_token="{token}",')
     preparation = shapes.data.service.preparations.get(operation)
@@ -190,6 +184,76 @@ def _operation_spec(
         lines.append(f'    prepare_with="{preparation}",')
     lines.append(")")
     return "\n".join(lines)
+
+
+def _input_bindings(shapes: ServiceShapes, request: str) -> list[tuple[str, str]]:
+    """The `OperationSpec` arguments binding the request's members outside the JSON body,
+    as code."""
+    places = {"uri": "path_params", "querystring": "query_params", "header": "header_params"}
+    places["headers"] = "prefix_headers"
+    bound: dict[str, dict[str, str]] = {argument: {} for argument in places.values()}
+    formats: dict[str, str] = {}
+    for member in shapes.members(request):
+        if member.location is None:
+            continue
+        bound[places[member.location]][member.location_name or member.wire] = member.name
+        time_format = _timestamp_format(shapes, member)
+        if time_format is not None:
+            formats[member.name] = time_format
+        if member.json_header:
+            formats[member.name] = "jsonvalue"
+    arguments = [(name, json.dumps(value)) for name, value in bound.items() if value]
+    payload = shapes.shapes[request].get("payload")
+    if payload is not None:
+        arguments.append(("payload", f'"{python_name(payload)}"'))
+        if _is_raw(shapes, request, payload):
+            arguments.append(("raw_payload", "True"))
+    if formats:
+        arguments.append(("formats", json.dumps(formats)))
+    return arguments
+
+
+def _output_bindings(shapes: ServiceShapes, response: str) -> list[tuple[str, str]]:
+    """The `OperationSpec` arguments saying where response members come from other than the
+    JSON body, as code."""
+    headers: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    arguments = []
+    for member in shapes.members(response):
+        if member.location == "header":
+            headers[member.location_name or member.wire] = member.name
+        elif member.location == "headers":
+            prefixes[member.location_name or ""] = member.name
+        elif member.location == "statusCode":
+            arguments.append(("output_status", f'"{member.name}"'))
+    if headers:
+        arguments.insert(0, ("output_headers", json.dumps(headers)))
+    if prefixes:
+        arguments.append(("output_prefix_headers", json.dumps(prefixes)))
+    payload = shapes.shapes[response].get("payload")
+    if payload is not None:
+        arguments.append(("output_payload", f'"{python_name(payload)}"'))
+        if _is_raw(shapes, response, payload):
+            arguments.append(("output_raw_payload", "True"))
+    return arguments
+
+
+def _timestamp_format(shapes: ServiceShapes, member: Member) -> str | None:
+    """The format a bound timestamp member (or each of a list of them) names, if any."""
+    shape = shapes.shapes[member.shape]
+    if shape["type"] == "list":
+        shape = shapes.shapes[shape["member"]["shape"]]
+        return None if shape["type"] != "timestamp" else shape.get("timestampFormat")
+    if shape["type"] != "timestamp":
+        return None
+    found: str | None = member.timestamp_format or shape.get("timestampFormat")
+    return found
+
+
+def _is_raw(shapes: ServiceShapes, structure: str, payload: str) -> bool:
+    """Whether a payload member is the body as it is (bytes or text), not JSON."""
+    target = shapes.shapes[structure]["members"][payload]["shape"]
+    return bool(shapes.shapes[target]["type"] in ("blob", "string"))
 
 
 def _where(shapes: ServiceShapes, structure: str, side: Side) -> str:
