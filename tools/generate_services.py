@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from generator import GenerationError
 from generator.accessors import fastapi_module, services_module
 from generator.clients import client_module
 from generator.code import Module, format_modules
@@ -78,7 +79,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report differences")
     args = parser.parse_args()
-    generated = generate()
+    try:
+        generated = generate()
+    except GenerationError as error:
+        print(f"Refused: {error}", file=sys.stderr)
+        return 1
     changed = [
         path for path, text in generated.items() if not path.exists() or path.read_text() != text
     ]
