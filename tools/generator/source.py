@@ -13,7 +13,7 @@ import botocore.exceptions
 import botocore.loaders
 from registry import Service
 
-__all__ = ["ServiceData", "load"]
+__all__ = ["ServiceData", "load", "service_data"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,6 +70,30 @@ def load(service: Service) -> ServiceData:
         ruleset = loader.load_service_model(service.name, "endpoint-rule-set-1")
         api = model["metadata"]["apiVersion"]
         source = f"botocore {botocore.__version__}'s {service.name} {api} model"
+    return service_data(
+        service,
+        model=model,
+        paginators=paginators,
+        waiters=waiters,
+        ruleset=ruleset,
+        partitions=partitions,
+        source=source,
+    )
+
+
+def service_data(
+    service: Service,
+    *,
+    model: dict[str, Any],
+    paginators: dict[str, Any],
+    waiters: dict[str, Any],
+    ruleset: dict[str, Any],
+    partitions: dict[str, Any],
+    source: str,
+) -> ServiceData:
+    """A service's data from its documents in botocore's forms (service-2.json,
+    paginators-1.json, waiters-2.json, endpoint-rule-set-1.json and partitions.json), wherever
+    they were read from, or made up by a test; the model is completed in place."""
     _give_every_operation_an_output(model, service.operations)
     return ServiceData(
         service=service,
