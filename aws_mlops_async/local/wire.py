@@ -42,13 +42,14 @@ class Match:
 
 class Router:
     """Finds the operation of a request: by ``X-Amz-Target`` (awsJson), by method and path
-    (restJson), and else by the service the credential scope names, for the error's shape."""
+    (restJson; when the path is more than one service's, the one the credential scope names),
+    and else by the service the credential scope names, for the error's shape."""
 
     def __init__(self, services: Sequence[LocalService]) -> None:
         self._targets: dict[str, tuple[LocalService, Operation | None]] = {}
         self._routes: list[tuple[re.Pattern[str], LocalService, dict[str, Operation]]] = []
         self._by_name = {service.name: service for service in services}
-        patterns: dict[str, tuple[LocalService, dict[str, Operation]]] = {}
+        patterns: dict[tuple[str, str], tuple[LocalService, dict[str, Operation]]] = {}
         for service in services:
             prefix = service.description.target_prefix
             for operation in service.operations:
@@ -56,11 +57,11 @@ class Router:
                 if prefix is not None:
                     self._targets[f"{prefix}.{spec.name}"] = (service, operation)
                 else:
-                    methods = patterns.setdefault(spec.uri, (service, {}))[1]
-                    methods[spec.http_method] = operation
+                    route = patterns.setdefault((service.name, spec.uri), (service, {}))
+                    route[1][spec.http_method] = operation
             if prefix is not None:
                 self._targets[prefix] = (service, None)
-        for uri, (service, methods) in patterns.items():
+        for (_, uri), (service, methods) in patterns.items():
             self._routes.append((_uri_pattern(uri), service, methods))
 
     def match(self, method: str, raw_path: str, headers: Mapping[str, str]) -> Match:
@@ -72,11 +73,19 @@ class Router:
                 return Match(*found)
         else:
             path = raw_path.split("?", 1)[0]
-            for pattern, service, methods in self._routes:
-                matched = pattern.fullmatch(path)
-                if matched:
-                    labels = {name: unquote(value) for name, value in matched.groupdict().items()}
-                    return Match(service, methods.get(method), labels)
+            routes = [
+                (service, methods, matched)
+                for pattern, service, methods in self._routes
+                if (matched := pattern.fullmatch(path))
+            ]
+            if len(routes) > 1:  # the path of several services: the signer's says which
+                scope = parse_scope(headers.get("Authorization"))
+                signed = [route for route in routes if scope and route[0].name == scope.service]
+                routes = signed or routes
+            if routes:
+                service, methods, matched = routes[0]
+                labels = {name: unquote(value) for name, value in matched.groupdict().items()}
+                return Match(service, methods.get(method), labels)
         scope = parse_scope(headers.get("Authorization"))
         return Match(self._by_name.get(scope.service) if scope else None, None)
 

@@ -1,11 +1,18 @@
-"""Shared inputs and a raw signed-request helper for the emulator's tests."""
+"""Shared inputs, a raw signed-request helper and botocore clients for the emulator's tests."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import aiobotocore.session
 import aiohttp
+from aiobotocore.config import AioConfig
+from registry import SERVICES
+from support import DATA
 
 from aws_mlops_async.credentials import Credentials
 from aws_mlops_async.local import Durations, LocalAws
@@ -86,3 +93,38 @@ async def raw_request(
     ):
         payload = await response.read()
         return response.status, dict(response.headers), json.loads(payload) if payload else None
+
+
+def botocore_data(root: Path) -> Path:
+    """``root`` made a botocore data directory holding the models of the registry's services
+    botocore no longer ships (each from its ``model_dir``)."""
+    project = DATA.parent.parent
+    for service in SERVICES:
+        if service.model_dir is None:
+            continue
+        folder = project / service.model_dir
+        api = json.loads((folder / "service-2.json").read_text())["metadata"]["apiVersion"]
+        target = root / service.name / api
+        target.mkdir(parents=True)
+        for source in folder.iterdir():
+            (target / source.name).symlink_to(source)
+    return root
+
+
+@asynccontextmanager
+async def botocore_client(
+    data: Path, name: str, url: str, region: str, access_key: str, secret_key: str, **config: Any
+) -> AsyncIterator[Any]:
+    """An aiobotocore client of service ``name`` sending to ``url``, finding in ``data``
+    (`botocore_data`) the models botocore lacks; ``config`` goes to its ``AioConfig``."""
+    session = aiobotocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(data))
+    async with session.create_client(
+        name,
+        region_name=region,
+        endpoint_url=url,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        config=AioConfig(**config),
+    ) as client:
+        yield client
