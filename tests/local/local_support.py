@@ -11,9 +11,8 @@ from typing import Any
 import aiobotocore.session
 import aiohttp
 from aiobotocore.config import AioConfig
-from registry import SERVICES
-from support import DATA
 
+from aws_mlops_async import Session
 from aws_mlops_async.credentials import Credentials
 from aws_mlops_async.local import Durations, LocalAws
 from aws_mlops_async.signing import SigV4Signer
@@ -65,6 +64,22 @@ IMAGE: dict[str, Any] = {
 }
 
 
+#: For each service the emulator has a module for, a call that creates a resource (a test
+#: checks the list against the emulator's services).
+CREATING_CALLS: dict[str, tuple[str, dict[str, Any]]] = {
+    "sagemaker": ("create_image_version", IMAGE),
+    "batch": ("submit_service_job", JOB),
+    "datazone": ("start_notebook_run", RUN),
+    "lookoutvision": ("start_model_packaging_job", PACKAGE),
+}
+
+
+async def create(session: Session, service: str) -> Any:
+    """Service ``service``'s creating call (`CREATING_CALLS`) through ``session``."""
+    method, arguments = CREATING_CALLS[service]
+    return await getattr(session.client(service), method)(**arguments)
+
+
 async def raw_request(
     endpoint: LocalAws,
     service: str,
@@ -95,28 +110,12 @@ async def raw_request(
         return response.status, dict(response.headers), json.loads(payload) if payload else None
 
 
-def botocore_data(root: Path) -> Path:
-    """``root`` made a botocore data directory holding the models of the registry's services
-    botocore no longer ships (each from its ``model_dir``)."""
-    project = DATA.parent.parent
-    for service in SERVICES:
-        if service.model_dir is None:
-            continue
-        folder = project / service.model_dir
-        api = json.loads((folder / "service-2.json").read_text())["metadata"]["apiVersion"]
-        target = root / service.name / api
-        target.mkdir(parents=True)
-        for source in folder.iterdir():
-            (target / source.name).symlink_to(source)
-    return root
-
-
 @asynccontextmanager
 async def botocore_client(
     data: Path, name: str, url: str, region: str, access_key: str, secret_key: str, **config: Any
 ) -> AsyncIterator[Any]:
     """An aiobotocore client of service ``name`` sending to ``url``, finding in ``data``
-    (`botocore_data`) the models botocore lacks; ``config`` goes to its ``AioConfig``."""
+    (support's `botocore_data`) the models botocore lacks; ``config`` goes to its ``AioConfig``."""
     session = aiobotocore.session.get_session()
     session.get_component("data_loader").search_paths.insert(0, str(data))
     async with session.create_client(

@@ -20,8 +20,8 @@ from local_support import (
     TRAINING_PAYLOAD,
     TRAINING_REQUEST,
     botocore_client,
-    botocore_data,
 )
+from support import botocore_data
 
 from aws_mlops_async.local import LocalAws
 

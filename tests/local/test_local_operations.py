@@ -17,9 +17,10 @@ from aiohttp import web
 from botocore import xform_name
 from botocore.exceptions import ClientError
 from botocore.model import Shape
-from local_support import botocore_client, botocore_data
+from local_support import CREATING_CALLS, botocore_client
 from registry import SERVICES as REGISTRY
 from registry import Service
+from support import botocore_data
 
 import aws_mlops_async.local.services as local_services
 from aws_mlops_async.local import LocalAws
@@ -103,6 +104,12 @@ def test_the_emulator_answers_the_registry_s_services_and_operations() -> None:
 def test_every_module_of_the_emulator_is_a_service_of_the_registry() -> None:
     modules = {module.name for module in pkgutil.iter_modules(local_services.__path__)}
     assert modules - {"base"} <= {service.name for service in REGISTRY}
+    emulating = {
+        service.description.name
+        for service in local_services.SERVICES
+        if any(operation.emulated for operation in service.operations)
+    }
+    assert modules - {"base"} == emulating == set(CREATING_CALLS)
 
 
 @pytest.mark.parametrize("service", REGISTRY, ids=lambda service: service.name)
