@@ -108,20 +108,22 @@ async def test_leaving_the_loop_stops_every_request(endpoint: LocalAws, session:
 async def test_ids_without_a_queue_are_described_once_then_listed() -> None:
     # Jobs that stay queued until the clock is moved: however slow the machine, they are
     # unfinished when described, and finish only once the watch has listed their queue.
-    async with LocalAws(durations=Durations.uniform(3600), seed=11) as endpoint:
-        async with endpoint.session() as session:
-            outcomes = await submit(session, 30)
-            ids = [outcome.response.job_id for outcome in outcomes]
-            endpoint.stats.reset()
+    async with (
+        LocalAws(durations=Durations.uniform(3600), seed=11) as endpoint,
+        endpoint.session() as session,
+    ):
+        outcomes = await submit(session, 30)
+        ids = [outcome.response.job_id for outcome in outcomes]
+        endpoint.stats.reset()
 
-            async def finish_once_listed() -> None:
-                while endpoint.stats.received["ListServiceJobs"] == 0:
-                    await asyncio.sleep(POLL)
-                endpoint.clock.advance(10 * 3600)
+        async def finish_once_listed() -> None:
+            while endpoint.stats.received["ListServiceJobs"] == 0:
+                await asyncio.sleep(POLL)
+            endpoint.clock.advance(10 * 3600)
 
-            finishing = asyncio.create_task(finish_once_listed())
-            _, updates = await watch_all(session, ids)
-            await finishing
+        finishing = asyncio.create_task(finish_once_listed())
+        _, updates = await watch_all(session, ids)
+        await finishing
     assert {u.status for u in finals(updates).values()} == {"SUCCEEDED"}
     assert endpoint.stats.received["DescribeServiceJob"] == 30
     assert endpoint.stats.received["ListServiceJobs"] >= 1
