@@ -260,11 +260,11 @@ def test_many_operations_are_summarized_from_the_model() -> None:
     for index in range(20):
         model["operations"][f"GetThing{index}"] = {**model["operations"]["GetThing"]}
     names = tuple(sorted(model["operations"]))
-    for served, share in ((names, "all 23"), (names[:-1], "22 of the 23")):
+    for served, count in ((names, "all 23"), (names[:-1], "22 of the 23")):
         service = _with(TINY_JSON, operations=served)
         row = operations_row(ServiceShapes(json_data(service, copy.deepcopy(documents))))
         operations_cell = row.strip("|").split("|")[2].strip()
-        assert operations_cell.startswith(f"{share} of its 2024-01-01 model: things")
+        assert operations_cell.startswith(f"{count} operations of its 2024-01-01 model: things")
         assert "(each in [the reference](docs/reference/tinyjson.md))" in operations_cell
         assert "`get_thing0`" not in operations_cell
 
@@ -281,9 +281,9 @@ def test_a_client_base_s_own_methods_are_read_from_its_source() -> None:
     assert row.split("|")[3].endswith(
         f"; plus, hand-written in `{name}`: " + ", ".join(f"`{m}`" for m in methods) + " "
     )
-    missing = _with(TINY_REST, client_base=f"{module}.NoSuchClass")
-    with pytest.raises(GenerationError, match="NoSuchClass"):
-        operations_row(ServiceShapes(rest_data(missing)))
+    for wrong in (f"{module}.NoSuchClass", "aws_mlops_async.no_such_module.NoSuchClass"):
+        with pytest.raises(GenerationError, match="NoSuch"):
+            operations_row(ServiceShapes(rest_data(_with(TINY_REST, client_base=wrong))))
 
 
 def test_the_table_goes_between_the_markers_and_names_each_model_s_origin() -> None:

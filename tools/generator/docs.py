@@ -88,9 +88,13 @@ def operations_row(shapes: ServiceShapes) -> str:
     operations = [python_name(operation) for operation in shapes.operations()]
     if len(operations) > LISTED:
         modeled = len(data.model["operations"])
-        share = "all" if len(operations) == modeled else f"{len(operations)} of the"
+        count = (
+            f"all {modeled}"
+            if len(operations) == modeled
+            else f"{len(operations)} of the {modeled}"
+        )
         listed = (
-            f"{share} {modeled} of its {metadata['apiVersion']} model: {service.summary} "
+            f"{count} operations of its {metadata['apiVersion']} model: {service.summary} "
             f"(each in [the reference](docs/reference/{service.name}.md))"
         )
     else:
@@ -144,6 +148,8 @@ def _extra_methods(client_base: str) -> list[str]:
     module, _, name = client_base.rpartition(".")
     path = ROOT.joinpath(*module.split("."))
     source = path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py"
+    if not source.exists():
+        raise GenerationError(f"client_base {client_base}: no module {module} under {ROOT}")
     for node in ast.parse(source.read_text()).body:
         if isinstance(node, ast.ClassDef) and node.name == name:
             return [
