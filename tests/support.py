@@ -1,4 +1,5 @@
-"""Test helpers: a scripted loopback HTTP server and canned responders."""
+"""Test helpers: a scripted loopback HTTP server and canned responders; the registry's
+service models as botocore reads them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import botocore.loaders
 from aiohttp import web
+from registry import SERVICES, service
 
 DATA = Path(__file__).parent / "data"
+ROOT = DATA.parent.parent
 
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -104,3 +108,30 @@ def delay(seconds: float, then: Responder) -> Responder:
         return await then(request)
 
     return reply
+
+
+def service_document(name: str, kind: str) -> dict[str, Any]:
+    """One of the documents of the registry's service ``name`` (``service-2``,
+    ``paginators-1``, ``endpoint-rule-set-1``...): from its ``model_dir`` when the registry
+    gives one (botocore no longer ships it), else botocore's."""
+    folder = service(name).model_dir
+    if folder is not None:
+        document: dict[str, Any] = json.loads((ROOT / folder / f"{kind}.json").read_text())
+        return document
+    loaded: dict[str, Any] = botocore.loaders.create_loader().load_service_model(name, kind)
+    return loaded
+
+
+def botocore_data(root: Path) -> Path:
+    """``root`` made a botocore data directory holding the models of the registry's services
+    botocore no longer ships (each from its ``model_dir``), for botocore's loader to search."""
+    for entry in SERVICES:
+        if entry.model_dir is None:
+            continue
+        folder = ROOT / entry.model_dir
+        api = json.loads((folder / "service-2.json").read_text())["metadata"]["apiVersion"]
+        target = root / entry.name / api
+        target.mkdir(parents=True)
+        for source in folder.iterdir():
+            (target / source.name).symlink_to(source)
+    return root

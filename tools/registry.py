@@ -3,8 +3,8 @@ generated from (``make generate``: tools/generate_services.py) and the tests rea
 
 Adding an operation is one line in its service's ``operations``; adding a service is one
 `Service` entry (its model comes from botocore, or from ``model_dir``). What no AWS model says
-is declared here too: the seeds' tighter bounds, and the waiters the models lack (in the
-models' own waiters-2.json form).
+is declared here too: the seeds' tighter bounds, the waiters the models lack (in the models'
+own waiters-2.json form), and the error codes the published waiters get wrong.
 """
 
 from __future__ import annotations
@@ -34,9 +34,12 @@ class Service:
     bounds: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
     #: Waiters the model lacks, in waiters-2.json's form, by name.
     waiters: dict[str, dict[str, Any]] = field(default_factory=dict)
-    #: Acceptors added to a modeled waiter, by its name (the service answers otherwise than
-    #: its model says).
-    waiter_acceptors: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Error codes the service's published waiters wait for and its model does not have:
+    #: published code -> (the code the service answers, why). Every generated waiter's error
+    #: matcher on that code waits for the answered one instead (the same code, when the
+    #: service does answer it unmodeled); the generator refuses a matcher on a code the model
+    #: lacks that no correction explains, and a correction no waiter needs.
+    waiter_error_corrections: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: A folder holding service-2.json, paginators-1.json and endpoint-rule-set-1.json, for
     #: a service botocore no longer ships; relative to the project's root.
     model_dir: str | None = None
@@ -80,12 +83,17 @@ SERVICES: tuple[Service, ...] = (
             # The UpdateImageVersion seed: a version is 0..1152921504606846976.
             ("ImageVersionNumber",): {"max": 1152921504606846976},
         },
-        waiter_acceptors={
-            # SageMaker answers a missing version with ResourceNotFound, not the model's
-            # ResourceNotFoundException.
-            "ImageVersionDeleted": [
-                {"matcher": "error", "state": "success", "expected": "ResourceNotFound"}
-            ],
+        waiter_error_corrections={
+            "ResourceNotFoundException": (
+                "ResourceNotFound",
+                "SageMaker answers a missing resource with ResourceNotFound, the one not-found "
+                "error of its model.",
+            ),
+            "ValidationException": (
+                "ValidationException",
+                "SageMaker answers a request it refuses so; its model lists none of the "
+                "errors common to every service.",
+            ),
         },
     ),
     Service(

@@ -1,9 +1,10 @@
-"""The aiohttp application serving every emulated service on one port.
+"""The aiohttp application serving every service of the library on one port.
 
 Each request goes through the same steps: find its operation (`wire.Router`), check its
-signature (`sigv4`), apply the fault it draws (`faults`), read its parameters into the
-library's request model, answer a repeated client token from the first answer, else run the
-operation's handler; every answer carries ``x-amzn-RequestId``.
+signature (`sigv4`), apply the fault it draws (`faults`), answer ``501 NotImplemented`` for an
+operation not emulated, read its parameters into the library's request model, answer a
+repeated client token from the first answer, else run the operation's handler; every answer
+carries ``x-amzn-RequestId``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -26,7 +27,7 @@ from .clock import Clock
 from .errors import LocalError
 from .faults import Faults
 from .services import SERVICES
-from .services.base import Call, LocalService, Operation
+from .services.base import Call, LocalService, Operation, refusal
 from .settings import ACCOUNT_ID, MAX_CLOCK_SKEW
 from .sigv4 import parse_scope, verify
 from .state import LocalState, TokenRecord
@@ -48,7 +49,8 @@ class _Drawn:
 
 
 class LocalApp:
-    """The request pipeline over one store, fault plan and set of counters."""
+    """The request pipeline over one store, fault plan and set of counters; ``services``
+    are the ones it answers (by default every service the library binds)."""
 
     def __init__(
         self,
@@ -63,7 +65,9 @@ class LocalApp:
         verify_signatures: bool = True,
         max_clock_skew: float = MAX_CLOCK_SKEW,
         clock_offset: float = 0.0,
+        services: Sequence[LocalService] | None = None,
     ) -> None:
+        self._router = _ROUTER if services is None else Router(services)
         self.state = state
         self.faults = faults
         self.stats = stats
@@ -86,7 +90,7 @@ class LocalApp:
         """Answer one request (or drop its connection, when a fault says so); with INFO
         logging on, one line says what it was and what became of it."""
         request_id = str(uuid.uuid4())
-        match = _ROUTER.match(request.method, request.raw_path, request.headers)
+        match = self._router.match(request.method, request.raw_path, request.headers)
         self.stats.received[match.name] += 1
         self.stats.enter()
         outcome = "dropped"
@@ -182,6 +186,8 @@ class LocalApp:
             raise service.internal.error("We encountered an internal error. Please try again.")
         if fault.kind == "unavailable":
             raise service.unavailable.error("The service is unavailable. Please try again.")
+        if not operation.emulated:  # whatever its parameters: the operation is what is missing
+            raise refusal(operation.spec)
         call = Call(
             state=self.state,
             now=self.clock.now(),

@@ -40,28 +40,35 @@ class Match:
         return self.operation.spec.name if self.operation else "(unknown)"
 
 
+_Route = tuple[re.Pattern[str], LocalService, dict[str, Operation]]
+"""A URI pattern, its service, and its operations by HTTP method."""
+
+
 class Router:
     """Finds the operation of a request: by ``X-Amz-Target`` (awsJson), by method and path
-    (restJson), and else by the service the credential scope names, for the error's shape."""
+    (restJson: the routes of the service the credential scope names first, so a path two
+    services share goes to the one the request is signed for), and else by the service the
+    credential scope names, for the error's shape."""
 
     def __init__(self, services: Sequence[LocalService]) -> None:
         self._targets: dict[str, tuple[LocalService, Operation | None]] = {}
-        self._routes: list[tuple[re.Pattern[str], LocalService, dict[str, Operation]]] = []
+        self._routes: list[_Route] = []
+        self._service_routes: dict[str, list[_Route]] = {}
         self._by_name = {service.name: service for service in services}
-        patterns: dict[str, tuple[LocalService, dict[str, Operation]]] = {}
         for service in services:
             prefix = service.description.target_prefix
+            by_uri: dict[str, dict[str, Operation]] = {}
             for operation in service.operations:
                 spec = operation.spec
                 if prefix is not None:
                     self._targets[f"{prefix}.{spec.name}"] = (service, operation)
                 else:
-                    methods = patterns.setdefault(spec.uri, (service, {}))[1]
-                    methods[spec.http_method] = operation
+                    by_uri.setdefault(spec.uri, {})[spec.http_method] = operation
             if prefix is not None:
                 self._targets[prefix] = (service, None)
-        for uri, (service, methods) in patterns.items():
-            self._routes.append((_uri_pattern(uri), service, methods))
+            routes = [(_uri_pattern(uri), service, methods) for uri, methods in by_uri.items()]
+            self._service_routes[service.name] = routes
+            self._routes += routes
 
     def match(self, method: str, raw_path: str, headers: Mapping[str, str]) -> Match:
         """The service and operation of a request."""
@@ -70,14 +77,16 @@ class Router:
             found = self._targets.get(target) or self._targets.get(target.split(".", 1)[0])
             if found is not None:
                 return Match(*found)
-        else:
-            path = raw_path.split("?", 1)[0]
-            for pattern, service, methods in self._routes:
-                matched = pattern.fullmatch(path)
-                if matched:
-                    labels = {name: unquote(value) for name, value in matched.groupdict().items()}
-                    return Match(service, methods.get(method), labels)
         scope = parse_scope(headers.get("Authorization"))
+        if target is None:
+            path = raw_path.split("?", 1)[0]
+            signed = self._service_routes.get(scope.service, []) if scope else []
+            for routes in (signed, self._routes):
+                for pattern, service, methods in routes:
+                    matched = pattern.fullmatch(path)
+                    if matched:
+                        labels = {k: unquote(v) for k, v in matched.groupdict().items()}
+                        return Match(service, methods.get(method), labels)
         return Match(self._by_name.get(scope.service) if scope else None, None)
 
 

@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl
 
-import botocore.session
 from botocore import xform_name
 from botocore.awsrequest import HeadersDict
 from botocore.model import ListShape, MapShape, OperationModel, ServiceModel, Shape, StructureShape
@@ -25,13 +24,11 @@ from botocore.serialize import create_serializer
 from botocore.utils import percent_encode_sequence
 from pydantic import Secret, SecretStr
 from registry import SERVICES
-from support import DATA, Received
+from support import Received, service_document
 
 from aws_mlops_async import Config, Session
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.protocol import HttpRequest, OperationSpec
-
-LOOKOUTVISION_MODEL = DATA / "service-models" / "lookoutvision-2020-11-20" / "service-2.json"
 
 SUPPORTED: dict[str, tuple[str, ...]] = {entry.name: entry.operations for entry in SERVICES}
 """The registry's services and operations (tools/registry.py)."""
@@ -45,22 +42,15 @@ SEED_BOUNDS: dict[tuple[str, ...], dict[str, Any]] = {
 
 @cache
 def service_model(service: str) -> ServiceModel:
-    """botocore's model of the service (Lookout for Vision's from tests/data)."""
-    if service == "lookoutvision":
-        return ServiceModel(json.loads(LOOKOUTVISION_MODEL.read_text()), service_name=service)
-    return botocore.session.get_session().get_service_model(service)
+    """botocore's model of the service (from the registry's ``model_dir`` for one botocore
+    no longer ships)."""
+    return ServiceModel(service_document(service, "service-2"), service_name=service)
 
 
 @cache
 def paginator_configs(service: str) -> dict[str, dict[str, Any]]:
     """botocore's paginators-1.json of the service, by operation name."""
-    if service == "lookoutvision":
-        path = LOOKOUTVISION_MODEL.with_name("paginators-1.json")
-        document: dict[str, Any] = json.loads(path.read_text())
-    else:
-        loader = botocore.session.get_session().get_component("data_loader")
-        document = loader.load_service_model(service, "paginators-1")
-    configs: dict[str, dict[str, Any]] = document["pagination"]
+    configs: dict[str, dict[str, Any]] = service_document(service, "paginators-1")["pagination"]
     return configs
 
 

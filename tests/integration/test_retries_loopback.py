@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from registry import SERVICES
 from support import (
     LoopbackServer,
     delay,
@@ -256,7 +257,7 @@ async def test_all_clients_share_one_aiohttp_session_and_pool(
     server.default = json_reply({})
     async with make_session(config=Config(max_pool_connections=3)) as session:
         pool = session.http_session()
-        clients = [session.sagemaker, session.batch, session.datazone, session.lookoutvision]
+        clients = [getattr(session, service.name) for service in SERVICES]
         assert all(client.session.http_session() is pool for client in clients)
         server.default = delay(0.2, json_reply({"jobName": "j", "jobId": "i"}))
         await asyncio.gather(*(session.batch.submit_service_job(**JOB) for _ in range(9)))

@@ -1,12 +1,18 @@
-"""Shared inputs and a raw signed-request helper for the emulator's tests."""
+"""Shared inputs, a raw signed-request helper and botocore clients for the emulator's tests."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import aiobotocore.session
 import aiohttp
+from aiobotocore.config import AioConfig
 
+from aws_mlops_async import Session
 from aws_mlops_async.credentials import Credentials
 from aws_mlops_async.local import Durations, LocalAws
 from aws_mlops_async.signing import SigV4Signer
@@ -58,6 +64,22 @@ IMAGE: dict[str, Any] = {
 }
 
 
+#: For each service the emulator has a module for, a call that creates a resource (a test
+#: checks the list against the emulator's services).
+CREATING_CALLS: dict[str, tuple[str, dict[str, Any]]] = {
+    "sagemaker": ("create_image_version", IMAGE),
+    "batch": ("submit_service_job", JOB),
+    "datazone": ("start_notebook_run", RUN),
+    "lookoutvision": ("start_model_packaging_job", PACKAGE),
+}
+
+
+async def create(session: Session, service: str) -> Any:
+    """Service ``service``'s creating call (`CREATING_CALLS`) through ``session``."""
+    method, arguments = CREATING_CALLS[service]
+    return await getattr(session.client(service), method)(**arguments)
+
+
 async def raw_request(
     endpoint: LocalAws,
     service: str,
@@ -86,3 +108,22 @@ async def raw_request(
     ):
         payload = await response.read()
         return response.status, dict(response.headers), json.loads(payload) if payload else None
+
+
+@asynccontextmanager
+async def botocore_client(
+    data: Path, name: str, url: str, region: str, access_key: str, secret_key: str, **config: Any
+) -> AsyncIterator[Any]:
+    """An aiobotocore client of service ``name`` sending to ``url``, finding in ``data``
+    (support's `botocore_data`) the models botocore lacks; ``config`` goes to its ``AioConfig``."""
+    session = aiobotocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, str(data))
+    async with session.create_client(
+        name,
+        region_name=region,
+        endpoint_url=url,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret_key,
+        config=AioConfig(**config),
+    ) as client:
+        yield client

@@ -4,15 +4,13 @@ each answer and map each error to its modeled exception."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import aiobotocore.session
 import pytest
-from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
 from local_support import (
     DOMAIN,
@@ -21,8 +19,9 @@ from local_support import (
     PROJECT,
     TRAINING_PAYLOAD,
     TRAINING_REQUEST,
+    botocore_client,
 )
-from support import DATA
+from support import botocore_data
 
 from aws_mlops_async.local import LocalAws
 
@@ -30,35 +29,27 @@ Clients = Callable[..., AbstractAsyncContextManager[Any]]
 
 
 @pytest.fixture(scope="module")
-def botocore_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A botocore data directory with Lookout for Vision's model, which botocore dropped."""
-    root = tmp_path_factory.mktemp("botocore-data")
-    target = root / "lookoutvision" / "2020-11-20"
-    target.mkdir(parents=True)
-    for source in (DATA / "service-models" / "lookoutvision-2020-11-20").iterdir():
-        (target / source.name).symlink_to(source)
-    return root
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A botocore data directory with the models botocore dropped (Lookout for Vision's)."""
+    return botocore_data(tmp_path_factory.mktemp("botocore-data"))
 
 
 @pytest.fixture
-def clients(endpoint: LocalAws, botocore_data: Path) -> Clients:
+def clients(endpoint: LocalAws, data: Path) -> Clients:
     """aiobotocore clients pointed at the emulator (request validation optionally off)."""
 
-    @asynccontextmanager
-    async def open_client(
+    def open_client(
         name: str, *, secret_key: str | None = None, **config: Any
-    ) -> AsyncIterator[Any]:
-        session = aiobotocore.session.get_session()
-        session.get_component("data_loader").search_paths.insert(0, str(botocore_data))
-        async with session.create_client(
+    ) -> AbstractAsyncContextManager[Any]:
+        return botocore_client(
+            data,
             name,
-            region_name=endpoint.region,
-            endpoint_url=endpoint.url,
-            aws_access_key_id=endpoint.access_key,
-            aws_secret_access_key=secret_key or endpoint.secret_key,
-            config=AioConfig(**config),
-        ) as client:
-            yield client
+            endpoint.url,
+            endpoint.region,
+            endpoint.access_key,
+            secret_key or endpoint.secret_key,
+            **config,
+        )
 
     return open_client
 

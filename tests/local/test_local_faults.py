@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any
 
 import pytest
-from local_support import IMAGE, JOB, PACKAGE, RUN
+from local_support import CREATING_CALLS, JOB, create
 
 from aws_mlops_async import Config, ConnectionFailed, ServiceError, Session
 from aws_mlops_async.local import FAULT_KINDS, FaultKind, Faults, LocalAws
 
-CALLS: dict[str, tuple[str, dict[str, Any]]] = {
-    "sagemaker": ("create_image_version", IMAGE),
-    "batch": ("submit_service_job", JOB),
-    "datazone": ("start_notebook_run", RUN),
-    "lookoutvision": ("start_model_packaging_job", PACKAGE),
-}
 KINDS: dict[str, str] = {
     "sagemaker": "image_version",
     "batch": "service_job",
@@ -27,19 +20,14 @@ KINDS: dict[str, str] = {
 }
 
 
-async def call(session: Session, service: str) -> Any:
-    method, arguments = CALLS[service]
-    return await getattr(session.client(service), method)(**arguments)
-
-
 @pytest.mark.parametrize("kind", FAULT_KINDS)
-@pytest.mark.parametrize("service", list(CALLS))
+@pytest.mark.parametrize("service", list(CREATING_CALLS))
 async def test_each_fault_is_absorbed_and_creates_once(
     endpoint: LocalAws, no_sleep: list[float], service: str, kind: FaultKind
 ) -> None:
     endpoint.faults.inject(kind, count=2)
     async with endpoint.session(config=Config(max_attempts=3)) as session:
-        await call(session, service)
+        await create(session, service)
     stats = endpoint.stats
     assert sum(stats.received.values()) == 3
     assert stats.faults == {kind: 2}
@@ -66,11 +54,11 @@ async def test_throttling_is_each_services_own_and_classified_as_throttling(
     endpoint.faults.inject("unavailable")
     async with endpoint.session(config=Config(max_attempts=1)) as session:
         with pytest.raises(ServiceError) as throttled:
-            await call(session, service)
+            await create(session, service)
         with pytest.raises(ServiceError) as failed:
-            await call(session, service)
+            await create(session, service)
         with pytest.raises(ServiceError) as unavailable:
-            await call(session, service)
+            await create(session, service)
     assert (throttled.value.code, throttled.value.status_code) == (code, status)
     assert throttled.value.throttling and throttled.value.retryable
     assert failed.value.status_code == 500 and failed.value.retryable

@@ -3,41 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import pytest
-from local_support import IMAGE, JOB, PACKAGE, RUN, raw_request
+from local_support import CREATING_CALLS, JOB, create, raw_request
 
-from aws_mlops_async import Config, ServiceError, Session
+from aws_mlops_async import Config, ServiceError
+from aws_mlops_async._session_clients import client_class
 from aws_mlops_async.local import DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, LocalAws
 from aws_mlops_async.services.batch.client import BatchClient
-
-CALLS: dict[str, tuple[str, dict[str, Any]]] = {
-    "sagemaker": ("create_image_version", IMAGE),
-    "batch": ("submit_service_job", JOB),
-    "datazone": ("start_notebook_run", RUN),
-    "lookoutvision": ("start_model_packaging_job", PACKAGE),
-}
-
-
-async def call(session: Session, service: str) -> Any:
-    method, arguments = CALLS[service]
-    return await getattr(session.client(service), method)(**arguments)
 
 
 def test_the_default_keys_are_constants() -> None:
     assert (DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY) == ("AKIDLOCAL", "local-secret")
 
 
-@pytest.mark.parametrize("service", list(CALLS))
+@pytest.mark.parametrize("service", list(CREATING_CALLS))
 async def test_a_wrong_secret_key_is_an_invalid_signature(endpoint: LocalAws, service: str) -> None:
     async with endpoint.session(aws_secret_access_key="not-the-secret") as session:
         with pytest.raises(ServiceError) as caught:
-            await call(session, service)
+            await create(session, service)
     error = caught.value
     assert isinstance(error, session.client(service).exceptions.base)
     # awsJson front ends answer authentication failures with 400, restJson ones with 403.
-    status = 400 if service == "sagemaker" else 403
+    status = 400 if client_class(service).service.protocol == "json" else 403
     assert (error.code, error.status_code) == ("InvalidSignatureException", status)
     assert error.attempts == 1
     assert error.message.startswith("The request signature we calculated does not match")
@@ -48,7 +36,7 @@ async def test_a_wrong_secret_key_is_an_invalid_signature(endpoint: LocalAws, se
 async def test_an_unknown_access_key_is_an_unrecognized_client(endpoint: LocalAws) -> None:
     async with endpoint.session(aws_access_key_id="AKIDUNKNOWN") as session:
         with pytest.raises(ServiceError) as caught:
-            await call(session, "batch")
+            await create(session, "batch")
     assert (caught.value.code, caught.value.status_code) == ("UnrecognizedClientException", 403)
     assert caught.value.message == "The security token included in the request is invalid."
 
@@ -57,23 +45,23 @@ async def test_other_credentials_can_be_accepted() -> None:
     keys = {"AKIDONE": "secret-one", "AKIDTWO": "secret-two"}
     async with LocalAws(credentials=keys, region="eu-west-1") as endpoint:
         async with endpoint.session() as session:
-            await call(session, "datazone")
+            await create(session, "datazone")
         async with endpoint.session(
             aws_access_key_id="AKIDTWO", aws_secret_access_key="secret-two"
         ) as session:
-            await call(session, "datazone")
+            await create(session, "datazone")
         async with endpoint.session(
             aws_access_key_id=DEFAULT_ACCESS_KEY, aws_secret_access_key=DEFAULT_SECRET_KEY
         ) as session:
             with pytest.raises(ServiceError, match="UnrecognizedClientException"):
-                await call(session, "datazone")
+                await create(session, "datazone")
     assert endpoint.stats.created["notebook_run"] == 2
 
 
 async def test_a_credential_scoped_to_another_region_is_rejected(endpoint: LocalAws) -> None:
     async with endpoint.session(region_name="eu-west-1") as session:
         with pytest.raises(ServiceError) as caught:
-            await call(session, "sagemaker")
+            await create(session, "sagemaker")
     assert (caught.value.code, caught.value.status_code) == ("InvalidSignatureException", 400)
     assert "scoped to a valid region, not 'eu-west-1'" in caught.value.message
 
@@ -99,14 +87,14 @@ async def test_a_stale_date_is_rejected(offset: float, phrase: str) -> None:
         endpoint.session(config=Config(correct_clock_skew=False)) as session,
     ):
         with pytest.raises(ServiceError) as caught:
-            await call(session, "lookoutvision")
+            await create(session, "lookoutvision")
     assert (caught.value.code, caught.value.status_code) == ("InvalidSignatureException", 403)
     assert phrase in caught.value.message
 
 
 async def test_a_small_skew_is_accepted() -> None:
     async with LocalAws(clock_offset=240) as endpoint, endpoint.session() as session:
-        await call(session, "sagemaker")
+        await create(session, "sagemaker")
     assert endpoint.stats.received["CreateImageVersion"] == 1
     assert session.clock_offset == 0.0
 

@@ -3,6 +3,7 @@ request ids, unknown operations, bodies that are not JSON."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -10,6 +11,9 @@ from local_support import DOMAIN, JOB, raw_request
 
 from aws_mlops_async import Config, ConnectionFailed, Session
 from aws_mlops_async.local import LocalAws
+from aws_mlops_async.local.services import SERVICES
+from aws_mlops_async.local.services.base import not_emulated
+from aws_mlops_async.local.wire import Router
 
 AWSJSON = {"Content-Type": "application/x-amz-json-1.1"}
 
@@ -138,3 +142,28 @@ async def test_a_bug_in_a_handler_is_a_logged_server_error(
     assert caught.value.status_code == 500
     assert "RuntimeError: no more ids" in caught.value.message
     assert "SubmitServiceJob failed in the emulator" in caplog.text
+
+
+def test_a_path_two_services_share_goes_to_the_service_it_is_signed_for() -> None:
+    [batch] = [service for service in SERVICES if service.description.name == "batch"]
+    description = dataclasses.replace(
+        batch.description, name="other", service_id="Other", signing_name="other"
+    )
+    other = not_emulated(
+        description, [dataclasses.replace(op.spec, service=description) for op in batch.operations]
+    )
+    router = Router([batch, other])
+    for signer, expected in (("batch", batch), ("other", other), (None, batch)):
+        headers = {"Authorization": _authorization(signer)} if signer else {}
+        match = router.match("POST", "/v1/tags/arn%3Aaws%3Abatch", headers)
+        assert match.service is expected, signer
+        assert match.operation is not None and match.operation.spec.name == "TagResource"
+        assert match.operation.spec.service is expected.description
+        assert match.labels == {"resourceArn": "arn:aws:batch"}
+
+
+def _authorization(service: str) -> str:
+    return (
+        f"AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/{service}/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=abc"
+    )

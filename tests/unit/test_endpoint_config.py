@@ -10,10 +10,10 @@ from pathlib import Path
 
 import botocore.session
 import pytest
+from registry import SERVICES
+from support import botocore_data
 
 from aws_mlops_async import ConfigurationError, Session
-
-SERVICES = ("batch", "sagemaker", "datazone")  # Lookout for Vision is no longer in botocore
 
 SCENARIOS: dict[str, tuple[dict[str, str], str]] = {
     "nothing configured": ({}, ""),
@@ -52,8 +52,18 @@ SCENARIOS: dict[str, tuple[dict[str, str], str]] = {
 }
 
 
-def botocore_endpoint(service: str, profile: str | None, explicit: str | None) -> str:
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A botocore data directory with the models botocore dropped (Lookout for Vision's)."""
+    return botocore_data(tmp_path_factory.mktemp("botocore-data"))
+
+
+def botocore_endpoint(
+    service: str, profile: str | None, explicit: str | None, data: Path | None = None
+) -> str:
     session = botocore.session.Session(profile=profile)
+    if data is not None:
+        session.get_component("data_loader").search_paths.insert(0, str(data))
     client = session.create_client(
         service,
         region_name="us-east-1",
@@ -80,6 +90,7 @@ async def our_endpoint(service: str, profile: str | None, explicit: str | None) 
 async def test_the_endpoint_is_the_one_botocore_configures(
     isolated_aws_env: Path,
     monkeypatch: pytest.MonkeyPatch,
+    data: Path,
     scenario: str,
     explicit: str | None,
 ) -> None:
@@ -88,8 +99,8 @@ async def test_the_endpoint_is_the_one_botocore_configures(
         monkeypatch.setenv(name, value)
     (isolated_aws_env / "config").write_text(config, encoding="utf-8")
     for service in SERVICES:
-        expected = botocore_endpoint(service, None, explicit)
-        assert await our_endpoint(service, None, explicit) == expected, service
+        expected = botocore_endpoint(service.name, None, explicit, data)
+        assert await our_endpoint(service.name, None, explicit) == expected, service.name
 
 
 async def test_a_named_profile_brings_its_own(

@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import botocore.loaders
 import botocore.session
 import pytest
 from botocore.endpoint_provider import EndpointProvider
 from botocore.exceptions import EndpointResolutionError
+from registry import SERVICES
+from support import service_document
 
 from aws_mlops_async import Config, ConfigurationError, Session
-from aws_mlops_async.client import BaseClient
+from aws_mlops_async._session_clients import client_class
 from aws_mlops_async.endpoints import PARTITIONS, partition_of, resolve_endpoint
 from aws_mlops_async.services.batch.client import BatchClient
 from aws_mlops_async.services.datazone.client import DataZoneClient
 from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
 from aws_mlops_async.services.sagemaker.client import SageMakerClient
 
-DATA = Path(__file__).parent.parent / "data"
-LOADER = botocore.loaders.create_loader()
-BOTOCORE_PARTITIONS = LOADER.load_data("partitions")
-
-CLIENTS: dict[str, type[BaseClient]] = {
-    "sagemaker": SageMakerClient,
-    "batch": BatchClient,
-    "datazone": DataZoneClient,
-    "lookoutvision": LookoutVisionClient,
-}
-
-
-def ruleset(service: str) -> dict[str, Any]:
-    if service == "lookoutvision":
-        path = DATA / "service-models" / "lookoutvision-2020-11-20" / "endpoint-rule-set-1.json"
-        return dict(json.loads(path.read_text()))
-    return dict(LOADER.load_service_model(service, "endpoint-rule-set-1"))
+BOTOCORE_PARTITIONS = botocore.loaders.create_loader().load_data("partitions")
 
 
 def known_regions() -> list[str]:
@@ -45,8 +27,8 @@ def known_regions() -> list[str]:
     session = botocore.session.get_session()
     regions = {region for p in BOTOCORE_PARTITIONS["partitions"] for region in p["regions"]}
     for partition in session.get_available_partitions():
-        for service in ("sagemaker", "batch", "datazone"):
-            regions.update(session.get_available_regions(service, partition_name=partition))
+        for service in SERVICES:
+            regions.update(session.get_available_regions(service.name, partition_name=partition))
     regions.update(
         [
             "us-east-9",
@@ -73,10 +55,12 @@ def test_region_list_is_the_real_one() -> None:
     assert len(REGIONS) > 45
 
 
-@pytest.mark.parametrize("service", sorted(CLIENTS))
+@pytest.mark.parametrize("service", [service.name for service in SERVICES])
 def test_every_region_and_variant_matches_botocore(service: str) -> None:
-    provider = EndpointProvider(ruleset(service), BOTOCORE_PARTITIONS)
-    rules = CLIENTS[service].endpoint_rules
+    provider = EndpointProvider(
+        service_document(service, "endpoint-rule-set-1"), BOTOCORE_PARTITIONS
+    )
+    rules = client_class(service).endpoint_rules
     compared = 0
     for region in REGIONS:
         for fips, dualstack in VARIANTS:

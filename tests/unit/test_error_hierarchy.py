@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from registry import SERVICES
 from support import LoopbackServer, json_reply
 
 from aws_mlops_async import (
@@ -110,7 +111,7 @@ def test_a_session_used_from_a_second_event_loop_says_so() -> None:
 
 async def test_an_unknown_paginator_or_waiter_is_a_configuration_error() -> None:
     session = Session(region_name="us-east-1", aws_access_key_id="A", aws_secret_access_key="B")
-    for client in (session.batch, session.sagemaker, session.datazone, session.lookoutvision):
+    for client in (getattr(session, service.name) for service in SERVICES):
         with pytest.raises(ConfigurationError, match="no paginator"):
             client.get_paginator("list_everything")  # type: ignore[call-overload]
         with pytest.raises(ConfigurationError, match="no waiter"):

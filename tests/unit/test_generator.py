@@ -1,222 +1,310 @@
-"""The generator on models of its own: what it cannot write code for fails generation, naming
-the service, the shape and member and the trait; never silently wrong code."""
+"""The generator's output for two small made-up services (synthetic_models.py): the packages
+it renders are imported from a temporary folder and driven over loopback HTTP, so what is
+held is what the generated code does, not how it is spelled."""
 
 from __future__ import annotations
 
 import copy
-import json
-import subprocess
+import dataclasses
+import importlib
+import re
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
-from generate_services import ROOT, generate_packages
-from generator.traits import UnsupportedModel
-
-RULESET = {
-    "version": "1.0",
-    "parameters": {"Region": {"builtIn": "AWS::Region", "required": True, "type": "String"}},
-    "rules": [
-        {
-            "conditions": [],
-            "endpoint": {"url": "https://example.com", "properties": {}, "headers": {}},
-            "type": "endpoint",
-        }
-    ],
-}
-# A restJson service of one operation streaming events back: what no JSON client of this
-# library can read.
-EVENT_STREAM: dict[str, Any] = {
-    "version": "2.0",
-    "metadata": {
-        "apiVersion": "2024-01-01",
-        "endpointPrefix": "streams",
-        "protocol": "rest-json",
-        "serviceId": "Streams",
-        "signatureVersion": "v4",
-    },
-    "operations": {
-        "StartStream": {
-            "name": "StartStream",
-            "http": {"method": "POST", "requestUri": "/streams"},
-            "input": {"shape": "StartStreamInput"},
-            "output": {"shape": "StartStreamOutput"},
-        }
-    },
-    "shapes": {
-        "StartStreamInput": {
-            "type": "structure",
-            "members": {"Name": {"shape": "String", "location": "header", "locationName": "X-N"}},
-        },
-        "StartStreamOutput": {
-            "type": "structure",
-            "members": {"Events": {"shape": "EventStream"}},
-            "payload": "Events",
-        },
-        "EventStream": {
-            "type": "structure",
-            "members": {"Message": {"shape": "MessageEvent"}},
-            "eventstream": True,
-        },
-        "MessageEvent": {
-            "type": "structure",
-            "members": {"Text": {"shape": "String"}},
-            "event": True,
-        },
-        "String": {"type": "string"},
-    },
-}
-
-
-def write_model(folder: Path, model: dict[str, Any]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "service-2.json").write_text(json.dumps(model))
-    (folder / "endpoint-rule-set-1.json").write_text(json.dumps(RULESET))
-    return folder
-
-
-def refusal(tmp_path: Path, model: dict[str, Any]) -> str:
-    """The message generation of this model fails with."""
-    folder = write_model(tmp_path / "model", model)
-    with pytest.raises(UnsupportedModel) as refused:
-        generate_packages([(folder, tmp_path / "out", "streams")])
-    assert not (tmp_path / "out").exists()
-    return str(refused.value)
-
-
-def changed(**edits: Any) -> dict[str, Any]:
-    """The event-stream-free model (its output a plain structure) with these shapes changed
-    (or added), or its operation's or metadata's traits when named ``operation`` or
-    ``metadata``."""
-    model = copy.deepcopy(EVENT_STREAM)
-    model["shapes"]["StartStreamOutput"] = {
-        "type": "structure",
-        "members": {"Text": {"shape": "String"}},
-    }
-    for name, value in edits.items():
-        if name == "operation":
-            model["operations"]["StartStream"].update(value)
-        elif name == "metadata":
-            model["metadata"].update(value)
-        else:
-            model["shapes"][name] = value
-    return model
-
-
-def test_an_event_stream_fails_generation_naming_it(tmp_path: Path) -> None:
-    message = refusal(tmp_path, EVENT_STREAM)
-    assert message.startswith("cannot generate 'Streams': ")
-    assert (
-        "shape EventStream (member StartStreamOutput.Events) (structure): "
-        "the 'eventstream' trait is not supported"
-    ) in message
-    assert "shape MessageEvent (member EventStream.Message) (structure): the 'event'" in message
-
-
-def test_the_command_refuses_it_without_writing_anything(tmp_path: Path) -> None:
-    folder = write_model(tmp_path / "model", EVENT_STREAM)
-    out = tmp_path / "out"
-    command = [sys.executable, str(ROOT / "tools" / "generate_services.py")]
-    command += ["--model-dir", str(folder), "--out", str(out), "--package", "streams"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 1
-    assert "the 'eventstream' trait is not supported" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert not out.exists()
-
-
-def test_the_command_writes_a_package_of_a_model_it_can_code(tmp_path: Path) -> None:
-    folder = write_model(tmp_path / "model", changed())
-    command = [sys.executable, str(ROOT / "tools" / "generate_services.py")]
-    command += ["--model-dir", str(folder), "--out", str(tmp_path / "streams")]
-    command += ["--package", "streams"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    assert result.returncode == 0, result.stderr
-    written = {path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.py")}
-    assert {"streams/client.py", "streams/operations.py", "streams/errors.py"} <= written
-    assert "class StreamsClient(BaseClient):" in (tmp_path / "streams/client.py").read_text()
-
-
-@pytest.mark.parametrize(
-    ("model", "named"),
-    [
-        (
-            changed(
-                Body={"type": "blob", "streaming": True},
-                StartStreamOutput={
-                    "type": "structure",
-                    "members": {"Body": {"shape": "Body"}},
-                    "payload": "Body",
-                },
-            ),
-            "shape Body (member StartStreamOutput.Body) (blob): the 'streaming' trait",
-        ),
-        (
-            changed(
-                StartStreamInput={
-                    "type": "structure",
-                    "members": {"Name": {"shape": "String", "location": "cookie"}},
-                }
-            ),
-            "shape StartStreamInput, member Name: the location 'cookie' is not supported",
-        ),
-        (
-            changed(
-                StartStreamInput={
-                    "type": "structure",
-                    "members": {"Name": {"shape": "String", "queryName": "name"}},
-                }
-            ),
-            "shape StartStreamInput, member Name: the 'queryName' trait is not supported",
-        ),
-        (
-            changed(operation={"requestcompression": {"encodings": ["gzip"]}}),
-            "operation StartStream: the 'requestcompression' trait is not supported",
-        ),
-        (
-            changed(operation={"httpChecksum": {"requestChecksumRequired": True}}),
-            "operation StartStream: the 'httpChecksum' trait is not supported",
-        ),
-        (
-            changed(String={"type": "bigDecimal"}),
-            "shape String (member StartStreamInput.Name): the type 'bigDecimal' is not supported",
-        ),
-        (
-            changed(metadata={"auth": ["smithy.api#httpBearerAuth"]}),
-            "metadata: auth ['smithy.api#httpBearerAuth'] is not supported",
-        ),
-        (changed(metadata={"protocol": "query"}), "the 'query' protocol is not supported"),
-        (changed(metadata={"protocol": "rest-xml"}), "the 'rest-xml' protocol is not supported"),
-        (changed(metadata={"protocol": "ec2"}), "the 'ec2' protocol is not supported"),
-        (
-            changed(metadata={"protocol": "json", "jsonVersion": "1.0", "targetPrefix": "S"}),
-            "metadata: jsonVersion '1.0' is not supported",
-        ),
-        (
-            changed(metadata={"protocol": "json", "jsonVersion": "1.1", "targetPrefix": "S"}),
-            "shape StartStreamInput, member Name: the location 'header' is supported by "
-            "restJson only",
-        ),
-    ],
-    ids=[
-        "streaming",
-        "unknown location",
-        "query name",
-        "request compression",
-        "checksum",
-        "unknown type",
-        "bearer auth",
-        "query",
-        "rest-xml",
-        "ec2",
-        "json 1.0",
-        "header in awsJson",
-    ],
+from generator import GenerationError
+from generator.docs import (
+    README_BEGIN,
+    README_END,
+    operations_row,
+    operations_table,
+    with_operations_table,
 )
-def test_what_the_generator_cannot_code_fails_generation_naming_it(
-    tmp_path: Path, model: dict[str, Any], named: str
+from generator.naming import python_name
+from generator.package import render_service
+from generator.shapes import ServiceShapes
+from registry import SERVICES, Service
+from support import LoopbackServer, error_reply, json_reply
+from synthetic_models import TINY_JSON, TINY_REST, json_data, json_documents, rest_data
+
+import aws_mlops_async.services
+from aws_mlops_async import PaginationConfig, Session, ValidationError, WaiterError
+from aws_mlops_async.errors import ServiceError
+
+SERVICES_PACKAGE = "aws_mlops_async.services"
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], ModuleType]]:
+    """The made-up services rendered into a temporary folder that extends the services
+    package's path (nothing written into the package); their modules by name."""
+    folder = tmp_path_factory.mktemp("generated")
+    for data in (json_data(), rest_data()):
+        for path, text in render_service(data).items():
+            target = folder / data.service.name / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+    aws_mlops_async.services.__path__.append(str(folder))
+
+    def module(name: str) -> ModuleType:
+        return importlib.import_module(f"{SERVICES_PACKAGE}.{name}")
+
+    yield module
+    aws_mlops_async.services.__path__.remove(str(folder))
+    for name in [n for n in sys.modules if n.startswith(f"{SERVICES_PACKAGE}.tiny")]:
+        del sys.modules[name]
+
+
+@pytest.fixture
+async def session(server: LoopbackServer, make_session: Callable[..., Session]) -> Any:
+    async with make_session() as opened:
+        yield opened
+
+
+async def test_an_awsjson_call_sends_its_target_and_reads_its_answer(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
 ) -> None:
-    message = refusal(tmp_path, model)
-    assert message.startswith("cannot generate 'Streams': ")
-    assert named in message
+    client = generated("tinyjson.client").TinyJsonClient(session)
+    server.script.append(json_reply({"Name": "box", "Status": "READY", "Size": 3}))
+    answer = await client.get_thing(name="box")
+    [sent] = server.received
+    assert sent.headers["X-Amz-Target"] == "TinyJson_20240101.GetThing"
+    assert sent.json() == {"Name": "box"}
+    assert (answer.name, answer.status, answer.size) == ("box", "READY", 3)
+
+
+async def test_a_request_breaking_the_model_is_refused_before_sending(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyjson.client").TinyJsonClient(session)
+    for bad in ("Box", "", "toolongname"):
+        with pytest.raises(ValidationError, match="name"):
+            await client.get_thing(name=bad)
+    assert server.received == []
+
+
+async def test_an_operation_without_output_answers_a_response_model(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyjson.client").TinyJsonClient(session)
+    server.script.append(json_reply({}))
+    answer = await client.forget_thing(name="box")
+    assert type(answer).__name__ == "ForgetThingResponse"
+    assert answer.response_metadata.http_status_code == 200
+
+
+async def test_a_modeled_error_is_raised_as_its_class(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyjson.client").TinyJsonClient(session)
+    errors = generated("tinyjson.errors")
+    server.script.append(json_reply({"__type": "ThingNotFound", "Message": "no box"}, status=400))
+    with pytest.raises(client.exceptions.ThingNotFound) as caught:
+        await client.get_thing(name="box")
+    assert isinstance(caught.value, errors.TinyJsonError)
+    assert isinstance(caught.value, ServiceError)
+    assert caught.value.members.message == "no box"
+
+
+async def test_a_corrected_waiter_ends_on_the_code_the_service_answers(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyjson.client").TinyJsonClient(session)
+    server.script += [
+        json_reply({"Name": "box", "Status": "READY"}),
+        json_reply({"__type": "ThingNotFound", "Message": "gone"}, status=400),
+    ]
+    assert await client.get_waiter("thing_gone").wait(name="box", delay=0) is None
+    assert len(server.received) == 2
+
+
+async def test_a_corrected_waiter_no_longer_waits_for_the_published_code(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyjson.client").TinyJsonClient(session)
+    server.script.append(
+        json_reply({"__type": "ResourceNotFoundException", "Message": "?"}, status=400)
+    )
+    with pytest.raises(WaiterError, match="ResourceNotFoundException"):
+        await client.get_waiter("thing_gone").wait(name="box", delay=0)
+
+
+async def test_a_code_modeled_by_its_error_trait_is_matched_as_published(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyjson.client").TinyJsonClient(session)
+    server.script.append(json_reply({"__type": "Busy.Try.Later", "Message": "busy"}, status=400))
+    with pytest.raises(WaiterError, match=re.escape("Busy.Try.Later")):
+        await client.get_waiter("thing_gone").wait(name="box", delay=0, max_attempts=5)
+    assert len(server.received) == 1
+
+
+async def test_a_waiter_on_an_operation_left_out_is_not_generated(
+    generated: Callable[[str], ModuleType],
+) -> None:
+    operations = generated("tinyjson.operations")
+    assert {spec.name for spec in operations.OPERATIONS} == {"GetThing", "ForgetThing"}
+    assert not hasattr(operations, "THING_TOUCHED")
+    assert hasattr(operations, "THING_GONE") and hasattr(operations, "THING_READY")
+
+
+async def test_a_restjson_call_binds_path_status_and_idempotency_token(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyrest.client").TinyRestClient(session)
+    server.script += [
+        json_reply({"widgetId": "w-1", "name": "cog", "status": "BUILDING"}, status=201),
+        json_reply({"widgetId": "w 1/2", "status": "READY"}),
+    ]
+    created = await client.create_widget(name="cog")
+    described = await client.get_widget(widget_id="w 1/2")
+    create, get = server.received
+    assert (create.method, create.raw_path) == ("POST", "/widgets")
+    assert create.json()["name"] == "cog" and len(create.json()["clientToken"]) >= 1
+    assert (get.method, get.raw_path) == ("GET", "/widgets/w%201%2F2")
+    assert (created.status, described.status) == ("BUILDING", "READY")
+
+
+async def test_a_paginator_follows_the_tokens_to_the_last_page(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyrest.client").TinyRestClient(session)
+    server.script += [
+        json_reply({"widgets": [{"widgetId": "a"}, {"widgetId": "b"}], "nextToken": "t1"}),
+        json_reply({"widgets": [{"widgetId": "c"}]}),
+    ]
+    paginator = client.get_paginator("list_widgets")
+    items = [
+        item.widget_id
+        async for item in paginator.paginate(
+            pagination_config=PaginationConfig(page_size=2)
+        ).items()
+    ]
+    assert items == ["a", "b", "c"]
+    first, second = server.received
+    assert first.raw_path == "/widgets?maxResults=2"
+    assert sorted(second.raw_path.split("?")[1].split("&")) == ["maxResults=2", "nextToken=t1"]
+
+
+async def test_a_registry_waiter_is_generated_beside_the_models(
+    generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
+) -> None:
+    client = generated("tinyrest.client").TinyRestClient(session)
+    server.script += [
+        json_reply({"widgetId": "w", "status": "BUILDING"}),
+        json_reply({"widgetId": "w", "status": "READY"}),
+    ]
+    ready = await client.get_waiter("widget_ready").wait(widget_id="w", delay=0)
+    assert ready.status == "READY"
+    server.script.append(error_reply("NotFoundException", 404))
+    with pytest.raises(WaiterError, match="NotFoundException"):
+        await client.get_waiter("widget_ready").wait(widget_id="w", delay=0)
+
+
+def test_a_correction_is_written_with_its_reason_beside_the_acceptor() -> None:
+    operations = render_service(json_data())["operations.py"]
+    block = [
+        line.strip()
+        for line in operations.split("THING_GONE = ", 1)[1].split("\n)\n")[0].splitlines()
+    ]
+    comments = [index for index, line in enumerate(block) if line.startswith("# ")]
+    assert " ".join(block[index][2:] for index in comments) == (
+        "The published waiter expects ResourceNotFoundException: Tiny JSON answers a missing "
+        "thing with ThingNotFound."
+    )
+    assert block[comments[-1] + 1] == 'Acceptor("success", {"ThingNotFound"}),'
+    code = [line for line in block if not line.startswith("#")]
+    assert not any("ResourceNotFoundException" in line for line in code)
+
+
+def test_nothing_is_written_into_the_package() -> None:
+    before = {path: path.stat().st_mtime_ns for path in _package_files()}
+    render_service(rest_data())
+    assert {path: path.stat().st_mtime_ns for path in _package_files()} == before
+    assert not any("tiny" in path.parts[-2] for path in before)
+
+
+def _package_files() -> list[Path]:
+    return sorted(Path(aws_mlops_async.services.__file__).parent.rglob("*.py"))
+
+
+# ---- the README's operations table ------------------------------------------------------
+
+
+def test_a_row_names_protocol_client_operations_paginators_and_waiters() -> None:
+    json_row = operations_row(ServiceShapes(json_data()))
+    rest_row = operations_row(ServiceShapes(rest_data()))
+    cells = [cell.strip() for cell in json_row.strip("|").split("|")]
+    assert cells == [
+        "Tiny JSON (awsJson1.1)",
+        "`session.tinyjson`",
+        "`get_thing`, `forget_thing`",
+        "none",
+        "`thing_gone`, `thing_ready`",
+    ]
+    cells = [cell.strip() for cell in rest_row.strip("|").split("|")]
+    assert cells[0] == "Tiny REST (restJson1)"
+    assert cells[2:] == [
+        "`create_widget`, `get_widget`, `list_widgets`",
+        "`list_widgets`",
+        "`widget_ready`",
+    ]
+
+
+def test_many_operations_are_summarized_from_the_model() -> None:
+    documents = json_documents()
+    model = documents["service"]
+    del documents["waiters"]["waiters"]["ThingTouched"]
+    for index in range(20):
+        model["operations"][f"GetThing{index}"] = {**model["operations"]["GetThing"]}
+    names = tuple(sorted(model["operations"]))
+    for served, count in ((names, "all 23"), (names[:-1], "22 of the 23")):
+        service = _with(TINY_JSON, operations=served)
+        row = operations_row(ServiceShapes(json_data(service, copy.deepcopy(documents))))
+        operations_cell = row.strip("|").split("|")[2].strip()
+        assert operations_cell.startswith(f"{count} operations of its 2024-01-01 model: things")
+        assert "(each in [the reference](docs/reference/tinyjson.md))" in operations_cell
+        assert "`get_thing0`" not in operations_cell
+
+
+def test_an_extension_s_own_methods_are_read_from_its_source() -> None:
+    extended = next(entry for entry in SERVICES if entry.extension is not None)
+    assert extended.extension is not None
+    module, _, name = extended.extension.rpartition(".")
+    cls = vars(importlib.import_module(module))[name]
+    own = [key for key, value in vars(cls).items() if key[0] != "_" and callable(value)]
+    operations = {python_name(operation) for operation in TINY_REST.operations}
+    methods = [method for method in own if method not in operations]
+    assert methods
+    row = operations_row(ServiceShapes(rest_data(_with(TINY_REST, extension=extended.extension))))
+    assert row.split("|")[3].endswith(
+        f"; plus, hand-written in `{module}`: " + ", ".join(f"`{m}`" for m in methods) + " "
+    )
+    for wrong in (f"{module}.NoSuchClass", "aws_mlops_async.no_such_module.NoSuchClass"):
+        with pytest.raises(GenerationError, match="NoSuch"):
+            operations_row(ServiceShapes(rest_data(_with(TINY_REST, extension=wrong))))
+
+
+def test_the_table_goes_between_the_markers_and_names_each_model_s_origin() -> None:
+    rows = [operations_row(ServiceShapes(data)) for data in (json_data(), rest_data())]
+    kept = _with(TINY_REST, model_dir="tests/data/service-models/tinyrest")
+    table = operations_table(rows, (TINY_JSON, kept))
+    readme = f"# Title\n\n{README_BEGIN}\nstale\n{README_END}\n\nAfter.\n"
+    written = with_operations_table(readme, table)
+    assert written == f"# Title\n\n{README_BEGIN}\n{table}\n{README_END}\n\nAfter.\n"
+    assert with_operations_table(written, table) == written
+    assert table.splitlines()[2:4] == rows
+    assert " ".join(table.split("\n\n", 1)[1].splitlines()) == (
+        "Every client is generated from botocore's model of its service; Tiny REST's, which "
+        "botocore no longer ships, from `tests/data/service-models/tinyrest`."
+    )
+    assert "no longer ships" not in operations_table(rows, (TINY_JSON, TINY_REST))
+    with pytest.raises(GenerationError, match="operations"):
+        with_operations_table("# Title\n", table)
+
+
+def _with(service: Service, **changes: Any) -> Service:
+    return dataclasses.replace(service, **changes)

@@ -11,6 +11,8 @@ import typing
 from typing import Any
 
 import pytest
+from registry import SERVICES
+from support import service_document
 
 import aws_mlops_async
 from aws_mlops_async import (
@@ -21,21 +23,14 @@ from aws_mlops_async import (
     TransportError,
     ValidationError,
 )
+from aws_mlops_async._session_clients import client_class
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.errors import ErrorCatalog, FieldProblem
 from aws_mlops_async.protocol.spec import OperationSpec
 from aws_mlops_async.services.batch.client import BatchClient
 from aws_mlops_async.services.batch.errors import ClientException, ServerException
-from aws_mlops_async.services.datazone.client import DataZoneClient
-from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
-from aws_mlops_async.services.sagemaker.client import SageMakerClient
 
-CLIENTS: list[type[BaseClient]] = [
-    SageMakerClient,
-    BatchClient,
-    DataZoneClient,
-    LookoutVisionClient,
-]
+CLIENTS: list[type[BaseClient]] = [client_class(service.name) for service in SERVICES]
 
 PUBLIC_MODULES = [
     "aws_mlops_async",
@@ -52,7 +47,7 @@ PUBLIC_MODULES = [
     "aws_mlops_async.contrib.fastapi",
     *(
         f"aws_mlops_async.services.{s}.{m}"
-        for s in ("sagemaker", "batch", "datazone", "lookoutvision")
+        for s in [service.name for service in SERVICES]
         for m in ("client", "models", "errors", "operations")
     ),
     "aws_mlops_async.local",
@@ -195,20 +190,7 @@ def test_every_client_exposes_its_modeled_errors() -> None:
 
 
 def _operations(client: type[BaseClient]) -> list[dict[str, Any]]:
-    import json
-    from pathlib import Path
-
-    import botocore.loaders
-
-    name = client.service.name
-    if name == "lookoutvision":
-        path = (
-            Path(__file__).parents[1]
-            / "data/service-models/lookoutvision-2020-11-20/service-2.json"
-        )
-        model = json.loads(path.read_text())
-    else:
-        model = botocore.loaders.create_loader().load_service_model(name, "service-2")
+    model = service_document(client.service.name, "service-2")
     specs = _specs(client)
     return [model["operations"][spec.name] for spec in specs]
 

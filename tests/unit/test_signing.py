@@ -16,9 +16,14 @@ from botocore.credentials import Credentials as BotoCredentials
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_profiles import ONE_PROPERTY
+from registry import SERVICES
 
+from aws_mlops_async._session_clients import client_class
 from aws_mlops_async.credentials import Credentials
 from aws_mlops_async.signing import SigV4Signer, canonical_path, canonical_query
+
+#: The name each service of the registry signs its requests for.
+SIGNING_NAMES = [client_class(service.name).service.signing_name for service in SERVICES]
 
 SUITE = Path(__file__).parent.parent / "data" / "aws4_testsuite"
 SUITE_TIME = calendar.timegm((2015, 8, 30, 12, 36, 0))
@@ -165,7 +170,7 @@ TOKEN = st.one_of(st.none(), st.text(alphabet="ABCDEFabcdef0123456789+/=", min_s
     body=st.binary(max_size=64),
     token=TOKEN,
     region=st.sampled_from(["us-east-1", "eu-west-3", "cn-north-1", "us-gov-west-1"]),
-    service=st.sampled_from(["sagemaker", "batch", "datazone", "lookoutvision"]),
+    service=st.sampled_from(SIGNING_NAMES),
     seconds=st.integers(min_value=1_500_000_000, max_value=2_000_000_000),
 )
 def test_agrees_with_botocore_sigv4auth(

@@ -14,7 +14,7 @@ import botocore.exceptions
 import botocore.loaders
 from registry import Service
 
-__all__ = ["ServiceData", "load", "load_model_dir"]
+__all__ = ["ServiceData", "load", "load_model_dir", "service_data"]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,7 +67,15 @@ def load(service: Service) -> ServiceData:
     ruleset = loader.load_service_model(service.name, "endpoint-rule-set-1")
     api = model["metadata"]["apiVersion"]
     source = f"botocore {botocore.__version__}'s {service.name} {api} model"
-    return _data(service, model, paginators, waiters, ruleset, source, package)
+    return service_data(
+        service,
+        model=model,
+        paginators=paginators,
+        waiters=waiters,
+        ruleset=ruleset,
+        source=source,
+        package=package,
+    )
 
 
 def load_model_dir(folder: Path, package: str) -> ServiceData:
@@ -94,7 +102,15 @@ def _from_folder(service: Service, folder: Path, name: str, package: str) -> Ser
     paginators = _optional(folder / "paginators-1.json")
     waiters = _optional(folder / "waiters-2.json")
     ruleset = json.loads((folder / "endpoint-rule-set-1.json").read_text())
-    return _data(service, model, paginators, waiters, ruleset, f"the model in {name}", package)
+    return service_data(
+        service,
+        model=model,
+        paginators=paginators,
+        waiters=waiters,
+        ruleset=ruleset,
+        source=f"the model in {name}",
+        package=package,
+    )
 
 
 def _optional(path: Path) -> dict[str, Any]:
@@ -102,15 +118,21 @@ def _optional(path: Path) -> dict[str, Any]:
     return document
 
 
-def _data(
+def service_data(
     service: Service,
+    *,
     model: dict[str, Any],
     paginators: dict[str, Any],
     waiters: dict[str, Any],
     ruleset: dict[str, Any],
     source: str,
-    package: str,
+    package: str | None = None,
+    partitions: dict[str, Any] | None = None,
 ) -> ServiceData:
+    """A service's data from its documents in botocore's forms (service-2.json,
+    paginators-1.json, waiters-2.json, endpoint-rule-set-1.json and partitions.json, else
+    botocore's), wherever they were read from or made up by a test, generated into
+    ``package`` (else ``aws_mlops_async.services.<name>``); the model is completed in place."""
     _give_every_operation_an_input_and_an_output(model, service.operations)
     return ServiceData(
         service=service,
@@ -118,9 +140,9 @@ def _data(
         paginators=paginators.get("pagination", {}),
         waiters=waiters.get("waiters", {}),
         ruleset=ruleset,
-        partitions=botocore.loaders.create_loader().load_data("partitions"),
+        partitions=partitions or botocore.loaders.create_loader().load_data("partitions"),
         source=source,
-        package=package,
+        package=package or f"aws_mlops_async.services.{service.name}",
     )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 from typing import Any
 
 from .code import Module
-from .naming import constant_name, docstring, first_sentence, python_name
+from .naming import LINE, constant_name, docstring, first_sentence, python_name
 from .shapes import ERRORS_MODULE, Member, ServiceShapes, Side
+from .waiter_errors import check_corrections_used, check_error_matchers, modeled_codes
 
 __all__ = ["Waiter", "errors_module", "operations_module", "waiters"]
 
@@ -62,10 +64,13 @@ def errors_module(shapes: ServiceShapes, origin: str) -> Module:
 
 @dataclass(frozen=True)
 class Waiter:
-    """A waiter of the service: its model (waiters-2.json form) under its name."""
+    """A waiter of the service: its model (waiters-2.json form, corrected as the registry
+    says) under its name."""
 
     name: str
     config: dict[str, Any]
+    #: Why an acceptor differs from the published waiter, by its index in the acceptors.
+    notes: dict[int, str] = field(default_factory=dict)
 
     @property
     def method(self) -> str:
@@ -78,15 +83,25 @@ class Waiter:
 
 
 def waiters(shapes: ServiceShapes) -> list[Waiter]:
-    """The model's waiters on the registry's operations (with the registry's extra acceptors),
-    then the registry's own."""
+    """The model's waiters on the registry's operations, then the registry's own, each error
+    matcher checked against the model's error codes and corrected as the registry says
+    (`waiter_errors`)."""
     service = shapes.data.service
-    found = []
-    for name, config in sorted(shapes.data.waiters.items()):
-        if config["operation"] in shapes.operations():
-            extra = service.waiter_acceptors.get(name, [])
-            found.append(Waiter(name, {**config, "acceptors": [*config["acceptors"], *extra]}))
-    found += [Waiter(name, config) for name, config in sorted(service.waiters.items())]
+    configs = [
+        (name, config)
+        for name, config in sorted(shapes.data.waiters.items())
+        if config["operation"] in shapes.operations()
+    ]
+    configs += sorted(service.waiters.items())
+    codes = modeled_codes(shapes.shapes)
+    found, used = [], []
+    for name, config in configs:
+        checked = check_error_matchers(service, name, config["acceptors"], codes)
+        used += [entry.corrected for entry in checked]
+        acceptors = [entry.acceptor for entry in checked]
+        notes = {index: entry.note for index, entry in enumerate(checked) if entry.note}
+        found.append(Waiter(name, {**config, "acceptors": acceptors}, notes))
+    check_corrections_used(service, used)
     return found
 
 
@@ -282,9 +297,12 @@ def _paginator_spec(module: Module, operation: str, config: dict[str, Any], cons
 
 def _waiter_spec(module: Module, waiter: Waiter) -> str:
     waiter_spec = module.use("aws_mlops_async.waiters", "WaiterSpec")
-    acceptors = "".join(
-        f"        {acceptor_code(module, acceptor)},\n" for acceptor in waiter.config["acceptors"]
-    )
+    acceptors = ""
+    for index, acceptor in enumerate(waiter.config["acceptors"]):
+        if index in waiter.notes:
+            comment = textwrap.wrap(waiter.notes[index], width=LINE - 10)
+            acceptors += "".join(f"        # {line}\n" for line in comment)
+        acceptors += f"        {acceptor_code(module, acceptor)},\n"
     return (
         f"{waiter.constant} = {waiter_spec}(\n"
         f'    name="{waiter.name}",\n'

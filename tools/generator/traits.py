@@ -15,6 +15,7 @@ from typing import Any
 
 from aws_mlops_async.client import BaseClient
 
+from . import GenerationError
 from .naming import python_name
 from .source import ServiceData
 
@@ -69,7 +70,7 @@ MEMBER |= {"jsonvalue", "timestampFormat"}
 SCALARS = {"string", "integer", "long", "double", "float", "boolean", "timestamp", "blob"}
 
 
-class UnsupportedModel(ValueError):
+class UnsupportedModel(GenerationError, ValueError):
     """The model holds something the generator cannot write code for."""
 
 

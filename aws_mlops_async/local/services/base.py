@@ -11,7 +11,16 @@ from ...protocol.spec import OperationSpec, ServiceDescription
 from ..errors import LocalError
 from ..state import LocalState
 
-__all__ = ["Call", "ErrorCode", "Handler", "LocalService", "Operation", "bind"]
+__all__ = [
+    "Call",
+    "ErrorCode",
+    "Handler",
+    "LocalService",
+    "Operation",
+    "bind",
+    "not_emulated",
+    "refusal",
+]
 
 
 @dataclass(frozen=True)
@@ -65,14 +74,20 @@ def bind(
     )
 
 
+def refusal(spec: OperationSpec[Any, Any]) -> LocalError:
+    """The answer to an operation the emulator does not emulate: ``501 NotImplemented``
+    naming it, whatever its parameters."""
+    return LocalError(
+        "NotImplemented",
+        f"{spec.service.service_id} {spec.name} is not emulated by aws_mlops_async.local; "
+        "it answers only the operations its documentation lists.",
+        501,
+    )
+
+
 def _not_emulated(spec: OperationSpec[Any, Any]) -> Operation:
     def refuse(call: Call, request: Any) -> AwsModel:
-        raise LocalError(
-            "NotImplemented",
-            f"{spec.service.service_id} {spec.name} is not emulated by aws_mlops_async.local; "
-            "it answers only the operations its documentation lists.",
-            501,
-        )
+        raise refusal(spec)
 
     return Operation(spec, refuse, emulated=False)
 
@@ -110,3 +125,30 @@ class LocalService:
     def name(self) -> str:
         """The service's name, as in the SigV4 credential scope."""
         return self.description.signing_name
+
+
+def not_emulated(
+    description: ServiceDescription, modeled: Sequence[OperationSpec[Any, Any]]
+) -> LocalService:
+    """A service the library speaks and the emulator has no module for: each of its
+    operations answers `refusal` in the service's protocol (awsJson: the code in ``__type``;
+    restJson: in ``x-amzn-ErrorType``), with the errors AWS's front ends of that protocol
+    answer for throttling and failures."""
+    rest = description.protocol == "rest-json"
+
+    def token_conflict(operation: str, token: str) -> LocalError:
+        return LocalError(
+            "IdempotentParameterMismatchException",
+            f"Client token {token} was already used by a {operation} request with other "
+            "parameters.",
+        )
+
+    return LocalService(
+        description=description,
+        operations=bind(modeled, {}),
+        validation=ErrorCode("ValidationException", 400),
+        throttling=ErrorCode("ThrottlingException", 429 if rest else 400),
+        internal=ErrorCode("InternalServerException" if rest else "InternalFailure", 500),
+        unavailable=ErrorCode("ServiceUnavailableException" if rest else "ServiceUnavailable", 503),
+        token_conflict=token_conflict,
+    )

@@ -749,9 +749,8 @@ class ImageVersionCreatedWaiter(Waiter["DescribeImageVersionResponse"]):
 
 
 class ImageVersionDeletedWaiter(Waiter["DescribeImageVersionResponse"]):
-    """Waits until DescribeImageVersion answers the error ResourceNotFoundException or the error
-    ResourceNotFound; ImageVersionStatus DELETE_FAILED or the error ValidationException ends
-    the wait with a WaiterError.
+    """Waits until DescribeImageVersion answers the error ResourceNotFound; ImageVersionStatus
+    DELETE_FAILED or the error ValidationException ends the wait with a WaiterError.
     """
 
     def __init__(self, client: SageMakerClient) -> None:

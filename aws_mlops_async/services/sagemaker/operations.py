@@ -222,6 +222,8 @@ IMAGE_VERSION_CREATED = WaiterSpec(
     acceptors=(
         Acceptor("success", {"CREATED"}, path="image_version_status"),
         Acceptor("failure", {"CREATE_FAILED"}, path="image_version_status"),
+        # ValidationException, not in the model: SageMaker answers a request it refuses so; its
+        # model lists none of the errors common to every service.
         Acceptor("failure", {"ValidationException"}),
     ),
 )
@@ -232,10 +234,13 @@ IMAGE_VERSION_DELETED = WaiterSpec(
     delay=60,
     max_attempts=60,
     acceptors=(
-        Acceptor("success", {"ResourceNotFoundException"}),
-        Acceptor("failure", {"DELETE_FAILED"}, path="image_version_status"),
-        Acceptor("failure", {"ValidationException"}),
+        # The published waiter expects ResourceNotFoundException: SageMaker answers a missing
+        # resource with ResourceNotFound, the one not-found error of its model.
         Acceptor("success", {"ResourceNotFound"}),
+        Acceptor("failure", {"DELETE_FAILED"}, path="image_version_status"),
+        # ValidationException, not in the model: SageMaker answers a request it refuses so; its
+        # model lists none of the errors common to every service.
+        Acceptor("failure", {"ValidationException"}),
     ),
 )
 
@@ -248,6 +253,8 @@ TRAINING_JOB_COMPLETED_OR_STOPPED = WaiterSpec(
         Acceptor("success", {"Completed"}, path="training_job_status"),
         Acceptor("success", {"Stopped"}, path="training_job_status"),
         Acceptor("failure", {"Failed"}, path="training_job_status"),
+        # ValidationException, not in the model: SageMaker answers a request it refuses so; its
+        # model lists none of the errors common to every service.
         Acceptor("failure", {"ValidationException"}),
     ),
 )
