@@ -86,9 +86,14 @@ def generate_packages(targets: Sequence[tuple[Path, Path, str]]) -> dict[Path, s
     run)."""
     files: dict[Path, str] = {}
     for model_dir, out, package in targets:
-        modules = service_modules(ServiceShapes(load_model_dir(model_dir, package)))
-        files.update((out / name, module.render()) for name, module in modules.items())
+        files.update(render_package(model_dir, out, package))
     return format_modules(files, ROOT)
+
+
+def render_package(model_dir: Path, out: Path, package: str) -> dict[Path, str]:
+    """The files of the package generated from one model folder, before formatting."""
+    modules = service_modules(ServiceShapes(load_model_dir(model_dir, package)))
+    return {out / name: module.render() for name, module in modules.items()}
 
 
 def stale_files(generated: dict[Path, str]) -> list[Path]:

@@ -142,8 +142,8 @@ async def nothing_emulated() -> AsyncIterator[tuple[str, Stats]]:
     """The emulator as it answers services it has no module for: every service of the
     library as `not_emulated` builds it, served on loopback; its URL and counters."""
     services: list[LocalService] = []
-    for client_module, _ in CLIENTS.values():
-        operations = importlib.import_module(client_module.rpartition(".")[0] + ".operations")
+    for name in CLIENTS:
+        operations = importlib.import_module(f"aws_mlops_async.services.{name}.operations")
         services.append(not_emulated(operations.SERVICE, operations.OPERATIONS))
     clock, stats, faults = Clock(), Stats(), Faults(1)
     app = LocalApp(

@@ -125,7 +125,7 @@ _JSON_DOCUMENTS: dict[str, Any] = {
             "Busy": {
                 **_structure({"Message": "Message"}),
                 "exception": True,
-                "error": {"code": "Busy.Try.Later", "httpStatusCode": 400},
+                "error": {"httpStatusCode": 400},
                 "documentation": "<p>Busy.</p>",
             },
         },
@@ -165,7 +165,7 @@ _JSON_DOCUMENTS: dict[str, Any] = {
                         "state": "success",
                         "expected": "ResourceNotFoundException",
                     },
-                    {"matcher": "error", "state": "failure", "expected": "Busy.Try.Later"},
+                    {"matcher": "error", "state": "failure", "expected": "Busy"},
                 ],
             },
             # On an operation the registry leaves out: not generated, so never checked.

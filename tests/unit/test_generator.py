@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import importlib
-import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -132,12 +131,12 @@ async def test_a_corrected_waiter_no_longer_waits_for_the_published_code(
         await client.get_waiter("thing_gone").wait(name="box", delay=0)
 
 
-async def test_a_code_modeled_by_its_error_trait_is_matched_as_published(
+async def test_an_error_of_an_operation_left_out_is_matched_as_published(
     generated: Callable[[str], ModuleType], server: LoopbackServer, session: Session
 ) -> None:
     client = generated("tinyjson.client").TinyJsonClient(session)
-    server.script.append(json_reply({"__type": "Busy.Try.Later", "Message": "busy"}, status=400))
-    with pytest.raises(WaiterError, match=re.escape("Busy.Try.Later")):
+    server.script.append(json_reply({"__type": "Busy", "Message": "busy"}, status=400))
+    with pytest.raises(WaiterError, match="Busy"):
         await client.get_waiter("thing_gone").wait(name="box", delay=0, max_attempts=5)
     assert len(server.received) == 1
 

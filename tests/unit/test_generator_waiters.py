@@ -39,7 +39,7 @@ def test_a_code_the_model_lacks_stops_generation_naming_service_waiter_and_code(
     assert message.startswith(
         "tinyjson: waiter ThingGone waits for the error ResourceNotFoundException"
     )
-    assert "its errors: Busy, Busy.Try.Later, ThingNotFound" in message
+    assert "its errors: Busy, ThingNotFound" in message
     assert "waiter_error_corrections={'ResourceNotFoundException':" in message
 
 
@@ -59,7 +59,7 @@ def test_a_correction_replaces_the_code_in_every_waiter_that_expects_it() -> Non
     for name in ("ThingGone", "ThingGoneAgain"):
         assert error_codes(found[name]) == [
             ("success", "ThingNotFound"),
-            ("failure", "Busy.Try.Later"),
+            ("failure", "Busy"),
         ]
         assert found[name].notes == {
             0: "The published waiter expects ResourceNotFoundException: Tiny JSON answers a "
@@ -83,11 +83,11 @@ def test_acceptors_other_than_corrected_errors_are_left_as_published() -> None:
     assert (ready.config["delay"], ready.config["maxAttempts"]) == (5, 10)
 
 
-def test_a_code_modeled_only_by_an_error_trait_or_by_an_operation_left_out_counts() -> None:
+def test_a_code_modeled_only_by_an_operation_left_out_counts() -> None:
     data = json_data()
-    assert {"Busy", "Busy.Try.Later", "ThingNotFound"} == modeled_codes(data.shapes)
+    assert {"Busy", "ThingNotFound"} == modeled_codes(data.shapes)
     assert "Busy" not in ServiceShapes(data).errors  # no operation of the registry names it
-    assert ("failure", "Busy.Try.Later") in error_codes(generated(data)["ThingGone"])
+    assert ("failure", "Busy") in error_codes(generated(data)["ThingGone"])
 
 
 def test_a_correction_without_a_reason_is_refused() -> None:
