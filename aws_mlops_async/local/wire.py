@@ -15,13 +15,13 @@ from aiohttp import web
 from multidict import CIMultiDictProxy, MultiMapping
 
 from ..modeling import AwsModel
+from ..protocol.answers import CONTENT_TYPES, error_answer
 from .errors import LocalError, validation_message
 from .services.base import LocalService, Operation
 from .sigv4 import parse_scope
 
 __all__ = ["Match", "Router", "error_response", "json_response", "read_request"]
 
-_CONTENT_TYPES = {"json": "application/x-amz-json-1.1", "rest-json": "application/json"}
 _LABEL = re.compile(r"\{([^}]+)\}")
 
 
@@ -148,7 +148,7 @@ def json_response(
         status=status,
         body=json.dumps(body, separators=(",", ":")).encode(),
         headers={
-            "Content-Type": _CONTENT_TYPES[service.description.protocol],
+            "Content-Type": CONTENT_TYPES[service.description.protocol],
             "x-amzn-RequestId": request_id,
         },
     )
@@ -157,18 +157,15 @@ def json_response(
 def error_response(
     service: LocalService | None, error: LocalError, request_id: str
 ) -> web.Response:
-    """An error answer: awsJson puts the code in ``__type``, restJson in ``x-amzn-ErrorType``;
-    an unknown service gets the restJson shape."""
-    protocol = service.description.protocol if service else "rest-json"
-    message_key = service.message_key if service else "message"
-    payload: dict[str, Any] = {message_key: error.message, **error.members}
-    headers = {"Content-Type": _CONTENT_TYPES[protocol], "x-amzn-RequestId": request_id}
-    if protocol == "json":
-        payload = {"__type": error.code, **payload}
-    else:
-        headers["x-amzn-ErrorType"] = error.code
-    return web.Response(
-        status=error.status,
-        body=json.dumps(payload, separators=(",", ":")).encode(),
-        headers=headers,
+    """An error answer, as the service writes it (`error_answer`); an unknown service gets
+    the restJson shape."""
+    answer = error_answer(
+        service.description.protocol if service else "rest-json",
+        error.status,
+        error.code,
+        error.message,
+        request_id,
+        members=error.members,
+        message_key=service.message_key if service else "message",
     )
+    return web.Response(status=answer.status, body=answer.body, headers=answer.headers)
