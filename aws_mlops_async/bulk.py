@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import functools
 import hashlib
+import inspect
 import time
 import uuid
 from collections import deque
@@ -34,12 +35,15 @@ from collections.abc import (
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .arguments import positive_int, positive_number
 from .errors import (
     AwsError,
     ConfigurationError,
+    CredentialsError,
     EndpointUnreachable,
     MalformedResponseError,
     ServiceError,
+    Timeout,
     TransportError,
     ValidationError,
 )
@@ -53,6 +57,8 @@ if TYPE_CHECKING:
     from .invoker import Invoker
 
 __all__ = [
+    "MAX_CONCURRENCY",
+    "MAX_RUN_ID",
     "UNREAD_OUTCOMES_BUFFER",
     "BulkProgress",
     "BulkRunError",
@@ -66,10 +72,14 @@ ResponseT = TypeVar("ResponseT", bound=AwsModel)
 
 #: How many jobs beyond ``concurrency`` a run sends before the consumer reads their outcomes.
 UNREAD_OUTCOMES_BUFFER = 16
+#: The most requests a run keeps in flight (each in-flight job holds a worker task).
+MAX_CONCURRENCY = 10_000
+#: The longest run id, in characters.
+MAX_RUN_ID = 256
 
 #: Namespace of the tokens derived from a run id and a job's index (a fixed, random UUID).
 _TOKEN_NAMESPACE = uuid.UUID("6f0a2b9e-3f1d-4c55-9a53-1d7c2e0b8a41")
-_WATCHDOG_PERIOD = 1.0  # seconds between checks that the endpoint still answers
+_CHECK_PERIOD = 1.0  # seconds between checks of the deadlines and of the endpoint's answers
 
 
 def derive_token(run_id: str, index: int) -> str:
@@ -146,12 +156,16 @@ class BulkRunError(AwsError):
     ``on_progress`` raised, or a bug; jobs not yet sent were not sent."""
 
 
-@dataclass
+@dataclass(eq=False)
 class _Job(Generic[RequestT]):
     index: int
     request: RequestT
     deadline: float
     attempts: int = 0
+    #: The worker task sending it, while an attempt is in flight.
+    sender: asyncio.Task[None] | None = None
+    #: Whether its deadline passed while an attempt was in flight (which is then cancelled).
+    expired: bool = False
 
 
 class _End:
@@ -186,14 +200,16 @@ class BulkSubmission(Generic[RequestT, ResponseT]):
         give_up_after: float | None = None,
         on_progress: Callable[[BulkProgress], object] | None = None,
     ) -> None:
-        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
-            raise ConfigurationError(f"concurrency must be an int >= 1, not {concurrency!r}")
-        for name, value in (("max_rate", max_rate), ("give_up_after", give_up_after)):
-            if value is not None and not (_is_number(value) and value > 0):
-                raise ConfigurationError(f"{name} must be a positive number or None, not {value!r}")
-        if not (_is_number(job_deadline) and job_deadline > 0):
+        positive_int("concurrency", concurrency, maximum=MAX_CONCURRENCY)
+        positive_number("max_rate", max_rate, optional=True)
+        positive_number("job_deadline", job_deadline)
+        positive_number("give_up_after", give_up_after, optional=True)
+        _check_run_id(run_id)
+        _check_on_progress(on_progress)
+        if isinstance(jobs, (str, bytes, Mapping, AwsModel)):
             raise ConfigurationError(
-                f"job_deadline must be a positive number of seconds, not {job_deadline!r}"
+                f"jobs must be an iterable of jobs, not one {type(jobs).__name__}: "
+                "pass [job] to submit a single one"
             )
         if not isinstance(jobs, (Iterable, AsyncIterable)):
             raise ConfigurationError(
@@ -291,6 +307,9 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._closed = False
         self._last_contact = 0.0
         self._last_transport_failure: TransportError | None = None
+        self._flying: set[_Job[RequestT]] = set()  # jobs with an attempt in flight
+        self._awaiting_source = False  # the feeder waits for the job source's next job
+        self._awaiting_consumer = False  # the feeder waits for the consumer to read
 
     # ---- the consumer's side ------------------------------------------------------------
 
@@ -369,8 +388,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._tasks += [
             asyncio.create_task(self._guard(self._work)) for _ in range(self._concurrency)
         ]
-        if self._give_up_after is not None:
-            self._later(min(_WATCHDOG_PERIOD, self._give_up_after), self._watch)
+        self._later(self._check_period(), self._check)
 
     async def _guard(self, body: Callable[[], Awaitable[None]]) -> None:
         """Run the feeder or a worker; anything it raises fails the whole run."""
@@ -396,8 +414,18 @@ class _Engine(Generic[RequestT, ResponseT]):
         """Take inputs one by one while the unread outcomes allow: validate, then queue."""
         source, unread = self._source, self._unread
         while True:
-            await unread.acquire()
-            raw = source.take_now() if source.is_sync else await source.take()
+            if unread.locked():
+                self._awaiting_consumer = True
+                await unread.acquire()
+                self._awaiting_consumer = False
+            else:
+                await unread.acquire()
+            if source.is_sync:
+                raw = source.take_now()
+            else:
+                self._awaiting_source = True
+                raw = await source.take()
+                self._awaiting_source = False
             if raw is _EXHAUSTED:
                 unread.release()
                 break
@@ -420,8 +448,17 @@ class _Engine(Generic[RequestT, ResponseT]):
     async def _attempt(self, job: _Job[RequestT]) -> None:
         job.attempts += 1
         self._in_flight += 1
+        job.sender = asyncio.current_task()
+        self._flying.add(job)
         try:
             response = await self._client.invoke(self._spec, job.request, options=self._options)
+        except asyncio.CancelledError:
+            if not job.expired:
+                raise
+            _uncancel()  # the attempt's own deadline, not the run's end
+            outcome: Outcome[RequestT, ResponseT] = Outcome(
+                job.index, job.request, None, _deadline_spent(self._spec, job), job.attempts
+            )
         except (ServiceError, TransportError) as error:
             if isinstance(error, ServiceError):
                 self._last_contact = time.monotonic()
@@ -431,9 +468,7 @@ class _Engine(Generic[RequestT, ResponseT]):
                 self._requeue(job, error)
                 return
             error.attempts = job.attempts
-            outcome: Outcome[RequestT, ResponseT] = Outcome(
-                job.index, job.request, None, error, job.attempts
-            )
+            outcome = Outcome(job.index, job.request, None, error, job.attempts)
         except (ValidationError, MalformedResponseError) as error:
             outcome = Outcome(job.index, job.request, None, error, job.attempts)
         else:
@@ -441,6 +476,8 @@ class _Engine(Generic[RequestT, ResponseT]):
             outcome = Outcome(job.index, job.request, response, None, job.attempts)
         finally:
             self._in_flight -= 1
+            self._flying.discard(job)
+            job.sender = None
         self._finish(outcome)
 
     def _finish(self, outcome: Outcome[RequestT, ResponseT]) -> None:
@@ -459,7 +496,11 @@ class _Engine(Generic[RequestT, ResponseT]):
 
     def _report(self) -> None:
         if self._on_progress is not None:
-            self._on_progress(self.progress())
+            answer = self._on_progress(self.progress())
+            if inspect.isawaitable(answer):
+                if inspect.iscoroutine(answer):
+                    answer.close()  # never awaited: no "coroutine was never awaited" warning
+                raise TypeError(_ASYNC_PROGRESS)
 
     def _requeue(self, job: _Job[RequestT], error: ServiceError | TransportError) -> None:
         """Back in line: at once after throttling (the shared rate paces it), else after a
@@ -474,15 +515,47 @@ class _Engine(Generic[RequestT, ResponseT]):
         delay = backoff_delay(job.attempts, throttling=False, retry_after=retry_after)
         self._later(delay, lambda: self._line.push(job, retry=True))
 
-    def _watch(self) -> None:
-        """Fail the run once no request has reached the endpoint for `give_up_after` s."""
-        assert self._give_up_after is not None
-        silent = time.monotonic() - self._last_contact
+    def _check_period(self) -> float:
+        return min(_CHECK_PERIOD, self._give_up_after or _CHECK_PERIOD)
+
+    def _check(self) -> None:
+        """Every second or so: end the attempts whose job's deadline passed, and give the run
+        up once ``give_up_after`` seconds went by without an answer from the service."""
+        now = time.monotonic()
+        for job in self._flying:
+            if now >= job.deadline and not job.expired and job.sender is not None:
+                job.expired = True
+                job.sender.cancel()
+        if self._give_up_after is not None:
+            if self._awaiting_consumer and self._idle():
+                self._last_contact = now  # reading the outcomes is the consumer's pace
+            silent = now - self._last_contact
+            if silent >= self._give_up_after:
+                self._fail(self._given_up(silent))
+                return
+        self._later(self._check_period(), self._check)
+
+    def _idle(self) -> bool:
+        """Whether no job is in flight, in line or waiting to go back in line."""
+        return not (self._flying or self._line or self._timers)
+
+    def _given_up(self, silent: float) -> AwsError:
+        """What the run waited on for ``silent`` seconds, as the error that ends it."""
+        waiting = getattr(self._client.session.credentials, "waiting", 0)
+        if waiting:
+            return CredentialsError(
+                f"AWS credentials were not resolved within {silent:.0f} s (give_up_after): "
+                "is a credential_process, an SSO login or an MFA prompt waiting?"
+            )
+        if self._awaiting_source and self._idle():
+            return BulkRunError(
+                f"The job source gave no job for {silent:.0f} s (give_up_after) while nothing "
+                "else was left to send; giving up"
+            )
         failure = self._last_transport_failure
-        if failure is not None and silent >= self._give_up_after:
-            self._fail(EndpointUnreachable.after(failure, silent))
-        else:
-            self._later(min(_WATCHDOG_PERIOD, self._give_up_after), self._watch)
+        if failure is not None:
+            return EndpointUnreachable.after(failure, silent)
+        return EndpointUnreachable.silent(self._spec.name, silent)
 
     def _later(self, delay: float, callback: Callable[[], None]) -> None:
         """Call ``callback`` in ``delay`` seconds, unless the run stops first."""
@@ -502,6 +575,22 @@ class _Engine(Generic[RequestT, ResponseT]):
 ItemT = TypeVar("ItemT")
 
 
+def _deadline_spent(spec: OperationSpec[Any, Any], job: _Job[Any]) -> Timeout:
+    return Timeout(
+        f"{spec.name}: the job's deadline passed during its attempt {job.attempts}",
+        operation_name=spec.name,
+        reason="job deadline",
+    )
+
+
+def _uncancel() -> None:
+    """Take back a cancellation this task caught and handled (Python 3.11+ counts them)."""
+    task = asyncio.current_task()
+    uncancel = getattr(task, "uncancel", None)
+    if uncancel is not None:
+        uncancel()
+
+
 class _Line(Generic[ItemT]):
     """A queue whose items a pusher can put ahead (retries before fresh jobs); `pop` waits."""
 
@@ -509,6 +598,9 @@ class _Line(Generic[ItemT]):
         self._retries: deque[ItemT] = deque()
         self._fresh: deque[ItemT] = deque()
         self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def __bool__(self) -> bool:
+        return bool(self._retries or self._fresh)
 
     def push(self, item: ItemT, *, retry: bool = False) -> None:
         (self._retries if retry else self._fresh).append(item)
@@ -578,5 +670,32 @@ class _Source:
             await close()
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _check_run_id(run_id: object) -> None:
+    if run_id is None:
+        return
+    if not isinstance(run_id, str):
+        raise ConfigurationError(f"run_id must be a str, not {type(run_id).__name__}")
+    if not run_id.strip() or len(run_id) > MAX_RUN_ID or not run_id.isprintable():
+        raise ConfigurationError(
+            f"run_id must be 1 to {MAX_RUN_ID} printable characters, not all blank, not "
+            f"{run_id[:40]!r}: the same run id is what lets a rerun create nothing twice"
+        )
+
+
+def _check_on_progress(on_progress: object) -> None:
+    if on_progress is None:
+        return
+    if not callable(on_progress):
+        raise ConfigurationError(
+            f"on_progress must be a function of a BulkProgress, not {type(on_progress).__name__}"
+        )
+    if inspect.iscoroutinefunction(on_progress) or inspect.iscoroutinefunction(
+        getattr(on_progress, "__call__", None)  # noqa: B004  an object's async __call__
+    ):
+        raise ConfigurationError(_ASYNC_PROGRESS)
+
+
+_ASYNC_PROGRESS = (
+    "on_progress must be a plain function: it is called in line at every outcome, and an "
+    "async one would never be awaited (schedule your own task from it instead)"
+)

@@ -6,11 +6,16 @@ import enum
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import ConfigurationError
+from .arguments import flag, one_of, positive_int, positive_number
 
 __all__ = ["Config", "RetryMode", "Timeouts"]
 
 RetryMode = Literal["standard", "adaptive"]
+
+#: The most attempts a call may make (each waits longer than the one before).
+MAX_ATTEMPTS = 100
+#: The most connections a Session's pool may hold.
+MAX_CONNECTIONS = 10_000
 
 
 class _Unset(enum.Enum):
@@ -28,17 +33,21 @@ class Config:
 
     - ``retry_mode``: ``"standard"`` (backoff plus a retry quota) or ``"adaptive"`` (standard
       plus a client-side send rate that falls when the service throttles).
-    - ``max_attempts``: attempts per call, the first one included.
-    - ``connect_timeout`` / ``read_timeout``: seconds to get a connection / between two reads
-      of the response; ``total_timeout``: seconds for one whole attempt; ``call_timeout``:
-      seconds for a whole call, retries and back-off included (then `Timeout` is raised).
-      ``None`` means no limit.
+    - ``max_attempts``: attempts per call, the first one included (1 to 100).
+    - ``connect_timeout``: seconds to get a connection; ``read_timeout``: seconds to wait for
+      a response's headers, and then to read its whole body (a body trickling in cannot hold
+      an attempt past it); ``total_timeout``: seconds for one whole attempt;
+      ``call_timeout``: seconds for a whole call, retries and back-off included (then
+      `Timeout` is raised). Each is a finite number > 0, or ``None`` for no limit.
     - ``max_pool_connections``: open connections the Session keeps at most (all clients share
-      them); ignored when you pass your own ``http_session``.
+      them; 1 to 10,000); ignored when you pass your own ``http_session``.
     - ``use_fips_endpoint`` / ``use_dualstack_endpoint``: pick the FIPS or IPv6 endpoints.
     - ``correct_clock_skew``: when a service rejects a request because this host's clock is
       off by 4 minutes or more, sign with the service's time (read from its ``Date`` header)
       from then on, and retry that request once.
+
+    Every value is checked when the Config is made: a ConfigurationError names the first
+    that is wrong (a bool is no number, and NaN or infinity no duration).
     """
 
     retry_mode: RetryMode = "standard"
@@ -53,23 +62,15 @@ class Config:
     correct_clock_skew: bool = True
 
     def __post_init__(self) -> None:
-        if self.retry_mode not in ("standard", "adaptive"):
-            raise ConfigurationError(
-                f"Config.retry_mode must be 'standard' or 'adaptive', not {self.retry_mode!r}"
-            )
-        if not (isinstance(self.max_attempts, int) and _is_number(self.max_attempts)):
-            raise ConfigurationError("Config.max_attempts must be an int")
-        if self.max_attempts < 1:
-            raise ConfigurationError(f"Config.max_attempts must be >= 1, not {self.max_attempts}")
+        one_of("Config.retry_mode", self.retry_mode, ("standard", "adaptive"))
+        positive_int("Config.max_attempts", self.max_attempts, maximum=MAX_ATTEMPTS)
         for name in ("connect_timeout", "read_timeout", "total_timeout", "call_timeout"):
-            value = getattr(self, name)
-            if value is not None and not (_is_number(value) and value > 0):
-                raise ConfigurationError(f"Config.{name} must be a positive number or None")
-        if not (_is_number(self.max_pool_connections) and self.max_pool_connections >= 1):
-            raise ConfigurationError("Config.max_pool_connections must be an int >= 1")
+            positive_number(f"Config.{name}", getattr(self, name), optional=True)
+        positive_int(
+            "Config.max_pool_connections", self.max_pool_connections, maximum=MAX_CONNECTIONS
+        )
         for name in ("use_fips_endpoint", "use_dualstack_endpoint", "correct_clock_skew"):
-            if not isinstance(getattr(self, name), bool):
-                raise ConfigurationError(f"Config.{name} must be True or False")
+            flag(f"Config.{name}", getattr(self, name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,5 +87,3 @@ class Timeouts:
     total: float | None = None
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -69,6 +69,9 @@ class ChainCredentialProvider:
         self._lock = asyncio.Lock()
         self._source: Any = None
         self._last: Credentials | None = None
+        #: Callers waiting for credentials now (a bulk run that hears nothing from the
+        #: service tells a hung credential_process from a dead endpoint by it).
+        self.waiting = 0
 
     async def get_credentials(self) -> Credentials:
         """The current credentials, refreshed by aiobotocore when they are about to expire.
@@ -76,6 +79,7 @@ class ChainCredentialProvider:
         Raises `CredentialsError` (its ``__cause__`` the provider's exception) when they
         cannot be resolved or refreshed.
         """
+        self.waiting += 1
         try:
             if self._source is None:
                 await self._resolve()
@@ -87,6 +91,8 @@ class ChainCredentialProvider:
                 "AWS credentials could not be resolved or refreshed "
                 f"({type(error).__name__}: {error})"
             ) from error
+        finally:
+            self.waiting -= 1
         last = self._last
         # aiobotocore hands out the same frozen keys until it refreshes: compared by identity
         # first (cheap), converted once per refresh, and never kept in botocore's own tuple

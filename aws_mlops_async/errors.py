@@ -165,9 +165,20 @@ class Timeout(TransportError):
 
 
 class EndpointUnreachable(ConnectionFailed):
-    """No request reached the endpoint for longer than a bulk run's ``give_up_after``."""
+    """No request reached the service for longer than a bulk run's or a watch's
+    ``give_up_after``."""
 
     retryable = False
+
+    @classmethod
+    def silent(cls, operation_name: str, seconds: float) -> EndpointUnreachable:
+        """The error for ``seconds`` with requests sent and none answered, nor failed."""
+        return cls(
+            f"No answer from the service for {seconds:.0f} s while {operation_name} requests "
+            "were in flight; giving up. Is the endpoint up and answering?",
+            operation_name=operation_name,
+            reason="no answer",
+        )
 
     @classmethod
     def after(cls, last: TransportError, seconds: float) -> EndpointUnreachable:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from .modeling import AwsModel
 from .options import CallOptions
 from .protocol.spec import OperationSpec
+
+if TYPE_CHECKING:
+    from .client import SessionLike
 
 __all__ = ["Invoker"]
 
@@ -17,11 +20,16 @@ ResponseT = TypeVar("ResponseT", bound=AwsModel)
 
 class Invoker(Protocol):
     """What paginators, bulk runs and watches need of a client (every service client is one):
-    its call options, a validated request, and a call."""
+    its call options and Session, a validated request, and a call."""
 
     @property
     def options(self) -> CallOptions:
         """The options the client's calls are made with."""
+        ...
+
+    @property
+    def session(self) -> SessionLike:
+        """The Session the client sends with (its credentials, whether it is closed)."""
         ...
 
     def build_request(

@@ -9,12 +9,23 @@ from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from .arguments import positive_int, text
 from .errors import AwsError, ConfigurationError
 from .invoker import Invoker
 from .modeling import AwsModel
 from .protocol.spec import OperationSpec
 
-__all__ = ["PageIterator", "PaginationConfig", "PaginationError", "Paginator", "PaginatorSpec"]
+__all__ = [
+    "FULL_RESULT_LIMIT",
+    "PageIterator",
+    "PaginationConfig",
+    "PaginationError",
+    "Paginator",
+    "PaginatorSpec",
+]
+
+#: The most items `PageIterator.build_full_result` gathers without ``max_items``.
+FULL_RESULT_LIMIT = 100_000
 
 RequestT = TypeVar("RequestT", bound=AwsModel)
 ResponseT = TypeVar("ResponseT", bound=AwsModel)
@@ -22,7 +33,9 @@ ItemT = TypeVar("ItemT")
 
 
 class PaginationError(AwsError):
-    """The service sent back the token it was given, which would page forever."""
+    """A listing that would never end: the service handed back a token it had handed out
+    before in the same listing (A, B, A...), or `build_full_result` would gather more than
+    `FULL_RESULT_LIMIT` items."""
 
 
 @dataclass(frozen=True)
@@ -34,12 +47,10 @@ class PaginationConfig:
     starting_token: str | None = None
 
     def __post_init__(self) -> None:
-        for name in ("max_items", "page_size"):
-            value = getattr(self, name)
-            if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or value < 1
-            ):
-                raise ConfigurationError(f"PaginationConfig.{name} must be a positive int or None")
+        positive_int("PaginationConfig.max_items", self.max_items, optional=True)
+        positive_int("PaginationConfig.page_size", self.page_size, optional=True)
+        if self.starting_token is not None:
+            text("PaginationConfig.starting_token", self.starting_token)
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
         spec = self._spec
         token, skip = _decode_resume_token(self._config.starting_token)
         remaining = self._config.max_items
+        seen = {token}  # every token this listing sent: one handed back again would loop
         while True:
             request = self._request.model_copy(update={spec.input_token: token})
             page = await self._client.invoke(spec.operation, request)
@@ -117,10 +129,12 @@ class PageIterator(Generic[ResponseT, ItemT]):
             if not next_token:
                 self.resume_token = None
                 return
-            if next_token == token:
+            if next_token in seen:
                 raise PaginationError(
-                    f"{spec.operation.name} returned the same next token it was sent: {token!r}"
+                    f"{spec.operation.name} handed back a next token it had handed out before "
+                    f"in this listing ({_shown(next_token)}): its pages would never end"
                 )
+            seen.add(next_token)
             token, skip = next_token, 0
 
     async def items(self) -> AsyncGenerator[ItemT, None]:
@@ -130,18 +144,34 @@ class PageIterator(Generic[ResponseT, ItemT]):
                 yield item
 
     async def build_full_result(self) -> ResponseT:
-        """All items gathered in one response; its next token is `resume_token`."""
+        """All items gathered in one response; its next token is `resume_token`.
+
+        Without ``max_items``, at most `FULL_RESULT_LIMIT` items are gathered: a listing
+        holding more raises `PaginationError` (pass ``max_items``, or iterate the pages), so
+        memory stays bounded.
+        """
         spec = self._spec
+        limit = self._config.max_items or FULL_RESULT_LIMIT
         gathered: list[Any] = []
         last: ResponseT | None = None
         async for page in self:
             gathered.extend(getattr(page, spec.result_key) or ())
+            if len(gathered) > limit:
+                raise PaginationError(
+                    f"{spec.operation.name} lists more than {limit:,} items: gathering them "
+                    "all would hold them in memory at once; pass "
+                    "PaginationConfig(max_items=...) or iterate the pages instead"
+                )
             last = page
         if last is None:  # pragma: no cover - a list call always yields its first page
             raise AssertionError("no page was fetched")
         return last.model_copy(
             update={spec.result_key: gathered, spec.output_token: self.resume_token}
         )
+
+
+def _shown(token: str) -> str:
+    return repr(token) if len(token) <= 40 else repr(token[:37] + "...")
 
 
 class Paginator(Generic[ResponseT, ItemT]):
@@ -154,6 +184,11 @@ class Paginator(Generic[ResponseT, ItemT]):
     def _paginate(
         self, params: Mapping[str, Any], pagination_config: PaginationConfig | None
     ) -> PageIterator[ResponseT, ItemT]:
+        if pagination_config is not None and not isinstance(pagination_config, PaginationConfig):
+            raise ConfigurationError(
+                "pagination_config must be a PaginationConfig, not "
+                f"{type(pagination_config).__name__}"
+            )
         config = pagination_config or PaginationConfig()
         fields = {name: value for name, value in params.items() if value is not None}
         if self._spec.limit_key is not None and config.page_size is not None:

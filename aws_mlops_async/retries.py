@@ -179,11 +179,13 @@ class _RateClocker:
 class _TokenBucket:
     # botocore.retries.bucket.TokenBucket, as tickets: a caller that finds no token takes a
     # numbered ticket and waits until the bucket has produced that many tokens, so waiters
-    # queue in order without a lock and a rate change reaches those already waiting.
-    _MIN_RATE = 0.5
+    # queue in order without a lock and a rate change reaches those already waiting. The
+    # adaptive rate never falls below botocore's floor of 0.5/s; a ceiling a caller sets
+    # holds as given.
 
-    def __init__(self, clock: Callable[[], float]) -> None:
+    def __init__(self, clock: Callable[[], float], *, floor: float = 0.5) -> None:
         self._clock = clock
+        self._floor = floor
         self._issued = 0.0  # tickets handed out so far
         self._produced = 0.0  # tokens produced so far, at most `capacity` ahead of `_issued`
         self._stamp: float | None = None
@@ -197,7 +199,7 @@ class _TokenBucket:
     @max_rate.setter
     def max_rate(self, value: float) -> None:
         self._refill()
-        self._rate = max(value, self._MIN_RATE)
+        self._rate = max(value, self._floor)
         self._capacity = max(value, 1.0)
         self._produced = min(self._produced, self._issued + self._capacity)
 
@@ -252,7 +254,7 @@ class ClientRateLimiter:
         self._bucket = _TokenBucket(clock)
         self._ceiling: _TokenBucket | None = None
         if max_rate is not None:
-            self._ceiling = _TokenBucket(clock)
+            self._ceiling = _TokenBucket(clock, floor=0.0)
             self._ceiling.max_rate = max_rate
         self._tolerant = tolerant
         self.enabled = False

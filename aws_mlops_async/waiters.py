@@ -8,13 +8,17 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-from .errors import ConfigurationError, ServiceError, WaiterError
+from .arguments import positive_int, positive_number
+from .errors import ServiceError, WaiterError
 
 __all__ = ["Acceptor", "Waiter", "WaiterSpec"]
 
 ResponseT = TypeVar("ResponseT")
 
 logger = logging.getLogger("aws_mlops_async")
+
+#: The longest a waiter waits between two polls, in seconds (a day).
+MAX_DELAY = 86_400.0
 
 
 def _resolve(response: object | None, path: str) -> object | None:
@@ -74,10 +78,10 @@ class Waiter(Generic[ResponseT]):
         max_attempts: int | None,
     ) -> ResponseT | None:
         spec = self.spec
-        delay = spec.delay if delay is None else delay
-        attempts = spec.max_attempts if max_attempts is None else max_attempts
-        if delay < 0 or attempts < 1:
-            raise ConfigurationError("waiter delay must be >= 0 and max_attempts >= 1")
+        delay = positive_number("delay", spec.delay if delay is None else delay, maximum=MAX_DELAY)
+        attempts = positive_int(
+            "max_attempts", spec.max_attempts if max_attempts is None else max_attempts
+        )
         last: Any = None
         for attempt in range(1, attempts + 1):
             response: ResponseT | None = None

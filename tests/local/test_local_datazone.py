@@ -43,7 +43,7 @@ async def test_stopping_ends_the_run_and_the_waiter(endpoint: LocalAws, session:
     assert stopped.status == "STOPPED"
     with pytest.raises(WaiterError) as caught:
         await datazone.get_waiter("notebook_run_finished").wait(
-            domain_identifier=DOMAIN, identifier=started.id, delay=0
+            domain_identifier=DOMAIN, identifier=started.id, delay=0.001
         )
     assert "STOPPED" in caught.value.reason
     with pytest.raises(datazone.exceptions.ConflictException) as conflict:
@@ -57,7 +57,7 @@ async def test_a_failing_run_carries_its_error(endpoint: LocalAws, session: Sess
     endpoint.clock.advance(60)
     with pytest.raises(WaiterError):
         await session.datazone.get_waiter("notebook_run_finished").wait(
-            domain_identifier=DOMAIN, identifier=started.id, delay=0
+            domain_identifier=DOMAIN, identifier=started.id, delay=0.001
         )
     run = await session.datazone.get_notebook_run(domain_identifier=DOMAIN, identifier=started.id)
     assert run.status == "FAILED"

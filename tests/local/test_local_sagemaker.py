@@ -84,7 +84,9 @@ async def test_delete_by_version_or_alias_and_not_found_after(
     endpoint.clock.advance(5)
     await sagemaker.delete_image_version(image_name=NAME, version=1)
     await sagemaker.delete_image_version(image_name=NAME, alias="old")
-    await sagemaker.get_waiter("image_version_deleted").wait(image_name=NAME, version=1, delay=0)
+    await sagemaker.get_waiter("image_version_deleted").wait(
+        image_name=NAME, version=1, delay=0.001
+    )
     for selector in ({"version": 1}, {"alias": "old"}, {}):
         with pytest.raises(sagemaker.exceptions.ResourceNotFound) as caught:
             await sagemaker.describe_image_version(image_name=NAME, **selector)

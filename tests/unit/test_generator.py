@@ -116,7 +116,7 @@ async def test_a_corrected_waiter_ends_on_the_code_the_service_answers(
         json_reply({"Name": "box", "Status": "READY"}),
         json_reply({"__type": "ThingNotFound", "Message": "gone"}, status=400),
     ]
-    assert await client.get_waiter("thing_gone").wait(name="box", delay=0) is None
+    assert await client.get_waiter("thing_gone").wait(name="box", delay=0.001) is None
     assert len(server.received) == 2
 
 
@@ -128,7 +128,7 @@ async def test_a_corrected_waiter_no_longer_waits_for_the_published_code(
         json_reply({"__type": "ResourceNotFoundException", "Message": "?"}, status=400)
     )
     with pytest.raises(WaiterError, match="ResourceNotFoundException"):
-        await client.get_waiter("thing_gone").wait(name="box", delay=0)
+        await client.get_waiter("thing_gone").wait(name="box", delay=0.001)
 
 
 async def test_an_error_of_an_operation_left_out_is_matched_as_published(
@@ -137,7 +137,7 @@ async def test_an_error_of_an_operation_left_out_is_matched_as_published(
     client = generated("tinyjson.client").TinyJsonClient(session)
     server.script.append(json_reply({"__type": "Busy", "Message": "busy"}, status=400))
     with pytest.raises(WaiterError, match="Busy"):
-        await client.get_waiter("thing_gone").wait(name="box", delay=0, max_attempts=5)
+        await client.get_waiter("thing_gone").wait(name="box", delay=0.001, max_attempts=5)
     assert len(server.received) == 1
 
 
@@ -196,11 +196,11 @@ async def test_a_registry_waiter_is_generated_beside_the_models(
         json_reply({"widgetId": "w", "status": "BUILDING"}),
         json_reply({"widgetId": "w", "status": "READY"}),
     ]
-    ready = await client.get_waiter("widget_ready").wait(widget_id="w", delay=0)
+    ready = await client.get_waiter("widget_ready").wait(widget_id="w", delay=0.001)
     assert ready.status == "READY"
     server.script.append(error_reply("NotFoundException", 404))
     with pytest.raises(WaiterError, match="NotFoundException"):
-        await client.get_waiter("widget_ready").wait(widget_id="w", delay=0)
+        await client.get_waiter("widget_ready").wait(widget_id="w", delay=0.001)
 
 
 def test_a_correction_is_written_with_its_reason_beside_the_acceptor() -> None:

@@ -43,7 +43,7 @@ async def test_image_version_created_waits_through_creating(
         {"payload": image_version("CREATED")},
     )
     waiter = session.sagemaker.get_waiter("image_version_created")
-    response = await waiter.wait(image_name="img", version=3, delay=0)
+    response = await waiter.wait(image_name="img", version=3, delay=0.001)
     assert response.image_version_status == "CREATED"
     assert sum(len(calls) for calls in aws_mock.requests.values()) == 3
 
@@ -58,7 +58,9 @@ async def test_a_failure_state_raises_with_the_last_response(
         {"payload": {**image_version("CREATE_FAILED"), "FailureReason": "bad base image"}},
     )
     with pytest.raises(WaiterError, match="CREATE_FAILED") as caught:
-        await session.sagemaker.get_waiter("image_version_created").wait(image_name="img", delay=0)
+        await session.sagemaker.get_waiter("image_version_created").wait(
+            image_name="img", delay=0.001
+        )
     assert caught.value.last_response.failure_reason == "bad base image"
 
 
@@ -71,7 +73,7 @@ async def test_image_version_deleted_succeeds_on_not_found(
     }
     reply_in_order(aws_mock, "POST", {"payload": image_version("DELETING")}, not_found)
     waiter = session.sagemaker.get_waiter("image_version_deleted")
-    assert await waiter.wait(image_name="img", version=3, delay=0) is None
+    assert await waiter.wait(image_name="img", version=3, delay=0.001) is None
 
 
 async def test_an_unexpected_error_stops_the_waiter(
@@ -83,7 +85,9 @@ async def test_an_unexpected_error_stops_the_waiter(
         {"status": 400, "body": json.dumps({"__type": "AccessDeniedException", "message": "no"})},
     )
     with pytest.raises(WaiterError, match="AccessDeniedException") as caught:
-        await session.sagemaker.get_waiter("image_version_created").wait(image_name="img", delay=0)
+        await session.sagemaker.get_waiter("image_version_created").wait(
+            image_name="img", delay=0.001
+        )
     assert caught.value.last_response.code == "AccessDeniedException"
 
 
@@ -91,7 +95,7 @@ async def test_max_attempts_ends_the_wait(aws_mock: aioresponses, session: Sessi
     aws_mock.post(ANY_URL, payload=image_version("CREATING"), repeat=True)
     with pytest.raises(WaiterError, match="after 4 attempts"):
         await session.sagemaker.get_waiter("image_version_created").wait(
-            image_name="img", delay=0, max_attempts=4
+            image_name="img", delay=0.001, max_attempts=4
         )
     assert sum(len(calls) for calls in aws_mock.requests.values()) == 4
 
@@ -120,10 +124,10 @@ async def test_service_job_finished(
     )
     waiter = session.batch.get_waiter("service_job_finished")
     if succeeds:
-        assert (await waiter.wait(job_id="job-1", delay=0)).status == "SUCCEEDED"
+        assert (await waiter.wait(job_id="job-1", delay=0.001)).status == "SUCCEEDED"
     else:
         with pytest.raises(WaiterError, match="FAILED") as caught:
-            await waiter.wait(job_id="job-1", delay=0)
+            await waiter.wait(job_id="job-1", delay=0.001)
         assert caught.value.last_response.status == "FAILED"
 
 
@@ -136,7 +140,7 @@ async def test_notebook_run_finished_fails_on_failed_or_stopped(
     aws_mock.get(ANY_URL, payload={**run, "status": terminal})
     with pytest.raises(WaiterError, match=terminal):
         await session.datazone.get_waiter("notebook_run_finished").wait(
-            domain_identifier="dzd_1", identifier="run-1", delay=0
+            domain_identifier="dzd_1", identifier="run-1", delay=0.001
         )
 
 
@@ -146,7 +150,7 @@ async def test_model_packaging_job_finished_reads_the_nested_status(
     for status in ("CREATED", "RUNNING", "SUCCEEDED"):
         aws_mock.get(ANY_URL, payload={"ModelPackagingDescription": {"Status": status}})
     waiter = session.lookoutvision.get_waiter("model_packaging_job_finished")
-    response = await waiter.wait(project_name="proj", job_name="job", delay=0)
+    response = await waiter.wait(project_name="proj", job_name="job", delay=0.001)
     assert response.model_packaging_description is not None
     assert response.model_packaging_description.status == "SUCCEEDED"
 
