@@ -97,6 +97,10 @@ class SessionLike(Protocol):
         """The endpoint the environment or profile configures for ``service``, if any."""
         ...
 
+    async def pause(self, seconds: float) -> None:
+        """A call's back-off, ended by `SessionClosedError` when the Session closes."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
@@ -390,7 +394,7 @@ class BaseClient:
                 raise SessionClosedError() from outcome  # nothing is retried after close
             quota_taken = decision.quota_taken
             waited += decision.delay
-            await retries.sleep(decision.delay)
+            await self._session.pause(decision.delay)
 
     async def _attempt(
         self,

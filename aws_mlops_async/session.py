@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Sequence
 from types import TracebackType
@@ -9,10 +10,12 @@ from typing import TYPE_CHECKING
 
 import aiohttp
 
+from . import retries
 from ._session_clients import CLIENTS, ServiceClients, client_class
+from .cancellation import cancelled_by_caller
 from .config import Config
 from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
-from .errors import ConfigurationError, NoRegionError
+from .errors import ConfigurationError, NoRegionError, SessionClosedError
 from .interceptors import Interceptor, check_interceptors
 from .profile import SharedProfile
 from .signing import SigningClock
@@ -87,6 +90,7 @@ class Session(ServiceClients):
         self.clock = SigningClock()
         self._closed = False
         self._clients: dict[str, BaseClient] = {}
+        self._pauses: set[asyncio.Future[None]] = set()  # calls backing off, ended by close
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -117,12 +121,31 @@ class Session(ServiceClients):
         return self.clock.offset
 
     async def close(self) -> None:
-        """Close the transport this Session opened; later calls raise SessionClosedError."""
+        """Close the transport this Session opened. Every call in flight ends with
+        `SessionClosedError` (nothing is retried after close), and so do later calls."""
         if self._closed:
             return
         self._closed = True
+        for pause in self._pauses:
+            pause.cancel()
         if self._owns_transport:
             await self.transport.close()
+
+    async def pause(self, seconds: float) -> None:
+        """Wait ``seconds`` (a call's back-off before its next attempt); `SessionClosedError`
+        at once when the Session closes meanwhile."""
+        if self._closed:
+            raise SessionClosedError()
+        sleeping = asyncio.ensure_future(retries.sleep(seconds))
+        self._pauses.add(sleeping)
+        try:
+            await sleeping
+        except asyncio.CancelledError:
+            if self._closed and not cancelled_by_caller():
+                raise SessionClosedError() from None
+            raise
+        finally:
+            self._pauses.discard(sleeping)
 
     def http_session(self) -> aiohttp.ClientSession:
         """The aiohttp session the default transport sends on, opened on first use in the

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 import aiohttp
 from yarl import URL
 
+from .cancellation import cancelled_by_caller
 from .config import Timeouts
 from .errors import (
     ConnectionFailed,
@@ -182,7 +183,7 @@ class AiohttpTransport:
         except asyncio.CancelledError:
             # Closing the pool cancels the waits for its connections: a call nobody
             # cancelled ends as closed, not cancelled.
-            if self._closed and not _cancelled_by_caller():
+            if self._closed and not cancelled_by_caller():
                 raise SessionClosedError() from None
             raise
         except RuntimeError as exc:  # aiohttp: "Session is closed" / "Connector is closed"
@@ -214,13 +215,6 @@ class AiohttpTransport:
 
 class _BodyTimeout(Exception):
     """The response's body did not arrive within the read timeout."""
-
-
-def _cancelled_by_caller() -> bool:
-    task = asyncio.current_task()
-    cancelling = getattr(task, "cancelling", None)
-    # Python 3.10 cannot tell; there a cancellation during close is taken as the close's.
-    return bool(cancelling()) if cancelling is not None else False
 
 
 Handler = Callable[[TransportRequest], "HttpResponse | Awaitable[HttpResponse]"]

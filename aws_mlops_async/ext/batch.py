@@ -6,6 +6,7 @@ SageMaker's CreateTrainingJob request (`BatchClient.submit_service_job`)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Iterable, Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..services.batch import client as generated
@@ -146,7 +147,8 @@ class BatchClient(generated.BatchClient):
         *,
         job_queue: str | None = None,
         poll_interval: float = 30.0,
-        created_after: float | None = None,
+        created_after: float | datetime | None = None,
+        give_up_after: float | None = 900.0,
     ) -> ServiceJobWatch:
         """Follow service jobs to their end: an async iterator of each change of status.
 
@@ -156,10 +158,17 @@ class BatchClient(generated.BatchClient):
         cycle for 10,000 jobs in one queue); a job whose queue is not known (an id without
         ``job_queue``) is described once first, and a job the listings no longer show on its
         own. Each `ServiceJobUpdate` carries the job's status, reason and, once it runs, the
-        resource it runs as (the training job's ARN). It ends when every job SUCCEEDED or
-        FAILED; throttling slows it down; ``created_after`` (epoch seconds) bounds the first
-        listings when the jobs' creation times are unknown (default: 14 days ago). Use it as
-        ``async with batch.watch_service_jobs(ids) as watch: async for update in watch:``.
+        resource it runs as (the training job's ARN); a status never goes backwards.
+        ``created_after`` (epoch seconds or an aware datetime) bounds the first listings when
+        the jobs' creation times are unknown (default: 14 days ago). Use it as ``async with
+        batch.watch_service_jobs(ids) as watch: async for update in watch:``.
+
+        It ends when every job SUCCEEDED or FAILED (FAILED by its own status, or when Batch
+        says it does not exist), when you leave the block, or raising: the `ServiceError` or
+        `CredentialsError` of a caller the service refuses (expired or wrong credentials, no
+        permission), or `EndpointUnreachable` after ``give_up_after`` seconds (None: never)
+        without an answer. Connection failures, 5xx answers and throttling that outlast the
+        client's retries slow it down until then.
         """
         from .watching import ServiceJobWatch
 
@@ -169,4 +178,5 @@ class BatchClient(generated.BatchClient):
             job_queue=job_queue,
             poll_interval=poll_interval,
             created_after=created_after,
+            give_up_after=give_up_after,
         )

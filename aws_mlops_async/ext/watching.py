@@ -6,19 +6,35 @@ unfinished job the watch follows: 10,000 jobs in one queue cost about 100 reques
 not 10,000 DescribeServiceJob calls. Only a job the listing no longer shows is described on
 its own. A cycle whose requests had to be retried (throttling, errors) doubles the wait before
 the next, up to 8 times ``poll_interval``; a clean cycle brings it back.
+
+What ends a watch: every job SUCCEEDED or FAILED; the consumer leaving; the service refusing
+the caller (credentials, permissions: that `ServiceError` or `CredentialsError` is raised); or
+``give_up_after`` seconds (900 by default) without an answer from the service, through
+connection failures, 5xx answers and throttling that outlast the client's retries (then
+`EndpointUnreachable`). Until then those failures slow the watch down and it goes on. A job is
+reported FAILED only by its own status, or when Batch says it does not exist. A job's status
+never goes backwards in the updates (a listing that lags behind a describe is ignored).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ..errors import ConfigurationError, ServiceError
+from ..arguments import positive_number, text
+from ..errors import (
+    ConfigurationError,
+    EndpointUnreachable,
+    ServiceError,
+    TransportError,
+)
+from ..modeling import AwsModel
 from ..pagination import PaginationConfig
 from ..services.batch import operations
 
@@ -35,6 +51,32 @@ LOOKBACK_SECONDS = 14 * 24 * 3600
 MAX_SLOWDOWN = 8
 #: DescribeServiceJob calls in flight at once, for jobs the listings do not show.
 DESCRIBE_CONCURRENCY = 8
+#: Seconds without an answer from the service after which a watch gives up, by default.
+GIVE_UP_AFTER = 900.0
+#: The longest poll interval, in seconds (a day).
+MAX_POLL_INTERVAL = 86_400.0
+#: The latest ``created_after`` taken, in epoch seconds (the year 9999).
+MAX_EPOCH_SECONDS = 253_402_300_799.0
+#: The statuses of a service job, in the order a job moves through them.
+ORDER = ("SUBMITTED", "PENDING", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING")
+#: Codes (besides HTTP 401 and 403) that say the caller may not do this: they end a watch.
+REFUSALS = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+        "InvalidClientTokenId",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+        "MissingAuthenticationTokenException",
+        "ExpiredToken",
+        "ExpiredTokenException",
+        "NotAuthorized",
+        "UnauthorizedOperation",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,26 +131,29 @@ class ServiceJobWatch:
         *,
         job_queue: str | None,
         poll_interval: float,
-        created_after: float | None,
+        created_after: float | datetime | None,
+        give_up_after: float | None = GIVE_UP_AFTER,
     ) -> None:
-        if isinstance(poll_interval, bool) or not isinstance(poll_interval, (int, float)):
-            raise ConfigurationError("poll_interval must be a number of seconds")
-        if not poll_interval > 0:
-            raise ConfigurationError(f"poll_interval must be > 0 seconds, not {poll_interval}")
-        if job_queue is not None and (not isinstance(job_queue, str) or not job_queue):
-            raise ConfigurationError("job_queue must be a queue name or ARN")
-        if isinstance(jobs, (str, bytes)):
-            raise ConfigurationError("jobs must be several jobs (a list of ids), not one string")
+        positive_number("poll_interval", poll_interval, maximum=MAX_POLL_INTERVAL)
+        positive_number("give_up_after", give_up_after, optional=True)
+        text("job_queue", job_queue, optional=True)
+        if isinstance(jobs, (str, bytes, Mapping, AwsModel)) or not isinstance(jobs, Iterable):
+            raise ConfigurationError(
+                "jobs must be several jobs (a list of ids, responses or outcomes), "
+                f"not one {type(jobs).__name__}"
+            )
         self._client = client
         self._poll_interval = float(poll_interval)
+        self._give_up_after = give_up_after
         self._followed: dict[str, _Followed] = {}
         for item in jobs:
             watched = _watched(item, job_queue)
             if watched is not None and watched.job_id not in self._followed:
                 self._followed[watched.job_id] = _Followed(watched, watched.job_queue)
-        start = created_after if created_after is not None else time.time() - LOOKBACK_SECONDS
-        self._created_after = int(start * 1000)
+        self._created_after = _epoch_milliseconds(created_after)
         self._updates: AsyncGenerator[ServiceJobUpdate, None] | None = None
+        self._last_answer = 0.0
+        self._retried = False  # whether the current cycle's requests had to be retried
         #: Requests made, by operation: what a watch costs.
         self.requests: dict[str, int] = {"ListServiceJobs": 0, "DescribeServiceJob": 0}
         #: Poll cycles completed.
@@ -136,36 +181,55 @@ class ServiceJobWatch:
             await self._updates.aclose()
 
     async def _watch(self) -> AsyncGenerator[ServiceJobUpdate, None]:
-        unknown = [f for f in self._followed.values() if f.job_queue is None]
-        for update in await self._describe(unknown):
-            yield update
+        self._last_answer = time.monotonic()
         interval = self._poll_interval
         while True:
-            waiting = [f for f in self._followed.values() if not _done(f)]
-            if not waiting:
-                return
-            retried = False
-            seen: set[str] = set()
-            for queue, followed in _by_queue(waiting).items():
-                async for change, was_retried in self._list(queue, followed, seen):
-                    retried = retried or was_retried
-                    if change is not None:
-                        yield change
-            missing = [f for f in waiting if f.job.job_id not in seen and not _done(f)]
-            for update in await self._describe(missing):
-                yield update
-            self.cycles += 1
+            try:
+                async for update in self._cycle():
+                    yield update
+            except (ServiceError, TransportError) as error:
+                # Passing failures outlasting the client's retries slow the watch down; a
+                # refusal of the caller, or silence longer than give_up_after, ends it.
+                if not _passing(error):
+                    raise
+                silent = time.monotonic() - self._last_answer
+                if self._give_up_after is not None and silent >= self._give_up_after:
+                    if isinstance(error, TransportError):
+                        raise EndpointUnreachable.after(error, silent) from error
+                    raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
+                interval = min(interval * 2, self._poll_interval * MAX_SLOWDOWN)
+                await asyncio.sleep(interval)
+                continue
             if all(_done(f) for f in self._followed.values()):
                 return
             slowest = self._poll_interval * MAX_SLOWDOWN
-            interval = min(interval * 2, slowest) if retried else self._poll_interval
+            interval = min(interval * 2, slowest) if self._retried else self._poll_interval
             await asyncio.sleep(interval)
+
+    async def _cycle(self) -> AsyncGenerator[ServiceJobUpdate, None]:
+        """One look at every unfinished job: jobs of unknown queues described, each queue
+        listed, then the jobs the listings no longer show described."""
+        self._retried = False
+        unknown = [f for f in self._followed.values() if f.job_queue is None and not _done(f)]
+        for update in await self._describe(unknown):
+            yield update
+        waiting = [f for f in self._followed.values() if not _done(f)]
+        if not waiting:
+            return
+        seen: set[str] = set()
+        for queue, followed in _by_queue(waiting).items():
+            async for change in self._list(queue, followed, seen):
+                yield change
+        missing = [f for f in waiting if f.job.job_id not in seen and not _done(f)]
+        for update in await self._describe(missing):
+            yield update
+        self.cycles += 1
 
     async def _list(
         self, queue: str, followed: list[_Followed], seen: set[str]
-    ) -> AsyncGenerator[tuple[ServiceJobUpdate | None, bool], None]:
-        """Each change the queue's listing shows, with whether its page was retried; the
-        listing stops at the page where every job followed in the queue has been seen."""
+    ) -> AsyncGenerator[ServiceJobUpdate, None]:
+        """Each change the queue's listing shows; the listing stops at the page where every
+        job followed in the queue has been seen."""
         known = [f.created_at for f in followed]
         # Inclusive or not, the oldest job followed is listed.
         after = min(known) - 1 if None not in known else self._created_after  # type: ignore[type-var,operator]
@@ -177,8 +241,8 @@ class ServiceJobWatch:
         )
         async with aclosing(aiter(pages)) as listing:
             async for page in listing:
+                self._answered(page.response_metadata.attempts)
                 self.requests["ListServiceJobs"] += 1
-                retried = page.response_metadata.attempts > 1
                 for summary in page.job_summary_list or ():
                     state = by_id.get(summary.job_id)
                     if state is None or summary.status is None:
@@ -187,19 +251,22 @@ class ServiceJobWatch:
                     state.created_at = summary.created_at
                     attempt = summary.latest_attempt
                     resource = attempt.service_resource_id if attempt else None
-                    yield (
-                        self._changed(
-                            state,
-                            summary.job_name,
-                            summary.status,
-                            summary.status_reason,
-                            resource.value if resource else None,
-                        ),
-                        retried,
+                    change = self._changed(
+                        state,
+                        summary.job_name,
+                        summary.status,
+                        summary.status_reason,
+                        resource.value if resource else None,
                     )
-                yield None, retried
+                    if change is not None:
+                        yield change
                 if by_id.keys() <= seen:
                     return
+
+    def _answered(self, attempts: int) -> None:
+        """Note an answer of the service (and whether it took retries)."""
+        self._last_answer = time.monotonic()
+        self._retried = self._retried or attempts > 1
 
     async def _describe(self, followed: list[_Followed]) -> list[ServiceJobUpdate]:
         """Describe each job on its own, a few at a time; the changes seen."""
@@ -213,11 +280,13 @@ class ServiceJobWatch:
                         operations.DESCRIBE_SERVICE_JOB, {"job_id": state.job.job_id}
                     )
                 except ServiceError as error:
-                    if error.status_code >= 500 or error.retryable:
+                    if not _no_such_job(error):
                         raise
+                    self._answered(1)
                     # Batch no longer knows the job (or never did): nothing more will come.
                     reason = f"{error.code}: {error.message}"
                     return self._changed(state, None, "FAILED", reason, None)
+                self._answered(job.response_metadata.attempts)
             # The job's own queue: one given wrongly would be listed in vain every look.
             state.job_queue = job.job_queue or state.job_queue
             state.created_at = job.created_at
@@ -250,9 +319,14 @@ class ServiceJobWatch:
         reason: str | None,
         resource: str | None,
     ) -> ServiceJobUpdate | None:
-        """The update to yield when the job's status (or its resource) changed, else None."""
+        """The update to yield when the job's status (or its resource) moved on, else None
+        (nothing after a job finished, and no status behind the last one)."""
         last = state.last
-        if last is not None and (last.status, last.service_resource_id) == (status, resource):
+        if last is not None and (
+            last.finished
+            or (last.status, last.service_resource_id) == (status, resource)
+            or _rank(status) < _rank(last.status)
+        ):
             return None
         state.last = ServiceJobUpdate(
             job_id=state.job.job_id,
@@ -264,6 +338,45 @@ class ServiceJobWatch:
             index=state.job.index,
         )
         return state.last
+
+
+def _rank(status: str) -> int:
+    """Where a status stands in a job's life (a status this library does not know yet is
+    taken as being as far as any)."""
+    return ORDER.index(status) if status in ORDER else len(ORDER)
+
+
+def _passing(error: ServiceError | TransportError) -> bool:
+    """Whether the failure is one a watch outlasts (a lost connection, a 5xx, throttling),
+    not the service refusing the caller."""
+    if isinstance(error, TransportError):
+        return True
+    if error.status_code in (401, 403) or error.code in REFUSALS:
+        return False
+    return error.retryable or error.status_code >= 500
+
+
+def _no_such_job(error: ServiceError) -> bool:
+    """Whether Batch said the job does not exist (it answers a ClientException saying so)."""
+    said = error.message.lower()
+    return (
+        error.status_code in (400, 404)
+        and error.code not in REFUSALS
+        and ("does not exist" in said or "not found" in said)
+    )
+
+
+def _epoch_milliseconds(created_after: object) -> int:
+    """``created_after`` (epoch seconds or a datetime; None: 14 days ago) in epoch
+    milliseconds, as Batch's AFTER_CREATED_AT filter takes it."""
+    if created_after is None:
+        return int((time.time() - LOOKBACK_SECONDS) * 1000)
+    if isinstance(created_after, datetime):
+        if created_after.tzinfo is None:
+            raise ConfigurationError("created_after must be a timezone-aware datetime")
+        return int(created_after.timestamp() * 1000)
+    seconds = positive_number("created_after", created_after, maximum=MAX_EPOCH_SECONDS)
+    return int(seconds * 1000)
 
 
 def _done(state: _Followed) -> bool:
