@@ -279,9 +279,11 @@ class BaseClient:
         field = spec.idempotency_token
         if type(request) is not dict:  # the generated methods pass a dict: the fast path
             if isinstance(request, spec.input):
-                if field is not None and getattr(request, field) is None:
-                    return request.model_copy(update={field: token or str(uuid.uuid4())})
-                return request
+                # Validated again, nested models too: it may have changed since it was made.
+                model: RequestT = self._validated(spec, request)
+                if field is not None and getattr(model, field) is None:
+                    return model.model_copy(update={field: token or str(uuid.uuid4())})
+                return model
             if isinstance(request, Mapping):
                 request = dict(request)
         if spec.prepare is not None and type(request) is dict:
@@ -291,6 +293,10 @@ class BaseClient:
             if request.get(field) is None and request.get(alias) is None:
                 request = {key: value for key, value in request.items() if key != alias}
                 request[field] = token or str(uuid.uuid4())
+        return self._validated(spec, request)
+
+    @staticmethod
+    def _validated(spec: OperationSpec[RequestT, Any], request: object) -> RequestT:
         try:
             model: RequestT = spec.input.__pydantic_validator__.validate_python(request)
         except pydantic.ValidationError as error:

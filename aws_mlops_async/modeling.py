@@ -118,11 +118,14 @@ class AwsModel(BaseModel):
 class RequestModel(AwsModel):
     """Base of the models a request is built from: strict, every constraint checked.
 
-    A nested structure also takes the response model of the same structure (its attributes
-    are read), so what a describe call returned can go back into an update.
+    A model is validated again wherever it is given (a request, or a structure nested in
+    one), so what was changed after it was made (an attribute set, ``model_copy(update=)``)
+    is checked as a dict would be. A nested structure takes its own model or a mapping of its
+    fields; a model of another class is refused (to send what a describe call returned, pass
+    ``response.model_dump()``'s part).
     """
 
-    model_config = ConfigDict(extra="forbid", from_attributes=True)
+    model_config = ConfigDict(extra="forbid", revalidate_instances="always")
 
 
 class RequestUnion(RequestModel):

@@ -183,6 +183,7 @@ class ServiceJobWatch:
     async def _watch(self) -> AsyncGenerator[ServiceJobUpdate, None]:
         self._last_answer = time.monotonic()
         interval = self._poll_interval
+        slowest = self._poll_interval * MAX_SLOWDOWN
         while True:
             try:
                 async for update in self._cycle():
@@ -192,19 +193,24 @@ class ServiceJobWatch:
                 # refusal of the caller, or silence longer than give_up_after, ends it.
                 if not _passing(error):
                     raise
-                silent = time.monotonic() - self._last_answer
-                if self._give_up_after is not None and silent >= self._give_up_after:
-                    if isinstance(error, TransportError):
-                        raise EndpointUnreachable.after(error, silent) from error
-                    raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
-                interval = min(interval * 2, self._poll_interval * MAX_SLOWDOWN)
+                self._give_up_if_silent(error)
+                interval = min(interval * 2, slowest)
                 await asyncio.sleep(interval)
+                self._give_up_if_silent(error)
                 continue
             if all(_done(f) for f in self._followed.values()):
                 return
-            slowest = self._poll_interval * MAX_SLOWDOWN
             interval = min(interval * 2, slowest) if self._retried else self._poll_interval
             await asyncio.sleep(interval)
+
+    def _give_up_if_silent(self, error: ServiceError | TransportError) -> None:
+        """Raise `EndpointUnreachable` once the service gave no answer for give_up_after."""
+        silent = time.monotonic() - self._last_answer
+        if self._give_up_after is None or silent < self._give_up_after:
+            return
+        if isinstance(error, TransportError):
+            raise EndpointUnreachable.after(error, silent) from error
+        raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
 
     async def _cycle(self) -> AsyncGenerator[ServiceJobUpdate, None]:
         """One look at every unfinished job: jobs of unknown queues described, each queue
