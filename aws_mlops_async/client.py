@@ -13,6 +13,7 @@ import asyncio
 import copy
 import logging
 import platform
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Coroutine, Mapping, Sequence
@@ -426,7 +427,7 @@ class BaseClient:
             context.request_headers = {}
             context.http_response = context.error = context.retry_delay = None
             await Hooks.run(options.hooks.before_attempt, context)
-            added = context.request_headers or None
+            added = _checked_headers(spec.name, context.request_headers) or None
         limiter = options.retry.limiter
         if limiter is not None:
             await limiter.acquire()
@@ -608,6 +609,37 @@ async def _within(seconds: float, call: Awaitable[ResponseT], operation: str) ->
             operation_name=operation,
             reason="call timeout",
         ) from None
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_VALUE = re.compile(r"[\t\x20-\x7e]*")
+#: Headers the signature owns: an interceptor may not set them.
+_SIGNED_BY_US = frozenset(
+    {"authorization", "host", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"}
+)
+
+
+def _checked_headers(operation: str, headers: object) -> dict[str, str]:
+    """The headers interceptors added, when each name is an HTTP token not owned by the
+    signature and each value printable ASCII text; else a ValidationError naming them."""
+    if not isinstance(headers, dict):
+        raise ValidationError(
+            operation, [FieldProblem("request_headers", "must be a dict of str to str")]
+        )
+    problems = []
+    for name, value in headers.items():
+        where = f"request_headers[{name!r}]" if isinstance(name, str) else "request_headers"
+        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+            problems.append(FieldProblem(where, "is not an HTTP header name"))
+        elif name.lower() in _SIGNED_BY_US:
+            problems.append(FieldProblem(where, "is set by the signature, not by interceptors"))
+        elif not isinstance(value, str) or not _VALUE.fullmatch(value):
+            problems.append(
+                FieldProblem(where, "must be printable ASCII text, without CR, LF or NUL")
+            )
+    if problems:
+        raise ValidationError(operation, problems)
+    return headers
 
 
 def _unencodable(spec: OperationSpec[Any, Any], request: AwsModel) -> ValidationError:

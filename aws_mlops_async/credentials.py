@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .errors import AwsError, ConfigurationError, CredentialsError, NoCredentialsError
-from .profile import SharedProfile
+from .profile import SharedProfile, config_file_error
 
 __all__ = [
     "ChainCredentialProvider",
@@ -87,6 +87,9 @@ class ChainCredentialProvider:
         except AwsError:
             raise
         except Exception as error:
+            refusal = config_file_error(error)
+            if refusal is not None:
+                raise refusal from error
             raise CredentialsError(
                 "AWS credentials could not be resolved or refreshed "
                 f"({type(error).__name__}: {error})"

@@ -11,7 +11,7 @@ from .errors import ConfigurationError
 if TYPE_CHECKING:
     from aiobotocore.session import AioSession
 
-__all__ = ["SharedProfile"]
+__all__ = ["SharedProfile", "config_file_error"]
 
 
 class SharedProfile:
@@ -75,11 +75,35 @@ def _config_file_exists() -> bool:
 
 def _load_session(profile_name: str | None) -> AioSession:
     from aiobotocore.session import AioSession
-    from botocore.exceptions import ProfileNotFound
 
     session = AioSession(profile=profile_name)
     try:
         session.get_scoped_config()  # reads and caches the shared files on this worker thread
-    except ProfileNotFound as exc:
-        raise ConfigurationError(f"The AWS profile {profile_name!r} does not exist") from exc
+    except Exception as error:
+        refusal = config_file_error(error)
+        if refusal is None:
+            raise
+        raise refusal from error
     return session
+
+
+def config_file_error(error: BaseException) -> ConfigurationError | None:
+    """Our error for botocore's about the shared config or credentials files (a profile that
+    does not exist, a file that cannot be parsed or decoded), naming the profile or file (never
+    its content); None for any other error."""
+    from botocore.exceptions import ConfigParseError, ProfileNotFound
+
+    if isinstance(error, ProfileNotFound):
+        profile = error.kwargs.get("profile")
+        return ConfigurationError(
+            f"The AWS profile {profile!r} does not exist in the shared config or credentials "
+            "files (AWS_PROFILE or profile_name names it)"
+        )
+    if isinstance(error, ConfigParseError):  # not INI, or not UTF-8 text
+        cause = error.kwargs.get("error")
+        return ConfigurationError(
+            f"The AWS config file {error.kwargs.get('path')!r} cannot be parsed "
+            f"({type(cause).__name__}): fix or remove it, or point AWS_CONFIG_FILE / "
+            "AWS_SHARED_CREDENTIALS_FILE elsewhere"
+        )
+    return None

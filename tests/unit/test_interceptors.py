@@ -136,3 +136,71 @@ def test_hooks_are_found_once_and_only_objects_with_hooks_are_interceptors() -> 
         check_interceptors([object()])
     with pytest.raises(ValueError, match="a list of interceptor objects"):
         check_interceptors("not a list")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-Trace": "a\r\nX-Injected: 1"},
+        {"X-Trace": "nul\x00"},
+        {"Bad Name": "v"},
+        {"Authorization": "mine"},
+        {"X-Amz-Date": "20260101T000000Z"},
+        {"X-Trace": 5},
+    ],
+)
+async def test_headers_an_interceptor_adds_are_validated(headers: dict[str, Any]) -> None:
+    class Adds:
+        def before_attempt(self, context: CallContext) -> None:
+            context.request_headers.update(headers)
+
+    transport = MockTransport(submitted)
+    async with Session(
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        transport=transport,
+        interceptors=[Adds()],
+    ) as session:
+        with pytest.raises(ValidationError, match="request_headers"):
+            await session.batch.submit_service_job(**JOB)
+    assert transport.requests == []
+
+
+async def test_no_repr_of_what_an_interceptor_sees_shows_a_sensitive_member() -> None:
+    secret = "hunter2-notebook-parameter"
+    seen: list[str] = []
+
+    class Looks:
+        def after_attempt(self, context: CallContext) -> None:
+            seen.append(repr(context))
+            seen.append(str(context.http_response))
+
+        def after_call(self, context: CallContext) -> None:
+            seen.append(repr(context))
+            seen.append(repr(context.result))
+
+    def run_started(request: TransportRequest) -> HttpResponse:
+        body = (
+            '{"id": "run-1", "domainId": "dzd_1", "owningProjectId": "p",'
+            ' "status": "QUEUED", "notebookId": "nb", "createdAt": 1,'
+            f' "parameters": {{"password": "{secret}"}}}}'
+        )
+        return HttpResponse(200, CIMultiDict(), body.encode())
+
+    async with Session(
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        transport=MockTransport(run_started),
+        interceptors=[Looks()],
+    ) as session:
+        run = await session.datazone.start_notebook_run(
+            domain_identifier="dzd_1",
+            notebook_identifier="nb",
+            owning_project_identifier="p",
+            parameters={"password": secret},
+        )
+    assert run.parameters is not None and run.parameters.get_secret_value() == {"password": secret}
+    assert seen and not any(secret in text for text in seen), seen
+    assert not any(SECRET_KEY in text for text in seen)

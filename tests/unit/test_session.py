@@ -257,3 +257,33 @@ async def test_a_bad_endpoint_url_is_a_configuration_error() -> None:
     session = Session(region_name="us-east-1", endpoint_url="ftp://example.com")
     with pytest.raises(ConfigurationError, match="endpoint_url"):
         await session.batch.endpoint()
+
+
+@pytest.mark.parametrize(
+    ("file", "text", "says"),
+    [
+        ("config", "[default\nregion = us-east-1\n", "config file"),
+        ("credentials", "[default]\naws_access_key_id\n= x\n[[[", "config file"),
+        ("config", b"[default]\nregion = \xff\xfe\n", "UnicodeDecodeError"),
+    ],
+)
+async def test_a_malformed_config_or_credentials_file_names_the_file(
+    isolated_aws_env: Path, file: str, text: str | bytes, says: str
+) -> None:
+    path = isolated_aws_env / file
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    session = Session(region_name="us-east-1")
+    with pytest.raises(ConfigurationError, match=says) as caught:
+        await session.credentials.get_credentials()
+    assert str(path) in str(caught.value)
+
+
+async def test_a_missing_profile_named_by_the_environment_is_named(
+    isolated_aws_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "nightly-ci")
+    with pytest.raises(ConfigurationError, match="'nightly-ci' does not exist"):
+        await Session().region()
