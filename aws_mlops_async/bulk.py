@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .arguments import positive_int, positive_number
+from .cancellation import uncancel
 from .errors import (
     AwsError,
     ConfigurationError,
@@ -455,7 +456,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         except asyncio.CancelledError:
             if not job.expired:
                 raise
-            _uncancel()  # the attempt's own deadline, not the run's end
+            uncancel()  # the attempt's own deadline, not the run's end
             outcome: Outcome[RequestT, ResponseT] = Outcome(
                 job.index, job.request, None, _deadline_spent(self._spec, job), job.attempts
             )
@@ -581,14 +582,6 @@ def _deadline_spent(spec: OperationSpec[Any, Any], job: _Job[Any]) -> Timeout:
         operation_name=spec.name,
         reason="job deadline",
     )
-
-
-def _uncancel() -> None:
-    """Take back a cancellation this task caught and handled (Python 3.11+ counts them)."""
-    task = asyncio.current_task()
-    uncancel = getattr(task, "uncancel", None)
-    if uncancel is not None:
-        uncancel()
 
 
 class _Line(Generic[ItemT]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-__all__ = ["cancelled_by_caller"]
+__all__ = ["cancelled_by_caller", "uncancel"]
 
 
 def cancelled_by_caller() -> bool:
@@ -17,3 +17,12 @@ def cancelled_by_caller() -> bool:
     task = asyncio.current_task()
     cancelling = getattr(task, "cancelling", None)
     return bool(cancelling()) if cancelling is not None else False
+
+
+def uncancel(task: asyncio.Task[object] | None = None) -> None:
+    """Take back a cancellation ``task`` (by default the running one) caught and handled,
+    turned into an error or an outcome of its own (Python 3.11+ counts them; 3.10 does not)."""
+    task = task or asyncio.current_task()
+    take_back = getattr(task, "uncancel", None)
+    if take_back is not None:
+        take_back()

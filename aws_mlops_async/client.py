@@ -320,6 +320,11 @@ class BaseClient:
         the rest when the call is awaited (one coroutine fewer on every call's way); with
         them, everything happens inside their scope, a call refused as invalid included.
         """
+        if spec.service is not self.service:
+            raise ConfigurationError(
+                f"{spec.name} is an operation of {spec.service.service_id}, not of "
+                f"{self.service.service_id}: call it with that service's client"
+            )
         options = options or self._options
         if options.observed:
             return self._observed(spec, request, options)
@@ -347,17 +352,19 @@ class BaseClient:
             model = self.build_request(spec, request)
             if context is not None:
                 context.request = model
-            sending = self._send(spec, model, options, context)
-            if options.call_timeout is None:
-                return await sending
-            return await _within(options.call_timeout, sending, spec.name)
+            return await self._send(spec, model, options, context)
+
+        seconds = options.call_timeout
+
+        def bound(calling: Awaitable[ResponseT]) -> Awaitable[ResponseT]:
+            return calling if seconds is None else _within(seconds, calling, spec.name)
 
         hooks = options.hooks
         if not hooks:
-            return await call()
+            return await bound(call())
         region = self._target.region if self._target is not None else None
         context = CallContext(self.service.service_id, spec.name, region)
-        return await hooks.around_call(context, call, metadata_of)
+        return await hooks.around_call(context, call, metadata_of, bound)
 
     async def _send(
         self,
@@ -427,17 +434,18 @@ class BaseClient:
             context.request_headers = {}
             context.http_response = context.error = context.retry_delay = None
             await Hooks.run(options.hooks.before_attempt, context)
-            added = _checked_headers(spec.name, context.request_headers) or None
+            added = _checked_headers(spec.name, context.request_headers, prepared.headers) or None
         limiter = options.retry.limiter
         if limiter is not None:
             await limiter.acquire()
         credentials = await session.credentials.get_credentials()
         clock = session.clock
+        signed_with = clock.offset
         sent_at = time.time()
         request = TransportRequest(
             prepared.method,
             prepared.url,
-            prepared.signed(body, credentials, sent_at + clock.offset, added),
+            prepared.signed(body, credentials, sent_at + signed_with, added),
             body,
             self.service.name,
             spec.name,
@@ -463,7 +471,7 @@ class BaseClient:
             return result
         facts = read_error(response)
         if may_correct_clock and clock.correct(
-            facts.code, facts.message, response.headers, sent_at, time.time()
+            facts.code, facts.message, response.headers, sent_at, time.time(), signed_with
         ):
             return _RESIGN  # signed at the wrong time: once more, with the service's
         return self._service_error(spec, facts, response, attempt, waited)
@@ -619,9 +627,10 @@ _SIGNED_BY_US = frozenset(
 )
 
 
-def _checked_headers(operation: str, headers: object) -> dict[str, str]:
-    """The headers interceptors added, when each name is an HTTP token not owned by the
-    signature and each value printable ASCII text; else a ValidationError naming them."""
+def _checked_headers(operation: str, headers: object, sent: Mapping[str, str]) -> dict[str, str]:
+    """The headers interceptors added, when each name is an HTTP token that neither the
+    signature nor the request (``sent``, in any case) has already, and each value printable
+    ASCII text; else a ValidationError naming them."""
     if not isinstance(headers, dict):
         raise ValidationError(
             operation, [FieldProblem("request_headers", "must be a dict of str to str")]
@@ -631,8 +640,8 @@ def _checked_headers(operation: str, headers: object) -> dict[str, str]:
         where = f"request_headers[{name!r}]" if isinstance(name, str) else "request_headers"
         if not isinstance(name, str) or not _TOKEN.fullmatch(name):
             problems.append(FieldProblem(where, "is not an HTTP header name"))
-        elif name.lower() in _SIGNED_BY_US:
-            problems.append(FieldProblem(where, "is set by the signature, not by interceptors"))
+        elif name.lower() in _SIGNED_BY_US or any(name.lower() == s.lower() for s in sent):
+            problems.append(FieldProblem(where, "is set by the library, not by interceptors"))
         elif not isinstance(value, str) or not _VALUE.fullmatch(value):
             problems.append(
                 FieldProblem(where, "must be printable ASCII text, without CR, LF or NUL")

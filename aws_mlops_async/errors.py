@@ -242,15 +242,25 @@ class ServiceError(AwsError):
             text += f" [request id {request_id}]"
         super().__init__(text)
 
+    @classmethod
+    def members_type(cls) -> type[BaseModel] | None:
+        """The model of the error shape's members (loaded now), None for an error the service
+        model does not name."""
+        if cls.members_model is None:
+            return None
+        model: type[BaseModel] = getattr(
+            importlib.import_module(cls.members_module), cls.members_model
+        )
+        return model
+
     @property
     def members(self) -> BaseModel | None:
         """The modeled error's members (``resource_id``, ``quota_code``...) read with its
         shape from the body and headers; None for an error the service model does not name,
         or whose members do not fit their shape."""
-        if self.members_model is None:
+        model = self.members_type()
+        if model is None:
             return None
-        module = importlib.import_module(self.members_module)
-        model: type[BaseModel] = getattr(module, self.members_model)
         data = dict(self._body_members)
         headers = self.response_metadata.http_headers if self.response_metadata else {}
         for header, member in self.members_headers.items():

@@ -14,10 +14,11 @@ call's `CallContext`:
   or answered), with ``context.result`` or ``context.error`` (the final one) and
   ``context.response_metadata``.
 
-Interceptors run in the order given (the Session's, then a client's own). An exception an
-interceptor raises ends the call with that exception, whatever it is; even then, the
-``after_call`` of every interceptor whose ``before_call`` was called runs (so a span it opened
-is ended). The context never holds credentials or a signature.
+Interceptors run in the order given (the Session's, then a client's own), but ``after_call``
+in the reverse order, as nested context managers end: the last to begin ends first. An
+exception an interceptor raises ends the call with that exception, whatever it is; even then,
+the ``after_call`` of every interceptor whose ``before_call`` was called runs (so a span it
+opened is ended). The context never holds credentials or a signature.
 """
 
 from __future__ import annotations
@@ -117,18 +118,25 @@ class Hooks:
         context: CallContext,
         call: Callable[[], Awaitable[ResultT]],
         metadata_of: Callable[[ResultT], ResponseMetadata | None],
+        bound: Callable[[Awaitable[ResultT]], Awaitable[ResultT]] | None = None,
     ) -> ResultT:
         """``call()``'s result, with every ``before_call`` run before it and the
         ``after_call`` of each interceptor whose ``before_call`` was called run after it,
         however it ends (the first exception an ``after_call`` raises is raised once they
-        all ran)."""
+        all ran). ``bound`` (a call timeout) wraps the ``before_call`` hooks and the call,
+        never the ``after_call`` hooks, which must see every ending."""
         called = 0
-        try:
+
+        async def begin_and_call() -> ResultT:
+            nonlocal called
             for before, _ in self._around:
                 called += 1
                 if before is not None:
                     await self.run((before,), context)
-            result = await call()
+            return await call()
+
+        try:
+            result = await (bound(begin_and_call()) if bound else begin_and_call())
         except BaseException as error:  # interceptors see every ending, cancellation too
             context.error = error
             context.response_metadata = getattr(error, "response_metadata", None)
@@ -141,7 +149,7 @@ class Hooks:
 
     async def _after_calls(self, context: CallContext, called: int) -> None:
         failure: BaseException | None = None
-        for _, after in self._around[:called]:
+        for _, after in reversed(self._around[:called]):  # the last to begin ends first
             if after is None:
                 continue
             try:

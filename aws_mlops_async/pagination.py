@@ -77,7 +77,12 @@ def _decode_resume_token(token: str | None) -> tuple[str | None, int]:
         data = json.loads(base64.urlsafe_b64decode(token.encode()))
     except (ValueError, binascii.Error):
         return token, 0
-    if isinstance(data, dict) and set(data) == {"token", "skip"} and isinstance(data["skip"], int):
+    if (
+        isinstance(data, dict)
+        and set(data) == {"token", "skip"}
+        and (data["token"] is None or isinstance(data["token"], str))
+        and type(data["skip"]) is int
+    ):
         return data["token"], max(0, data["skip"])
     return token, 0
 

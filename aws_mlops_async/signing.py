@@ -81,10 +81,13 @@ class SigningClock:
         headers: Mapping[str, str],
         sent_at: float,
         received_at: float,
+        signed_with: float,
     ) -> bool:
-        """Whether an error response says the request's signing time was off and its ``Date``
-        header shows an offset at least `CLOCK_SKEW_THRESHOLD` away from the one in use: then
-        that offset is used from now on.
+        """Whether a request the service refused (``code``, ``message``) for its signing time
+        is worth signing again: the clock it was signed with (``signed_with``, the offset
+        then) is at least `CLOCK_SKEW_THRESHOLD` away from the service's, as its ``Date``
+        header shows, or from the offset in use now (another request corrected it meanwhile).
+        The service's offset is used from now on.
 
         ``sent_at`` and ``received_at`` are this host's wall-clock times around the exchange.
         """
@@ -92,20 +95,22 @@ class SigningClock:
             code in _SIGNATURE_CODES and message.startswith(_SKEW_MESSAGES)
         ):
             return False
-        if "Age" in headers or received_at - sent_at > _MAX_TRUSTED_ROUND_TRIP:
-            return False  # a cached answer, or a round trip too long to time anything by
-        date = headers.get("Date")
-        try:
-            server_time = email.utils.parsedate_to_datetime(date).timestamp() if date else None
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return False
-        if server_time is None:
-            return False
-        offset = server_time - (sent_at + received_at) / 2
-        if abs(offset - self.offset) < CLOCK_SKEW_THRESHOLD:
-            return False
-        self.offset = offset
-        return True
+        if "Age" not in headers and received_at - sent_at <= _MAX_TRUSTED_ROUND_TRIP:
+            # Else a cached answer, or a round trip too long to time anything by.
+            offset = _service_offset(headers.get("Date"), sent_at, received_at)
+            if offset is not None and abs(offset - self.offset) >= CLOCK_SKEW_THRESHOLD:
+                self.offset = offset
+        return abs(self.offset - signed_with) >= CLOCK_SKEW_THRESHOLD
+
+
+def _service_offset(date: str | None, sent_at: float, received_at: float) -> float | None:
+    """The service's clock minus this host's, by a response's ``Date`` header taken at the
+    midpoint of the exchange; None without a readable one."""
+    try:
+        server_time = email.utils.parsedate_to_datetime(date).timestamp() if date else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return None if server_time is None else server_time - (sent_at + received_at) / 2
 
 
 @lru_cache(maxsize=4096)

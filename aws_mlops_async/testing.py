@@ -33,9 +33,10 @@ import pydantic
 from multidict import CIMultiDict
 from pydantic import BaseModel
 
+from .arguments import text
 from .client import BaseClient
 from .config import Timeouts
-from .errors import FieldProblem, ValidationError
+from .errors import ConfigurationError, FieldProblem, ValidationError
 from .modeling import AwsModel, to_validation_error, wire_dump
 from .protocol import HttpResponse, OperationSpec
 from .protocol.answers import error_answer, success_answer
@@ -74,9 +75,11 @@ class Stubber:
         self.client = client
         self._queue: deque[_Stubbed] = deque()
         self._underneath: AsyncTransport | None = None
+        self._active = False
+        self._endpoint: str | None = None  # the client's, when first asked
 
     def __repr__(self) -> str:
-        state = "active" if self._underneath is not None else "inactive"
+        state = "active" if self._active else "inactive"
         return f"<Stubber {type(self.client).__name__} {state}, {len(self._queue)} pending>"
 
     # ---- queueing answers ----------------------------------------------------------------
@@ -97,6 +100,8 @@ class Stubber:
         spec = self.client.operation_spec(method)
         response = _response_model(spec, service_response)
         status = spec.success_status if http_status is None else http_status
+        if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 299:
+            raise ConfigurationError(f"http_status must be a success, 200..299, not {status!r}")
         answer = success_answer(spec, status, response, _request_id())
         self._queue.append(_Stubbed(spec, answer, _checked_params(expected_params)))
 
@@ -115,12 +120,15 @@ class Stubber:
         error), with that message and status, and the error shape's ``modeled_fields`` (by
         wire name); ``response_meta`` adds response headers."""
         spec = self.client.operation_spec(method)
-        if not 400 <= http_status_code <= 599:
-            raise ValueError(f"http_status_code must be 400..599, not {http_status_code!r}")
+        status = http_status_code
+        if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+            raise ConfigurationError(f"http_status_code must be 400..599, not {status!r}")
+        code = text("service_error_code", service_error_code or str(http_status_code))
+        _check_error_members(self.client, code, modeled_fields)
         answer = error_answer(
             spec.service.protocol,
             http_status_code,
-            service_error_code or str(http_status_code),
+            code,
             service_message,
             _request_id(),
             members=modeled_fields,
@@ -141,20 +149,28 @@ class Stubber:
 
     def activate(self) -> None:
         """Answer the client's calls from the queue, from now on."""
-        if self._underneath is not None:
+        if self._active:
             return
         session = self.client.session
-        self._underneath = session.transport
-        session.transport = self
+        if self._underneath is None:
+            self._underneath = session.transport
+            session.transport = self
+        self._active = True
 
     def deactivate(self) -> None:
-        """Give the client's Session its transport back."""
-        if self._underneath is None:
+        """Stop answering: the client's calls go to the transport underneath again. (A
+        Stubber deactivated under another one passes every call through until that one is
+        deactivated too.)"""
+        if not self._active:
             return
+        self._active = False
         session = self.client.session
         if session.transport is self:
-            session.transport = self._underneath
-        self._underneath = None
+            underneath = self._underneath
+            while isinstance(underneath, Stubber) and not underneath._active:
+                underneath = underneath._underneath  # stubbers deactivated before this one
+            session.transport = underneath or session.transport
+            self._underneath = None
 
     def __enter__(self) -> Stubber:
         self.activate()
@@ -171,9 +187,11 @@ class Stubber:
     # ---- the transport -------------------------------------------------------------------
 
     async def send(self, request: TransportRequest, timeouts: Timeouts) -> HttpResponse:
-        """The next queued answer, when the request is the client's service's; else what the
-        transport underneath answers."""
-        if request.service != self.client.service.name and self._underneath is not None:
+        """The next queued answer, when the request is the client's (its service's, to its
+        endpoint); else what the transport underneath answers."""
+        if not await self._claims(request):
+            if self._underneath is None:
+                raise UnStubbedResponseError(f"{request.operation} reached a deactivated Stubber")
             return await self._underneath.send(request, timeouts)
         if not self._queue:
             raise UnStubbedResponseError(
@@ -188,6 +206,13 @@ class Stubber:
         if stubbed.expected_params is not None:
             self._compare(stubbed, request.params)
         return stubbed.answer
+
+    async def _claims(self, request: TransportRequest) -> bool:
+        if not self._active or request.service != self.client.service.name:
+            return False
+        if self._endpoint is None:
+            self._endpoint = await self.client.endpoint()
+        return str(request.url).startswith(self._endpoint)
 
     async def close(self) -> None:
         """Close the transport underneath (the Session closing)."""
@@ -206,6 +231,28 @@ class Stubber:
                 f"{spec.method} sent other parameters than expected:\n"
                 f"  expected: {expected!r}\n  sent:     {sent!r}"
             )
+
+
+def _check_error_members(client: BaseClient, code: str, members: Mapping[str, Any] | None) -> None:
+    """Refuse modeled fields the error's shape does not have (or that would rewrite the
+    error's code or message)."""
+    if members is None:
+        return
+    if not isinstance(members, Mapping):
+        raise ConfigurationError(f"modeled_fields must be a mapping, not {type(members).__name__}")
+    reserved = {"__type", "code", "Code", "message", "Message"} & set(members)
+    if reserved:
+        raise ConfigurationError(
+            f"modeled_fields cannot set {', '.join(sorted(reserved))}: pass "
+            "service_error_code and service_message"
+        )
+    error = client.exceptions.error_class(code)
+    model = error.members_type()
+    unknown = _unknown_members(members, model, "") if model else sorted(members)
+    if unknown:
+        raise ValidationError(
+            code, [FieldProblem(path, f"is not a member of the {code} error") for path in unknown]
+        )
 
 
 def _checked_params(expected: Mapping[str, Any] | None) -> Mapping[str, Any] | None:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import errno
 import inspect
+import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import aiohttp
 from yarl import URL
 
-from .cancellation import cancelled_by_caller
+from .cancellation import cancelled_by_caller, uncancel
 from .config import Timeouts
 from .errors import (
     ConnectionFailed,
@@ -107,6 +108,7 @@ class AiohttpTransport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._timeouts: dict[int, tuple[Timeouts, aiohttp.ClientTimeout]] = {}
+        self._sending: set[asyncio.Task[Any]] = set()  # the calls in the middle of a send
 
     def __repr__(self) -> str:
         return f"<AiohttpTransport {'closed' if self._closed else 'open'}>"
@@ -130,6 +132,8 @@ class AiohttpTransport:
             raise EventLoopMismatch()
         if self._http is None:
             given = self._given
+            if given is not None and _loop_of(given) is not loop:
+                raise EventLoopMismatch()
             try:
                 self._http = aiohttp.ClientSession(
                     connector=(
@@ -156,6 +160,9 @@ class AiohttpTransport:
         `SessionClosedError` when the transport was closed meanwhile.
         """
         http = self.http_session
+        task = asyncio.current_task()
+        if task is not None:
+            self._sending.add(task)
         try:
             async with http.request(
                 request.method,
@@ -180,16 +187,20 @@ class AiohttpTransport:
             if self._closed:
                 raise SessionClosedError() from exc
             raise _failure(exc, request) from exc
-        except asyncio.CancelledError:
-            # Closing the pool cancels the waits for its connections: a call nobody
-            # cancelled ends as closed, not cancelled.
-            if self._closed and not cancelled_by_caller():
+        except asyncio.CancelledError as cancelled:
+            # `close` ends every send in flight (a pool closing also cancels the waits for
+            # its connections): a call nobody cancelled ends as closed, not cancelled.
+            if self._closed and (_closing(cancelled) or not cancelled_by_caller()):
+                if _closing(cancelled):
+                    uncancel(task)
                 raise SessionClosedError() from None
             raise
         except RuntimeError as exc:  # aiohttp: "Session is closed" / "Connector is closed"
             if self._closed or http.closed:
                 raise SessionClosedError() from exc
             raise
+        finally:
+            self._sending.discard(task)
 
     def _timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
         # Each client's options hold one Timeouts: found by identity, made once.
@@ -205,12 +216,31 @@ class AiohttpTransport:
         return made
 
     async def close(self) -> None:
-        """Close the pool this transport opened, or only its own session over a given one."""
+        """End every send in flight (`SessionClosedError`), and close the pool this transport
+        opened, or only its own session over a given one."""
         if self._closed:
             return
         self._closed = True
+        for task in self._sending:
+            task.cancel(_CLOSING)
         if self._http is not None:
             await self._http.close()
+
+
+_CLOSING = "the transport was closed"
+
+
+def _closing(cancelled: asyncio.CancelledError) -> bool:
+    """Whether the cancellation is `AiohttpTransport.close` ending a send."""
+    return bool(cancelled.args) and cancelled.args[0] == _CLOSING
+
+
+def _loop_of(http: aiohttp.ClientSession) -> asyncio.AbstractEventLoop:
+    """The loop an aiohttp session belongs to (its ``loop`` property is deprecated, and the
+    only public way to tell)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return http.loop
 
 
 class _BodyTimeout(Exception):

@@ -45,6 +45,7 @@ from generator.docs import (
     with_operations_table,
     with_service_nav,
 )
+from generator.hand_written import check_hand_written
 from generator.package import service_modules
 from generator.shapes import ServiceShapes
 from generator.source import load, load_model_dir
@@ -65,6 +66,7 @@ def generate() -> dict[Path, str]:
     modules: dict[Path, Module] = {}
     rows = []
     for service in SERVICES:
+        check_hand_written(service)
         shapes = ServiceShapes(load(service))
         for path, module in service_modules(shapes).items():
             modules[SERVICES_DIR / service.name / path] = module

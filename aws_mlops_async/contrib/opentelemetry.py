@@ -33,7 +33,6 @@ from ..interceptors import CallContext
 __all__ = ["OpenTelemetryInterceptor"]
 
 _SCOPE = "aws_mlops_async"
-_STATE = "opentelemetry"  # the key of a call's span in CallContext.data
 
 
 class OpenTelemetryInterceptor:
@@ -45,6 +44,9 @@ class OpenTelemetryInterceptor:
         tracer_provider: trace.TracerProvider | None = None,
         meter_provider: metrics.MeterProvider | None = None,
     ) -> None:
+        # Each interceptor keeps its call's span under a key of its own: two of them (the
+        # Session's and a client's own) never end each other's spans.
+        self._key = f"opentelemetry-{id(self)}"
         self._tracer = trace.get_tracer(_SCOPE, __version__, tracer_provider)
         meter = metrics.get_meter(_SCOPE, __version__, meter_provider)
         self._duration = meter.create_histogram(
@@ -74,7 +76,7 @@ class OpenTelemetryInterceptor:
             f"{context.service_id}.{context.operation}", kind=SpanKind.CLIENT, attributes=attributes
         )
         token = otel_context.attach(trace.set_span_in_context(span))
-        context.data[_STATE] = (span, token, time.perf_counter())
+        context.data[self._key] = (span, token, time.perf_counter())
 
     def after_attempt(self, context: CallContext) -> None:
         """Count the attempt (and its throttling); an event on the span when it is retried."""
@@ -85,7 +87,7 @@ class OpenTelemetryInterceptor:
             return
         if getattr(error, "throttling", False):
             self._throttles.add(1, labels)
-        state = context.data.get(_STATE)
+        state = context.data.get(self._key)
         if state is not None and context.retry_delay is not None:
             state[0].add_event(
                 "retry",
@@ -98,7 +100,7 @@ class OpenTelemetryInterceptor:
 
     def after_call(self, context: CallContext) -> None:
         """End the span with the request id and status, and record the call's duration."""
-        state = context.data.pop(_STATE, None)
+        state = context.data.pop(self._key, None)
         if state is None:
             return
         span, token, started = state

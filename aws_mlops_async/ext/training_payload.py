@@ -41,10 +41,10 @@ def prepare_submission(operation: str, fields: dict[str, Any]) -> dict[str, Any]
         return fields  # the plain path: passed through unchanged, as Batch takes it
     fields = dict(fields)  # the caller's own dict (a bulk job's) stays as it was
     validate = fields.pop(_VALIDATE, False)
+    if type(validate) is not bool:  # no 0 or 1 for a bool, as every member's type is kept
+        raise _refused(operation, _VALIDATE, "must be True or False")
     if isinstance(payload, str) and validate is False:
         return fields
-    if validate not in (True, False):
-        raise _refused(operation, _VALIDATE, "must be True or False")
     if fields.get("service_job_type", fields.get("serviceJobType")) != _TRAINING:
         if not isinstance(payload, str):
             raise _refused(

@@ -83,10 +83,15 @@ def _reason_phrase(status: int) -> str:
 
 
 def _retry_after(value: str | None) -> float | None:
-    if value is None:
+    """Seconds from ``x-amz-retry-after`` (milliseconds); None for a value that is no
+    count of milliseconds a day could hold."""
+    if value is None or len(value) > _RETRY_AFTER_DIGITS:
         return None
     try:
         milliseconds = int(value)
     except ValueError:
         return None
     return milliseconds / 1000 if milliseconds >= 0 else None
+
+
+_RETRY_AFTER_DIGITS = 9  # up to about 11 days, in milliseconds

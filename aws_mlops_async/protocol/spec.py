@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
-from ..errors import ErrorCatalog
+from ..errors import ConfigurationError, ErrorCatalog
 from ..modeling import AwsModel
 
 __all__ = ["HttpRequest", "HttpResponse", "OperationSpec", "ServiceDescription", "WireFormat"]
@@ -99,9 +99,15 @@ class OperationSpec(Generic[RequestT, ResponseT]):
         if self.prepare_with is None:
             return None
         module, _, name = self.prepare_with.rpartition(".")
-        found: Callable[[str, dict[str, Any]], dict[str, Any]] = getattr(
-            importlib.import_module(module), name
-        )
+        try:
+            found: Callable[[str, dict[str, Any]], dict[str, Any]] = getattr(
+                importlib.import_module(module), name
+            )
+        except (ImportError, AttributeError) as error:
+            raise ConfigurationError(
+                f"{self.name}: its preparation {self.prepare_with} cannot be loaded ({error}); "
+                "the generated code and tools/registry.py disagree: run make generate"
+            ) from error
         return found
 
     @cached_property

@@ -332,8 +332,9 @@ async def test_interceptors_run_in_order_session_first_sync_and_async(
         ("client", "before_attempt", 2),
         ("session", "after_attempt", 2, 200, None),
         ("client", "after_attempt", 2, 200, None),
-        ("session", "after_call", "SubmitServiceJobResponse", "req-final"),
+        # after_call in the reverse order: the last to begin ends first.
         ("client", "after_call", "SubmitServiceJobResponse", "req-final"),
+        ("session", "after_call", "SubmitServiceJobResponse", "req-final"),
     ]
 
 

@@ -22,9 +22,11 @@ from generator.docs import (
     operations_table,
     with_operations_table,
 )
+from generator.hand_written import check_hand_written
 from generator.naming import python_name
 from generator.package import render_service
 from generator.shapes import ServiceShapes
+from generator.source import load
 from registry import SERVICES, Service
 from support import LoopbackServer, error_reply, json_reply
 from synthetic_models import TINY_JSON, TINY_REST, json_data, json_documents, rest_data
@@ -275,16 +277,44 @@ def test_an_extension_s_own_methods_are_read_from_its_source() -> None:
     module, _, name = extended.extension.rpartition(".")
     cls = vars(importlib.import_module(module))[name]
     own = [key for key, value in vars(cls).items() if key[0] != "_" and callable(value)]
-    operations = {python_name(operation) for operation in TINY_REST.operations}
+    operations = {python_name(operation) for operation in extended.operations}
     methods = [method for method in own if method not in operations]
     assert methods
-    row = operations_row(ServiceShapes(rest_data(_with(TINY_REST, extension=extended.extension))))
+    row = operations_row(ServiceShapes(load(extended)))
     assert row.split("|")[3].endswith(
         f"; plus, hand-written in `{module}`: " + ", ".join(f"`{m}`" for m in methods) + " "
     )
-    for wrong in (f"{module}.NoSuchClass", "aws_mlops_async.no_such_module.NoSuchClass"):
-        with pytest.raises(GenerationError, match="NoSuch"):
-            operations_row(ServiceShapes(rest_data(_with(TINY_REST, extension=wrong))))
+
+
+def test_an_extension_must_name_a_class_extending_the_generated_client() -> None:
+    extended = next(entry for entry in SERVICES if entry.extension is not None)
+    module = (extended.extension or "").rpartition(".")[0]
+    for wrong in (
+        f"{module}.NoSuchClass",
+        "aws_mlops_async.no_such_module.NoSuchClass",
+        "aws_mlops_async.ext.watching.ServiceJobWatch",  # a class, but not a client
+    ):
+        with pytest.raises(GenerationError, match=r"NoSuch|must extend"):
+            check_hand_written(dataclasses.replace(extended, extension=wrong))
+
+
+@pytest.mark.parametrize(
+    ("preparations", "says"),
+    [
+        ({"SubmitServiceJob": "aws_mlops_async.ext.nope.prepare"}, "no module"),
+        ({"SubmitServiceJob": "aws_mlops_async.ext.training_payload.nope"}, "no function"),
+        (
+            {"SubmitServiceJobs": "aws_mlops_async.ext.training_payload.prepare_submission"},
+            "does not bind",
+        ),
+    ],
+)
+def test_a_preparation_must_name_a_function_of_a_bound_operation(
+    preparations: dict[str, str], says: str
+) -> None:
+    extended = next(entry for entry in SERVICES if entry.preparations)
+    with pytest.raises(GenerationError, match=says):
+        check_hand_written(dataclasses.replace(extended, preparations=preparations))
 
 
 def test_the_table_goes_between_the_markers_and_names_each_model_s_origin() -> None:

@@ -92,12 +92,13 @@ async def test_a_failing_before_call_still_ends_the_ones_that_began() -> None:
     async with session_with(first, second, third) as session:
         with pytest.raises(RuntimeError, match="second fails in before_call"):
             await session.batch.submit_service_job(**JOB)
-    # The third never began, so it is not ended; the first two are, with the failure.
+    # The third never began, so it is not ended; the first two are, with the failure, the
+    # last to begin first.
     assert seen == [
         ("first", "before_call", "-"),
         ("second", "before_call", "-"),
-        ("first", "after_call", "RuntimeError"),
         ("second", "after_call", "RuntimeError"),
+        ("first", "after_call", "RuntimeError"),
     ]
 
 

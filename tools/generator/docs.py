@@ -10,9 +10,9 @@ import textwrap
 from registry import Service
 
 from . import GenerationError
+from .hand_written import extension_class
 from .naming import LINE, python_name
 from .shapes import ServiceShapes
-from .source import ROOT
 from .specs import waiters
 
 __all__ = [
@@ -102,7 +102,7 @@ def operations_row(shapes: ServiceShapes) -> str:
         )
     else:
         listed = _names(operations)
-    extras = [m for m in _extension_methods(service.extension) if m not in operations]
+    extras = [m for m in _extension_methods(service) if m not in operations]
     if extras and service.extension is not None:
         module = service.extension.rpartition(".")[0]
         listed += f"; plus, hand-written in `{module}`: {_names(extras)}"
@@ -143,22 +143,15 @@ def _names(names: list[str]) -> str:
     return ", ".join(f"`{name}`" for name in names)
 
 
-def _extension_methods(extension: str | None) -> list[str]:
+def _extension_methods(service: Service) -> list[str]:
     """The public methods a service's hand-written extension class defines itself (read from
     its source, not imported); none without one."""
-    if extension is None:
+    found = extension_class(service)
+    if found is None:
         return []
-    module, _, name = extension.rpartition(".")
-    path = ROOT.joinpath(*module.split("."))
-    source = path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py"
-    if not source.exists():
-        raise GenerationError(f"extension {extension}: no module {module} under {ROOT}")
-    for node in ast.parse(source.read_text()).body:
-        if isinstance(node, ast.ClassDef) and node.name == name:
-            return [
-                item.name
-                for item in node.body
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and not item.name.startswith("_")
-            ]
-    raise GenerationError(f"extension {extension}: no class {name} in {source}")
+    return [
+        item.name
+        for item in found.body
+        if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and not item.name.startswith("_")
+    ]

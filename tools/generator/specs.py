@@ -10,7 +10,12 @@ from typing import Any
 from .code import Module
 from .naming import LINE, constant_name, docstring, first_sentence, python_name
 from .shapes import ERRORS_MODULE, Member, ServiceShapes, Side
-from .waiter_errors import check_corrections_used, check_error_matchers, modeled_codes
+from .waiter_errors import (
+    check_corrections_used,
+    check_error_matchers,
+    check_path_matchers,
+    modeled_codes,
+)
 
 __all__ = ["Waiter", "errors_module", "operations_module", "waiters"]
 
@@ -96,6 +101,9 @@ def waiters(shapes: ServiceShapes) -> list[Waiter]:
     codes = modeled_codes(shapes.shapes)
     found, used = [], []
     for name, config in configs:
+        operation = shapes.data.model["operations"].get(config.get("operation"), {})
+        output = operation.get("output", {}).get("shape")
+        check_path_matchers(service.name, name, config, shapes.operations(), shapes.shapes, output)
         checked = check_error_matchers(service, name, config["acceptors"], codes)
         used += [entry.corrected for entry in checked]
         acceptors = [entry.acceptor for entry in checked]

@@ -19,7 +19,13 @@ from registry import Service
 
 from . import GenerationError
 
-__all__ = ["CheckedAcceptor", "check_corrections_used", "check_error_matchers", "modeled_codes"]
+__all__ = [
+    "CheckedAcceptor",
+    "check_corrections_used",
+    "check_error_matchers",
+    "check_path_matchers",
+    "modeled_codes",
+]
 
 
 @dataclass(frozen=True)
@@ -87,3 +93,48 @@ def check_corrections_used(service: Service, used: Iterable[str | None]) -> None
             "the generator writes expects without the model having it; remove them from "
             "tools/registry.py"
         )
+
+
+def check_path_matchers(
+    service: str,
+    waiter: str,
+    config: Mapping[str, Any],
+    operations: Iterable[str],
+    shapes: Mapping[str, Any],
+    output: str | None,
+) -> None:
+    """Refuse (`GenerationError`, naming service and waiter) a waiter that could never end:
+    on an operation the service does not bind, with a matcher the generated waiter cannot
+    run, a ``path`` naming no member of the operation's output, or an expected value the
+    member can never have (not among its enum's values)."""
+    where = f"{service}: waiter {waiter}"
+    if config.get("operation") not in set(operations):
+        raise GenerationError(f"{where} polls {config.get('operation')!r}, which is not bound")
+    for acceptor in config["acceptors"]:
+        matcher = acceptor.get("matcher")
+        if matcher == "error":
+            continue
+        if matcher != "path":
+            raise GenerationError(f"{where}: the {matcher!r} matcher is not supported")
+        shape = _member_shape(shapes, output, acceptor["argument"])
+        if shape is None:
+            raise GenerationError(
+                f"{where}: the path {acceptor['argument']!r} names no member of the output"
+            )
+        values = shapes[shape].get("enum")
+        if values is not None and acceptor["expected"] not in values:
+            raise GenerationError(
+                f"{where}: {acceptor['argument']} can never be {acceptor['expected']!r} "
+                f"(it is one of {', '.join(values)})"
+            )
+
+
+def _member_shape(shapes: Mapping[str, Any], structure: str | None, path: str) -> str | None:
+    """The shape the dotted ``path`` of members reaches from ``structure``, or None."""
+    current = structure
+    for step in path.split("."):
+        members = shapes.get(current or "", {}).get("members", {})
+        if step not in members:
+            return None
+        current = members[step]["shape"]
+    return current
