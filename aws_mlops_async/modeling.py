@@ -7,7 +7,8 @@ request-only constraint, an enum value the model does not know kept as a plain s
 unknown field ignored, timestamps read by pydantic-core; `parse_response` reads them by wire
 name only. A structure used both ways has a class of each kind (``Xxx`` and ``XxxOutput``).
 
-Sensitive members are kept in pydantic `Secret`s: `repr`, `str`, `model_dump()`,
+Sensitive members are kept in `SecretValue`s (pydantic `Secret`s that keep their value out of
+``vars()``): `repr`, `str`, `model_dump()`,
 `model_dump_json()` and pickles show them masked. Only the wire form (`wire_json`,
 `wire_dump`: wire names, timestamps as epoch seconds) reveals them.
 
@@ -49,6 +50,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from typing_extensions import Self
 
 from .errors import FieldProblem, ValidationError
 from .metadata import METADATA_KEY, ResponseMetadata, metadata_of
@@ -70,6 +72,7 @@ __all__ = [
     "ResponseTimestamp",
     "SecretMap",
     "SecretText",
+    "SecretValue",
     "Timestamp",
     "TimestampFormat",
     "matching",
@@ -156,6 +159,18 @@ class ResponseModel(AwsModel):
             )
         return metadata
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        # The response metadata does not change: the copy shares it, and copies the fields.
+        kept = self.__dict__.pop(METADATA_KEY, None)
+        try:
+            copied = super().__deepcopy__(memo)
+        finally:
+            if kept is not None:
+                self.__dict__[METADATA_KEY] = kept
+        if kept is not None:
+            copied.__dict__[METADATA_KEY] = kept
+        return copied
+
 
 # Building its first validator, pydantic searches the installed distributions for plugins
 # (about 15 ms, once per process). Every model here defers its build to first use, so do that
@@ -166,7 +181,7 @@ pydantic.TypeAdapter(bool)
 
 def _masked(value: Any) -> Any:
     if isinstance(value, Secret):
-        return Secret(_MASK)
+        return SecretValue(_MASK)
     if isinstance(value, list):
         return [_masked(item) for item in value]
     if isinstance(value, dict):
@@ -394,6 +409,17 @@ HeaderJson = Annotated[JsonValue, BeforeValidator(_header_json)]
 
 _WIRE = {"wire": True}  # the serialization context of the wire form
 
+SecretT = TypeVar("SecretT")
+
+
+class SecretValue(Secret[SecretT]):
+    """A sensitive member's value: shown as ``**********`` by ``repr``, ``str``, logging, and
+    by any walker reading ``vars()`` (FastAPI's ``jsonable_encoder``, ``dataclasses``-style
+    dumpers), which find nothing; ``get_secret_value()`` gives it."""
+
+    # The value lives in a slot, not in the instance's __dict__, so ``vars()`` shows nothing.
+    __slots__ = ("_secret_value",)
+
 
 def _reveal(value: Secret[Any], info: SerializationInfo) -> Any:
     if info.mode != "json":
@@ -411,11 +437,11 @@ def sensitive_map(
 ) -> PlainValidator:
     """Validator of a wholly sensitive map of strings, bounds checked when given.
 
-    The map is kept in a `Secret`, so repr and logs show ``**********``; its validation
+    The map is kept in a `SecretValue`, so repr and logs show ``**********``; its validation
     errors never name a key or show a value.
     """
 
-    def check(value: Any, info: ValidationInfo) -> Secret[dict[str, str]]:
+    def check(value: Any, info: ValidationInfo) -> SecretValue[dict[str, str]]:
         if isinstance(value, Secret):
             value = value.get_secret_value()
         if not isinstance(value, Mapping):
@@ -423,7 +449,7 @@ def sensitive_map(
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise PydanticCustomError("mapping_type", "Keys and values should be strings")
         _check_map_bounds(value, max_items, key_max, value_max)
-        return Secret(dict(value))
+        return SecretValue(dict(value))
 
     return PlainValidator(check)
 
@@ -447,10 +473,10 @@ def _check_map_bounds(
         )
 
 
-SecretText = Annotated[Secret[str], REVEAL_ON_WIRE]
+SecretText = Annotated[SecretValue[str], REVEAL_ON_WIRE]
 """A response's sensitive string."""
 
-SecretMap = Annotated[Secret[dict[str, str]], sensitive_map(), REVEAL_ON_WIRE]
+SecretMap = Annotated[SecretValue[dict[str, str]], sensitive_map(), REVEAL_ON_WIRE]
 """A response's wholly sensitive map of strings."""
 
 

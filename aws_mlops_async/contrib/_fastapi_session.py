@@ -8,9 +8,15 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import ENCODERS_BY_TYPE
 
 from ..errors import ConfigurationError
+from ..modeling import SecretValue
 from ..session import Session
+
+# A sensitive value reaching FastAPI's encoder outside a model (a route returning
+# ``model.model_dump()``) is written masked, as ``model_dump_json()`` writes it.
+ENCODERS_BY_TYPE.setdefault(SecretValue, str)
 
 __all__ = ["SessionDep", "get_session", "session_lifespan"]
 
@@ -22,12 +28,19 @@ def session_lifespan(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Lifespans of one app may nest (a test client inside another): each owns and closes
+        # only the Session it opened, and gives back the one it found.
+        found = getattr(app.state, "aws_session", None)
         async with Session(**session_options) as session:
             app.state.aws_session = session
             try:
                 yield
             finally:
-                del app.state.aws_session
+                if getattr(app.state, "aws_session", None) is session:
+                    if found is None:
+                        del app.state.aws_session
+                    else:
+                        app.state.aws_session = found
 
     return lifespan
 
