@@ -659,41 +659,49 @@ def _unencodable(spec: OperationSpec[Any, Any], request: AwsModel) -> Validation
 
 
 def _log_attempt(operation: str, attempt: int, started: float, response: HttpResponse) -> None:
-    # The message's facts are also the record's fields, for JSON log formatters.
-    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     headers = response.headers
     request_id = headers.get("x-amzn-RequestId") or headers.get("x-amz-request-id")
-    logger.debug(
-        "%s attempt %d: HTTP %d in %.1f ms, request id %s",
+    elapsed_ms = _elapsed_ms(started)
+    _log(
         operation,
         attempt,
-        response.status,
         elapsed_ms,
-        request_id or "-",
-        extra={
-            "operation": operation,
-            "attempt": attempt,
-            "status": response.status,
-            "request_id": request_id,
-            "elapsed_ms": elapsed_ms,
-        },
+        "HTTP %d in %.1f ms, request id %s",
+        (response.status, elapsed_ms, request_id or "-"),
+        status=response.status,
+        request_id=request_id,
     )
 
 
 def _log_failure(operation: str, attempt: int, started: float, error: TransportError) -> None:
-    elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
-    logger.debug(
-        "%s attempt %d: no response (%s) after %.1f ms",
+    elapsed_ms = _elapsed_ms(started)
+    _log(
         operation,
         attempt,
-        type(error).__name__,
         elapsed_ms,
-        extra={
-            "operation": operation,
-            "attempt": attempt,
-            "status": None,
-            "request_id": None,
-            "elapsed_ms": elapsed_ms,
-            "error": error.reason,
-        },
+        "no response (%s) after %.1f ms",
+        (type(error).__name__, elapsed_ms),
+        status=None,
+        request_id=None,
+        error=error.reason,
     )
+
+
+def _elapsed_ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def _log(
+    operation: str,
+    attempt: int,
+    elapsed_ms: float,
+    outcome: str,
+    values: tuple[object, ...],
+    **facts: object,
+) -> None:
+    """One DEBUG line for an attempt. Its facts are the record's fields too, for JSON log
+    formatters, each named ``aws_...`` so as never to collide with an application's own (a
+    record factory adding ``request_id``, say)."""
+    extra = {"aws_operation": operation, "aws_attempt": attempt, "aws_elapsed_ms": elapsed_ms}
+    extra.update((f"aws_{name}", value) for name, value in facts.items())
+    logger.debug("%s attempt %d: " + outcome, operation, attempt, *values, extra=extra)

@@ -463,13 +463,56 @@ async def test_each_attempt_logs_its_facts_as_fields_and_no_secret(
     caplog.set_level(logging.DEBUG, logger="aws_mlops_async")
     async with make_session(aws_session_token=TOKEN) as session:
         await session.batch.submit_service_job(**JOB)
-    attempts = [r for r in caplog.records if getattr(r, "attempt", None) is not None]
-    fields = [(r.operation, r.attempt, r.status, r.request_id) for r in attempts]  # type: ignore[attr-defined]
+    attempts = [r for r in caplog.records if getattr(r, "aws_attempt", None) is not None]
+    fields = [
+        (r.aws_operation, r.aws_attempt, r.aws_status, r.aws_request_id)  # type: ignore[attr-defined]
+        for r in attempts
+    ]
     assert fields == [
         ("SubmitServiceJob", 1, 503, "req-ServiceUnavailable"),
         ("SubmitServiceJob", 2, 200, "req-final"),
     ]
-    assert all(isinstance(r.elapsed_ms, float) for r in attempts)  # type: ignore[attr-defined]
+    assert all(isinstance(r.aws_elapsed_ms, float) for r in attempts)  # type: ignore[attr-defined]
     for record in caplog.records:
         text = record.getMessage() + repr(vars(record))
         assert SECRET_KEY not in text and TOKEN not in text
+
+
+async def test_an_application_s_record_factory_never_collides_with_the_library_s_fields(
+    server: LoopbackServer,
+    make_session: Callable[..., Session],
+    no_sleep: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The logging cookbook's pattern for correlation ids: a record factory adding fields. It
+    sets every name the library's records carry, and the library's own are left alone."""
+    names = (
+        "operation",
+        "attempt",
+        "status",
+        "request_id",
+        "elapsed_ms",
+        "error",
+        "aws_operation_id",
+        "correlation_id",
+    )
+    original = logging.getLogRecordFactory()
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = original(*args, **kwargs)
+        for name in names:
+            setattr(record, name, "app")
+        return record
+
+    server.script = [error_reply("ServiceUnavailable", 503)]
+    server.default = ok()
+    caplog.set_level(logging.DEBUG, logger="aws_mlops_async")
+    logging.setLogRecordFactory(factory)
+    try:
+        async with make_session() as session:
+            await session.batch.submit_service_job(**JOB)
+    finally:
+        logging.setLogRecordFactory(original)
+    attempts = [r for r in caplog.records if getattr(r, "aws_attempt", None) is not None]
+    assert [r.aws_attempt for r in attempts] == [1, 2]  # type: ignore[attr-defined]
+    assert all(r.request_id == "app" for r in attempts)  # type: ignore[attr-defined]
