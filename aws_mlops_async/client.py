@@ -310,6 +310,7 @@ class BaseClient:
         request: RequestT | Mapping[str, Any],
         *,
         options: CallOptions | None = None,
+        validated: bool = False,
     ) -> Coroutine[Any, Any, ResponseT]:
         """Make one call of an operation (a request model, or its fields): validated and its
         token filled (`build_request`), serialized, signed and sent with retries, and its
@@ -319,22 +320,35 @@ class BaseClient:
         Without interceptors or a call timeout, validation happens here, as it is called, and
         the rest when the call is awaited (one coroutine fewer on every call's way); with
         them, everything happens inside their scope, a call refused as invalid included.
+        ``validated`` says the request is a model `build_request` made, changed since only by
+        what the service handed back (a paginator's next token), which is sent as it is.
         """
-        if spec.service is not self.service:
+        if spec.service.name != self.service.name:
             raise ConfigurationError(
                 f"{spec.name} is an operation of {spec.service.service_id}, not of "
                 f"{self.service.service_id}: call it with that service's client"
             )
         options = options or self._options
         if options.observed:
-            return self._observed(spec, request, options)
-        return self._send(spec, self.build_request(spec, request), options, None)
+            return self._observed(spec, request, options, validated)
+        return self._send(spec, self._request_of(spec, request, validated), options, None)
+
+    def _request_of(
+        self,
+        spec: OperationSpec[RequestT, Any],
+        request: RequestT | Mapping[str, Any],
+        validated: bool,
+    ) -> RequestT:
+        if validated and isinstance(request, spec.input):
+            return request
+        return self.build_request(spec, request)
 
     async def _observed(
         self,
         spec: OperationSpec[RequestT, ResponseT],
         request: RequestT | Mapping[str, Any],
         options: CallOptions,
+        validated: bool,
     ) -> ResponseT:
         """The call inside the interceptors' hooks and within the call timeout: a call refused
         (an invalid request, no region) runs the hooks too."""
@@ -349,7 +363,7 @@ class BaseClient:
         async def call() -> ResponseT:
             if unresolved is not None:
                 raise unresolved
-            model = self.build_request(spec, request)
+            model = self._request_of(spec, request, validated)
             if context is not None:
                 context.request = model
             return await self._send(spec, model, options, context)

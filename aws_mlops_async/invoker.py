@@ -49,6 +49,8 @@ class Invoker(Protocol):
         request: RequestT | Mapping[str, Any],
         *,
         options: CallOptions | None = None,
+        validated: bool = False,
     ) -> Awaitable[ResponseT]:
-        """One call of the operation, retries included: its response model."""
+        """One call of the operation, retries included: its response model (``validated``:
+        a request `build_request` made, changed only by what the service handed back)."""
         ...

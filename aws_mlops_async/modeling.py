@@ -49,6 +49,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from typing_extensions import Self
 
@@ -84,6 +85,7 @@ __all__ = [
     "unencodable_fields",
     "wire_dump",
     "wire_json",
+    "wire_name",
 ]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -481,6 +483,11 @@ SecretMap = Annotated[SecretValue[dict[str, str]], sensitive_map(), REVEAL_ON_WI
 
 
 # ---- the wire form ---------------------------------------------------------------------
+
+
+def wire_name(name: str, info: FieldInfo) -> str:
+    """The name a model's field ``name`` has on the wire (its own when the same)."""
+    return info.serialization_alias or name
 
 
 def wire_json(model: BaseModel, *, exclude: set[str] | None = None) -> bytes:

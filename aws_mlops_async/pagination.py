@@ -116,9 +116,11 @@ class PageIterator(Generic[ResponseT, ItemT]):
         token, skip = _decode_resume_token(self._config.starting_token)
         remaining = self._config.max_items
         seen = {token}  # every token this listing sent: one handed back again would loop
+        given = token is not None  # the caller's starting token is validated, as any field
         while True:
             request = self._request.model_copy(update={spec.input_token: token})
-            page = await self._client.invoke(spec.operation, request)
+            page = await self._client.invoke(spec.operation, request, validated=not given)
+            given = False  # the service's own tokens go back as they came
             items = list(getattr(page, spec.result_key) or [])[skip:]
             next_token = getattr(page, spec.output_token)
             if remaining is not None and len(items) >= remaining:

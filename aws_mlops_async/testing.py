@@ -37,7 +37,7 @@ from .arguments import text
 from .client import BaseClient
 from .config import Timeouts
 from .errors import ConfigurationError, FieldProblem, ValidationError
-from .modeling import AwsModel, to_validation_error, wire_dump
+from .modeling import AwsModel, to_validation_error, wire_dump, wire_name
 from .protocol import HttpResponse, OperationSpec
 from .protocol.answers import error_answer, success_answer
 from .transport import AsyncTransport, TransportRequest
@@ -292,7 +292,7 @@ def _unknown_members(given: Mapping[str, Any], model: type[BaseModel], path: str
     """The paths of ``given``'s members (at any depth) its ``model`` has no field for."""
     fields = model.model_fields
     names = {name: name for name in fields}
-    names.update((info.alias, name) for name, info in fields.items() if info.alias)
+    names.update((wire_name(name, info), name) for name, info in fields.items())
     found: list[str] = []
     for key, item in given.items():
         name = names.get(key)

@@ -18,7 +18,7 @@ import pydantic
 from pydantic_core import PydanticSerializationError
 
 from ..errors import FieldProblem, ValidationError
-from ..modeling import to_validation_error, unencodable_fields, wire_json
+from ..modeling import to_validation_error, unencodable_fields, wire_json, wire_name
 
 if TYPE_CHECKING:
     from ..services.sagemaker.models import CreateTrainingJobRequest
@@ -116,8 +116,7 @@ def _python_names(model: type[pydantic.BaseModel]) -> dict[str, str]:
             continue
         seen.add(current)
         for name, info in current.model_fields.items():
-            if info.alias:
-                names[info.alias] = name
+            names[wire_name(name, info)] = name
             pending += _models_in(info.annotation)
     return names
 

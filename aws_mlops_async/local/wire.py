@@ -14,7 +14,7 @@ import pydantic
 from aiohttp import web
 from multidict import CIMultiDictProxy, MultiMapping
 
-from ..modeling import AwsModel
+from ..modeling import AwsModel, wire_name
 from ..protocol.answers import CONTENT_TYPES, error_answer
 from .errors import LocalError, validation_message
 from .services.base import LocalService, Operation
@@ -121,15 +121,15 @@ def read_request(
         raise service.validation.error("The request body must be a JSON object.")
     fields = spec.input.model_fields
     for label, name in spec.path_params.items():
-        data[fields[name].alias or name] = labels[label]
+        data[wire_name(name, fields[name])] = labels[label]
     for key, name in spec.query_params.items():
         values = query.getall(key, [])
         if values:
-            data[fields[name].alias or name] = values[0] if len(values) == 1 else values
+            data[wire_name(name, fields[name])] = values[0] if len(values) == 1 else values
     for header, name in spec.header_params.items():
         value = headers.get(header)
         if value is not None:
-            data[fields[name].alias or name] = value
+            data[wire_name(name, fields[name])] = value
     try:
         # Lax: query, header and path values arrive as text, to be read as their types.
         request: AwsModel = spec.input.model_validate(

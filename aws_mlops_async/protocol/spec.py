@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
 from ..errors import ConfigurationError, ErrorCatalog
-from ..modeling import AwsModel
+from ..modeling import AwsModel, wire_name
 
 __all__ = ["HttpRequest", "HttpResponse", "OperationSpec", "ServiceDescription", "WireFormat"]
 
@@ -124,7 +124,7 @@ class OperationSpec(Generic[RequestT, ResponseT]):
     def token_alias(self) -> str | None:
         """The wire name of the idempotency token field, if the operation has one."""
         token = self.idempotency_token
-        return (self.input.model_fields[token].alias or token) if token else None
+        return wire_name(token, self.input.model_fields[token]) if token else None
 
     @cached_property
     def bound_fields(self) -> frozenset[str]:
@@ -202,7 +202,7 @@ class OperationSpec(Generic[RequestT, ResponseT]):
     @cached_property
     def output_aliases(self) -> Mapping[str, str]:
         """The wire name of each response field (the key `parse_fields` reads it by)."""
-        return {name: info.alias or name for name, info in self.output.model_fields.items()}
+        return {name: wire_name(name, info) for name, info in self.output.model_fields.items()}
 
 
 @dataclass(slots=True)

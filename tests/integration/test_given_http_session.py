@@ -84,11 +84,13 @@ async def test_a_service_error_stays_a_service_error_and_nothing_of_the_session_
 
 
 async def test_a_raise_for_status_session_in_a_bulk_run_fails_a_refused_job_at_once() -> None:
-    async with LocalAws(strict_resources=True) as endpoint:  # an unknown queue: refused
-        async with aiohttp.ClientSession(raise_for_status=True) as mine:
-            async with endpoint.session(http_session=mine) as session:
-                async with session.batch.submit_service_jobs([JOB], job_deadline=30) as run:
-                    [outcome] = [outcome async for outcome in run]
+    async with (
+        LocalAws(strict_resources=True) as endpoint,  # an unknown queue: refused
+        aiohttp.ClientSession(raise_for_status=True) as mine,
+        endpoint.session(http_session=mine) as session,
+        session.batch.submit_service_jobs([JOB], job_deadline=30) as run,
+    ):
+        [outcome] = [outcome async for outcome in run]
     assert isinstance(outcome.error, ServiceError) and outcome.attempts == 1
 
 
@@ -98,15 +100,17 @@ async def test_the_signed_request_is_what_arrives(server: LoopbackServer) -> Non
         return web.json_response({"jobName": body["jobName"], "jobId": "j"})
 
     server.default = echo
-    async with aiohttp.ClientSession(headers={"Content-Type": "text/plain"}) as mine:
-        async with Session(
+    async with (
+        aiohttp.ClientSession(headers={"Content-Type": "text/plain"}) as mine,
+        Session(
             region_name="us-east-1",
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SECRET_KEY,
             endpoint_url=server.url,
             http_session=mine,
-        ) as session:
-            await session.batch.submit_service_job(**JOB)
+        ) as session,
+    ):
+        await session.batch.submit_service_job(**JOB)
     [received] = server.received
     assert received.headers["Content-Type"] == "application/json"
     signed = received.headers["Authorization"].split("SignedHeaders=")[1].split(",")[0]

@@ -77,9 +77,11 @@ def _structure_class(
         if member.name == member.alias:
             default = "" if required else " = None"
         else:
+            # The wire name validates and serializes; it is no `alias`, which type checkers
+            # would make the constructor's keyword in place of the Python name.
             field = module.use("pydantic", "Field")
-            alias = f'alias="{member.alias}"'
-            default = f" = {field}({alias})" if required else f" = {field}(default=None, {alias})"
+            wire = f'validation_alias="{member.alias}", serialization_alias="{member.alias}"'
+            default = f" = {field}({wire})" if required else f" = {field}(default=None, {wire})"
         lines.append(f"    {member.name}: {annotation}{default}")
     return "\n".join(lines)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...modeling import wire_dump
+from ...modeling import wire_dump, wire_name
 from ...services.datazone import operations as ops
 from ...services.datazone.models import (
     GetNotebookRunInput,
@@ -159,7 +159,7 @@ def list_notebook_runs(call: Call, request: ListNotebookRunsInput) -> ListNotebo
         items.append(
             NotebookRunSummary.model_validate(
                 {
-                    name: view.get(info.alias or name)
+                    name: view.get(wire_name(name, info))
                     for name, info in NotebookRunSummary.model_fields.items()
                 }
             )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ....modeling import wire_dump
+from ....modeling import wire_dump, wire_name
 from ....services.sagemaker.models import (
     CreateTrainingJobRequest,
     CreateTrainingJobResponse,
@@ -43,7 +43,7 @@ __all__ = [
 
 # The request members a description repeats: those DescribeTrainingJob answers with.
 _DESCRIBED = frozenset(
-    field.alias for field in DescribeTrainingJobResponse.model_fields.values() if field.alias
+    wire_name(name, field) for name, field in DescribeTrainingJobResponse.model_fields.items()
 )
 # What SageMaker answers for a setting the request left out.
 _DEFAULTS: dict[str, Any] = {

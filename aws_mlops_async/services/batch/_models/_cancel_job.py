@@ -13,7 +13,7 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class CancelJobRequest(RequestModel):
     """Input of CancelJob: Cancels a job in an Batch job queue."""
 
-    job_id: StrictStr = Field(alias="jobId")
+    job_id: StrictStr = Field(validation_alias="jobId", serialization_alias="jobId")
     reason: StrictStr
 
 

@@ -33,21 +33,41 @@ class LaunchTemplateSpecificationOverride(RequestModel):
     template.
     """
 
-    launch_template_id: StrictStr | None = Field(default=None, alias="launchTemplateId")
-    launch_template_name: StrictStr | None = Field(default=None, alias="launchTemplateName")
+    launch_template_id: StrictStr | None = Field(
+        default=None, validation_alias="launchTemplateId", serialization_alias="launchTemplateId"
+    )
+    launch_template_name: StrictStr | None = Field(
+        default=None,
+        validation_alias="launchTemplateName",
+        serialization_alias="launchTemplateName",
+    )
     version: StrictStr | None = None
-    target_instance_types: list[StrictStr] | None = Field(default=None, alias="targetInstanceTypes")
-    userdata_type: UserdataType | None = Field(default=None, alias="userdataType")
+    target_instance_types: list[StrictStr] | None = Field(
+        default=None,
+        validation_alias="targetInstanceTypes",
+        serialization_alias="targetInstanceTypes",
+    )
+    userdata_type: UserdataType | None = Field(
+        default=None, validation_alias="userdataType", serialization_alias="userdataType"
+    )
 
 
 class LaunchTemplateSpecification(RequestModel):
     """An object that represents a launch template that's associated with a compute resource."""
 
-    launch_template_id: StrictStr | None = Field(default=None, alias="launchTemplateId")
-    launch_template_name: StrictStr | None = Field(default=None, alias="launchTemplateName")
+    launch_template_id: StrictStr | None = Field(
+        default=None, validation_alias="launchTemplateId", serialization_alias="launchTemplateId"
+    )
+    launch_template_name: StrictStr | None = Field(
+        default=None,
+        validation_alias="launchTemplateName",
+        serialization_alias="launchTemplateName",
+    )
     version: StrictStr | None = None
     overrides: list[LaunchTemplateSpecificationOverride] | None = None
-    userdata_type: UserdataType | None = Field(default=None, alias="userdataType")
+    userdata_type: UserdataType | None = Field(
+        default=None, validation_alias="userdataType", serialization_alias="userdataType"
+    )
 
 
 class Ec2Configuration(RequestModel):
@@ -55,11 +75,17 @@ class Ec2Configuration(RequestModel):
     compute environment.
     """
 
-    image_type: ImageType = Field(alias="imageType")
-    image_id_override: ImageIdOverride | None = Field(default=None, alias="imageIdOverride")
-    batch_image_status: StrictStr | None = Field(default=None, alias="batchImageStatus")
+    image_type: ImageType = Field(validation_alias="imageType", serialization_alias="imageType")
+    image_id_override: ImageIdOverride | None = Field(
+        default=None, validation_alias="imageIdOverride", serialization_alias="imageIdOverride"
+    )
+    batch_image_status: StrictStr | None = Field(
+        default=None, validation_alias="batchImageStatus", serialization_alias="batchImageStatus"
+    )
     image_kubernetes_version: KubernetesVersion | None = Field(
-        default=None, alias="imageKubernetesVersion"
+        default=None,
+        validation_alias="imageKubernetesVersion",
+        serialization_alias="imageKubernetesVersion",
     )
 
 
@@ -67,7 +93,9 @@ class ComputeScalingPolicy(RequestModel):
     """An object that represents a scaling policy for a compute environment."""
 
     min_scale_down_delay_minutes: StrictInt | None = Field(
-        default=None, alias="minScaleDownDelayMinutes"
+        default=None,
+        validation_alias="minScaleDownDelayMinutes",
+        serialization_alias="minScaleDownDelayMinutes",
     )
 
 
@@ -75,60 +103,94 @@ class ManagedInstancesNetworkConfiguration(RequestModel):
     """The network configuration for Amazon ECS Managed Instances."""
 
     subnets: list[StrictStr]
-    security_groups: list[StrictStr] = Field(alias="securityGroups")
+    security_groups: list[StrictStr] = Field(
+        validation_alias="securityGroups", serialization_alias="securityGroups"
+    )
 
 
 class InstanceRequirementsRequest(RequestModel):
     """The instance type requirements for the Amazon ECS Managed Instances capacity provider."""
 
     allowed_instance_types: list[StrictStr] | None = Field(
-        default=None, alias="allowedInstanceTypes"
+        default=None,
+        validation_alias="allowedInstanceTypes",
+        serialization_alias="allowedInstanceTypes",
     )
 
 
 class ManagedInstancesStorageConfiguration(RequestModel):
     """The storage configuration for Amazon ECS Managed Instances."""
 
-    storage_size_gi_b: StrictInt | None = Field(default=None, alias="storageSizeGiB")
+    storage_size_gi_b: StrictInt | None = Field(
+        default=None, validation_alias="storageSizeGiB", serialization_alias="storageSizeGiB"
+    )
 
 
 class CapacityReservationRequest(RequestModel):
     """The capacity reservation configuration for Amazon ECS Managed Instances."""
 
-    reservation_group_arn: StrictStr | None = Field(default=None, alias="reservationGroupArn")
-    reservation_preference: StrictStr | None = Field(default=None, alias="reservationPreference")
+    reservation_group_arn: StrictStr | None = Field(
+        default=None,
+        validation_alias="reservationGroupArn",
+        serialization_alias="reservationGroupArn",
+    )
+    reservation_preference: StrictStr | None = Field(
+        default=None,
+        validation_alias="reservationPreference",
+        serialization_alias="reservationPreference",
+    )
 
 
 class ManagedInstancesLocalStorageConfiguration(RequestModel):
     """The local storage configuration for Amazon ECS Managed Instances."""
 
-    use_local_storage: StrictBool | None = Field(default=None, alias="useLocalStorage")
+    use_local_storage: StrictBool | None = Field(
+        default=None, validation_alias="useLocalStorage", serialization_alias="useLocalStorage"
+    )
 
 
 class InstanceLaunchTemplate(RequestModel):
     """The instance launch configuration for an Amazon ECS Managed Instances capacity provider."""
 
-    ec2_instance_profile_arn: StrictStr = Field(alias="ec2InstanceProfileArn")
+    ec2_instance_profile_arn: StrictStr = Field(
+        validation_alias="ec2InstanceProfileArn", serialization_alias="ec2InstanceProfileArn"
+    )
     network_configuration: ManagedInstancesNetworkConfiguration = Field(
-        alias="networkConfiguration"
+        validation_alias="networkConfiguration", serialization_alias="networkConfiguration"
     )
     instance_requirements: InstanceRequirementsRequest | None = Field(
-        default=None, alias="instanceRequirements"
+        default=None,
+        validation_alias="instanceRequirements",
+        serialization_alias="instanceRequirements",
     )
-    capacity_option_type: StrictStr | None = Field(default=None, alias="capacityOptionType")
+    capacity_option_type: StrictStr | None = Field(
+        default=None,
+        validation_alias="capacityOptionType",
+        serialization_alias="capacityOptionType",
+    )
     storage_configuration: ManagedInstancesStorageConfiguration | None = Field(
-        default=None, alias="storageConfiguration"
+        default=None,
+        validation_alias="storageConfiguration",
+        serialization_alias="storageConfiguration",
     )
     monitoring: StrictStr | None = None
-    fips_enabled: StrictBool | None = Field(default=None, alias="fipsEnabled")
+    fips_enabled: StrictBool | None = Field(
+        default=None, validation_alias="fipsEnabled", serialization_alias="fipsEnabled"
+    )
     capacity_reservations: CapacityReservationRequest | None = Field(
-        default=None, alias="capacityReservations"
+        default=None,
+        validation_alias="capacityReservations",
+        serialization_alias="capacityReservations",
     )
     instance_metadata_tags_propagation: StrictBool | None = Field(
-        default=None, alias="instanceMetadataTagsPropagation"
+        default=None,
+        validation_alias="instanceMetadataTagsPropagation",
+        serialization_alias="instanceMetadataTagsPropagation",
     )
     local_storage_configuration: ManagedInstancesLocalStorageConfiguration | None = Field(
-        default=None, alias="localStorageConfiguration"
+        default=None,
+        validation_alias="localStorageConfiguration",
+        serialization_alias="localStorageConfiguration",
     )
 
 
@@ -137,17 +199,27 @@ class InfrastructureOptimization(RequestModel):
     capacity provider.
     """
 
-    scale_in_after: StrictInt | None = Field(default=None, alias="scaleInAfter")
+    scale_in_after: StrictInt | None = Field(
+        default=None, validation_alias="scaleInAfter", serialization_alias="scaleInAfter"
+    )
 
 
 class ManagedInstancesProvider(RequestModel):
     """The configuration for an Amazon ECS Managed Instances capacity provider."""
 
-    propagate_tags: StrictStr | None = Field(default=None, alias="propagateTags")
-    infrastructure_role_arn: StrictStr = Field(alias="infrastructureRoleArn")
-    instance_launch_template: InstanceLaunchTemplate = Field(alias="instanceLaunchTemplate")
+    propagate_tags: StrictStr | None = Field(
+        default=None, validation_alias="propagateTags", serialization_alias="propagateTags"
+    )
+    infrastructure_role_arn: StrictStr = Field(
+        validation_alias="infrastructureRoleArn", serialization_alias="infrastructureRoleArn"
+    )
+    instance_launch_template: InstanceLaunchTemplate = Field(
+        validation_alias="instanceLaunchTemplate", serialization_alias="instanceLaunchTemplate"
+    )
     infrastructure_optimization: InfrastructureOptimization | None = Field(
-        default=None, alias="infrastructureOptimization"
+        default=None,
+        validation_alias="infrastructureOptimization",
+        serialization_alias="infrastructureOptimization",
     )
 
 
@@ -156,31 +228,59 @@ class ComputeResource(RequestModel):
 
     type: CRType
     allocation_strategy: CRAllocationStrategy | None = Field(
-        default=None, alias="allocationStrategy"
+        default=None,
+        validation_alias="allocationStrategy",
+        serialization_alias="allocationStrategy",
     )
-    minv_cpus: StrictInt | None = Field(default=None, alias="minvCpus")
-    maxv_cpus: StrictInt = Field(alias="maxvCpus")
-    desiredv_cpus: StrictInt | None = Field(default=None, alias="desiredvCpus")
-    instance_types: list[StrictStr] | None = Field(default=None, alias="instanceTypes")
-    image_id: StrictStr | None = Field(default=None, alias="imageId")
+    minv_cpus: StrictInt | None = Field(
+        default=None, validation_alias="minvCpus", serialization_alias="minvCpus"
+    )
+    maxv_cpus: StrictInt = Field(validation_alias="maxvCpus", serialization_alias="maxvCpus")
+    desiredv_cpus: StrictInt | None = Field(
+        default=None, validation_alias="desiredvCpus", serialization_alias="desiredvCpus"
+    )
+    instance_types: list[StrictStr] | None = Field(
+        default=None, validation_alias="instanceTypes", serialization_alias="instanceTypes"
+    )
+    image_id: StrictStr | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
     subnets: list[StrictStr] | None = None
-    security_group_ids: list[StrictStr] | None = Field(default=None, alias="securityGroupIds")
-    ec2_key_pair: StrictStr | None = Field(default=None, alias="ec2KeyPair")
-    instance_role: StrictStr | None = Field(default=None, alias="instanceRole")
-    tags: dict[StrictStr, StrictStr] | None = None
-    placement_group: StrictStr | None = Field(default=None, alias="placementGroup")
-    bid_percentage: StrictInt | None = Field(default=None, alias="bidPercentage")
-    spot_iam_fleet_role: StrictStr | None = Field(default=None, alias="spotIamFleetRole")
-    launch_template: LaunchTemplateSpecification | None = Field(
-        default=None, alias="launchTemplate"
+    security_group_ids: list[StrictStr] | None = Field(
+        default=None, validation_alias="securityGroupIds", serialization_alias="securityGroupIds"
     )
-    ec2_configuration: list[Ec2Configuration] | None = Field(default=None, alias="ec2Configuration")
-    scaling_policy: ComputeScalingPolicy | None = Field(default=None, alias="scalingPolicy")
+    ec2_key_pair: StrictStr | None = Field(
+        default=None, validation_alias="ec2KeyPair", serialization_alias="ec2KeyPair"
+    )
+    instance_role: StrictStr | None = Field(
+        default=None, validation_alias="instanceRole", serialization_alias="instanceRole"
+    )
+    tags: dict[StrictStr, StrictStr] | None = None
+    placement_group: StrictStr | None = Field(
+        default=None, validation_alias="placementGroup", serialization_alias="placementGroup"
+    )
+    bid_percentage: StrictInt | None = Field(
+        default=None, validation_alias="bidPercentage", serialization_alias="bidPercentage"
+    )
+    spot_iam_fleet_role: StrictStr | None = Field(
+        default=None, validation_alias="spotIamFleetRole", serialization_alias="spotIamFleetRole"
+    )
+    launch_template: LaunchTemplateSpecification | None = Field(
+        default=None, validation_alias="launchTemplate", serialization_alias="launchTemplate"
+    )
+    ec2_configuration: list[Ec2Configuration] | None = Field(
+        default=None, validation_alias="ec2Configuration", serialization_alias="ec2Configuration"
+    )
+    scaling_policy: ComputeScalingPolicy | None = Field(
+        default=None, validation_alias="scalingPolicy", serialization_alias="scalingPolicy"
+    )
     managed_instances_provider: ManagedInstancesProvider | None = Field(
-        default=None, alias="managedInstancesProvider"
+        default=None,
+        validation_alias="managedInstancesProvider",
+        serialization_alias="managedInstancesProvider",
     )
     capacity_tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = (
-        Field(default=None, alias="capacityTags")
+        Field(default=None, validation_alias="capacityTags", serialization_alias="capacityTags")
     )
 
 
@@ -189,16 +289,24 @@ class EksAccessEntry(RequestModel):
     compute environment.
     """
 
-    desired_state: EksAccessEntryDesiredState = Field(alias="desiredState")
+    desired_state: EksAccessEntryDesiredState = Field(
+        validation_alias="desiredState", serialization_alias="desiredState"
+    )
     status: EksAccessEntryStatus | None = None
 
 
 class EksConfiguration(RequestModel):
     """Configuration for the Amazon EKS cluster that supports the Batch compute environment."""
 
-    eks_cluster_arn: StrictStr = Field(alias="eksClusterArn")
-    kubernetes_namespace: StrictStr = Field(alias="kubernetesNamespace")
-    access_entry: EksAccessEntry | None = Field(default=None, alias="accessEntry")
+    eks_cluster_arn: StrictStr = Field(
+        validation_alias="eksClusterArn", serialization_alias="eksClusterArn"
+    )
+    kubernetes_namespace: StrictStr = Field(
+        validation_alias="kubernetesNamespace", serialization_alias="kubernetesNamespace"
+    )
+    access_entry: EksAccessEntry | None = Field(
+        default=None, validation_alias="accessEntry", serialization_alias="accessEntry"
+    )
 
 
 class EcsSettings(RequestModel):
@@ -206,26 +314,48 @@ class EcsSettings(RequestModel):
     Insights mode.
     """
 
-    container_insights: ContainerInsights | None = Field(default=None, alias="containerInsights")
+    container_insights: ContainerInsights | None = Field(
+        default=None, validation_alias="containerInsights", serialization_alias="containerInsights"
+    )
 
 
 class CreateComputeEnvironmentRequest(RequestModel):
     """Input of CreateComputeEnvironment: Creates an Batch compute environment."""
 
-    compute_environment_name: StrictStr = Field(alias="computeEnvironmentName")
+    compute_environment_name: StrictStr = Field(
+        validation_alias="computeEnvironmentName", serialization_alias="computeEnvironmentName"
+    )
     type: CEType
     state: CEState | None = None
-    unmanagedv_cpus: StrictInt | None = Field(default=None, alias="unmanagedvCpus")
-    compute_resources: ComputeResource | None = Field(default=None, alias="computeResources")
-    service_role: StrictStr | None = Field(default=None, alias="serviceRole")
+    unmanagedv_cpus: StrictInt | None = Field(
+        default=None, validation_alias="unmanagedvCpus", serialization_alias="unmanagedvCpus"
+    )
+    compute_resources: ComputeResource | None = Field(
+        default=None, validation_alias="computeResources", serialization_alias="computeResources"
+    )
+    service_role: StrictStr | None = Field(
+        default=None, validation_alias="serviceRole", serialization_alias="serviceRole"
+    )
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
-    eks_configuration: EksConfiguration | None = Field(default=None, alias="eksConfiguration")
+    eks_configuration: EksConfiguration | None = Field(
+        default=None, validation_alias="eksConfiguration", serialization_alias="eksConfiguration"
+    )
     context: StrictStr | None = None
-    ecs_settings: EcsSettings | None = Field(default=None, alias="ecsSettings")
+    ecs_settings: EcsSettings | None = Field(
+        default=None, validation_alias="ecsSettings", serialization_alias="ecsSettings"
+    )
 
 
 class CreateComputeEnvironmentResponse(ResponseModel):
     """Output of CreateComputeEnvironment."""
 
-    compute_environment_name: str | None = Field(default=None, alias="computeEnvironmentName")
-    compute_environment_arn: str | None = Field(default=None, alias="computeEnvironmentArn")
+    compute_environment_name: str | None = Field(
+        default=None,
+        validation_alias="computeEnvironmentName",
+        serialization_alias="computeEnvironmentName",
+    )
+    compute_environment_arn: str | None = Field(
+        default=None,
+        validation_alias="computeEnvironmentArn",
+        serialization_alias="computeEnvironmentArn",
+    )

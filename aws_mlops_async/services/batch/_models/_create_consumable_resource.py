@@ -17,14 +17,24 @@ from ._types import TagKey, TagValue
 class CreateConsumableResourceRequest(RequestModel):
     """Input of CreateConsumableResource: Creates an Batch consumable resource."""
 
-    consumable_resource_name: StrictStr = Field(alias="consumableResourceName")
-    total_quantity: StrictInt | None = Field(default=None, alias="totalQuantity")
-    resource_type: StrictStr | None = Field(default=None, alias="resourceType")
+    consumable_resource_name: StrictStr = Field(
+        validation_alias="consumableResourceName", serialization_alias="consumableResourceName"
+    )
+    total_quantity: StrictInt | None = Field(
+        default=None, validation_alias="totalQuantity", serialization_alias="totalQuantity"
+    )
+    resource_type: StrictStr | None = Field(
+        default=None, validation_alias="resourceType", serialization_alias="resourceType"
+    )
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
 
 
 class CreateConsumableResourceResponse(ResponseModel):
     """Output of CreateConsumableResource."""
 
-    consumable_resource_name: str = Field(alias="consumableResourceName")
-    consumable_resource_arn: str = Field(alias="consumableResourceArn")
+    consumable_resource_name: str = Field(
+        validation_alias="consumableResourceName", serialization_alias="consumableResourceName"
+    )
+    consumable_resource_arn: str = Field(
+        validation_alias="consumableResourceArn", serialization_alias="consumableResourceArn"
+    )

@@ -25,14 +25,18 @@ class ComputeEnvironmentOrder(RequestModel):
     """The order that compute environments are tried in for job placement within a queue."""
 
     order: StrictInt
-    compute_environment: StrictStr = Field(alias="computeEnvironment")
+    compute_environment: StrictStr = Field(
+        validation_alias="computeEnvironment", serialization_alias="computeEnvironment"
+    )
 
 
 class ServiceEnvironmentOrder(RequestModel):
     """Specifies the order of a service environment for a job queue."""
 
     order: StrictInt
-    service_environment: StrictStr = Field(alias="serviceEnvironment")
+    service_environment: StrictStr = Field(
+        validation_alias="serviceEnvironment", serialization_alias="serviceEnvironment"
+    )
 
 
 class JobStateTimeLimitAction(RequestModel):
@@ -42,32 +46,48 @@ class JobStateTimeLimitAction(RequestModel):
 
     reason: StrictStr
     state: JobStateTimeLimitActionsState
-    max_time_seconds: StrictInt = Field(alias="maxTimeSeconds")
+    max_time_seconds: StrictInt = Field(
+        validation_alias="maxTimeSeconds", serialization_alias="maxTimeSeconds"
+    )
     action: JobStateTimeLimitActionsAction
 
 
 class CreateJobQueueRequest(RequestModel):
     """Input of CreateJobQueue: Creates an Batch job queue."""
 
-    job_queue_name: StrictStr = Field(alias="jobQueueName")
+    job_queue_name: StrictStr = Field(
+        validation_alias="jobQueueName", serialization_alias="jobQueueName"
+    )
     state: JQState | None = None
-    scheduling_policy_arn: StrictStr | None = Field(default=None, alias="schedulingPolicyArn")
+    scheduling_policy_arn: StrictStr | None = Field(
+        default=None,
+        validation_alias="schedulingPolicyArn",
+        serialization_alias="schedulingPolicyArn",
+    )
     priority: StrictInt
     compute_environment_order: list[ComputeEnvironmentOrder] | None = Field(
-        default=None, alias="computeEnvironmentOrder"
+        default=None,
+        validation_alias="computeEnvironmentOrder",
+        serialization_alias="computeEnvironmentOrder",
     )
     service_environment_order: list[ServiceEnvironmentOrder] | None = Field(
-        default=None, alias="serviceEnvironmentOrder"
+        default=None,
+        validation_alias="serviceEnvironmentOrder",
+        serialization_alias="serviceEnvironmentOrder",
     )
-    job_queue_type: JobQueueType | None = Field(default=None, alias="jobQueueType")
+    job_queue_type: JobQueueType | None = Field(
+        default=None, validation_alias="jobQueueType", serialization_alias="jobQueueType"
+    )
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
     job_state_time_limit_actions: list[JobStateTimeLimitAction] | None = Field(
-        default=None, alias="jobStateTimeLimitActions"
+        default=None,
+        validation_alias="jobStateTimeLimitActions",
+        serialization_alias="jobStateTimeLimitActions",
     )
 
 
 class CreateJobQueueResponse(ResponseModel):
     """Output of CreateJobQueue."""
 
-    job_queue_name: str = Field(alias="jobQueueName")
-    job_queue_arn: str = Field(alias="jobQueueArn")
+    job_queue_name: str = Field(validation_alias="jobQueueName", serialization_alias="jobQueueName")
+    job_queue_arn: str = Field(validation_alias="jobQueueArn", serialization_alias="jobQueueArn")

@@ -25,8 +25,12 @@ class QuotaShareCapacityLimit(RequestModel):
     particular resource that can be allocated to jobs in the quota share without borrowing.
     """
 
-    max_capacity: StrictInt = Field(alias="maxCapacity")
-    capacity_unit: StrictStr = Field(alias="capacityUnit")
+    max_capacity: StrictInt = Field(
+        validation_alias="maxCapacity", serialization_alias="maxCapacity"
+    )
+    capacity_unit: StrictStr = Field(
+        validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
 
 
 class QuotaShareResourceSharingConfiguration(RequestModel):
@@ -35,26 +39,35 @@ class QuotaShareResourceSharingConfiguration(RequestModel):
     """
 
     strategy: QuotaShareResourceSharingStrategy
-    borrow_limit: StrictInt | None = Field(default=None, alias="borrowLimit")
+    borrow_limit: StrictInt | None = Field(
+        default=None, validation_alias="borrowLimit", serialization_alias="borrowLimit"
+    )
 
 
 class QuotaSharePreemptionConfiguration(RequestModel):
     """Specifies the preemption behavior for jobs in a quota share."""
 
-    in_share_preemption: QuotaShareInSharePreemptionState = Field(alias="inSharePreemption")
+    in_share_preemption: QuotaShareInSharePreemptionState = Field(
+        validation_alias="inSharePreemption", serialization_alias="inSharePreemption"
+    )
 
 
 class CreateQuotaShareRequest(RequestModel):
     """Input of CreateQuotaShare: Creates an Batch quota share."""
 
-    quota_share_name: StrictStr = Field(alias="quotaShareName")
-    job_queue: StrictStr = Field(alias="jobQueue")
-    capacity_limits: list[QuotaShareCapacityLimit] = Field(alias="capacityLimits")
+    quota_share_name: StrictStr = Field(
+        validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
+    job_queue: StrictStr = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
+    capacity_limits: list[QuotaShareCapacityLimit] = Field(
+        validation_alias="capacityLimits", serialization_alias="capacityLimits"
+    )
     resource_sharing_configuration: QuotaShareResourceSharingConfiguration = Field(
-        alias="resourceSharingConfiguration"
+        validation_alias="resourceSharingConfiguration",
+        serialization_alias="resourceSharingConfiguration",
     )
     preemption_configuration: QuotaSharePreemptionConfiguration = Field(
-        alias="preemptionConfiguration"
+        validation_alias="preemptionConfiguration", serialization_alias="preemptionConfiguration"
     )
     state: QuotaShareState | None = None
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
@@ -63,5 +76,9 @@ class CreateQuotaShareRequest(RequestModel):
 class CreateQuotaShareResponse(ResponseModel):
     """Output of CreateQuotaShare."""
 
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
-    quota_share_arn: str | None = Field(default=None, alias="quotaShareArn")
+    quota_share_name: str | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
+    quota_share_arn: str | None = Field(
+        default=None, validation_alias="quotaShareArn", serialization_alias="quotaShareArn"
+    )

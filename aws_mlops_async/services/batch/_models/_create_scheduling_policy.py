@@ -18,24 +18,35 @@ class QuotaSharePolicy(RequestModel):
     """The quota share scheduling policy details for a job queue."""
 
     idle_resource_assignment_strategy: QuotaShareIdleResourceAssignmentStrategy = Field(
-        alias="idleResourceAssignmentStrategy"
+        validation_alias="idleResourceAssignmentStrategy",
+        serialization_alias="idleResourceAssignmentStrategy",
     )
 
 
 class ShareAttributes(RequestModel):
     """Specifies the weights for the share identifiers for the fair-share policy."""
 
-    share_identifier: StrictStr = Field(alias="shareIdentifier")
-    weight_factor: StrictFloat | None = Field(default=None, alias="weightFactor")
+    share_identifier: StrictStr = Field(
+        validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    weight_factor: StrictFloat | None = Field(
+        default=None, validation_alias="weightFactor", serialization_alias="weightFactor"
+    )
 
 
 class FairsharePolicy(RequestModel):
     """The fair-share scheduling policy details."""
 
-    share_decay_seconds: StrictInt | None = Field(default=None, alias="shareDecaySeconds")
-    compute_reservation: StrictInt | None = Field(default=None, alias="computeReservation")
+    share_decay_seconds: StrictInt | None = Field(
+        default=None, validation_alias="shareDecaySeconds", serialization_alias="shareDecaySeconds"
+    )
+    compute_reservation: StrictInt | None = Field(
+        default=None,
+        validation_alias="computeReservation",
+        serialization_alias="computeReservation",
+    )
     share_distribution: list[ShareAttributes] | None = Field(
-        default=None, alias="shareDistribution"
+        default=None, validation_alias="shareDistribution", serialization_alias="shareDistribution"
     )
 
 
@@ -43,8 +54,12 @@ class CreateSchedulingPolicyRequest(RequestModel):
     """Input of CreateSchedulingPolicy: Creates an Batch scheduling policy."""
 
     name: StrictStr
-    quota_share_policy: QuotaSharePolicy | None = Field(default=None, alias="quotaSharePolicy")
-    fairshare_policy: FairsharePolicy | None = Field(default=None, alias="fairsharePolicy")
+    quota_share_policy: QuotaSharePolicy | None = Field(
+        default=None, validation_alias="quotaSharePolicy", serialization_alias="quotaSharePolicy"
+    )
+    fairshare_policy: FairsharePolicy | None = Field(
+        default=None, validation_alias="fairsharePolicy", serialization_alias="fairsharePolicy"
+    )
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
 
 

@@ -19,8 +19,12 @@ class CapacityLimit(RequestModel):
     in a service environment.
     """
 
-    max_capacity: StrictInt | None = Field(default=None, alias="maxCapacity")
-    capacity_unit: StrictStr | None = Field(default=None, alias="capacityUnit")
+    max_capacity: StrictInt | None = Field(
+        default=None, validation_alias="maxCapacity", serialization_alias="maxCapacity"
+    )
+    capacity_unit: StrictStr | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
 
 
 class CreateServiceEnvironmentRequest(RequestModel):
@@ -28,15 +32,25 @@ class CreateServiceEnvironmentRequest(RequestModel):
     jobs.
     """
 
-    service_environment_name: StrictStr = Field(alias="serviceEnvironmentName")
-    service_environment_type: ServiceEnvironmentType = Field(alias="serviceEnvironmentType")
+    service_environment_name: StrictStr = Field(
+        validation_alias="serviceEnvironmentName", serialization_alias="serviceEnvironmentName"
+    )
+    service_environment_type: ServiceEnvironmentType = Field(
+        validation_alias="serviceEnvironmentType", serialization_alias="serviceEnvironmentType"
+    )
     state: ServiceEnvironmentState | None = None
-    capacity_limits: list[CapacityLimit] = Field(alias="capacityLimits")
+    capacity_limits: list[CapacityLimit] = Field(
+        validation_alias="capacityLimits", serialization_alias="capacityLimits"
+    )
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
 
 
 class CreateServiceEnvironmentResponse(ResponseModel):
     """Output of CreateServiceEnvironment."""
 
-    service_environment_name: str = Field(alias="serviceEnvironmentName")
-    service_environment_arn: str = Field(alias="serviceEnvironmentArn")
+    service_environment_name: str = Field(
+        validation_alias="serviceEnvironmentName", serialization_alias="serviceEnvironmentName"
+    )
+    service_environment_arn: str = Field(
+        validation_alias="serviceEnvironmentArn", serialization_alias="serviceEnvironmentArn"
+    )

@@ -13,7 +13,9 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class DeleteComputeEnvironmentRequest(RequestModel):
     """Input of DeleteComputeEnvironment: Deletes an Batch compute environment."""
 
-    compute_environment: StrictStr = Field(alias="computeEnvironment")
+    compute_environment: StrictStr = Field(
+        validation_alias="computeEnvironment", serialization_alias="computeEnvironment"
+    )
 
 
 class DeleteComputeEnvironmentResponse(ResponseModel):

@@ -13,7 +13,9 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class DeleteConsumableResourceRequest(RequestModel):
     """Input of DeleteConsumableResource: Deletes the specified consumable resource."""
 
-    consumable_resource: StrictStr = Field(alias="consumableResource")
+    consumable_resource: StrictStr = Field(
+        validation_alias="consumableResource", serialization_alias="consumableResource"
+    )
 
 
 class DeleteConsumableResourceResponse(ResponseModel):

@@ -13,7 +13,7 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class DeleteJobQueueRequest(RequestModel):
     """Input of DeleteJobQueue: Deletes the specified job queue."""
 
-    job_queue: StrictStr = Field(alias="jobQueue")
+    job_queue: StrictStr = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
 
 
 class DeleteJobQueueResponse(ResponseModel):

@@ -13,7 +13,9 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class DeleteQuotaShareRequest(RequestModel):
     """Input of DeleteQuotaShare: Deletes the specified quota share."""
 
-    quota_share_arn: StrictStr = Field(alias="quotaShareArn")
+    quota_share_arn: StrictStr = Field(
+        validation_alias="quotaShareArn", serialization_alias="quotaShareArn"
+    )
 
 
 class DeleteQuotaShareResponse(ResponseModel):

@@ -13,7 +13,9 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class DeleteServiceEnvironmentRequest(RequestModel):
     """Input of DeleteServiceEnvironment: Deletes a Service environment."""
 
-    service_environment: StrictStr = Field(alias="serviceEnvironment")
+    service_environment: StrictStr = Field(
+        validation_alias="serviceEnvironment", serialization_alias="serviceEnvironment"
+    )
 
 
 class DeleteServiceEnvironmentResponse(ResponseModel):

@@ -13,7 +13,9 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class DeregisterJobDefinitionRequest(RequestModel):
     """Input of DeregisterJobDefinition: Deregisters an Batch job definition."""
 
-    job_definition: StrictStr = Field(alias="jobDefinition")
+    job_definition: StrictStr = Field(
+        validation_alias="jobDefinition", serialization_alias="jobDefinition"
+    )
 
 
 class DeregisterJobDefinitionResponse(ResponseModel):

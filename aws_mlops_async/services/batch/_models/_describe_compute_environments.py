@@ -26,9 +26,17 @@ from ._types import (
 class DescribeComputeEnvironmentsRequest(RequestModel):
     """Input of DescribeComputeEnvironments: Describes one or more of your compute environments."""
 
-    compute_environments: list[StrictStr] | None = Field(default=None, alias="computeEnvironments")
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    compute_environments: list[StrictStr] | None = Field(
+        default=None,
+        validation_alias="computeEnvironments",
+        serialization_alias="computeEnvironments",
+    )
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class LaunchTemplateSpecificationOverrideOutput(ResponseModel):
@@ -36,11 +44,23 @@ class LaunchTemplateSpecificationOverrideOutput(ResponseModel):
     template. (as a response reads it; LaunchTemplateSpecificationOverride is the request's)
     """
 
-    launch_template_id: str | None = Field(default=None, alias="launchTemplateId")
-    launch_template_name: str | None = Field(default=None, alias="launchTemplateName")
+    launch_template_id: str | None = Field(
+        default=None, validation_alias="launchTemplateId", serialization_alias="launchTemplateId"
+    )
+    launch_template_name: str | None = Field(
+        default=None,
+        validation_alias="launchTemplateName",
+        serialization_alias="launchTemplateName",
+    )
     version: str | None = None
-    target_instance_types: list[str] | None = Field(default=None, alias="targetInstanceTypes")
-    userdata_type: OpenEnum[UserdataType] | None = Field(default=None, alias="userdataType")
+    target_instance_types: list[str] | None = Field(
+        default=None,
+        validation_alias="targetInstanceTypes",
+        serialization_alias="targetInstanceTypes",
+    )
+    userdata_type: OpenEnum[UserdataType] | None = Field(
+        default=None, validation_alias="userdataType", serialization_alias="userdataType"
+    )
 
 
 class LaunchTemplateSpecificationOutput(ResponseModel):
@@ -48,11 +68,19 @@ class LaunchTemplateSpecificationOutput(ResponseModel):
     (as a response reads it; LaunchTemplateSpecification is the request's)
     """
 
-    launch_template_id: str | None = Field(default=None, alias="launchTemplateId")
-    launch_template_name: str | None = Field(default=None, alias="launchTemplateName")
+    launch_template_id: str | None = Field(
+        default=None, validation_alias="launchTemplateId", serialization_alias="launchTemplateId"
+    )
+    launch_template_name: str | None = Field(
+        default=None,
+        validation_alias="launchTemplateName",
+        serialization_alias="launchTemplateName",
+    )
     version: str | None = None
     overrides: list[LaunchTemplateSpecificationOverrideOutput] | None = None
-    userdata_type: OpenEnum[UserdataType] | None = Field(default=None, alias="userdataType")
+    userdata_type: OpenEnum[UserdataType] | None = Field(
+        default=None, validation_alias="userdataType", serialization_alias="userdataType"
+    )
 
 
 class Ec2ConfigurationOutput(ResponseModel):
@@ -60,10 +88,18 @@ class Ec2ConfigurationOutput(ResponseModel):
     compute environment. (as a response reads it; Ec2Configuration is the request's)
     """
 
-    image_type: str = Field(alias="imageType")
-    image_id_override: str | None = Field(default=None, alias="imageIdOverride")
-    batch_image_status: str | None = Field(default=None, alias="batchImageStatus")
-    image_kubernetes_version: str | None = Field(default=None, alias="imageKubernetesVersion")
+    image_type: str = Field(validation_alias="imageType", serialization_alias="imageType")
+    image_id_override: str | None = Field(
+        default=None, validation_alias="imageIdOverride", serialization_alias="imageIdOverride"
+    )
+    batch_image_status: str | None = Field(
+        default=None, validation_alias="batchImageStatus", serialization_alias="batchImageStatus"
+    )
+    image_kubernetes_version: str | None = Field(
+        default=None,
+        validation_alias="imageKubernetesVersion",
+        serialization_alias="imageKubernetesVersion",
+    )
 
 
 class ComputeScalingPolicyOutput(ResponseModel):
@@ -71,7 +107,11 @@ class ComputeScalingPolicyOutput(ResponseModel):
     reads it; ComputeScalingPolicy is the request's)
     """
 
-    min_scale_down_delay_minutes: int | None = Field(default=None, alias="minScaleDownDelayMinutes")
+    min_scale_down_delay_minutes: int | None = Field(
+        default=None,
+        validation_alias="minScaleDownDelayMinutes",
+        serialization_alias="minScaleDownDelayMinutes",
+    )
 
 
 class ManagedInstancesNetworkConfigurationOutput(ResponseModel):
@@ -80,7 +120,9 @@ class ManagedInstancesNetworkConfigurationOutput(ResponseModel):
     """
 
     subnets: list[str]
-    security_groups: list[str] = Field(alias="securityGroups")
+    security_groups: list[str] = Field(
+        validation_alias="securityGroups", serialization_alias="securityGroups"
+    )
 
 
 class InstanceRequirementsRequestOutput(ResponseModel):
@@ -88,7 +130,11 @@ class InstanceRequirementsRequestOutput(ResponseModel):
     (as a response reads it; InstanceRequirementsRequest is the request's)
     """
 
-    allowed_instance_types: list[str] | None = Field(default=None, alias="allowedInstanceTypes")
+    allowed_instance_types: list[str] | None = Field(
+        default=None,
+        validation_alias="allowedInstanceTypes",
+        serialization_alias="allowedInstanceTypes",
+    )
 
 
 class ManagedInstancesStorageConfigurationOutput(ResponseModel):
@@ -96,7 +142,9 @@ class ManagedInstancesStorageConfigurationOutput(ResponseModel):
     ManagedInstancesStorageConfiguration is the request's)
     """
 
-    storage_size_gi_b: int | None = Field(default=None, alias="storageSizeGiB")
+    storage_size_gi_b: int | None = Field(
+        default=None, validation_alias="storageSizeGiB", serialization_alias="storageSizeGiB"
+    )
 
 
 class CapacityReservationRequestOutput(ResponseModel):
@@ -104,8 +152,16 @@ class CapacityReservationRequestOutput(ResponseModel):
     reads it; CapacityReservationRequest is the request's)
     """
 
-    reservation_group_arn: str | None = Field(default=None, alias="reservationGroupArn")
-    reservation_preference: str | None = Field(default=None, alias="reservationPreference")
+    reservation_group_arn: str | None = Field(
+        default=None,
+        validation_alias="reservationGroupArn",
+        serialization_alias="reservationGroupArn",
+    )
+    reservation_preference: str | None = Field(
+        default=None,
+        validation_alias="reservationPreference",
+        serialization_alias="reservationPreference",
+    )
 
 
 class ManagedInstancesLocalStorageConfigurationOutput(ResponseModel):
@@ -113,7 +169,9 @@ class ManagedInstancesLocalStorageConfigurationOutput(ResponseModel):
     it; ManagedInstancesLocalStorageConfiguration is the request's)
     """
 
-    use_local_storage: bool | None = Field(default=None, alias="useLocalStorage")
+    use_local_storage: bool | None = Field(
+        default=None, validation_alias="useLocalStorage", serialization_alias="useLocalStorage"
+    )
 
 
 class InstanceLaunchTemplateOutput(ResponseModel):
@@ -121,27 +179,45 @@ class InstanceLaunchTemplateOutput(ResponseModel):
     (as a response reads it; InstanceLaunchTemplate is the request's)
     """
 
-    ec2_instance_profile_arn: str = Field(alias="ec2InstanceProfileArn")
+    ec2_instance_profile_arn: str = Field(
+        validation_alias="ec2InstanceProfileArn", serialization_alias="ec2InstanceProfileArn"
+    )
     network_configuration: ManagedInstancesNetworkConfigurationOutput = Field(
-        alias="networkConfiguration"
+        validation_alias="networkConfiguration", serialization_alias="networkConfiguration"
     )
     instance_requirements: InstanceRequirementsRequestOutput | None = Field(
-        default=None, alias="instanceRequirements"
+        default=None,
+        validation_alias="instanceRequirements",
+        serialization_alias="instanceRequirements",
     )
-    capacity_option_type: str | None = Field(default=None, alias="capacityOptionType")
+    capacity_option_type: str | None = Field(
+        default=None,
+        validation_alias="capacityOptionType",
+        serialization_alias="capacityOptionType",
+    )
     storage_configuration: ManagedInstancesStorageConfigurationOutput | None = Field(
-        default=None, alias="storageConfiguration"
+        default=None,
+        validation_alias="storageConfiguration",
+        serialization_alias="storageConfiguration",
     )
     monitoring: str | None = None
-    fips_enabled: bool | None = Field(default=None, alias="fipsEnabled")
+    fips_enabled: bool | None = Field(
+        default=None, validation_alias="fipsEnabled", serialization_alias="fipsEnabled"
+    )
     capacity_reservations: CapacityReservationRequestOutput | None = Field(
-        default=None, alias="capacityReservations"
+        default=None,
+        validation_alias="capacityReservations",
+        serialization_alias="capacityReservations",
     )
     instance_metadata_tags_propagation: bool | None = Field(
-        default=None, alias="instanceMetadataTagsPropagation"
+        default=None,
+        validation_alias="instanceMetadataTagsPropagation",
+        serialization_alias="instanceMetadataTagsPropagation",
     )
     local_storage_configuration: ManagedInstancesLocalStorageConfigurationOutput | None = Field(
-        default=None, alias="localStorageConfiguration"
+        default=None,
+        validation_alias="localStorageConfiguration",
+        serialization_alias="localStorageConfiguration",
     )
 
 
@@ -150,7 +226,9 @@ class InfrastructureOptimizationOutput(ResponseModel):
     capacity provider. (as a response reads it; InfrastructureOptimization is the request's)
     """
 
-    scale_in_after: int | None = Field(default=None, alias="scaleInAfter")
+    scale_in_after: int | None = Field(
+        default=None, validation_alias="scaleInAfter", serialization_alias="scaleInAfter"
+    )
 
 
 class ManagedInstancesProviderOutput(ResponseModel):
@@ -158,11 +236,19 @@ class ManagedInstancesProviderOutput(ResponseModel):
     reads it; ManagedInstancesProvider is the request's)
     """
 
-    propagate_tags: str | None = Field(default=None, alias="propagateTags")
-    infrastructure_role_arn: str = Field(alias="infrastructureRoleArn")
-    instance_launch_template: InstanceLaunchTemplateOutput = Field(alias="instanceLaunchTemplate")
+    propagate_tags: str | None = Field(
+        default=None, validation_alias="propagateTags", serialization_alias="propagateTags"
+    )
+    infrastructure_role_arn: str = Field(
+        validation_alias="infrastructureRoleArn", serialization_alias="infrastructureRoleArn"
+    )
+    instance_launch_template: InstanceLaunchTemplateOutput = Field(
+        validation_alias="instanceLaunchTemplate", serialization_alias="instanceLaunchTemplate"
+    )
     infrastructure_optimization: InfrastructureOptimizationOutput | None = Field(
-        default=None, alias="infrastructureOptimization"
+        default=None,
+        validation_alias="infrastructureOptimization",
+        serialization_alias="infrastructureOptimization",
     )
 
 
@@ -173,32 +259,60 @@ class ComputeResourceOutput(ResponseModel):
 
     type: OpenEnum[CRType]
     allocation_strategy: OpenEnum[CRAllocationStrategy] | None = Field(
-        default=None, alias="allocationStrategy"
+        default=None,
+        validation_alias="allocationStrategy",
+        serialization_alias="allocationStrategy",
     )
-    minv_cpus: int | None = Field(default=None, alias="minvCpus")
-    maxv_cpus: int = Field(alias="maxvCpus")
-    desiredv_cpus: int | None = Field(default=None, alias="desiredvCpus")
-    instance_types: list[str] | None = Field(default=None, alias="instanceTypes")
-    image_id: str | None = Field(default=None, alias="imageId")
+    minv_cpus: int | None = Field(
+        default=None, validation_alias="minvCpus", serialization_alias="minvCpus"
+    )
+    maxv_cpus: int = Field(validation_alias="maxvCpus", serialization_alias="maxvCpus")
+    desiredv_cpus: int | None = Field(
+        default=None, validation_alias="desiredvCpus", serialization_alias="desiredvCpus"
+    )
+    instance_types: list[str] | None = Field(
+        default=None, validation_alias="instanceTypes", serialization_alias="instanceTypes"
+    )
+    image_id: str | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
     subnets: list[str] | None = None
-    security_group_ids: list[str] | None = Field(default=None, alias="securityGroupIds")
-    ec2_key_pair: str | None = Field(default=None, alias="ec2KeyPair")
-    instance_role: str | None = Field(default=None, alias="instanceRole")
+    security_group_ids: list[str] | None = Field(
+        default=None, validation_alias="securityGroupIds", serialization_alias="securityGroupIds"
+    )
+    ec2_key_pair: str | None = Field(
+        default=None, validation_alias="ec2KeyPair", serialization_alias="ec2KeyPair"
+    )
+    instance_role: str | None = Field(
+        default=None, validation_alias="instanceRole", serialization_alias="instanceRole"
+    )
     tags: dict[str, str] | None = None
-    placement_group: str | None = Field(default=None, alias="placementGroup")
-    bid_percentage: int | None = Field(default=None, alias="bidPercentage")
-    spot_iam_fleet_role: str | None = Field(default=None, alias="spotIamFleetRole")
+    placement_group: str | None = Field(
+        default=None, validation_alias="placementGroup", serialization_alias="placementGroup"
+    )
+    bid_percentage: int | None = Field(
+        default=None, validation_alias="bidPercentage", serialization_alias="bidPercentage"
+    )
+    spot_iam_fleet_role: str | None = Field(
+        default=None, validation_alias="spotIamFleetRole", serialization_alias="spotIamFleetRole"
+    )
     launch_template: LaunchTemplateSpecificationOutput | None = Field(
-        default=None, alias="launchTemplate"
+        default=None, validation_alias="launchTemplate", serialization_alias="launchTemplate"
     )
     ec2_configuration: list[Ec2ConfigurationOutput] | None = Field(
-        default=None, alias="ec2Configuration"
+        default=None, validation_alias="ec2Configuration", serialization_alias="ec2Configuration"
     )
-    scaling_policy: ComputeScalingPolicyOutput | None = Field(default=None, alias="scalingPolicy")
+    scaling_policy: ComputeScalingPolicyOutput | None = Field(
+        default=None, validation_alias="scalingPolicy", serialization_alias="scalingPolicy"
+    )
     managed_instances_provider: ManagedInstancesProviderOutput | None = Field(
-        default=None, alias="managedInstancesProvider"
+        default=None,
+        validation_alias="managedInstancesProvider",
+        serialization_alias="managedInstancesProvider",
     )
-    capacity_tags: dict[str, str] | None = Field(default=None, alias="capacityTags")
+    capacity_tags: dict[str, str] | None = Field(
+        default=None, validation_alias="capacityTags", serialization_alias="capacityTags"
+    )
 
 
 class UpdatePolicyOutput(ResponseModel):
@@ -206,9 +320,15 @@ class UpdatePolicyOutput(ResponseModel):
     response reads it; UpdatePolicy is the request's)
     """
 
-    terminate_jobs_on_update: bool | None = Field(default=None, alias="terminateJobsOnUpdate")
+    terminate_jobs_on_update: bool | None = Field(
+        default=None,
+        validation_alias="terminateJobsOnUpdate",
+        serialization_alias="terminateJobsOnUpdate",
+    )
     job_execution_timeout_minutes: int | None = Field(
-        default=None, alias="jobExecutionTimeoutMinutes"
+        default=None,
+        validation_alias="jobExecutionTimeoutMinutes",
+        serialization_alias="jobExecutionTimeoutMinutes",
     )
 
 
@@ -217,7 +337,9 @@ class EksAccessEntryOutput(ResponseModel):
     compute environment. (as a response reads it; EksAccessEntry is the request's)
     """
 
-    desired_state: OpenEnum[EksAccessEntryDesiredState] = Field(alias="desiredState")
+    desired_state: OpenEnum[EksAccessEntryDesiredState] = Field(
+        validation_alias="desiredState", serialization_alias="desiredState"
+    )
     status: OpenEnum[EksAccessEntryStatus] | None = None
 
 
@@ -226,9 +348,15 @@ class EksConfigurationOutput(ResponseModel):
     a response reads it; EksConfiguration is the request's)
     """
 
-    eks_cluster_arn: str = Field(alias="eksClusterArn")
-    kubernetes_namespace: str = Field(alias="kubernetesNamespace")
-    access_entry: EksAccessEntryOutput | None = Field(default=None, alias="accessEntry")
+    eks_cluster_arn: str = Field(
+        validation_alias="eksClusterArn", serialization_alias="eksClusterArn"
+    )
+    kubernetes_namespace: str = Field(
+        validation_alias="kubernetesNamespace", serialization_alias="kubernetesNamespace"
+    )
+    access_entry: EksAccessEntryOutput | None = Field(
+        default=None, validation_alias="accessEntry", serialization_alias="accessEntry"
+    )
 
 
 class EcsSettingsOutput(ResponseModel):
@@ -237,38 +365,64 @@ class EcsSettingsOutput(ResponseModel):
     """
 
     container_insights: OpenEnum[ContainerInsights] | None = Field(
-        default=None, alias="containerInsights"
+        default=None, validation_alias="containerInsights", serialization_alias="containerInsights"
     )
 
 
 class ComputeEnvironmentDetail(ResponseModel):
     """An object that represents an Batch compute environment."""
 
-    compute_environment_name: str = Field(alias="computeEnvironmentName")
-    compute_environment_arn: str = Field(alias="computeEnvironmentArn")
-    unmanagedv_cpus: int | None = Field(default=None, alias="unmanagedvCpus")
-    ecs_cluster_arn: str | None = Field(default=None, alias="ecsClusterArn")
+    compute_environment_name: str = Field(
+        validation_alias="computeEnvironmentName", serialization_alias="computeEnvironmentName"
+    )
+    compute_environment_arn: str = Field(
+        validation_alias="computeEnvironmentArn", serialization_alias="computeEnvironmentArn"
+    )
+    unmanagedv_cpus: int | None = Field(
+        default=None, validation_alias="unmanagedvCpus", serialization_alias="unmanagedvCpus"
+    )
+    ecs_cluster_arn: str | None = Field(
+        default=None, validation_alias="ecsClusterArn", serialization_alias="ecsClusterArn"
+    )
     tags: dict[str, str] | None = None
     type: OpenEnum[CEType] | None = None
     state: OpenEnum[CEState] | None = None
     status: OpenEnum[CEStatus] | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    compute_resources: ComputeResourceOutput | None = Field(default=None, alias="computeResources")
-    service_role: str | None = Field(default=None, alias="serviceRole")
-    update_policy: UpdatePolicyOutput | None = Field(default=None, alias="updatePolicy")
-    eks_configuration: EksConfigurationOutput | None = Field(default=None, alias="eksConfiguration")
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
+    compute_resources: ComputeResourceOutput | None = Field(
+        default=None, validation_alias="computeResources", serialization_alias="computeResources"
+    )
+    service_role: str | None = Field(
+        default=None, validation_alias="serviceRole", serialization_alias="serviceRole"
+    )
+    update_policy: UpdatePolicyOutput | None = Field(
+        default=None, validation_alias="updatePolicy", serialization_alias="updatePolicy"
+    )
+    eks_configuration: EksConfigurationOutput | None = Field(
+        default=None, validation_alias="eksConfiguration", serialization_alias="eksConfiguration"
+    )
     container_orchestration_type: OpenEnum[OrchestrationType] | None = Field(
-        default=None, alias="containerOrchestrationType"
+        default=None,
+        validation_alias="containerOrchestrationType",
+        serialization_alias="containerOrchestrationType",
     )
     uuid: str | None = None
     context: str | None = None
-    ecs_settings: EcsSettingsOutput | None = Field(default=None, alias="ecsSettings")
+    ecs_settings: EcsSettingsOutput | None = Field(
+        default=None, validation_alias="ecsSettings", serialization_alias="ecsSettings"
+    )
 
 
 class DescribeComputeEnvironmentsResponse(ResponseModel):
     """Output of DescribeComputeEnvironments."""
 
     compute_environments: list[ComputeEnvironmentDetail] | None = Field(
-        default=None, alias="computeEnvironments"
+        default=None,
+        validation_alias="computeEnvironments",
+        serialization_alias="computeEnvironments",
     )
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

@@ -15,17 +15,33 @@ class DescribeConsumableResourceRequest(RequestModel):
     resource.
     """
 
-    consumable_resource: StrictStr = Field(alias="consumableResource")
+    consumable_resource: StrictStr = Field(
+        validation_alias="consumableResource", serialization_alias="consumableResource"
+    )
 
 
 class DescribeConsumableResourceResponse(ResponseModel):
     """Output of DescribeConsumableResource."""
 
-    consumable_resource_name: str = Field(alias="consumableResourceName")
-    consumable_resource_arn: str = Field(alias="consumableResourceArn")
-    total_quantity: int | None = Field(default=None, alias="totalQuantity")
-    in_use_quantity: int | None = Field(default=None, alias="inUseQuantity")
-    available_quantity: int | None = Field(default=None, alias="availableQuantity")
-    resource_type: str | None = Field(default=None, alias="resourceType")
-    created_at: int | None = Field(default=None, alias="createdAt")
+    consumable_resource_name: str = Field(
+        validation_alias="consumableResourceName", serialization_alias="consumableResourceName"
+    )
+    consumable_resource_arn: str = Field(
+        validation_alias="consumableResourceArn", serialization_alias="consumableResourceArn"
+    )
+    total_quantity: int | None = Field(
+        default=None, validation_alias="totalQuantity", serialization_alias="totalQuantity"
+    )
+    in_use_quantity: int | None = Field(
+        default=None, validation_alias="inUseQuantity", serialization_alias="inUseQuantity"
+    )
+    available_quantity: int | None = Field(
+        default=None, validation_alias="availableQuantity", serialization_alias="availableQuantity"
+    )
+    resource_type: str | None = Field(
+        default=None, validation_alias="resourceType", serialization_alias="resourceType"
+    )
+    created_at: int | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     tags: dict[str, str] | None = None

@@ -26,11 +26,19 @@ from ._types import (
 class DescribeJobDefinitionsRequest(RequestModel):
     """Input of DescribeJobDefinitions: Describes a list of job definitions."""
 
-    job_definitions: list[StrictStr] | None = Field(default=None, alias="jobDefinitions")
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    job_definition_name: StrictStr | None = Field(default=None, alias="jobDefinitionName")
+    job_definitions: list[StrictStr] | None = Field(
+        default=None, validation_alias="jobDefinitions", serialization_alias="jobDefinitions"
+    )
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    job_definition_name: StrictStr | None = Field(
+        default=None, validation_alias="jobDefinitionName", serialization_alias="jobDefinitionName"
+    )
     status: StrictStr | None = None
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class EvaluateOnExitOutput(ResponseModel):
@@ -38,9 +46,15 @@ class EvaluateOnExitOutput(ResponseModel):
     ) if all conditions are met. (as a response reads it; EvaluateOnExit is the request's)
     """
 
-    on_status_reason: str | None = Field(default=None, alias="onStatusReason")
-    on_reason: str | None = Field(default=None, alias="onReason")
-    on_exit_code: str | None = Field(default=None, alias="onExitCode")
+    on_status_reason: str | None = Field(
+        default=None, validation_alias="onStatusReason", serialization_alias="onStatusReason"
+    )
+    on_reason: str | None = Field(
+        default=None, validation_alias="onReason", serialization_alias="onReason"
+    )
+    on_exit_code: str | None = Field(
+        default=None, validation_alias="onExitCode", serialization_alias="onExitCode"
+    )
     action: OpenEnum[RetryAction]
 
 
@@ -51,7 +65,7 @@ class RetryStrategyOutput(ResponseModel):
 
     attempts: int | None = None
     evaluate_on_exit: list[EvaluateOnExitOutput] | None = Field(
-        default=None, alias="evaluateOnExit"
+        default=None, validation_alias="evaluateOnExit", serialization_alias="evaluateOnExit"
     )
 
 
@@ -60,7 +74,9 @@ class HostOutput(ResponseModel):
     stored. (as a response reads it; Host is the request's)
     """
 
-    source_path: str | None = Field(default=None, alias="sourcePath")
+    source_path: str | None = Field(
+        default=None, validation_alias="sourcePath", serialization_alias="sourcePath"
+    )
 
 
 class EFSAuthorizationConfigOutput(ResponseModel):
@@ -68,7 +84,9 @@ class EFSAuthorizationConfigOutput(ResponseModel):
     reads it; EFSAuthorizationConfig is the request's)
     """
 
-    access_point_id: str | None = Field(default=None, alias="accessPointId")
+    access_point_id: str | None = Field(
+        default=None, validation_alias="accessPointId", serialization_alias="accessPointId"
+    )
     iam: OpenEnum[EFSAuthorizationConfigIAM] | None = None
 
 
@@ -77,14 +95,22 @@ class EFSVolumeConfigurationOutput(ResponseModel):
     (as a response reads it; EFSVolumeConfiguration is the request's)
     """
 
-    file_system_id: str = Field(alias="fileSystemId")
-    root_directory: str | None = Field(default=None, alias="rootDirectory")
-    transit_encryption: OpenEnum[EFSTransitEncryption] | None = Field(
-        default=None, alias="transitEncryption"
+    file_system_id: str = Field(validation_alias="fileSystemId", serialization_alias="fileSystemId")
+    root_directory: str | None = Field(
+        default=None, validation_alias="rootDirectory", serialization_alias="rootDirectory"
     )
-    transit_encryption_port: int | None = Field(default=None, alias="transitEncryptionPort")
+    transit_encryption: OpenEnum[EFSTransitEncryption] | None = Field(
+        default=None, validation_alias="transitEncryption", serialization_alias="transitEncryption"
+    )
+    transit_encryption_port: int | None = Field(
+        default=None,
+        validation_alias="transitEncryptionPort",
+        serialization_alias="transitEncryptionPort",
+    )
     authorization_config: EFSAuthorizationConfigOutput | None = Field(
-        default=None, alias="authorizationConfig"
+        default=None,
+        validation_alias="authorizationConfig",
+        serialization_alias="authorizationConfig",
     )
 
 
@@ -93,10 +119,20 @@ class S3FilesVolumeConfigurationOutput(ResponseModel):
     reads it; S3FilesVolumeConfiguration is the request's)
     """
 
-    file_system_arn: str = Field(alias="fileSystemArn")
-    root_directory: str | None = Field(default=None, alias="rootDirectory")
-    transit_encryption_port: int | None = Field(default=None, alias="transitEncryptionPort")
-    access_point_arn: str | None = Field(default=None, alias="accessPointArn")
+    file_system_arn: str = Field(
+        validation_alias="fileSystemArn", serialization_alias="fileSystemArn"
+    )
+    root_directory: str | None = Field(
+        default=None, validation_alias="rootDirectory", serialization_alias="rootDirectory"
+    )
+    transit_encryption_port: int | None = Field(
+        default=None,
+        validation_alias="transitEncryptionPort",
+        serialization_alias="transitEncryptionPort",
+    )
+    access_point_arn: str | None = Field(
+        default=None, validation_alias="accessPointArn", serialization_alias="accessPointArn"
+    )
 
 
 class VolumeOutput(ResponseModel):
@@ -107,10 +143,14 @@ class VolumeOutput(ResponseModel):
     host: HostOutput | None = None
     name: str | None = None
     efs_volume_configuration: EFSVolumeConfigurationOutput | None = Field(
-        default=None, alias="efsVolumeConfiguration"
+        default=None,
+        validation_alias="efsVolumeConfiguration",
+        serialization_alias="efsVolumeConfiguration",
     )
     s3files_volume_configuration: S3FilesVolumeConfigurationOutput | None = Field(
-        default=None, alias="s3filesVolumeConfiguration"
+        default=None,
+        validation_alias="s3filesVolumeConfiguration",
+        serialization_alias="s3filesVolumeConfiguration",
     )
 
 
@@ -126,9 +166,15 @@ class MountPointOutput(ResponseModel):
     a response reads it; MountPoint is the request's)
     """
 
-    container_path: str | None = Field(default=None, alias="containerPath")
-    read_only: bool | None = Field(default=None, alias="readOnly")
-    source_volume: str | None = Field(default=None, alias="sourceVolume")
+    container_path: str | None = Field(
+        default=None, validation_alias="containerPath", serialization_alias="containerPath"
+    )
+    read_only: bool | None = Field(
+        default=None, validation_alias="readOnly", serialization_alias="readOnly"
+    )
+    source_volume: str | None = Field(
+        default=None, validation_alias="sourceVolume", serialization_alias="sourceVolume"
+    )
 
 
 class UlimitOutput(ResponseModel):
@@ -136,9 +182,9 @@ class UlimitOutput(ResponseModel):
     request's)
     """
 
-    hard_limit: int = Field(alias="hardLimit")
+    hard_limit: int = Field(validation_alias="hardLimit", serialization_alias="hardLimit")
     name: str
-    soft_limit: int = Field(alias="softLimit")
+    soft_limit: int = Field(validation_alias="softLimit", serialization_alias="softLimit")
 
 
 class ResourceRequirementOutput(ResponseModel):
@@ -155,8 +201,10 @@ class DeviceOutput(ResponseModel):
     Device is the request's)
     """
 
-    host_path: str = Field(alias="hostPath")
-    container_path: str | None = Field(default=None, alias="containerPath")
+    host_path: str = Field(validation_alias="hostPath", serialization_alias="hostPath")
+    container_path: str | None = Field(
+        default=None, validation_alias="containerPath", serialization_alias="containerPath"
+    )
     permissions: list[OpenEnum[DeviceCgroupPermission]] | None = None
 
 
@@ -165,9 +213,13 @@ class TmpfsOutput(ResponseModel):
     Tmpfs is the request's)
     """
 
-    container_path: str = Field(alias="containerPath")
+    container_path: str = Field(
+        validation_alias="containerPath", serialization_alias="containerPath"
+    )
     size: int
-    mount_options: list[str] | None = Field(default=None, alias="mountOptions")
+    mount_options: list[str] | None = Field(
+        default=None, validation_alias="mountOptions", serialization_alias="mountOptions"
+    )
 
 
 class LinuxParametersOutput(ResponseModel):
@@ -176,10 +228,18 @@ class LinuxParametersOutput(ResponseModel):
     """
 
     devices: list[DeviceOutput] | None = None
-    init_process_enabled: bool | None = Field(default=None, alias="initProcessEnabled")
-    shared_memory_size: int | None = Field(default=None, alias="sharedMemorySize")
+    init_process_enabled: bool | None = Field(
+        default=None,
+        validation_alias="initProcessEnabled",
+        serialization_alias="initProcessEnabled",
+    )
+    shared_memory_size: int | None = Field(
+        default=None, validation_alias="sharedMemorySize", serialization_alias="sharedMemorySize"
+    )
     tmpfs: list[TmpfsOutput] | None = None
-    max_swap: int | None = Field(default=None, alias="maxSwap")
+    max_swap: int | None = Field(
+        default=None, validation_alias="maxSwap", serialization_alias="maxSwap"
+    )
     swappiness: int | None = None
 
 
@@ -189,7 +249,7 @@ class SecretOutput(ResponseModel):
     """
 
     name: str
-    value_from: str = Field(alias="valueFrom")
+    value_from: str = Field(validation_alias="valueFrom", serialization_alias="valueFrom")
 
 
 class LogConfigurationOutput(ResponseModel):
@@ -197,9 +257,13 @@ class LogConfigurationOutput(ResponseModel):
     response reads it; LogConfiguration is the request's)
     """
 
-    log_driver: OpenEnum[LogDriver] = Field(alias="logDriver")
+    log_driver: OpenEnum[LogDriver] = Field(
+        validation_alias="logDriver", serialization_alias="logDriver"
+    )
     options: dict[str, str] | None = None
-    secret_options: list[SecretOutput] | None = Field(default=None, alias="secretOptions")
+    secret_options: list[SecretOutput] | None = Field(
+        default=None, validation_alias="secretOptions", serialization_alias="secretOptions"
+    )
 
 
 class NetworkConfigurationOutput(ResponseModel):
@@ -207,7 +271,9 @@ class NetworkConfigurationOutput(ResponseModel):
     reads it; NetworkConfiguration is the request's)
     """
 
-    assign_public_ip: OpenEnum[AssignPublicIp] | None = Field(default=None, alias="assignPublicIp")
+    assign_public_ip: OpenEnum[AssignPublicIp] | None = Field(
+        default=None, validation_alias="assignPublicIp", serialization_alias="assignPublicIp"
+    )
 
 
 class FargatePlatformConfigurationOutput(ResponseModel):
@@ -215,7 +281,9 @@ class FargatePlatformConfigurationOutput(ResponseModel):
     reads it; FargatePlatformConfiguration is the request's)
     """
 
-    platform_version: str | None = Field(default=None, alias="platformVersion")
+    platform_version: str | None = Field(
+        default=None, validation_alias="platformVersion", serialization_alias="platformVersion"
+    )
 
 
 class EphemeralStorageOutput(ResponseModel):
@@ -223,7 +291,7 @@ class EphemeralStorageOutput(ResponseModel):
     EphemeralStorage is the request's)
     """
 
-    size_in_gi_b: int = Field(alias="sizeInGiB")
+    size_in_gi_b: int = Field(validation_alias="sizeInGiB", serialization_alias="sizeInGiB")
 
 
 class RuntimePlatformOutput(ResponseModel):
@@ -231,8 +299,14 @@ class RuntimePlatformOutput(ResponseModel):
     (as a response reads it; RuntimePlatform is the request's)
     """
 
-    operating_system_family: str | None = Field(default=None, alias="operatingSystemFamily")
-    cpu_architecture: str | None = Field(default=None, alias="cpuArchitecture")
+    operating_system_family: str | None = Field(
+        default=None,
+        validation_alias="operatingSystemFamily",
+        serialization_alias="operatingSystemFamily",
+    )
+    cpu_architecture: str | None = Field(
+        default=None, validation_alias="cpuArchitecture", serialization_alias="cpuArchitecture"
+    )
 
 
 class RepositoryCredentialsOutput(ResponseModel):
@@ -240,7 +314,9 @@ class RepositoryCredentialsOutput(ResponseModel):
     RepositoryCredentials is the request's)
     """
 
-    credentials_parameter: str = Field(alias="credentialsParameter")
+    credentials_parameter: str = Field(
+        validation_alias="credentialsParameter", serialization_alias="credentialsParameter"
+    )
 
 
 class ContainerPropertiesOutput(ResponseModel):
@@ -252,33 +328,65 @@ class ContainerPropertiesOutput(ResponseModel):
     vcpus: int | None = None
     memory: int | None = None
     command: list[str] | None = None
-    job_role_arn: str | None = Field(default=None, alias="jobRoleArn")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
+    job_role_arn: str | None = Field(
+        default=None, validation_alias="jobRoleArn", serialization_alias="jobRoleArn"
+    )
+    execution_role_arn: str | None = Field(
+        default=None, validation_alias="executionRoleArn", serialization_alias="executionRoleArn"
+    )
     volumes: list[VolumeOutput] | None = None
     environment: list[KeyValuePairOutput] | None = None
-    mount_points: list[MountPointOutput] | None = Field(default=None, alias="mountPoints")
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
+    mount_points: list[MountPointOutput] | None = Field(
+        default=None, validation_alias="mountPoints", serialization_alias="mountPoints"
+    )
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        validation_alias="readonlyRootFilesystem",
+        serialization_alias="readonlyRootFilesystem",
+    )
     privileged: bool | None = None
     ulimits: list[UlimitOutput] | None = None
     user: str | None = None
-    instance_type: str | None = Field(default=None, alias="instanceType")
-    resource_requirements: list[ResourceRequirementOutput] | None = Field(
-        default=None, alias="resourceRequirements"
+    instance_type: str | None = Field(
+        default=None, validation_alias="instanceType", serialization_alias="instanceType"
     )
-    linux_parameters: LinuxParametersOutput | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfigurationOutput | None = Field(default=None, alias="logConfiguration")
+    resource_requirements: list[ResourceRequirementOutput] | None = Field(
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
+    )
+    linux_parameters: LinuxParametersOutput | None = Field(
+        default=None, validation_alias="linuxParameters", serialization_alias="linuxParameters"
+    )
+    log_configuration: LogConfigurationOutput | None = Field(
+        default=None, validation_alias="logConfiguration", serialization_alias="logConfiguration"
+    )
     secrets: list[SecretOutput] | None = None
     network_configuration: NetworkConfigurationOutput | None = Field(
-        default=None, alias="networkConfiguration"
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
     )
     fargate_platform_configuration: FargatePlatformConfigurationOutput | None = Field(
-        default=None, alias="fargatePlatformConfiguration"
+        default=None,
+        validation_alias="fargatePlatformConfiguration",
+        serialization_alias="fargatePlatformConfiguration",
     )
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
-    ephemeral_storage: EphemeralStorageOutput | None = Field(default=None, alias="ephemeralStorage")
-    runtime_platform: RuntimePlatformOutput | None = Field(default=None, alias="runtimePlatform")
+    enable_execute_command: bool | None = Field(
+        default=None,
+        validation_alias="enableExecuteCommand",
+        serialization_alias="enableExecuteCommand",
+    )
+    ephemeral_storage: EphemeralStorageOutput | None = Field(
+        default=None, validation_alias="ephemeralStorage", serialization_alias="ephemeralStorage"
+    )
+    runtime_platform: RuntimePlatformOutput | None = Field(
+        default=None, validation_alias="runtimePlatform", serialization_alias="runtimePlatform"
+    )
     repository_credentials: RepositoryCredentialsOutput | None = Field(
-        default=None, alias="repositoryCredentials"
+        default=None,
+        validation_alias="repositoryCredentials",
+        serialization_alias="repositoryCredentials",
     )
 
 
@@ -287,7 +395,11 @@ class JobTimeoutOutput(ResponseModel):
     JobTimeout is the request's)
     """
 
-    attempt_duration_seconds: int | None = Field(default=None, alias="attemptDurationSeconds")
+    attempt_duration_seconds: int | None = Field(
+        default=None,
+        validation_alias="attemptDurationSeconds",
+        serialization_alias="attemptDurationSeconds",
+    )
 
 
 class TaskContainerDependencyOutput(ResponseModel):
@@ -295,7 +407,9 @@ class TaskContainerDependencyOutput(ResponseModel):
     TaskContainerDependency is the request's)
     """
 
-    container_name: str | None = Field(default=None, alias="containerName")
+    container_name: str | None = Field(
+        default=None, validation_alias="containerName", serialization_alias="containerName"
+    )
     condition: str | None = None
 
 
@@ -314,30 +428,52 @@ class TaskContainerPropertiesOutput(ResponseModel):
     """
 
     command: list[str] | None = None
-    depends_on: list[TaskContainerDependencyOutput] | None = Field(default=None, alias="dependsOn")
+    depends_on: list[TaskContainerDependencyOutput] | None = Field(
+        default=None, validation_alias="dependsOn", serialization_alias="dependsOn"
+    )
     environment: list[KeyValuePairOutput] | None = None
     essential: bool | None = None
     firelens_configuration: FirelensConfigurationOutput | None = Field(
-        default=None, alias="firelensConfiguration"
+        default=None,
+        validation_alias="firelensConfiguration",
+        serialization_alias="firelensConfiguration",
     )
     image: str
-    linux_parameters: LinuxParametersOutput | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfigurationOutput | None = Field(default=None, alias="logConfiguration")
-    mount_points: list[MountPointOutput] | None = Field(default=None, alias="mountPoints")
+    linux_parameters: LinuxParametersOutput | None = Field(
+        default=None, validation_alias="linuxParameters", serialization_alias="linuxParameters"
+    )
+    log_configuration: LogConfigurationOutput | None = Field(
+        default=None, validation_alias="logConfiguration", serialization_alias="logConfiguration"
+    )
+    mount_points: list[MountPointOutput] | None = Field(
+        default=None, validation_alias="mountPoints", serialization_alias="mountPoints"
+    )
     name: str | None = None
     privileged: bool | None = None
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        validation_alias="readonlyRootFilesystem",
+        serialization_alias="readonlyRootFilesystem",
+    )
     repository_credentials: RepositoryCredentialsOutput | None = Field(
-        default=None, alias="repositoryCredentials"
+        default=None,
+        validation_alias="repositoryCredentials",
+        serialization_alias="repositoryCredentials",
     )
     resource_requirements: list[ResourceRequirementOutput] | None = Field(
-        default=None, alias="resourceRequirements"
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
     )
     secrets: list[SecretOutput] | None = None
     ulimits: list[UlimitOutput] | None = None
     user: str | None = None
-    start_timeout: int | None = Field(default=None, alias="startTimeout")
-    stop_timeout: int | None = Field(default=None, alias="stopTimeout")
+    start_timeout: int | None = Field(
+        default=None, validation_alias="startTimeout", serialization_alias="startTimeout"
+    )
+    stop_timeout: int | None = Field(
+        default=None, validation_alias="stopTimeout", serialization_alias="stopTimeout"
+    )
 
 
 class EcsTaskPropertiesOutput(ResponseModel):
@@ -346,19 +482,41 @@ class EcsTaskPropertiesOutput(ResponseModel):
     """
 
     containers: list[TaskContainerPropertiesOutput]
-    ephemeral_storage: EphemeralStorageOutput | None = Field(default=None, alias="ephemeralStorage")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
-    platform_version: str | None = Field(default=None, alias="platformVersion")
-    ipc_mode: str | None = Field(default=None, alias="ipcMode")
-    task_role_arn: str | None = Field(default=None, alias="taskRoleArn")
-    pid_mode: str | None = Field(default=None, alias="pidMode")
-    network_configuration: NetworkConfigurationOutput | None = Field(
-        default=None, alias="networkConfiguration"
+    ephemeral_storage: EphemeralStorageOutput | None = Field(
+        default=None, validation_alias="ephemeralStorage", serialization_alias="ephemeralStorage"
     )
-    runtime_platform: RuntimePlatformOutput | None = Field(default=None, alias="runtimePlatform")
+    execution_role_arn: str | None = Field(
+        default=None, validation_alias="executionRoleArn", serialization_alias="executionRoleArn"
+    )
+    platform_version: str | None = Field(
+        default=None, validation_alias="platformVersion", serialization_alias="platformVersion"
+    )
+    ipc_mode: str | None = Field(
+        default=None, validation_alias="ipcMode", serialization_alias="ipcMode"
+    )
+    task_role_arn: str | None = Field(
+        default=None, validation_alias="taskRoleArn", serialization_alias="taskRoleArn"
+    )
+    pid_mode: str | None = Field(
+        default=None, validation_alias="pidMode", serialization_alias="pidMode"
+    )
+    network_configuration: NetworkConfigurationOutput | None = Field(
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
+    )
+    runtime_platform: RuntimePlatformOutput | None = Field(
+        default=None, validation_alias="runtimePlatform", serialization_alias="runtimePlatform"
+    )
     volumes: list[VolumeOutput] | None = None
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
-    network_mode: str | None = Field(default=None, alias="networkMode")
+    enable_execute_command: bool | None = Field(
+        default=None,
+        validation_alias="enableExecuteCommand",
+        serialization_alias="enableExecuteCommand",
+    )
+    network_mode: str | None = Field(
+        default=None, validation_alias="networkMode", serialization_alias="networkMode"
+    )
 
 
 class EcsPropertiesOutput(ResponseModel):
@@ -366,7 +524,9 @@ class EcsPropertiesOutput(ResponseModel):
     response reads it; EcsProperties is the request's)
     """
 
-    task_properties: list[EcsTaskPropertiesOutput] = Field(alias="taskProperties")
+    task_properties: list[EcsTaskPropertiesOutput] = Field(
+        validation_alias="taskProperties", serialization_alias="taskProperties"
+    )
 
 
 class ImagePullSecretOutput(ResponseModel):
@@ -401,9 +561,15 @@ class EksContainerVolumeMountOutput(ResponseModel):
     """
 
     name: str | None = None
-    mount_path: str | None = Field(default=None, alias="mountPath")
-    sub_path: str | None = Field(default=None, alias="subPath")
-    read_only: bool | None = Field(default=None, alias="readOnly")
+    mount_path: str | None = Field(
+        default=None, validation_alias="mountPath", serialization_alias="mountPath"
+    )
+    sub_path: str | None = Field(
+        default=None, validation_alias="subPath", serialization_alias="subPath"
+    )
+    read_only: bool | None = Field(
+        default=None, validation_alias="readOnly", serialization_alias="readOnly"
+    )
 
 
 class EksContainerSecurityContextOutput(ResponseModel):
@@ -411,12 +577,26 @@ class EksContainerSecurityContextOutput(ResponseModel):
     the request's)
     """
 
-    run_as_user: int | None = Field(default=None, alias="runAsUser")
-    run_as_group: int | None = Field(default=None, alias="runAsGroup")
+    run_as_user: int | None = Field(
+        default=None, validation_alias="runAsUser", serialization_alias="runAsUser"
+    )
+    run_as_group: int | None = Field(
+        default=None, validation_alias="runAsGroup", serialization_alias="runAsGroup"
+    )
     privileged: bool | None = None
-    allow_privilege_escalation: bool | None = Field(default=None, alias="allowPrivilegeEscalation")
-    read_only_root_filesystem: bool | None = Field(default=None, alias="readOnlyRootFilesystem")
-    run_as_non_root: bool | None = Field(default=None, alias="runAsNonRoot")
+    allow_privilege_escalation: bool | None = Field(
+        default=None,
+        validation_alias="allowPrivilegeEscalation",
+        serialization_alias="allowPrivilegeEscalation",
+    )
+    read_only_root_filesystem: bool | None = Field(
+        default=None,
+        validation_alias="readOnlyRootFilesystem",
+        serialization_alias="readOnlyRootFilesystem",
+    )
+    run_as_non_root: bool | None = Field(
+        default=None, validation_alias="runAsNonRoot", serialization_alias="runAsNonRoot"
+    )
 
 
 class EksContainerOutput(ResponseModel):
@@ -427,16 +607,18 @@ class EksContainerOutput(ResponseModel):
 
     name: str | None = None
     image: str
-    image_pull_policy: str | None = Field(default=None, alias="imagePullPolicy")
+    image_pull_policy: str | None = Field(
+        default=None, validation_alias="imagePullPolicy", serialization_alias="imagePullPolicy"
+    )
     command: list[str] | None = None
     args: list[str] | None = None
     env: list[EksContainerEnvironmentVariableOutput] | None = None
     resources: EksContainerResourceRequirementsOutput | None = None
     volume_mounts: list[EksContainerVolumeMountOutput] | None = Field(
-        default=None, alias="volumeMounts"
+        default=None, validation_alias="volumeMounts", serialization_alias="volumeMounts"
     )
     security_context: EksContainerSecurityContextOutput | None = Field(
-        default=None, alias="securityContext"
+        default=None, validation_alias="securityContext", serialization_alias="securityContext"
     )
 
 
@@ -454,7 +636,9 @@ class EksEmptyDirOutput(ResponseModel):
     """
 
     medium: str | None = None
-    size_limit: str | None = Field(default=None, alias="sizeLimit")
+    size_limit: str | None = Field(
+        default=None, validation_alias="sizeLimit", serialization_alias="sizeLimit"
+    )
 
 
 class EksSecretOutput(ResponseModel):
@@ -462,7 +646,7 @@ class EksSecretOutput(ResponseModel):
     EksSecret is the request's)
     """
 
-    secret_name: str = Field(alias="secretName")
+    secret_name: str = Field(validation_alias="secretName", serialization_alias="secretName")
     optional: bool | None = None
 
 
@@ -471,8 +655,10 @@ class EksPersistentVolumeClaimOutput(ResponseModel):
     response reads it; EksPersistentVolumeClaim is the request's)
     """
 
-    claim_name: str = Field(alias="claimName")
-    read_only: bool | None = Field(default=None, alias="readOnly")
+    claim_name: str = Field(validation_alias="claimName", serialization_alias="claimName")
+    read_only: bool | None = Field(
+        default=None, validation_alias="readOnly", serialization_alias="readOnly"
+    )
 
 
 class EksVolumeOutput(ResponseModel):
@@ -481,11 +667,17 @@ class EksVolumeOutput(ResponseModel):
     """
 
     name: str
-    host_path: EksHostPathOutput | None = Field(default=None, alias="hostPath")
-    empty_dir: EksEmptyDirOutput | None = Field(default=None, alias="emptyDir")
+    host_path: EksHostPathOutput | None = Field(
+        default=None, validation_alias="hostPath", serialization_alias="hostPath"
+    )
+    empty_dir: EksEmptyDirOutput | None = Field(
+        default=None, validation_alias="emptyDir", serialization_alias="emptyDir"
+    )
     secret: EksSecretOutput | None = None
     persistent_volume_claim: EksPersistentVolumeClaimOutput | None = Field(
-        default=None, alias="persistentVolumeClaim"
+        default=None,
+        validation_alias="persistentVolumeClaim",
+        serialization_alias="persistentVolumeClaim",
     )
 
 
@@ -502,17 +694,31 @@ class EksMetadataOutput(ResponseModel):
 class EksPodPropertiesOutput(ResponseModel):
     """The properties for the pod. (as a response reads it; EksPodProperties is the request's)"""
 
-    service_account_name: str | None = Field(default=None, alias="serviceAccountName")
-    host_network: bool | None = Field(default=None, alias="hostNetwork")
-    dns_policy: str | None = Field(default=None, alias="dnsPolicy")
+    service_account_name: str | None = Field(
+        default=None,
+        validation_alias="serviceAccountName",
+        serialization_alias="serviceAccountName",
+    )
+    host_network: bool | None = Field(
+        default=None, validation_alias="hostNetwork", serialization_alias="hostNetwork"
+    )
+    dns_policy: str | None = Field(
+        default=None, validation_alias="dnsPolicy", serialization_alias="dnsPolicy"
+    )
     image_pull_secrets: list[ImagePullSecretOutput] | None = Field(
-        default=None, alias="imagePullSecrets"
+        default=None, validation_alias="imagePullSecrets", serialization_alias="imagePullSecrets"
     )
     containers: list[EksContainerOutput] | None = None
-    init_containers: list[EksContainerOutput] | None = Field(default=None, alias="initContainers")
+    init_containers: list[EksContainerOutput] | None = Field(
+        default=None, validation_alias="initContainers", serialization_alias="initContainers"
+    )
     volumes: list[EksVolumeOutput] | None = None
     metadata: EksMetadataOutput | None = None
-    share_process_namespace: bool | None = Field(default=None, alias="shareProcessNamespace")
+    share_process_namespace: bool | None = Field(
+        default=None,
+        validation_alias="shareProcessNamespace",
+        serialization_alias="shareProcessNamespace",
+    )
 
 
 class EksPropertiesOutput(ResponseModel):
@@ -520,7 +726,9 @@ class EksPropertiesOutput(ResponseModel):
     response reads it; EksProperties is the request's)
     """
 
-    pod_properties: EksPodPropertiesOutput | None = Field(default=None, alias="podProperties")
+    pod_properties: EksPodPropertiesOutput | None = Field(
+        default=None, validation_alias="podProperties", serialization_alias="podProperties"
+    )
 
 
 class ConsumableResourceRequirementOutput(ResponseModel):
@@ -528,7 +736,11 @@ class ConsumableResourceRequirementOutput(ResponseModel):
     ConsumableResourceRequirement is the request's)
     """
 
-    consumable_resource: str | None = Field(default=None, alias="consumableResource")
+    consumable_resource: str | None = Field(
+        default=None,
+        validation_alias="consumableResource",
+        serialization_alias="consumableResource",
+    )
     quantity: int | None = None
 
 
@@ -538,7 +750,9 @@ class ConsumableResourcePropertiesOutput(ResponseModel):
     """
 
     consumable_resource_list: list[ConsumableResourceRequirementOutput] | None = Field(
-        default=None, alias="consumableResourceList"
+        default=None,
+        validation_alias="consumableResourceList",
+        serialization_alias="consumableResourceList",
     )
 
 
@@ -547,13 +761,21 @@ class NodeRangePropertyOutput(ResponseModel):
     parallel job. (as a response reads it; NodeRangeProperty is the request's)
     """
 
-    target_nodes: str = Field(alias="targetNodes")
+    target_nodes: str = Field(validation_alias="targetNodes", serialization_alias="targetNodes")
     container: ContainerPropertiesOutput | None = None
-    instance_types: list[str] | None = Field(default=None, alias="instanceTypes")
-    ecs_properties: EcsPropertiesOutput | None = Field(default=None, alias="ecsProperties")
-    eks_properties: EksPropertiesOutput | None = Field(default=None, alias="eksProperties")
+    instance_types: list[str] | None = Field(
+        default=None, validation_alias="instanceTypes", serialization_alias="instanceTypes"
+    )
+    ecs_properties: EcsPropertiesOutput | None = Field(
+        default=None, validation_alias="ecsProperties", serialization_alias="ecsProperties"
+    )
+    eks_properties: EksPropertiesOutput | None = Field(
+        default=None, validation_alias="eksProperties", serialization_alias="eksProperties"
+    )
     consumable_resource_properties: ConsumableResourcePropertiesOutput | None = Field(
-        default=None, alias="consumableResourceProperties"
+        default=None,
+        validation_alias="consumableResourceProperties",
+        serialization_alias="consumableResourceProperties",
     )
 
 
@@ -562,44 +784,76 @@ class NodePropertiesOutput(ResponseModel):
     response reads it; NodeProperties is the request's)
     """
 
-    num_nodes: int = Field(alias="numNodes")
-    main_node: int = Field(alias="mainNode")
-    node_range_properties: list[NodeRangePropertyOutput] = Field(alias="nodeRangeProperties")
+    num_nodes: int = Field(validation_alias="numNodes", serialization_alias="numNodes")
+    main_node: int = Field(validation_alias="mainNode", serialization_alias="mainNode")
+    node_range_properties: list[NodeRangePropertyOutput] = Field(
+        validation_alias="nodeRangeProperties", serialization_alias="nodeRangeProperties"
+    )
 
 
 class JobDefinition(ResponseModel):
     """An object that represents an Batch job definition."""
 
-    job_definition_name: str = Field(alias="jobDefinitionName")
-    job_definition_arn: str = Field(alias="jobDefinitionArn")
+    job_definition_name: str = Field(
+        validation_alias="jobDefinitionName", serialization_alias="jobDefinitionName"
+    )
+    job_definition_arn: str = Field(
+        validation_alias="jobDefinitionArn", serialization_alias="jobDefinitionArn"
+    )
     revision: int
     status: str | None = None
     type: str
-    scheduling_priority: int | None = Field(default=None, alias="schedulingPriority")
+    scheduling_priority: int | None = Field(
+        default=None,
+        validation_alias="schedulingPriority",
+        serialization_alias="schedulingPriority",
+    )
     parameters: dict[str, str] | None = None
-    retry_strategy: RetryStrategyOutput | None = Field(default=None, alias="retryStrategy")
+    retry_strategy: RetryStrategyOutput | None = Field(
+        default=None, validation_alias="retryStrategy", serialization_alias="retryStrategy"
+    )
     container_properties: ContainerPropertiesOutput | None = Field(
-        default=None, alias="containerProperties"
+        default=None,
+        validation_alias="containerProperties",
+        serialization_alias="containerProperties",
     )
     timeout: JobTimeoutOutput | None = None
-    node_properties: NodePropertiesOutput | None = Field(default=None, alias="nodeProperties")
-    tags: dict[str, str] | None = None
-    propagate_tags: bool | None = Field(default=None, alias="propagateTags")
-    platform_capabilities: list[OpenEnum[PlatformCapability]] | None = Field(
-        default=None, alias="platformCapabilities"
+    node_properties: NodePropertiesOutput | None = Field(
+        default=None, validation_alias="nodeProperties", serialization_alias="nodeProperties"
     )
-    ecs_properties: EcsPropertiesOutput | None = Field(default=None, alias="ecsProperties")
-    eks_properties: EksPropertiesOutput | None = Field(default=None, alias="eksProperties")
+    tags: dict[str, str] | None = None
+    propagate_tags: bool | None = Field(
+        default=None, validation_alias="propagateTags", serialization_alias="propagateTags"
+    )
+    platform_capabilities: list[OpenEnum[PlatformCapability]] | None = Field(
+        default=None,
+        validation_alias="platformCapabilities",
+        serialization_alias="platformCapabilities",
+    )
+    ecs_properties: EcsPropertiesOutput | None = Field(
+        default=None, validation_alias="ecsProperties", serialization_alias="ecsProperties"
+    )
+    eks_properties: EksPropertiesOutput | None = Field(
+        default=None, validation_alias="eksProperties", serialization_alias="eksProperties"
+    )
     container_orchestration_type: OpenEnum[OrchestrationType] | None = Field(
-        default=None, alias="containerOrchestrationType"
+        default=None,
+        validation_alias="containerOrchestrationType",
+        serialization_alias="containerOrchestrationType",
     )
     consumable_resource_properties: ConsumableResourcePropertiesOutput | None = Field(
-        default=None, alias="consumableResourceProperties"
+        default=None,
+        validation_alias="consumableResourceProperties",
+        serialization_alias="consumableResourceProperties",
     )
 
 
 class DescribeJobDefinitionsResponse(ResponseModel):
     """Output of DescribeJobDefinitions."""
 
-    job_definitions: list[JobDefinition] | None = Field(default=None, alias="jobDefinitions")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    job_definitions: list[JobDefinition] | None = Field(
+        default=None, validation_alias="jobDefinitions", serialization_alias="jobDefinitions"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

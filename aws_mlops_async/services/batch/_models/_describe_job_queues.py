@@ -21,9 +21,15 @@ from ._types import (
 class DescribeJobQueuesRequest(RequestModel):
     """Input of DescribeJobQueues: Describes one or more of your job queues."""
 
-    job_queues: list[StrictStr] | None = Field(default=None, alias="jobQueues")
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    job_queues: list[StrictStr] | None = Field(
+        default=None, validation_alias="jobQueues", serialization_alias="jobQueues"
+    )
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class ComputeEnvironmentOrderOutput(ResponseModel):
@@ -32,7 +38,9 @@ class ComputeEnvironmentOrderOutput(ResponseModel):
     """
 
     order: int
-    compute_environment: str = Field(alias="computeEnvironment")
+    compute_environment: str = Field(
+        validation_alias="computeEnvironment", serialization_alias="computeEnvironment"
+    )
 
 
 class ServiceEnvironmentOrderOutput(ResponseModel):
@@ -41,7 +49,9 @@ class ServiceEnvironmentOrderOutput(ResponseModel):
     """
 
     order: int
-    service_environment: str = Field(alias="serviceEnvironment")
+    service_environment: str = Field(
+        validation_alias="serviceEnvironment", serialization_alias="serviceEnvironment"
+    )
 
 
 class JobStateTimeLimitActionOutput(ResponseModel):
@@ -52,35 +62,53 @@ class JobStateTimeLimitActionOutput(ResponseModel):
 
     reason: str
     state: OpenEnum[JobStateTimeLimitActionsState]
-    max_time_seconds: int = Field(alias="maxTimeSeconds")
+    max_time_seconds: int = Field(
+        validation_alias="maxTimeSeconds", serialization_alias="maxTimeSeconds"
+    )
     action: OpenEnum[JobStateTimeLimitActionsAction]
 
 
 class JobQueueDetail(ResponseModel):
     """An object that represents the details for an Batch job queue."""
 
-    job_queue_name: str = Field(alias="jobQueueName")
-    job_queue_arn: str = Field(alias="jobQueueArn")
+    job_queue_name: str = Field(validation_alias="jobQueueName", serialization_alias="jobQueueName")
+    job_queue_arn: str = Field(validation_alias="jobQueueArn", serialization_alias="jobQueueArn")
     state: OpenEnum[JQState]
-    scheduling_policy_arn: str | None = Field(default=None, alias="schedulingPolicyArn")
+    scheduling_policy_arn: str | None = Field(
+        default=None,
+        validation_alias="schedulingPolicyArn",
+        serialization_alias="schedulingPolicyArn",
+    )
     status: OpenEnum[JQStatus] | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
     priority: int
     compute_environment_order: list[ComputeEnvironmentOrderOutput] = Field(
-        alias="computeEnvironmentOrder"
+        validation_alias="computeEnvironmentOrder", serialization_alias="computeEnvironmentOrder"
     )
     service_environment_order: list[ServiceEnvironmentOrderOutput] | None = Field(
-        default=None, alias="serviceEnvironmentOrder"
+        default=None,
+        validation_alias="serviceEnvironmentOrder",
+        serialization_alias="serviceEnvironmentOrder",
     )
-    job_queue_type: OpenEnum[JobQueueType] | None = Field(default=None, alias="jobQueueType")
+    job_queue_type: OpenEnum[JobQueueType] | None = Field(
+        default=None, validation_alias="jobQueueType", serialization_alias="jobQueueType"
+    )
     tags: dict[str, str] | None = None
     job_state_time_limit_actions: list[JobStateTimeLimitActionOutput] | None = Field(
-        default=None, alias="jobStateTimeLimitActions"
+        default=None,
+        validation_alias="jobStateTimeLimitActions",
+        serialization_alias="jobStateTimeLimitActions",
     )
 
 
 class DescribeJobQueuesResponse(ResponseModel):
     """Output of DescribeJobQueues."""
 
-    job_queues: list[JobQueueDetail] | None = Field(default=None, alias="jobQueues")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    job_queues: list[JobQueueDetail] | None = Field(
+        default=None, validation_alias="jobQueues", serialization_alias="jobQueues"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

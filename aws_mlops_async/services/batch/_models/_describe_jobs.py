@@ -51,41 +51,69 @@ class NetworkInterface(ResponseModel):
     node.
     """
 
-    attachment_id: str | None = Field(default=None, alias="attachmentId")
-    ipv6_address: str | None = Field(default=None, alias="ipv6Address")
-    private_ipv4_address: str | None = Field(default=None, alias="privateIpv4Address")
+    attachment_id: str | None = Field(
+        default=None, validation_alias="attachmentId", serialization_alias="attachmentId"
+    )
+    ipv6_address: str | None = Field(
+        default=None, validation_alias="ipv6Address", serialization_alias="ipv6Address"
+    )
+    private_ipv4_address: str | None = Field(
+        default=None,
+        validation_alias="privateIpv4Address",
+        serialization_alias="privateIpv4Address",
+    )
 
 
 class AttemptContainerDetail(ResponseModel):
     """An object that represents the details of a container that's part of a job attempt."""
 
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
-    exit_code: int | None = Field(default=None, alias="exitCode")
+    container_instance_arn: str | None = Field(
+        default=None,
+        validation_alias="containerInstanceArn",
+        serialization_alias="containerInstanceArn",
+    )
+    task_arn: str | None = Field(
+        default=None, validation_alias="taskArn", serialization_alias="taskArn"
+    )
+    exit_code: int | None = Field(
+        default=None, validation_alias="exitCode", serialization_alias="exitCode"
+    )
     reason: str | None = None
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
+    log_stream_name: str | None = Field(
+        default=None, validation_alias="logStreamName", serialization_alias="logStreamName"
+    )
     network_interfaces: list[NetworkInterface] | None = Field(
-        default=None, alias="networkInterfaces"
+        default=None, validation_alias="networkInterfaces", serialization_alias="networkInterfaces"
     )
 
 
 class AttemptTaskContainerDetails(ResponseModel):
     """An object that represents the details of a container that's part of a job attempt."""
 
-    exit_code: int | None = Field(default=None, alias="exitCode")
+    exit_code: int | None = Field(
+        default=None, validation_alias="exitCode", serialization_alias="exitCode"
+    )
     name: str | None = None
     reason: str | None = None
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
+    log_stream_name: str | None = Field(
+        default=None, validation_alias="logStreamName", serialization_alias="logStreamName"
+    )
     network_interfaces: list[NetworkInterface] | None = Field(
-        default=None, alias="networkInterfaces"
+        default=None, validation_alias="networkInterfaces", serialization_alias="networkInterfaces"
     )
 
 
 class AttemptEcsTaskDetails(ResponseModel):
     """An object that represents the details of a task."""
 
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
+    container_instance_arn: str | None = Field(
+        default=None,
+        validation_alias="containerInstanceArn",
+        serialization_alias="containerInstanceArn",
+    )
+    task_arn: str | None = Field(
+        default=None, validation_alias="taskArn", serialization_alias="taskArn"
+    )
     containers: list[AttemptTaskContainerDetails] | None = None
 
 
@@ -93,11 +121,17 @@ class AttemptDetail(ResponseModel):
     """An object that represents a job attempt."""
 
     container: AttemptContainerDetail | None = None
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    started_at: int | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
     task_properties: list[AttemptEcsTaskDetails] | None = Field(
-        default=None, alias="taskProperties"
+        default=None, validation_alias="taskProperties", serialization_alias="taskProperties"
     )
 
 
@@ -106,7 +140,7 @@ class JobDependencyOutput(ResponseModel):
     is the request's)
     """
 
-    job_id: str | None = Field(default=None, alias="jobId")
+    job_id: str | None = Field(default=None, validation_alias="jobId", serialization_alias="jobId")
     type: OpenEnum[ArrayJobDependency] | None = None
 
 
@@ -117,57 +151,107 @@ class ContainerDetail(ResponseModel):
     vcpus: int | None = None
     memory: int | None = None
     command: list[str] | None = None
-    job_role_arn: str | None = Field(default=None, alias="jobRoleArn")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
+    job_role_arn: str | None = Field(
+        default=None, validation_alias="jobRoleArn", serialization_alias="jobRoleArn"
+    )
+    execution_role_arn: str | None = Field(
+        default=None, validation_alias="executionRoleArn", serialization_alias="executionRoleArn"
+    )
     volumes: list[VolumeOutput] | None = None
     environment: list[KeyValuePairOutput] | None = None
-    mount_points: list[MountPointOutput] | None = Field(default=None, alias="mountPoints")
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
+    mount_points: list[MountPointOutput] | None = Field(
+        default=None, validation_alias="mountPoints", serialization_alias="mountPoints"
+    )
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        validation_alias="readonlyRootFilesystem",
+        serialization_alias="readonlyRootFilesystem",
+    )
     ulimits: list[UlimitOutput] | None = None
     privileged: bool | None = None
     user: str | None = None
-    exit_code: int | None = Field(default=None, alias="exitCode")
+    exit_code: int | None = Field(
+        default=None, validation_alias="exitCode", serialization_alias="exitCode"
+    )
     reason: str | None = None
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
-    instance_type: str | None = Field(default=None, alias="instanceType")
+    container_instance_arn: str | None = Field(
+        default=None,
+        validation_alias="containerInstanceArn",
+        serialization_alias="containerInstanceArn",
+    )
+    task_arn: str | None = Field(
+        default=None, validation_alias="taskArn", serialization_alias="taskArn"
+    )
+    log_stream_name: str | None = Field(
+        default=None, validation_alias="logStreamName", serialization_alias="logStreamName"
+    )
+    instance_type: str | None = Field(
+        default=None, validation_alias="instanceType", serialization_alias="instanceType"
+    )
     network_interfaces: list[NetworkInterface] | None = Field(
-        default=None, alias="networkInterfaces"
+        default=None, validation_alias="networkInterfaces", serialization_alias="networkInterfaces"
     )
     resource_requirements: list[ResourceRequirementOutput] | None = Field(
-        default=None, alias="resourceRequirements"
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
     )
-    linux_parameters: LinuxParametersOutput | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfigurationOutput | None = Field(default=None, alias="logConfiguration")
+    linux_parameters: LinuxParametersOutput | None = Field(
+        default=None, validation_alias="linuxParameters", serialization_alias="linuxParameters"
+    )
+    log_configuration: LogConfigurationOutput | None = Field(
+        default=None, validation_alias="logConfiguration", serialization_alias="logConfiguration"
+    )
     secrets: list[SecretOutput] | None = None
     network_configuration: NetworkConfigurationOutput | None = Field(
-        default=None, alias="networkConfiguration"
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
     )
     fargate_platform_configuration: FargatePlatformConfigurationOutput | None = Field(
-        default=None, alias="fargatePlatformConfiguration"
+        default=None,
+        validation_alias="fargatePlatformConfiguration",
+        serialization_alias="fargatePlatformConfiguration",
     )
-    ephemeral_storage: EphemeralStorageOutput | None = Field(default=None, alias="ephemeralStorage")
-    runtime_platform: RuntimePlatformOutput | None = Field(default=None, alias="runtimePlatform")
+    ephemeral_storage: EphemeralStorageOutput | None = Field(
+        default=None, validation_alias="ephemeralStorage", serialization_alias="ephemeralStorage"
+    )
+    runtime_platform: RuntimePlatformOutput | None = Field(
+        default=None, validation_alias="runtimePlatform", serialization_alias="runtimePlatform"
+    )
     repository_credentials: RepositoryCredentialsOutput | None = Field(
-        default=None, alias="repositoryCredentials"
+        default=None,
+        validation_alias="repositoryCredentials",
+        serialization_alias="repositoryCredentials",
     )
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
+    enable_execute_command: bool | None = Field(
+        default=None,
+        validation_alias="enableExecuteCommand",
+        serialization_alias="enableExecuteCommand",
+    )
 
 
 class NodeDetails(ResponseModel):
     """An object that represents the details of a multi-node parallel job node."""
 
-    node_index: int | None = Field(default=None, alias="nodeIndex")
-    is_main_node: bool | None = Field(default=None, alias="isMainNode")
+    node_index: int | None = Field(
+        default=None, validation_alias="nodeIndex", serialization_alias="nodeIndex"
+    )
+    is_main_node: bool | None = Field(
+        default=None, validation_alias="isMainNode", serialization_alias="isMainNode"
+    )
 
 
 class ArrayPropertiesDetail(ResponseModel):
     """An object that represents the array properties of a job."""
 
-    status_summary: dict[str, int] | None = Field(default=None, alias="statusSummary")
+    status_summary: dict[str, int] | None = Field(
+        default=None, validation_alias="statusSummary", serialization_alias="statusSummary"
+    )
     status_summary_last_updated_at: int | None = Field(
-        default=None, alias="statusSummaryLastUpdatedAt"
+        default=None,
+        validation_alias="statusSummaryLastUpdatedAt",
+        serialization_alias="statusSummaryLastUpdatedAt",
     )
     size: int | None = None
     index: int | None = None
@@ -180,43 +264,67 @@ class EksContainerDetail(ResponseModel):
 
     name: str | None = None
     image: str | None = None
-    image_pull_policy: str | None = Field(default=None, alias="imagePullPolicy")
+    image_pull_policy: str | None = Field(
+        default=None, validation_alias="imagePullPolicy", serialization_alias="imagePullPolicy"
+    )
     command: list[str] | None = None
     args: list[str] | None = None
     env: list[EksContainerEnvironmentVariableOutput] | None = None
     resources: EksContainerResourceRequirementsOutput | None = None
-    exit_code: int | None = Field(default=None, alias="exitCode")
+    exit_code: int | None = Field(
+        default=None, validation_alias="exitCode", serialization_alias="exitCode"
+    )
     reason: str | None = None
     volume_mounts: list[EksContainerVolumeMountOutput] | None = Field(
-        default=None, alias="volumeMounts"
+        default=None, validation_alias="volumeMounts", serialization_alias="volumeMounts"
     )
     security_context: EksContainerSecurityContextOutput | None = Field(
-        default=None, alias="securityContext"
+        default=None, validation_alias="securityContext", serialization_alias="securityContext"
     )
 
 
 class EksPodPropertiesDetail(ResponseModel):
     """The details for the pod."""
 
-    service_account_name: str | None = Field(default=None, alias="serviceAccountName")
-    host_network: bool | None = Field(default=None, alias="hostNetwork")
-    dns_policy: str | None = Field(default=None, alias="dnsPolicy")
+    service_account_name: str | None = Field(
+        default=None,
+        validation_alias="serviceAccountName",
+        serialization_alias="serviceAccountName",
+    )
+    host_network: bool | None = Field(
+        default=None, validation_alias="hostNetwork", serialization_alias="hostNetwork"
+    )
+    dns_policy: str | None = Field(
+        default=None, validation_alias="dnsPolicy", serialization_alias="dnsPolicy"
+    )
     image_pull_secrets: list[ImagePullSecretOutput] | None = Field(
-        default=None, alias="imagePullSecrets"
+        default=None, validation_alias="imagePullSecrets", serialization_alias="imagePullSecrets"
     )
     containers: list[EksContainerDetail] | None = None
-    init_containers: list[EksContainerDetail] | None = Field(default=None, alias="initContainers")
+    init_containers: list[EksContainerDetail] | None = Field(
+        default=None, validation_alias="initContainers", serialization_alias="initContainers"
+    )
     volumes: list[EksVolumeOutput] | None = None
-    pod_name: str | None = Field(default=None, alias="podName")
-    node_name: str | None = Field(default=None, alias="nodeName")
+    pod_name: str | None = Field(
+        default=None, validation_alias="podName", serialization_alias="podName"
+    )
+    node_name: str | None = Field(
+        default=None, validation_alias="nodeName", serialization_alias="nodeName"
+    )
     metadata: EksMetadataOutput | None = None
-    share_process_namespace: bool | None = Field(default=None, alias="shareProcessNamespace")
+    share_process_namespace: bool | None = Field(
+        default=None,
+        validation_alias="shareProcessNamespace",
+        serialization_alias="shareProcessNamespace",
+    )
 
 
 class EksPropertiesDetail(ResponseModel):
     """An object that contains the details for the Kubernetes resources of a job."""
 
-    pod_properties: EksPodPropertiesDetail | None = Field(default=None, alias="podProperties")
+    pod_properties: EksPodPropertiesDetail | None = Field(
+        default=None, validation_alias="podProperties", serialization_alias="podProperties"
+    )
 
 
 class EksAttemptContainerDetail(ResponseModel):
@@ -225,8 +333,12 @@ class EksAttemptContainerDetail(ResponseModel):
     """
 
     name: str | None = None
-    container_id: str | None = Field(default=None, alias="containerID")
-    exit_code: int | None = Field(default=None, alias="exitCode")
+    container_id: str | None = Field(
+        default=None, validation_alias="containerID", serialization_alias="containerID"
+    )
+    exit_code: int | None = Field(
+        default=None, validation_alias="exitCode", serialization_alias="exitCode"
+    )
     reason: str | None = None
 
 
@@ -237,50 +349,90 @@ class EksAttemptDetail(ResponseModel):
 
     containers: list[EksAttemptContainerDetail] | None = None
     init_containers: list[EksAttemptContainerDetail] | None = Field(
-        default=None, alias="initContainers"
+        default=None, validation_alias="initContainers", serialization_alias="initContainers"
     )
-    eks_cluster_arn: str | None = Field(default=None, alias="eksClusterArn")
-    pod_name: str | None = Field(default=None, alias="podName")
-    pod_namespace: str | None = Field(default=None, alias="podNamespace")
-    node_name: str | None = Field(default=None, alias="nodeName")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    eks_cluster_arn: str | None = Field(
+        default=None, validation_alias="eksClusterArn", serialization_alias="eksClusterArn"
+    )
+    pod_name: str | None = Field(
+        default=None, validation_alias="podName", serialization_alias="podName"
+    )
+    pod_namespace: str | None = Field(
+        default=None, validation_alias="podNamespace", serialization_alias="podNamespace"
+    )
+    node_name: str | None = Field(
+        default=None, validation_alias="nodeName", serialization_alias="nodeName"
+    )
+    started_at: int | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
 
 
 class TaskContainerDetails(ResponseModel):
     """The details for the container in this task attempt."""
 
     command: list[str] | None = None
-    depends_on: list[TaskContainerDependencyOutput] | None = Field(default=None, alias="dependsOn")
+    depends_on: list[TaskContainerDependencyOutput] | None = Field(
+        default=None, validation_alias="dependsOn", serialization_alias="dependsOn"
+    )
     environment: list[KeyValuePairOutput] | None = None
     essential: bool | None = None
     firelens_configuration: FirelensConfigurationOutput | None = Field(
-        default=None, alias="firelensConfiguration"
+        default=None,
+        validation_alias="firelensConfiguration",
+        serialization_alias="firelensConfiguration",
     )
     image: str | None = None
-    linux_parameters: LinuxParametersOutput | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfigurationOutput | None = Field(default=None, alias="logConfiguration")
-    mount_points: list[MountPointOutput] | None = Field(default=None, alias="mountPoints")
+    linux_parameters: LinuxParametersOutput | None = Field(
+        default=None, validation_alias="linuxParameters", serialization_alias="linuxParameters"
+    )
+    log_configuration: LogConfigurationOutput | None = Field(
+        default=None, validation_alias="logConfiguration", serialization_alias="logConfiguration"
+    )
+    mount_points: list[MountPointOutput] | None = Field(
+        default=None, validation_alias="mountPoints", serialization_alias="mountPoints"
+    )
     name: str | None = None
     privileged: bool | None = None
-    readonly_root_filesystem: bool | None = Field(default=None, alias="readonlyRootFilesystem")
+    readonly_root_filesystem: bool | None = Field(
+        default=None,
+        validation_alias="readonlyRootFilesystem",
+        serialization_alias="readonlyRootFilesystem",
+    )
     repository_credentials: RepositoryCredentialsOutput | None = Field(
-        default=None, alias="repositoryCredentials"
+        default=None,
+        validation_alias="repositoryCredentials",
+        serialization_alias="repositoryCredentials",
     )
     resource_requirements: list[ResourceRequirementOutput] | None = Field(
-        default=None, alias="resourceRequirements"
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
     )
     secrets: list[SecretOutput] | None = None
     ulimits: list[UlimitOutput] | None = None
     user: str | None = None
-    start_timeout: int | None = Field(default=None, alias="startTimeout")
-    stop_timeout: int | None = Field(default=None, alias="stopTimeout")
-    exit_code: int | None = Field(default=None, alias="exitCode")
+    start_timeout: int | None = Field(
+        default=None, validation_alias="startTimeout", serialization_alias="startTimeout"
+    )
+    stop_timeout: int | None = Field(
+        default=None, validation_alias="stopTimeout", serialization_alias="stopTimeout"
+    )
+    exit_code: int | None = Field(
+        default=None, validation_alias="exitCode", serialization_alias="exitCode"
+    )
     reason: str | None = None
-    log_stream_name: str | None = Field(default=None, alias="logStreamName")
+    log_stream_name: str | None = Field(
+        default=None, validation_alias="logStreamName", serialization_alias="logStreamName"
+    )
     network_interfaces: list[NetworkInterface] | None = Field(
-        default=None, alias="networkInterfaces"
+        default=None, validation_alias="networkInterfaces", serialization_alias="networkInterfaces"
     )
 
 
@@ -290,65 +442,137 @@ class EcsTaskDetails(ResponseModel):
     """
 
     containers: list[TaskContainerDetails] | None = None
-    container_instance_arn: str | None = Field(default=None, alias="containerInstanceArn")
-    task_arn: str | None = Field(default=None, alias="taskArn")
-    ephemeral_storage: EphemeralStorageOutput | None = Field(default=None, alias="ephemeralStorage")
-    execution_role_arn: str | None = Field(default=None, alias="executionRoleArn")
-    platform_version: str | None = Field(default=None, alias="platformVersion")
-    ipc_mode: str | None = Field(default=None, alias="ipcMode")
-    task_role_arn: str | None = Field(default=None, alias="taskRoleArn")
-    pid_mode: str | None = Field(default=None, alias="pidMode")
-    network_configuration: NetworkConfigurationOutput | None = Field(
-        default=None, alias="networkConfiguration"
+    container_instance_arn: str | None = Field(
+        default=None,
+        validation_alias="containerInstanceArn",
+        serialization_alias="containerInstanceArn",
     )
-    runtime_platform: RuntimePlatformOutput | None = Field(default=None, alias="runtimePlatform")
+    task_arn: str | None = Field(
+        default=None, validation_alias="taskArn", serialization_alias="taskArn"
+    )
+    ephemeral_storage: EphemeralStorageOutput | None = Field(
+        default=None, validation_alias="ephemeralStorage", serialization_alias="ephemeralStorage"
+    )
+    execution_role_arn: str | None = Field(
+        default=None, validation_alias="executionRoleArn", serialization_alias="executionRoleArn"
+    )
+    platform_version: str | None = Field(
+        default=None, validation_alias="platformVersion", serialization_alias="platformVersion"
+    )
+    ipc_mode: str | None = Field(
+        default=None, validation_alias="ipcMode", serialization_alias="ipcMode"
+    )
+    task_role_arn: str | None = Field(
+        default=None, validation_alias="taskRoleArn", serialization_alias="taskRoleArn"
+    )
+    pid_mode: str | None = Field(
+        default=None, validation_alias="pidMode", serialization_alias="pidMode"
+    )
+    network_configuration: NetworkConfigurationOutput | None = Field(
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
+    )
+    runtime_platform: RuntimePlatformOutput | None = Field(
+        default=None, validation_alias="runtimePlatform", serialization_alias="runtimePlatform"
+    )
     volumes: list[VolumeOutput] | None = None
-    enable_execute_command: bool | None = Field(default=None, alias="enableExecuteCommand")
-    network_mode: str | None = Field(default=None, alias="networkMode")
+    enable_execute_command: bool | None = Field(
+        default=None,
+        validation_alias="enableExecuteCommand",
+        serialization_alias="enableExecuteCommand",
+    )
+    network_mode: str | None = Field(
+        default=None, validation_alias="networkMode", serialization_alias="networkMode"
+    )
 
 
 class EcsPropertiesDetail(ResponseModel):
     """An object that contains the details for the Amazon ECS resources of a job."""
 
-    task_properties: list[EcsTaskDetails] | None = Field(default=None, alias="taskProperties")
+    task_properties: list[EcsTaskDetails] | None = Field(
+        default=None, validation_alias="taskProperties", serialization_alias="taskProperties"
+    )
 
 
 class JobDetail(ResponseModel):
     """An object that represents an Batch job."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_name: str = Field(alias="jobName")
-    job_id: str = Field(alias="jobId")
-    job_queue: str = Field(alias="jobQueue")
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    job_name: str = Field(validation_alias="jobName", serialization_alias="jobName")
+    job_id: str = Field(validation_alias="jobId", serialization_alias="jobId")
+    job_queue: str = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
     status: OpenEnum[JobStatus]
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    scheduling_priority: int | None = Field(default=None, alias="schedulingPriority")
+    share_identifier: str | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    scheduling_priority: int | None = Field(
+        default=None,
+        validation_alias="schedulingPriority",
+        serialization_alias="schedulingPriority",
+    )
     attempts: list[AttemptDetail] | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    created_at: int | None = Field(default=None, alias="createdAt")
-    retry_strategy: RetryStrategyOutput | None = Field(default=None, alias="retryStrategy")
-    started_at: int = Field(alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    depends_on: list[JobDependencyOutput] | None = Field(default=None, alias="dependsOn")
-    job_definition: str = Field(alias="jobDefinition")
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
+    created_at: int | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    retry_strategy: RetryStrategyOutput | None = Field(
+        default=None, validation_alias="retryStrategy", serialization_alias="retryStrategy"
+    )
+    started_at: int = Field(validation_alias="startedAt", serialization_alias="startedAt")
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
+    depends_on: list[JobDependencyOutput] | None = Field(
+        default=None, validation_alias="dependsOn", serialization_alias="dependsOn"
+    )
+    job_definition: str = Field(
+        validation_alias="jobDefinition", serialization_alias="jobDefinition"
+    )
     parameters: dict[str, str] | None = None
     container: ContainerDetail | None = None
-    node_details: NodeDetails | None = Field(default=None, alias="nodeDetails")
-    node_properties: NodePropertiesOutput | None = Field(default=None, alias="nodeProperties")
-    array_properties: ArrayPropertiesDetail | None = Field(default=None, alias="arrayProperties")
+    node_details: NodeDetails | None = Field(
+        default=None, validation_alias="nodeDetails", serialization_alias="nodeDetails"
+    )
+    node_properties: NodePropertiesOutput | None = Field(
+        default=None, validation_alias="nodeProperties", serialization_alias="nodeProperties"
+    )
+    array_properties: ArrayPropertiesDetail | None = Field(
+        default=None, validation_alias="arrayProperties", serialization_alias="arrayProperties"
+    )
     timeout: JobTimeoutOutput | None = None
     tags: dict[str, str] | None = None
-    propagate_tags: bool | None = Field(default=None, alias="propagateTags")
-    platform_capabilities: list[OpenEnum[PlatformCapability]] | None = Field(
-        default=None, alias="platformCapabilities"
+    propagate_tags: bool | None = Field(
+        default=None, validation_alias="propagateTags", serialization_alias="propagateTags"
     )
-    eks_properties: EksPropertiesDetail | None = Field(default=None, alias="eksProperties")
-    eks_attempts: list[EksAttemptDetail] | None = Field(default=None, alias="eksAttempts")
-    ecs_properties: EcsPropertiesDetail | None = Field(default=None, alias="ecsProperties")
-    is_cancelled: bool | None = Field(default=None, alias="isCancelled")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
+    platform_capabilities: list[OpenEnum[PlatformCapability]] | None = Field(
+        default=None,
+        validation_alias="platformCapabilities",
+        serialization_alias="platformCapabilities",
+    )
+    eks_properties: EksPropertiesDetail | None = Field(
+        default=None, validation_alias="eksProperties", serialization_alias="eksProperties"
+    )
+    eks_attempts: list[EksAttemptDetail] | None = Field(
+        default=None, validation_alias="eksAttempts", serialization_alias="eksAttempts"
+    )
+    ecs_properties: EcsPropertiesDetail | None = Field(
+        default=None, validation_alias="ecsProperties", serialization_alias="ecsProperties"
+    )
+    is_cancelled: bool | None = Field(
+        default=None, validation_alias="isCancelled", serialization_alias="isCancelled"
+    )
+    is_terminated: bool | None = Field(
+        default=None, validation_alias="isTerminated", serialization_alias="isTerminated"
+    )
     consumable_resource_properties: ConsumableResourcePropertiesOutput | None = Field(
-        default=None, alias="consumableResourceProperties"
+        default=None,
+        validation_alias="consumableResourceProperties",
+        serialization_alias="consumableResourceProperties",
     )
 
 

@@ -20,7 +20,9 @@ from ._types import (
 class DescribeQuotaShareRequest(RequestModel):
     """Input of DescribeQuotaShare: Returns a description of the specified quota share."""
 
-    quota_share_arn: StrictStr = Field(alias="quotaShareArn")
+    quota_share_arn: StrictStr = Field(
+        validation_alias="quotaShareArn", serialization_alias="quotaShareArn"
+    )
 
 
 class QuotaShareCapacityLimitOutput(ResponseModel):
@@ -29,8 +31,8 @@ class QuotaShareCapacityLimitOutput(ResponseModel):
     (as a response reads it; QuotaShareCapacityLimit is the request's)
     """
 
-    max_capacity: int = Field(alias="maxCapacity")
-    capacity_unit: str = Field(alias="capacityUnit")
+    max_capacity: int = Field(validation_alias="maxCapacity", serialization_alias="maxCapacity")
+    capacity_unit: str = Field(validation_alias="capacityUnit", serialization_alias="capacityUnit")
 
 
 class QuotaShareResourceSharingConfigurationOutput(ResponseModel):
@@ -40,7 +42,9 @@ class QuotaShareResourceSharingConfigurationOutput(ResponseModel):
     """
 
     strategy: OpenEnum[QuotaShareResourceSharingStrategy]
-    borrow_limit: int | None = Field(default=None, alias="borrowLimit")
+    borrow_limit: int | None = Field(
+        default=None, validation_alias="borrowLimit", serialization_alias="borrowLimit"
+    )
 
 
 class QuotaSharePreemptionConfigurationOutput(ResponseModel):
@@ -49,24 +53,34 @@ class QuotaSharePreemptionConfigurationOutput(ResponseModel):
     """
 
     in_share_preemption: OpenEnum[QuotaShareInSharePreemptionState] = Field(
-        alias="inSharePreemption"
+        validation_alias="inSharePreemption", serialization_alias="inSharePreemption"
     )
 
 
 class DescribeQuotaShareResponse(ResponseModel):
     """Output of DescribeQuotaShare."""
 
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
-    quota_share_arn: str | None = Field(default=None, alias="quotaShareArn")
-    job_queue_arn: str | None = Field(default=None, alias="jobQueueArn")
+    quota_share_name: str | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
+    quota_share_arn: str | None = Field(
+        default=None, validation_alias="quotaShareArn", serialization_alias="quotaShareArn"
+    )
+    job_queue_arn: str | None = Field(
+        default=None, validation_alias="jobQueueArn", serialization_alias="jobQueueArn"
+    )
     capacity_limits: list[QuotaShareCapacityLimitOutput] | None = Field(
-        default=None, alias="capacityLimits"
+        default=None, validation_alias="capacityLimits", serialization_alias="capacityLimits"
     )
     resource_sharing_configuration: QuotaShareResourceSharingConfigurationOutput | None = Field(
-        default=None, alias="resourceSharingConfiguration"
+        default=None,
+        validation_alias="resourceSharingConfiguration",
+        serialization_alias="resourceSharingConfiguration",
     )
     preemption_configuration: QuotaSharePreemptionConfigurationOutput | None = Field(
-        default=None, alias="preemptionConfiguration"
+        default=None,
+        validation_alias="preemptionConfiguration",
+        serialization_alias="preemptionConfiguration",
     )
     state: OpenEnum[QuotaShareState] | None = None
     status: OpenEnum[QuotaShareStatus] | None = None

@@ -24,7 +24,8 @@ class QuotaSharePolicyOutput(ResponseModel):
     """
 
     idle_resource_assignment_strategy: OpenEnum[QuotaShareIdleResourceAssignmentStrategy] = Field(
-        alias="idleResourceAssignmentStrategy"
+        validation_alias="idleResourceAssignmentStrategy",
+        serialization_alias="idleResourceAssignmentStrategy",
     )
 
 
@@ -33,8 +34,12 @@ class ShareAttributesOutput(ResponseModel):
     reads it; ShareAttributes is the request's)
     """
 
-    share_identifier: str = Field(alias="shareIdentifier")
-    weight_factor: float | None = Field(default=None, alias="weightFactor")
+    share_identifier: str = Field(
+        validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    weight_factor: float | None = Field(
+        default=None, validation_alias="weightFactor", serialization_alias="weightFactor"
+    )
 
 
 class FairsharePolicyOutput(ResponseModel):
@@ -42,10 +47,16 @@ class FairsharePolicyOutput(ResponseModel):
     request's)
     """
 
-    share_decay_seconds: int | None = Field(default=None, alias="shareDecaySeconds")
-    compute_reservation: int | None = Field(default=None, alias="computeReservation")
+    share_decay_seconds: int | None = Field(
+        default=None, validation_alias="shareDecaySeconds", serialization_alias="shareDecaySeconds"
+    )
+    compute_reservation: int | None = Field(
+        default=None,
+        validation_alias="computeReservation",
+        serialization_alias="computeReservation",
+    )
     share_distribution: list[ShareAttributesOutput] | None = Field(
-        default=None, alias="shareDistribution"
+        default=None, validation_alias="shareDistribution", serialization_alias="shareDistribution"
     )
 
 
@@ -55,9 +66,11 @@ class SchedulingPolicyDetail(ResponseModel):
     name: str
     arn: str
     quota_share_policy: QuotaSharePolicyOutput | None = Field(
-        default=None, alias="quotaSharePolicy"
+        default=None, validation_alias="quotaSharePolicy", serialization_alias="quotaSharePolicy"
     )
-    fairshare_policy: FairsharePolicyOutput | None = Field(default=None, alias="fairsharePolicy")
+    fairshare_policy: FairsharePolicyOutput | None = Field(
+        default=None, validation_alias="fairsharePolicy", serialization_alias="fairsharePolicy"
+    )
     tags: dict[str, str] | None = None
 
 
@@ -65,5 +78,7 @@ class DescribeSchedulingPoliciesResponse(ResponseModel):
     """Output of DescribeSchedulingPolicies."""
 
     scheduling_policies: list[SchedulingPolicyDetail] | None = Field(
-        default=None, alias="schedulingPolicies"
+        default=None,
+        validation_alias="schedulingPolicies",
+        serialization_alias="schedulingPolicies",
     )

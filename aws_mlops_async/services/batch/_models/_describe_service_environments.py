@@ -15,9 +15,17 @@ from ._types import ServiceEnvironmentState, ServiceEnvironmentStatus, ServiceEn
 class DescribeServiceEnvironmentsRequest(RequestModel):
     """Input of DescribeServiceEnvironments: Describes one or more of your service environments."""
 
-    service_environments: list[StrictStr] | None = Field(default=None, alias="serviceEnvironments")
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    service_environments: list[StrictStr] | None = Field(
+        default=None,
+        validation_alias="serviceEnvironments",
+        serialization_alias="serviceEnvironments",
+    )
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class CapacityLimitOutput(ResponseModel):
@@ -25,8 +33,12 @@ class CapacityLimitOutput(ResponseModel):
     in a service environment. (as a response reads it; CapacityLimit is the request's)
     """
 
-    max_capacity: int | None = Field(default=None, alias="maxCapacity")
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
+    max_capacity: int | None = Field(
+        default=None, validation_alias="maxCapacity", serialization_alias="maxCapacity"
+    )
+    capacity_unit: str | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
 
 
 class ServiceEnvironmentDetail(ResponseModel):
@@ -34,14 +46,20 @@ class ServiceEnvironmentDetail(ResponseModel):
     capacity limits.
     """
 
-    service_environment_name: str = Field(alias="serviceEnvironmentName")
-    service_environment_arn: str = Field(alias="serviceEnvironmentArn")
+    service_environment_name: str = Field(
+        validation_alias="serviceEnvironmentName", serialization_alias="serviceEnvironmentName"
+    )
+    service_environment_arn: str = Field(
+        validation_alias="serviceEnvironmentArn", serialization_alias="serviceEnvironmentArn"
+    )
     service_environment_type: OpenEnum[ServiceEnvironmentType] = Field(
-        alias="serviceEnvironmentType"
+        validation_alias="serviceEnvironmentType", serialization_alias="serviceEnvironmentType"
     )
     state: OpenEnum[ServiceEnvironmentState] | None = None
     status: OpenEnum[ServiceEnvironmentStatus] | None = None
-    capacity_limits: list[CapacityLimitOutput] = Field(alias="capacityLimits")
+    capacity_limits: list[CapacityLimitOutput] = Field(
+        validation_alias="capacityLimits", serialization_alias="capacityLimits"
+    )
     tags: dict[str, str] | None = None
 
 
@@ -49,6 +67,10 @@ class DescribeServiceEnvironmentsResponse(ResponseModel):
     """Output of DescribeServiceEnvironments."""
 
     service_environments: list[ServiceEnvironmentDetail] | None = Field(
-        default=None, alias="serviceEnvironments"
+        default=None,
+        validation_alias="serviceEnvironments",
+        serialization_alias="serviceEnvironments",
     )
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

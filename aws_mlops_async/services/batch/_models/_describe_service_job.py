@@ -15,7 +15,7 @@ from ._types import ServiceJobRetryAction, ServiceJobStatus, ServiceJobType, Ser
 class DescribeServiceJobRequest(RequestModel):
     """Input of DescribeServiceJob: The details of a service job."""
 
-    job_id: StrictStr = Field(alias="jobId")
+    job_id: StrictStr = Field(validation_alias="jobId", serialization_alias="jobId")
 
 
 class ServiceResourceId(ResponseModel):
@@ -28,10 +28,18 @@ class ServiceResourceId(ResponseModel):
 class ServiceJobAttemptDetail(ResponseModel):
     """Detailed information about an attempt to run a service job."""
 
-    service_resource_id: ServiceResourceId | None = Field(default=None, alias="serviceResourceId")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    service_resource_id: ServiceResourceId | None = Field(
+        default=None, validation_alias="serviceResourceId", serialization_alias="serviceResourceId"
+    )
+    started_at: int | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
 
 
 class ServiceJobCapacityUsageDetail(ResponseModel):
@@ -39,14 +47,18 @@ class ServiceJobCapacityUsageDetail(ResponseModel):
     resources being consumed.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
+    capacity_unit: str | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
     quantity: float | None = None
 
 
 class LatestServiceJobAttempt(ResponseModel):
     """Information about the latest attempt of a service job."""
 
-    service_resource_id: ServiceResourceId | None = Field(default=None, alias="serviceResourceId")
+    service_resource_id: ServiceResourceId | None = Field(
+        default=None, validation_alias="serviceResourceId", serialization_alias="serviceResourceId"
+    )
 
 
 class ServiceJobEvaluateOnExitOutput(ResponseModel):
@@ -55,7 +67,9 @@ class ServiceJobEvaluateOnExitOutput(ResponseModel):
     """
 
     action: OpenEnum[ServiceJobRetryAction] | None = None
-    on_status_reason: str | None = Field(default=None, alias="onStatusReason")
+    on_status_reason: str | None = Field(
+        default=None, validation_alias="onStatusReason", serialization_alias="onStatusReason"
+    )
 
 
 class ServiceJobRetryStrategyOutput(ResponseModel):
@@ -65,7 +79,7 @@ class ServiceJobRetryStrategyOutput(ResponseModel):
 
     attempts: int
     evaluate_on_exit: list[ServiceJobEvaluateOnExitOutput] | None = Field(
-        default=None, alias="evaluateOnExit"
+        default=None, validation_alias="evaluateOnExit", serialization_alias="evaluateOnExit"
     )
 
 
@@ -75,25 +89,41 @@ class ServiceJobPreemptionConfigurationOutput(ResponseModel):
     """
 
     preemption_retries_before_termination: int | None = Field(
-        default=None, alias="preemptionRetriesBeforeTermination"
+        default=None,
+        validation_alias="preemptionRetriesBeforeTermination",
+        serialization_alias="preemptionRetriesBeforeTermination",
     )
 
 
 class ServiceJobPreemptedAttempt(ResponseModel):
     """Detailed information about a preempted attempt of a service job."""
 
-    service_resource_id: ServiceResourceId | None = Field(default=None, alias="serviceResourceId")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    status_reason: str | None = Field(default=None, alias="statusReason")
+    service_resource_id: ServiceResourceId | None = Field(
+        default=None, validation_alias="serviceResourceId", serialization_alias="serviceResourceId"
+    )
+    started_at: int | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
 
 
 class ServiceJobPreemptionSummary(ResponseModel):
     """Summarizes the preemptions of the service job."""
 
-    preempted_attempt_count: int | None = Field(default=None, alias="preemptedAttemptCount")
+    preempted_attempt_count: int | None = Field(
+        default=None,
+        validation_alias="preemptedAttemptCount",
+        serialization_alias="preemptedAttemptCount",
+    )
     recent_preempted_attempts: list[ServiceJobPreemptedAttempt] | None = Field(
-        default=None, alias="recentPreemptedAttempts"
+        default=None,
+        validation_alias="recentPreemptedAttempts",
+        serialization_alias="recentPreemptedAttempts",
     )
 
 
@@ -102,7 +132,11 @@ class ServiceJobTimeoutOutput(ResponseModel):
     the request's)
     """
 
-    attempt_duration_seconds: int | None = Field(default=None, alias="attemptDurationSeconds")
+    attempt_duration_seconds: int | None = Field(
+        default=None,
+        validation_alias="attemptDurationSeconds",
+        serialization_alias="attemptDurationSeconds",
+    )
 
 
 class DescribeServiceJobResponse(ResponseModel):
@@ -110,33 +144,65 @@ class DescribeServiceJobResponse(ResponseModel):
 
     attempts: list[ServiceJobAttemptDetail] | None = None
     capacity_usage: list[ServiceJobCapacityUsageDetail] | None = Field(
-        default=None, alias="capacityUsage"
+        default=None, validation_alias="capacityUsage", serialization_alias="capacityUsage"
     )
-    created_at: int | None = Field(default=None, alias="createdAt")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_id: str = Field(alias="jobId")
-    job_name: str = Field(alias="jobName")
-    job_queue: str = Field(alias="jobQueue")
-    latest_attempt: LatestServiceJobAttempt | None = Field(default=None, alias="latestAttempt")
+    created_at: int | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    is_terminated: bool | None = Field(
+        default=None, validation_alias="isTerminated", serialization_alias="isTerminated"
+    )
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    job_id: str = Field(validation_alias="jobId", serialization_alias="jobId")
+    job_name: str = Field(validation_alias="jobName", serialization_alias="jobName")
+    job_queue: str = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
+    latest_attempt: LatestServiceJobAttempt | None = Field(
+        default=None, validation_alias="latestAttempt", serialization_alias="latestAttempt"
+    )
     retry_strategy: ServiceJobRetryStrategyOutput | None = Field(
-        default=None, alias="retryStrategy"
+        default=None, validation_alias="retryStrategy", serialization_alias="retryStrategy"
     )
-    scheduled_at: int | None = Field(default=None, alias="scheduledAt")
-    scheduling_priority: int | None = Field(default=None, alias="schedulingPriority")
-    service_request_payload: str | None = Field(default=None, alias="serviceRequestPayload")
-    service_job_type: OpenEnum[ServiceJobType] = Field(alias="serviceJobType")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
+    scheduled_at: int | None = Field(
+        default=None, validation_alias="scheduledAt", serialization_alias="scheduledAt"
+    )
+    scheduling_priority: int | None = Field(
+        default=None,
+        validation_alias="schedulingPriority",
+        serialization_alias="schedulingPriority",
+    )
+    service_request_payload: str | None = Field(
+        default=None,
+        validation_alias="serviceRequestPayload",
+        serialization_alias="serviceRequestPayload",
+    )
+    service_job_type: OpenEnum[ServiceJobType] = Field(
+        validation_alias="serviceJobType", serialization_alias="serviceJobType"
+    )
+    share_identifier: str | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    quota_share_name: str | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
     preemption_configuration: ServiceJobPreemptionConfigurationOutput | None = Field(
-        default=None, alias="preemptionConfiguration"
+        default=None,
+        validation_alias="preemptionConfiguration",
+        serialization_alias="preemptionConfiguration",
     )
     preemption_summary: ServiceJobPreemptionSummary | None = Field(
-        default=None, alias="preemptionSummary"
+        default=None, validation_alias="preemptionSummary", serialization_alias="preemptionSummary"
     )
-    started_at: int = Field(alias="startedAt")
+    started_at: int = Field(validation_alias="startedAt", serialization_alias="startedAt")
     status: OpenEnum[ServiceJobStatus]
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
     tags: dict[str, str] | None = None
-    timeout_config: ServiceJobTimeoutOutput | None = Field(default=None, alias="timeoutConfig")
+    timeout_config: ServiceJobTimeoutOutput | None = Field(
+        default=None, validation_alias="timeoutConfig", serialization_alias="timeoutConfig"
+    )

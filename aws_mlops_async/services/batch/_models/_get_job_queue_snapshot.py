@@ -15,28 +15,42 @@ class GetJobQueueSnapshotRequest(RequestModel):
     of RUNNABLE jobs, as well as capacity utilization for already dispatched jobs.
     """
 
-    job_queue: StrictStr = Field(alias="jobQueue")
+    job_queue: StrictStr = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
 
 
 class FrontOfQueueJobSummary(ResponseModel):
     """An object that represents summary details for the first 100 RUNNABLE jobs in a job queue."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    earliest_time_at_position: int | None = Field(default=None, alias="earliestTimeAtPosition")
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    earliest_time_at_position: int | None = Field(
+        default=None,
+        validation_alias="earliestTimeAtPosition",
+        serialization_alias="earliestTimeAtPosition",
+    )
 
 
 class FrontOfQueueDetail(ResponseModel):
     """Contains a list of the first 100 RUNNABLE jobs associated to a single job queue."""
 
     jobs: list[FrontOfQueueJobSummary] | None = None
-    last_updated_at: int | None = Field(default=None, alias="lastUpdatedAt")
+    last_updated_at: int | None = Field(
+        default=None, validation_alias="lastUpdatedAt", serialization_alias="lastUpdatedAt"
+    )
 
 
 class FrontOfQuotaShareJobSummary(ResponseModel):
     """An object that represents summary details for the first RUNNABLE job in a quota share."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    earliest_time_at_position: int | None = Field(default=None, alias="earliestTimeAtPosition")
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    earliest_time_at_position: int | None = Field(
+        default=None,
+        validation_alias="earliestTimeAtPosition",
+        serialization_alias="earliestTimeAtPosition",
+    )
 
 
 class FrontOfQuotaSharesDetail(ResponseModel):
@@ -45,9 +59,11 @@ class FrontOfQuotaSharesDetail(ResponseModel):
     """
 
     quota_shares: dict[str, list[FrontOfQuotaShareJobSummary]] | None = Field(
-        default=None, alias="quotaShares"
+        default=None, validation_alias="quotaShares", serialization_alias="quotaShares"
     )
-    last_updated_at: int | None = Field(default=None, alias="lastUpdatedAt")
+    last_updated_at: int | None = Field(
+        default=None, validation_alias="lastUpdatedAt", serialization_alias="lastUpdatedAt"
+    )
 
 
 class QueueSnapshotCapacityUsage(ResponseModel):
@@ -55,14 +71,18 @@ class QueueSnapshotCapacityUsage(ResponseModel):
     quantity of resources being used.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
+    capacity_unit: str | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
     quantity: float | None = None
 
 
 class FairshareCapacityUsage(ResponseModel):
     """The capacity usage for a fairshare scheduling job queue."""
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
+    capacity_unit: str | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
     quantity: float | None = None
 
 
@@ -71,8 +91,12 @@ class FairshareCapacityUtilization(ResponseModel):
     including the share identifier and its current usage.
     """
 
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    capacity_usage: list[FairshareCapacityUsage] | None = Field(default=None, alias="capacityUsage")
+    share_identifier: str | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    capacity_usage: list[FairshareCapacityUsage] | None = Field(
+        default=None, validation_alias="capacityUsage", serialization_alias="capacityUsage"
+    )
 
 
 class FairshareUtilizationDetail(ResponseModel):
@@ -80,9 +104,13 @@ class FairshareUtilizationDetail(ResponseModel):
     capacity utilization.
     """
 
-    active_share_count: int | None = Field(default=None, alias="activeShareCount")
+    active_share_count: int | None = Field(
+        default=None, validation_alias="activeShareCount", serialization_alias="activeShareCount"
+    )
     top_capacity_utilization: list[FairshareCapacityUtilization] | None = Field(
-        default=None, alias="topCapacityUtilization"
+        default=None,
+        validation_alias="topCapacityUtilization",
+        serialization_alias="topCapacityUtilization",
     )
 
 
@@ -91,7 +119,9 @@ class QuotaShareCapacityUsage(ResponseModel):
     resources being used.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
+    capacity_unit: str | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
     quantity: float | None = None
 
 
@@ -100,9 +130,11 @@ class QuotaShareCapacityUtilization(ResponseModel):
     its current usage.
     """
 
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
+    quota_share_name: str | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
     capacity_usage: list[QuotaShareCapacityUsage] | None = Field(
-        default=None, alias="capacityUsage"
+        default=None, validation_alias="capacityUsage", serialization_alias="capacityUsage"
     )
 
 
@@ -112,7 +144,9 @@ class QuotaShareUtilizationDetail(ResponseModel):
     """
 
     top_capacity_utilization: list[QuotaShareCapacityUtilization] | None = Field(
-        default=None, alias="topCapacityUtilization"
+        default=None,
+        validation_alias="topCapacityUtilization",
+        serialization_alias="topCapacityUtilization",
     )
 
 
@@ -123,24 +157,36 @@ class QueueSnapshotUtilizationDetail(ResponseModel):
     """
 
     total_capacity_usage: list[QueueSnapshotCapacityUsage] | None = Field(
-        default=None, alias="totalCapacityUsage"
+        default=None,
+        validation_alias="totalCapacityUsage",
+        serialization_alias="totalCapacityUsage",
     )
     fairshare_utilization: FairshareUtilizationDetail | None = Field(
-        default=None, alias="fairshareUtilization"
+        default=None,
+        validation_alias="fairshareUtilization",
+        serialization_alias="fairshareUtilization",
     )
     quota_share_utilization: QuotaShareUtilizationDetail | None = Field(
-        default=None, alias="quotaShareUtilization"
+        default=None,
+        validation_alias="quotaShareUtilization",
+        serialization_alias="quotaShareUtilization",
     )
-    last_updated_at: int | None = Field(default=None, alias="lastUpdatedAt")
+    last_updated_at: int | None = Field(
+        default=None, validation_alias="lastUpdatedAt", serialization_alias="lastUpdatedAt"
+    )
 
 
 class GetJobQueueSnapshotResponse(ResponseModel):
     """Output of GetJobQueueSnapshot."""
 
-    front_of_queue: FrontOfQueueDetail | None = Field(default=None, alias="frontOfQueue")
+    front_of_queue: FrontOfQueueDetail | None = Field(
+        default=None, validation_alias="frontOfQueue", serialization_alias="frontOfQueue"
+    )
     front_of_quota_shares: FrontOfQuotaSharesDetail | None = Field(
-        default=None, alias="frontOfQuotaShares"
+        default=None,
+        validation_alias="frontOfQuotaShares",
+        serialization_alias="frontOfQuotaShares",
     )
     queue_utilization: QueueSnapshotUtilizationDetail | None = Field(
-        default=None, alias="queueUtilization"
+        default=None, validation_alias="queueUtilization", serialization_alias="queueUtilization"
     )

@@ -23,22 +23,40 @@ class ListConsumableResourcesRequest(RequestModel):
     """Input of ListConsumableResources: Returns a list of Batch consumable resources."""
 
     filters: list[KeyValuesPair] | None = None
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class ConsumableResourceSummary(ResponseModel):
     """Current information about a consumable resource."""
 
-    consumable_resource_arn: str = Field(alias="consumableResourceArn")
-    consumable_resource_name: str = Field(alias="consumableResourceName")
-    total_quantity: int | None = Field(default=None, alias="totalQuantity")
-    in_use_quantity: int | None = Field(default=None, alias="inUseQuantity")
-    resource_type: str | None = Field(default=None, alias="resourceType")
+    consumable_resource_arn: str = Field(
+        validation_alias="consumableResourceArn", serialization_alias="consumableResourceArn"
+    )
+    consumable_resource_name: str = Field(
+        validation_alias="consumableResourceName", serialization_alias="consumableResourceName"
+    )
+    total_quantity: int | None = Field(
+        default=None, validation_alias="totalQuantity", serialization_alias="totalQuantity"
+    )
+    in_use_quantity: int | None = Field(
+        default=None, validation_alias="inUseQuantity", serialization_alias="inUseQuantity"
+    )
+    resource_type: str | None = Field(
+        default=None, validation_alias="resourceType", serialization_alias="resourceType"
+    )
 
 
 class ListConsumableResourcesResponse(ResponseModel):
     """Output of ListConsumableResources."""
 
-    consumable_resources: list[ConsumableResourceSummary] = Field(alias="consumableResources")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    consumable_resources: list[ConsumableResourceSummary] = Field(
+        validation_alias="consumableResources", serialization_alias="consumableResources"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

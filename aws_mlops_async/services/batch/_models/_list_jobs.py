@@ -16,12 +16,24 @@ from ._types import JobStatus
 class ListJobsRequest(RequestModel):
     """Input of ListJobs: Returns a list of Batch jobs."""
 
-    job_queue: StrictStr | None = Field(default=None, alias="jobQueue")
-    array_job_id: StrictStr | None = Field(default=None, alias="arrayJobId")
-    multi_node_job_id: StrictStr | None = Field(default=None, alias="multiNodeJobId")
-    job_status: JobStatus | None = Field(default=None, alias="jobStatus")
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    job_queue: StrictStr | None = Field(
+        default=None, validation_alias="jobQueue", serialization_alias="jobQueue"
+    )
+    array_job_id: StrictStr | None = Field(
+        default=None, validation_alias="arrayJobId", serialization_alias="arrayJobId"
+    )
+    multi_node_job_id: StrictStr | None = Field(
+        default=None, validation_alias="multiNodeJobId", serialization_alias="multiNodeJobId"
+    )
+    job_status: JobStatus | None = Field(
+        default=None, validation_alias="jobStatus", serialization_alias="jobStatus"
+    )
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     filters: list[KeyValuesPair] | None = None
 
 
@@ -30,14 +42,18 @@ class JobCapacityUsageSummary(ResponseModel):
     being used.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
+    capacity_unit: str | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
     quantity: float | None = None
 
 
 class ContainerSummary(ResponseModel):
     """An object that represents summary details of a container within a job."""
 
-    exit_code: int | None = Field(default=None, alias="exitCode")
+    exit_code: int | None = Field(
+        default=None, validation_alias="exitCode", serialization_alias="exitCode"
+    )
     reason: str | None = None
 
 
@@ -46,9 +62,13 @@ class ArrayPropertiesSummary(ResponseModel):
 
     size: int | None = None
     index: int | None = None
-    status_summary: dict[str, int] | None = Field(default=None, alias="statusSummary")
+    status_summary: dict[str, int] | None = Field(
+        default=None, validation_alias="statusSummary", serialization_alias="statusSummary"
+    )
     status_summary_last_updated_at: int | None = Field(
-        default=None, alias="statusSummaryLastUpdatedAt"
+        default=None,
+        validation_alias="statusSummaryLastUpdatedAt",
+        serialization_alias="statusSummaryLastUpdatedAt",
     )
 
 
@@ -57,37 +77,71 @@ class NodePropertiesSummary(ResponseModel):
     parallel job.
     """
 
-    is_main_node: bool | None = Field(default=None, alias="isMainNode")
-    num_nodes: int | None = Field(default=None, alias="numNodes")
-    node_index: int | None = Field(default=None, alias="nodeIndex")
+    is_main_node: bool | None = Field(
+        default=None, validation_alias="isMainNode", serialization_alias="isMainNode"
+    )
+    num_nodes: int | None = Field(
+        default=None, validation_alias="numNodes", serialization_alias="numNodes"
+    )
+    node_index: int | None = Field(
+        default=None, validation_alias="nodeIndex", serialization_alias="nodeIndex"
+    )
 
 
 class JobSummary(ResponseModel):
     """An object that represents summary details of a job."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_id: str = Field(alias="jobId")
-    job_name: str = Field(alias="jobName")
-    capacity_usage: list[JobCapacityUsageSummary] | None = Field(
-        default=None, alias="capacityUsage"
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
     )
-    created_at: int | None = Field(default=None, alias="createdAt")
-    scheduled_at: int | None = Field(default=None, alias="scheduledAt")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
+    job_id: str = Field(validation_alias="jobId", serialization_alias="jobId")
+    job_name: str = Field(validation_alias="jobName", serialization_alias="jobName")
+    capacity_usage: list[JobCapacityUsageSummary] | None = Field(
+        default=None, validation_alias="capacityUsage", serialization_alias="capacityUsage"
+    )
+    created_at: int | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    scheduled_at: int | None = Field(
+        default=None, validation_alias="scheduledAt", serialization_alias="scheduledAt"
+    )
+    share_identifier: str | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
     status: OpenEnum[JobStatus] | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
+    started_at: int | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
     container: ContainerSummary | None = None
-    array_properties: ArrayPropertiesSummary | None = Field(default=None, alias="arrayProperties")
-    node_properties: NodePropertiesSummary | None = Field(default=None, alias="nodeProperties")
-    job_definition: str | None = Field(default=None, alias="jobDefinition")
-    is_cancelled: bool | None = Field(default=None, alias="isCancelled")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
+    array_properties: ArrayPropertiesSummary | None = Field(
+        default=None, validation_alias="arrayProperties", serialization_alias="arrayProperties"
+    )
+    node_properties: NodePropertiesSummary | None = Field(
+        default=None, validation_alias="nodeProperties", serialization_alias="nodeProperties"
+    )
+    job_definition: str | None = Field(
+        default=None, validation_alias="jobDefinition", serialization_alias="jobDefinition"
+    )
+    is_cancelled: bool | None = Field(
+        default=None, validation_alias="isCancelled", serialization_alias="isCancelled"
+    )
+    is_terminated: bool | None = Field(
+        default=None, validation_alias="isTerminated", serialization_alias="isTerminated"
+    )
 
 
 class ListJobsResponse(ResponseModel):
     """Output of ListJobs."""
 
-    job_summary_list: list[JobSummary] = Field(alias="jobSummaryList")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    job_summary_list: list[JobSummary] = Field(
+        validation_alias="jobSummaryList", serialization_alias="jobSummaryList"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

@@ -18,27 +18,42 @@ class ListJobsByConsumableResourceRequest(RequestModel):
     specific consumable resource.
     """
 
-    consumable_resource: StrictStr = Field(alias="consumableResource")
+    consumable_resource: StrictStr = Field(
+        validation_alias="consumableResource", serialization_alias="consumableResource"
+    )
     filters: list[KeyValuesPair] | None = None
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class ListJobsByConsumableResourceSummary(ResponseModel):
     """Current information about a consumable resource required by a job."""
 
-    job_arn: str = Field(alias="jobArn")
-    job_queue_arn: str = Field(alias="jobQueueArn")
-    job_name: str = Field(alias="jobName")
-    job_definition_arn: str | None = Field(default=None, alias="jobDefinitionArn")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    job_status: str = Field(alias="jobStatus")
+    job_arn: str = Field(validation_alias="jobArn", serialization_alias="jobArn")
+    job_queue_arn: str = Field(validation_alias="jobQueueArn", serialization_alias="jobQueueArn")
+    job_name: str = Field(validation_alias="jobName", serialization_alias="jobName")
+    job_definition_arn: str | None = Field(
+        default=None, validation_alias="jobDefinitionArn", serialization_alias="jobDefinitionArn"
+    )
+    share_identifier: str | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    job_status: str = Field(validation_alias="jobStatus", serialization_alias="jobStatus")
     quantity: int
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    created_at: int = Field(alias="createdAt")
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
+    started_at: int | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    created_at: int = Field(validation_alias="createdAt", serialization_alias="createdAt")
     consumable_resource_properties: ConsumableResourcePropertiesOutput = Field(
-        alias="consumableResourceProperties"
+        validation_alias="consumableResourceProperties",
+        serialization_alias="consumableResourceProperties",
     )
 
 
@@ -46,4 +61,6 @@ class ListJobsByConsumableResourceResponse(ResponseModel):
     """Output of ListJobsByConsumableResource."""
 
     jobs: list[ListJobsByConsumableResourceSummary]
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

@@ -22,9 +22,13 @@ class ListQuotaSharesRequest(RequestModel):
     queue.
     """
 
-    job_queue: StrictStr = Field(alias="jobQueue")
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    job_queue: StrictStr = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class QuotaShareDetail(ResponseModel):
@@ -32,17 +36,27 @@ class QuotaShareDetail(ResponseModel):
     capacity limits.
     """
 
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
-    quota_share_arn: str | None = Field(default=None, alias="quotaShareArn")
-    job_queue_arn: str | None = Field(default=None, alias="jobQueueArn")
+    quota_share_name: str | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
+    quota_share_arn: str | None = Field(
+        default=None, validation_alias="quotaShareArn", serialization_alias="quotaShareArn"
+    )
+    job_queue_arn: str | None = Field(
+        default=None, validation_alias="jobQueueArn", serialization_alias="jobQueueArn"
+    )
     capacity_limits: list[QuotaShareCapacityLimitOutput] | None = Field(
-        default=None, alias="capacityLimits"
+        default=None, validation_alias="capacityLimits", serialization_alias="capacityLimits"
     )
     resource_sharing_configuration: QuotaShareResourceSharingConfigurationOutput | None = Field(
-        default=None, alias="resourceSharingConfiguration"
+        default=None,
+        validation_alias="resourceSharingConfiguration",
+        serialization_alias="resourceSharingConfiguration",
     )
     preemption_configuration: QuotaSharePreemptionConfigurationOutput | None = Field(
-        default=None, alias="preemptionConfiguration"
+        default=None,
+        validation_alias="preemptionConfiguration",
+        serialization_alias="preemptionConfiguration",
     )
     state: OpenEnum[QuotaShareState] | None = None
     status: OpenEnum[QuotaShareStatus] | None = None
@@ -51,5 +65,9 @@ class QuotaShareDetail(ResponseModel):
 class ListQuotaSharesResponse(ResponseModel):
     """Output of ListQuotaShares."""
 
-    quota_shares: list[QuotaShareDetail] | None = Field(default=None, alias="quotaShares")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    quota_shares: list[QuotaShareDetail] | None = Field(
+        default=None, validation_alias="quotaShares", serialization_alias="quotaShares"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

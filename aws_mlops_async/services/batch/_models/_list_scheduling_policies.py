@@ -13,8 +13,12 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class ListSchedulingPoliciesRequest(RequestModel):
     """Input of ListSchedulingPolicies: Returns a list of Batch scheduling policies."""
 
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class SchedulingPolicyListingDetail(ResponseModel):
@@ -29,6 +33,10 @@ class ListSchedulingPoliciesResponse(ResponseModel):
     """Output of ListSchedulingPolicies."""
 
     scheduling_policies: list[SchedulingPolicyListingDetail] | None = Field(
-        default=None, alias="schedulingPolicies"
+        default=None,
+        validation_alias="schedulingPolicies",
+        serialization_alias="schedulingPolicies",
     )
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

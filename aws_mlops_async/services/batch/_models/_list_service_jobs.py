@@ -17,10 +17,18 @@ from ._types import ServiceJobStatus, ServiceJobType
 class ListServiceJobsRequest(RequestModel):
     """Input of ListServiceJobs: Returns a list of service jobs for a specified job queue."""
 
-    job_queue: StrictStr | None = Field(default=None, alias="jobQueue")
-    job_status: ServiceJobStatus | None = Field(default=None, alias="jobStatus")
-    max_results: StrictInt | None = Field(default=None, alias="maxResults")
-    next_token: StrictStr | None = Field(default=None, alias="nextToken")
+    job_queue: StrictStr | None = Field(
+        default=None, validation_alias="jobQueue", serialization_alias="jobQueue"
+    )
+    job_status: ServiceJobStatus | None = Field(
+        default=None, validation_alias="jobStatus", serialization_alias="jobStatus"
+    )
+    max_results: StrictInt | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    next_token: StrictStr | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
     filters: list[KeyValuesPair] | None = None
 
 
@@ -29,34 +37,62 @@ class ServiceJobCapacityUsageSummary(ResponseModel):
     resources being used.
     """
 
-    capacity_unit: str | None = Field(default=None, alias="capacityUnit")
+    capacity_unit: str | None = Field(
+        default=None, validation_alias="capacityUnit", serialization_alias="capacityUnit"
+    )
     quantity: float | None = None
 
 
 class ServiceJobSummary(ResponseModel):
     """Summary information about a service job."""
 
-    latest_attempt: LatestServiceJobAttempt | None = Field(default=None, alias="latestAttempt")
-    capacity_usage: list[ServiceJobCapacityUsageSummary] | None = Field(
-        default=None, alias="capacityUsage"
+    latest_attempt: LatestServiceJobAttempt | None = Field(
+        default=None, validation_alias="latestAttempt", serialization_alias="latestAttempt"
     )
-    created_at: int | None = Field(default=None, alias="createdAt")
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_id: str = Field(alias="jobId")
-    job_name: str = Field(alias="jobName")
-    scheduled_at: int | None = Field(default=None, alias="scheduledAt")
-    service_job_type: OpenEnum[ServiceJobType] = Field(alias="serviceJobType")
-    share_identifier: str | None = Field(default=None, alias="shareIdentifier")
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
+    capacity_usage: list[ServiceJobCapacityUsageSummary] | None = Field(
+        default=None, validation_alias="capacityUsage", serialization_alias="capacityUsage"
+    )
+    created_at: int | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    job_id: str = Field(validation_alias="jobId", serialization_alias="jobId")
+    job_name: str = Field(validation_alias="jobName", serialization_alias="jobName")
+    scheduled_at: int | None = Field(
+        default=None, validation_alias="scheduledAt", serialization_alias="scheduledAt"
+    )
+    service_job_type: OpenEnum[ServiceJobType] = Field(
+        validation_alias="serviceJobType", serialization_alias="serviceJobType"
+    )
+    share_identifier: str | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    quota_share_name: str | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
     status: OpenEnum[ServiceJobStatus] | None = None
-    status_reason: str | None = Field(default=None, alias="statusReason")
-    started_at: int | None = Field(default=None, alias="startedAt")
-    stopped_at: int | None = Field(default=None, alias="stoppedAt")
-    is_terminated: bool | None = Field(default=None, alias="isTerminated")
+    status_reason: str | None = Field(
+        default=None, validation_alias="statusReason", serialization_alias="statusReason"
+    )
+    started_at: int | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    stopped_at: int | None = Field(
+        default=None, validation_alias="stoppedAt", serialization_alias="stoppedAt"
+    )
+    is_terminated: bool | None = Field(
+        default=None, validation_alias="isTerminated", serialization_alias="isTerminated"
+    )
 
 
 class ListServiceJobsResponse(ResponseModel):
     """Output of ListServiceJobs."""
 
-    job_summary_list: list[ServiceJobSummary] = Field(alias="jobSummaryList")
-    next_token: str | None = Field(default=None, alias="nextToken")
+    job_summary_list: list[ServiceJobSummary] = Field(
+        validation_alias="jobSummaryList", serialization_alias="jobSummaryList"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

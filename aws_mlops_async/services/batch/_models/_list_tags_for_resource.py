@@ -13,7 +13,9 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class ListTagsForResourceRequest(RequestModel):
     """Input of ListTagsForResource: Lists the tags for an Batch resource."""
 
-    resource_arn: StrictStr = Field(alias="resourceArn")
+    resource_arn: StrictStr = Field(
+        validation_alias="resourceArn", serialization_alias="resourceArn"
+    )
 
 
 class ListTagsForResourceResponse(ResponseModel):

@@ -33,35 +33,61 @@ class Host(RequestModel):
     stored.
     """
 
-    source_path: StrictStr | None = Field(default=None, alias="sourcePath")
+    source_path: StrictStr | None = Field(
+        default=None, validation_alias="sourcePath", serialization_alias="sourcePath"
+    )
 
 
 class EFSAuthorizationConfig(RequestModel):
     """The authorization configuration details for the Amazon EFS file system."""
 
-    access_point_id: StrictStr | None = Field(default=None, alias="accessPointId")
+    access_point_id: StrictStr | None = Field(
+        default=None, validation_alias="accessPointId", serialization_alias="accessPointId"
+    )
     iam: EFSAuthorizationConfigIAM | None = None
 
 
 class EFSVolumeConfiguration(RequestModel):
     """This is used when you're using an Amazon Elastic File System file system for job storage."""
 
-    file_system_id: StrictStr = Field(alias="fileSystemId")
-    root_directory: StrictStr | None = Field(default=None, alias="rootDirectory")
-    transit_encryption: EFSTransitEncryption | None = Field(default=None, alias="transitEncryption")
-    transit_encryption_port: StrictInt | None = Field(default=None, alias="transitEncryptionPort")
+    file_system_id: StrictStr = Field(
+        validation_alias="fileSystemId", serialization_alias="fileSystemId"
+    )
+    root_directory: StrictStr | None = Field(
+        default=None, validation_alias="rootDirectory", serialization_alias="rootDirectory"
+    )
+    transit_encryption: EFSTransitEncryption | None = Field(
+        default=None, validation_alias="transitEncryption", serialization_alias="transitEncryption"
+    )
+    transit_encryption_port: StrictInt | None = Field(
+        default=None,
+        validation_alias="transitEncryptionPort",
+        serialization_alias="transitEncryptionPort",
+    )
     authorization_config: EFSAuthorizationConfig | None = Field(
-        default=None, alias="authorizationConfig"
+        default=None,
+        validation_alias="authorizationConfig",
+        serialization_alias="authorizationConfig",
     )
 
 
 class S3FilesVolumeConfiguration(RequestModel):
     """This is used when you're using an S3Files file system for job storage."""
 
-    file_system_arn: StrictStr = Field(alias="fileSystemArn")
-    root_directory: StrictStr | None = Field(default=None, alias="rootDirectory")
-    transit_encryption_port: StrictInt | None = Field(default=None, alias="transitEncryptionPort")
-    access_point_arn: StrictStr | None = Field(default=None, alias="accessPointArn")
+    file_system_arn: StrictStr = Field(
+        validation_alias="fileSystemArn", serialization_alias="fileSystemArn"
+    )
+    root_directory: StrictStr | None = Field(
+        default=None, validation_alias="rootDirectory", serialization_alias="rootDirectory"
+    )
+    transit_encryption_port: StrictInt | None = Field(
+        default=None,
+        validation_alias="transitEncryptionPort",
+        serialization_alias="transitEncryptionPort",
+    )
+    access_point_arn: StrictStr | None = Field(
+        default=None, validation_alias="accessPointArn", serialization_alias="accessPointArn"
+    )
 
 
 class Volume(RequestModel):
@@ -70,10 +96,14 @@ class Volume(RequestModel):
     host: Host | None = None
     name: StrictStr | None = None
     efs_volume_configuration: EFSVolumeConfiguration | None = Field(
-        default=None, alias="efsVolumeConfiguration"
+        default=None,
+        validation_alias="efsVolumeConfiguration",
+        serialization_alias="efsVolumeConfiguration",
     )
     s3files_volume_configuration: S3FilesVolumeConfiguration | None = Field(
-        default=None, alias="s3filesVolumeConfiguration"
+        default=None,
+        validation_alias="s3filesVolumeConfiguration",
+        serialization_alias="s3filesVolumeConfiguration",
     )
 
 
@@ -87,17 +117,23 @@ class KeyValuePair(RequestModel):
 class MountPoint(RequestModel):
     """Details for a Docker volume mount point that's used in a job's container properties."""
 
-    container_path: StrictStr | None = Field(default=None, alias="containerPath")
-    read_only: StrictBool | None = Field(default=None, alias="readOnly")
-    source_volume: StrictStr | None = Field(default=None, alias="sourceVolume")
+    container_path: StrictStr | None = Field(
+        default=None, validation_alias="containerPath", serialization_alias="containerPath"
+    )
+    read_only: StrictBool | None = Field(
+        default=None, validation_alias="readOnly", serialization_alias="readOnly"
+    )
+    source_volume: StrictStr | None = Field(
+        default=None, validation_alias="sourceVolume", serialization_alias="sourceVolume"
+    )
 
 
 class Ulimit(RequestModel):
     """The ulimit settings to pass to the container."""
 
-    hard_limit: StrictInt = Field(alias="hardLimit")
+    hard_limit: StrictInt = Field(validation_alias="hardLimit", serialization_alias="hardLimit")
     name: StrictStr
-    soft_limit: StrictInt = Field(alias="softLimit")
+    soft_limit: StrictInt = Field(validation_alias="softLimit", serialization_alias="softLimit")
 
 
 class ResourceRequirement(RequestModel):
@@ -110,17 +146,23 @@ class ResourceRequirement(RequestModel):
 class Device(RequestModel):
     """An object that represents a container instance host device."""
 
-    host_path: StrictStr = Field(alias="hostPath")
-    container_path: StrictStr | None = Field(default=None, alias="containerPath")
+    host_path: StrictStr = Field(validation_alias="hostPath", serialization_alias="hostPath")
+    container_path: StrictStr | None = Field(
+        default=None, validation_alias="containerPath", serialization_alias="containerPath"
+    )
     permissions: list[DeviceCgroupPermission] | None = None
 
 
 class Tmpfs(RequestModel):
     """The container path, mount options, and size of the tmpfs mount."""
 
-    container_path: StrictStr = Field(alias="containerPath")
+    container_path: StrictStr = Field(
+        validation_alias="containerPath", serialization_alias="containerPath"
+    )
     size: StrictInt
-    mount_options: list[StrictStr] | None = Field(default=None, alias="mountOptions")
+    mount_options: list[StrictStr] | None = Field(
+        default=None, validation_alias="mountOptions", serialization_alias="mountOptions"
+    )
 
 
 class LinuxParameters(RequestModel):
@@ -129,10 +171,18 @@ class LinuxParameters(RequestModel):
     """
 
     devices: list[Device] | None = None
-    init_process_enabled: StrictBool | None = Field(default=None, alias="initProcessEnabled")
-    shared_memory_size: StrictInt | None = Field(default=None, alias="sharedMemorySize")
+    init_process_enabled: StrictBool | None = Field(
+        default=None,
+        validation_alias="initProcessEnabled",
+        serialization_alias="initProcessEnabled",
+    )
+    shared_memory_size: StrictInt | None = Field(
+        default=None, validation_alias="sharedMemorySize", serialization_alias="sharedMemorySize"
+    )
     tmpfs: list[Tmpfs] | None = None
-    max_swap: StrictInt | None = Field(default=None, alias="maxSwap")
+    max_swap: StrictInt | None = Field(
+        default=None, validation_alias="maxSwap", serialization_alias="maxSwap"
+    )
     swappiness: StrictInt | None = None
 
 
@@ -140,46 +190,60 @@ class Secret(RequestModel):
     """An object that represents the secret to expose to your container."""
 
     name: StrictStr
-    value_from: StrictStr = Field(alias="valueFrom")
+    value_from: StrictStr = Field(validation_alias="valueFrom", serialization_alias="valueFrom")
 
 
 class LogConfiguration(RequestModel):
     """Log configuration options to send to a custom log driver for the container."""
 
-    log_driver: LogDriver = Field(alias="logDriver")
+    log_driver: LogDriver = Field(validation_alias="logDriver", serialization_alias="logDriver")
     options: dict[StrictStr, StrictStr] | None = None
-    secret_options: list[Secret] | None = Field(default=None, alias="secretOptions")
+    secret_options: list[Secret] | None = Field(
+        default=None, validation_alias="secretOptions", serialization_alias="secretOptions"
+    )
 
 
 class NetworkConfiguration(RequestModel):
     """The network configuration for jobs that are running on Fargate resources."""
 
-    assign_public_ip: AssignPublicIp | None = Field(default=None, alias="assignPublicIp")
+    assign_public_ip: AssignPublicIp | None = Field(
+        default=None, validation_alias="assignPublicIp", serialization_alias="assignPublicIp"
+    )
 
 
 class FargatePlatformConfiguration(RequestModel):
     """The platform configuration for jobs that are running on Fargate resources."""
 
-    platform_version: StrictStr | None = Field(default=None, alias="platformVersion")
+    platform_version: StrictStr | None = Field(
+        default=None, validation_alias="platformVersion", serialization_alias="platformVersion"
+    )
 
 
 class EphemeralStorage(RequestModel):
     """The amount of ephemeral storage to allocate for the task."""
 
-    size_in_gi_b: StrictInt = Field(alias="sizeInGiB")
+    size_in_gi_b: StrictInt = Field(validation_alias="sizeInGiB", serialization_alias="sizeInGiB")
 
 
 class RuntimePlatform(RequestModel):
     """An object that represents the compute environment architecture for Batch jobs on Fargate."""
 
-    operating_system_family: StrictStr | None = Field(default=None, alias="operatingSystemFamily")
-    cpu_architecture: StrictStr | None = Field(default=None, alias="cpuArchitecture")
+    operating_system_family: StrictStr | None = Field(
+        default=None,
+        validation_alias="operatingSystemFamily",
+        serialization_alias="operatingSystemFamily",
+    )
+    cpu_architecture: StrictStr | None = Field(
+        default=None, validation_alias="cpuArchitecture", serialization_alias="cpuArchitecture"
+    )
 
 
 class RepositoryCredentials(RequestModel):
     """The repository credentials for private registry authentication."""
 
-    credentials_parameter: StrictStr = Field(alias="credentialsParameter")
+    credentials_parameter: StrictStr = Field(
+        validation_alias="credentialsParameter", serialization_alias="credentialsParameter"
+    )
 
 
 class ContainerProperties(RequestModel):
@@ -189,42 +253,74 @@ class ContainerProperties(RequestModel):
     vcpus: StrictInt | None = None
     memory: StrictInt | None = None
     command: list[StrictStr] | None = None
-    job_role_arn: StrictStr | None = Field(default=None, alias="jobRoleArn")
-    execution_role_arn: StrictStr | None = Field(default=None, alias="executionRoleArn")
+    job_role_arn: StrictStr | None = Field(
+        default=None, validation_alias="jobRoleArn", serialization_alias="jobRoleArn"
+    )
+    execution_role_arn: StrictStr | None = Field(
+        default=None, validation_alias="executionRoleArn", serialization_alias="executionRoleArn"
+    )
     volumes: list[Volume] | None = None
     environment: list[KeyValuePair] | None = None
-    mount_points: list[MountPoint] | None = Field(default=None, alias="mountPoints")
+    mount_points: list[MountPoint] | None = Field(
+        default=None, validation_alias="mountPoints", serialization_alias="mountPoints"
+    )
     readonly_root_filesystem: StrictBool | None = Field(
-        default=None, alias="readonlyRootFilesystem"
+        default=None,
+        validation_alias="readonlyRootFilesystem",
+        serialization_alias="readonlyRootFilesystem",
     )
     privileged: StrictBool | None = None
     ulimits: list[Ulimit] | None = None
     user: StrictStr | None = None
-    instance_type: StrictStr | None = Field(default=None, alias="instanceType")
-    resource_requirements: list[ResourceRequirement] | None = Field(
-        default=None, alias="resourceRequirements"
+    instance_type: StrictStr | None = Field(
+        default=None, validation_alias="instanceType", serialization_alias="instanceType"
     )
-    linux_parameters: LinuxParameters | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfiguration | None = Field(default=None, alias="logConfiguration")
+    resource_requirements: list[ResourceRequirement] | None = Field(
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
+    )
+    linux_parameters: LinuxParameters | None = Field(
+        default=None, validation_alias="linuxParameters", serialization_alias="linuxParameters"
+    )
+    log_configuration: LogConfiguration | None = Field(
+        default=None, validation_alias="logConfiguration", serialization_alias="logConfiguration"
+    )
     secrets: list[Secret] | None = None
     network_configuration: NetworkConfiguration | None = Field(
-        default=None, alias="networkConfiguration"
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
     )
     fargate_platform_configuration: FargatePlatformConfiguration | None = Field(
-        default=None, alias="fargatePlatformConfiguration"
+        default=None,
+        validation_alias="fargatePlatformConfiguration",
+        serialization_alias="fargatePlatformConfiguration",
     )
-    enable_execute_command: StrictBool | None = Field(default=None, alias="enableExecuteCommand")
-    ephemeral_storage: EphemeralStorage | None = Field(default=None, alias="ephemeralStorage")
-    runtime_platform: RuntimePlatform | None = Field(default=None, alias="runtimePlatform")
+    enable_execute_command: StrictBool | None = Field(
+        default=None,
+        validation_alias="enableExecuteCommand",
+        serialization_alias="enableExecuteCommand",
+    )
+    ephemeral_storage: EphemeralStorage | None = Field(
+        default=None, validation_alias="ephemeralStorage", serialization_alias="ephemeralStorage"
+    )
+    runtime_platform: RuntimePlatform | None = Field(
+        default=None, validation_alias="runtimePlatform", serialization_alias="runtimePlatform"
+    )
     repository_credentials: RepositoryCredentials | None = Field(
-        default=None, alias="repositoryCredentials"
+        default=None,
+        validation_alias="repositoryCredentials",
+        serialization_alias="repositoryCredentials",
     )
 
 
 class TaskContainerDependency(RequestModel):
     """A list of containers that this task depends on."""
 
-    container_name: StrictStr | None = Field(default=None, alias="containerName")
+    container_name: StrictStr | None = Field(
+        default=None, validation_alias="containerName", serialization_alias="containerName"
+    )
     condition: StrictStr | None = None
 
 
@@ -239,32 +335,52 @@ class TaskContainerProperties(RequestModel):
     """Container properties are used for Amazon ECS-based job definitions."""
 
     command: list[StrictStr] | None = None
-    depends_on: list[TaskContainerDependency] | None = Field(default=None, alias="dependsOn")
+    depends_on: list[TaskContainerDependency] | None = Field(
+        default=None, validation_alias="dependsOn", serialization_alias="dependsOn"
+    )
     environment: list[KeyValuePair] | None = None
     essential: StrictBool | None = None
     firelens_configuration: FirelensConfiguration | None = Field(
-        default=None, alias="firelensConfiguration"
+        default=None,
+        validation_alias="firelensConfiguration",
+        serialization_alias="firelensConfiguration",
     )
     image: StrictStr
-    linux_parameters: LinuxParameters | None = Field(default=None, alias="linuxParameters")
-    log_configuration: LogConfiguration | None = Field(default=None, alias="logConfiguration")
-    mount_points: list[MountPoint] | None = Field(default=None, alias="mountPoints")
+    linux_parameters: LinuxParameters | None = Field(
+        default=None, validation_alias="linuxParameters", serialization_alias="linuxParameters"
+    )
+    log_configuration: LogConfiguration | None = Field(
+        default=None, validation_alias="logConfiguration", serialization_alias="logConfiguration"
+    )
+    mount_points: list[MountPoint] | None = Field(
+        default=None, validation_alias="mountPoints", serialization_alias="mountPoints"
+    )
     name: StrictStr | None = None
     privileged: StrictBool | None = None
     readonly_root_filesystem: StrictBool | None = Field(
-        default=None, alias="readonlyRootFilesystem"
+        default=None,
+        validation_alias="readonlyRootFilesystem",
+        serialization_alias="readonlyRootFilesystem",
     )
     repository_credentials: RepositoryCredentials | None = Field(
-        default=None, alias="repositoryCredentials"
+        default=None,
+        validation_alias="repositoryCredentials",
+        serialization_alias="repositoryCredentials",
     )
     resource_requirements: list[ResourceRequirement] | None = Field(
-        default=None, alias="resourceRequirements"
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
     )
     secrets: list[Secret] | None = None
     ulimits: list[Ulimit] | None = None
     user: StrictStr | None = None
-    start_timeout: StrictInt | None = Field(default=None, alias="startTimeout")
-    stop_timeout: StrictInt | None = Field(default=None, alias="stopTimeout")
+    start_timeout: StrictInt | None = Field(
+        default=None, validation_alias="startTimeout", serialization_alias="startTimeout"
+    )
+    stop_timeout: StrictInt | None = Field(
+        default=None, validation_alias="stopTimeout", serialization_alias="stopTimeout"
+    )
 
 
 class EcsTaskProperties(RequestModel):
@@ -273,25 +389,49 @@ class EcsTaskProperties(RequestModel):
     """
 
     containers: list[TaskContainerProperties]
-    ephemeral_storage: EphemeralStorage | None = Field(default=None, alias="ephemeralStorage")
-    execution_role_arn: StrictStr | None = Field(default=None, alias="executionRoleArn")
-    platform_version: StrictStr | None = Field(default=None, alias="platformVersion")
-    ipc_mode: StrictStr | None = Field(default=None, alias="ipcMode")
-    task_role_arn: StrictStr | None = Field(default=None, alias="taskRoleArn")
-    pid_mode: StrictStr | None = Field(default=None, alias="pidMode")
-    network_configuration: NetworkConfiguration | None = Field(
-        default=None, alias="networkConfiguration"
+    ephemeral_storage: EphemeralStorage | None = Field(
+        default=None, validation_alias="ephemeralStorage", serialization_alias="ephemeralStorage"
     )
-    runtime_platform: RuntimePlatform | None = Field(default=None, alias="runtimePlatform")
+    execution_role_arn: StrictStr | None = Field(
+        default=None, validation_alias="executionRoleArn", serialization_alias="executionRoleArn"
+    )
+    platform_version: StrictStr | None = Field(
+        default=None, validation_alias="platformVersion", serialization_alias="platformVersion"
+    )
+    ipc_mode: StrictStr | None = Field(
+        default=None, validation_alias="ipcMode", serialization_alias="ipcMode"
+    )
+    task_role_arn: StrictStr | None = Field(
+        default=None, validation_alias="taskRoleArn", serialization_alias="taskRoleArn"
+    )
+    pid_mode: StrictStr | None = Field(
+        default=None, validation_alias="pidMode", serialization_alias="pidMode"
+    )
+    network_configuration: NetworkConfiguration | None = Field(
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
+    )
+    runtime_platform: RuntimePlatform | None = Field(
+        default=None, validation_alias="runtimePlatform", serialization_alias="runtimePlatform"
+    )
     volumes: list[Volume] | None = None
-    enable_execute_command: StrictBool | None = Field(default=None, alias="enableExecuteCommand")
-    network_mode: StrictStr | None = Field(default=None, alias="networkMode")
+    enable_execute_command: StrictBool | None = Field(
+        default=None,
+        validation_alias="enableExecuteCommand",
+        serialization_alias="enableExecuteCommand",
+    )
+    network_mode: StrictStr | None = Field(
+        default=None, validation_alias="networkMode", serialization_alias="networkMode"
+    )
 
 
 class EcsProperties(RequestModel):
     """An object that contains the properties for the Amazon ECS resources of a job."""
 
-    task_properties: list[EcsTaskProperties] = Field(alias="taskProperties")
+    task_properties: list[EcsTaskProperties] = Field(
+        validation_alias="taskProperties", serialization_alias="taskProperties"
+    )
 
 
 class ImagePullSecret(RequestModel):
@@ -318,24 +458,40 @@ class EksContainerVolumeMount(RequestModel):
     """The volume mounts for a container for an Amazon EKS job."""
 
     name: StrictStr | None = None
-    mount_path: StrictStr | None = Field(default=None, alias="mountPath")
-    sub_path: StrictStr | None = Field(default=None, alias="subPath")
-    read_only: StrictBool | None = Field(default=None, alias="readOnly")
+    mount_path: StrictStr | None = Field(
+        default=None, validation_alias="mountPath", serialization_alias="mountPath"
+    )
+    sub_path: StrictStr | None = Field(
+        default=None, validation_alias="subPath", serialization_alias="subPath"
+    )
+    read_only: StrictBool | None = Field(
+        default=None, validation_alias="readOnly", serialization_alias="readOnly"
+    )
 
 
 class EksContainerSecurityContext(RequestModel):
     """The security context for a job."""
 
-    run_as_user: StrictInt | None = Field(default=None, alias="runAsUser")
-    run_as_group: StrictInt | None = Field(default=None, alias="runAsGroup")
+    run_as_user: StrictInt | None = Field(
+        default=None, validation_alias="runAsUser", serialization_alias="runAsUser"
+    )
+    run_as_group: StrictInt | None = Field(
+        default=None, validation_alias="runAsGroup", serialization_alias="runAsGroup"
+    )
     privileged: StrictBool | None = None
     allow_privilege_escalation: StrictBool | None = Field(
-        default=None, alias="allowPrivilegeEscalation"
+        default=None,
+        validation_alias="allowPrivilegeEscalation",
+        serialization_alias="allowPrivilegeEscalation",
     )
     read_only_root_filesystem: StrictBool | None = Field(
-        default=None, alias="readOnlyRootFilesystem"
+        default=None,
+        validation_alias="readOnlyRootFilesystem",
+        serialization_alias="readOnlyRootFilesystem",
     )
-    run_as_non_root: StrictBool | None = Field(default=None, alias="runAsNonRoot")
+    run_as_non_root: StrictBool | None = Field(
+        default=None, validation_alias="runAsNonRoot", serialization_alias="runAsNonRoot"
+    )
 
 
 class EksContainer(RequestModel):
@@ -346,14 +502,18 @@ class EksContainer(RequestModel):
 
     name: StrictStr | None = None
     image: StrictStr
-    image_pull_policy: StrictStr | None = Field(default=None, alias="imagePullPolicy")
+    image_pull_policy: StrictStr | None = Field(
+        default=None, validation_alias="imagePullPolicy", serialization_alias="imagePullPolicy"
+    )
     command: list[StrictStr] | None = None
     args: list[StrictStr] | None = None
     env: list[EksContainerEnvironmentVariable] | None = None
     resources: EksContainerResourceRequirements | None = None
-    volume_mounts: list[EksContainerVolumeMount] | None = Field(default=None, alias="volumeMounts")
+    volume_mounts: list[EksContainerVolumeMount] | None = Field(
+        default=None, validation_alias="volumeMounts", serialization_alias="volumeMounts"
+    )
     security_context: EksContainerSecurityContext | None = Field(
-        default=None, alias="securityContext"
+        default=None, validation_alias="securityContext", serialization_alias="securityContext"
     )
 
 
@@ -367,32 +527,42 @@ class EksEmptyDir(RequestModel):
     """Specifies the configuration of a Kubernetes emptyDir volume."""
 
     medium: StrictStr | None = None
-    size_limit: Quantity | None = Field(default=None, alias="sizeLimit")
+    size_limit: Quantity | None = Field(
+        default=None, validation_alias="sizeLimit", serialization_alias="sizeLimit"
+    )
 
 
 class EksSecret(RequestModel):
     """Specifies the configuration of a Kubernetes secret volume."""
 
-    secret_name: StrictStr = Field(alias="secretName")
+    secret_name: StrictStr = Field(validation_alias="secretName", serialization_alias="secretName")
     optional: StrictBool | None = None
 
 
 class EksPersistentVolumeClaim(RequestModel):
     """A persistentVolumeClaim volume is used to mount a PersistentVolume into a Pod."""
 
-    claim_name: StrictStr = Field(alias="claimName")
-    read_only: StrictBool | None = Field(default=None, alias="readOnly")
+    claim_name: StrictStr = Field(validation_alias="claimName", serialization_alias="claimName")
+    read_only: StrictBool | None = Field(
+        default=None, validation_alias="readOnly", serialization_alias="readOnly"
+    )
 
 
 class EksVolume(RequestModel):
     """Specifies an Amazon EKS volume for a job definition."""
 
     name: StrictStr
-    host_path: EksHostPath | None = Field(default=None, alias="hostPath")
-    empty_dir: EksEmptyDir | None = Field(default=None, alias="emptyDir")
+    host_path: EksHostPath | None = Field(
+        default=None, validation_alias="hostPath", serialization_alias="hostPath"
+    )
+    empty_dir: EksEmptyDir | None = Field(
+        default=None, validation_alias="emptyDir", serialization_alias="emptyDir"
+    )
     secret: EksSecret | None = None
     persistent_volume_claim: EksPersistentVolumeClaim | None = Field(
-        default=None, alias="persistentVolumeClaim"
+        default=None,
+        validation_alias="persistentVolumeClaim",
+        serialization_alias="persistentVolumeClaim",
     )
 
 
@@ -407,27 +577,49 @@ class EksMetadata(RequestModel):
 class EksPodProperties(RequestModel):
     """The properties for the pod."""
 
-    service_account_name: StrictStr | None = Field(default=None, alias="serviceAccountName")
-    host_network: StrictBool | None = Field(default=None, alias="hostNetwork")
-    dns_policy: StrictStr | None = Field(default=None, alias="dnsPolicy")
-    image_pull_secrets: list[ImagePullSecret] | None = Field(default=None, alias="imagePullSecrets")
+    service_account_name: StrictStr | None = Field(
+        default=None,
+        validation_alias="serviceAccountName",
+        serialization_alias="serviceAccountName",
+    )
+    host_network: StrictBool | None = Field(
+        default=None, validation_alias="hostNetwork", serialization_alias="hostNetwork"
+    )
+    dns_policy: StrictStr | None = Field(
+        default=None, validation_alias="dnsPolicy", serialization_alias="dnsPolicy"
+    )
+    image_pull_secrets: list[ImagePullSecret] | None = Field(
+        default=None, validation_alias="imagePullSecrets", serialization_alias="imagePullSecrets"
+    )
     containers: list[EksContainer] | None = None
-    init_containers: list[EksContainer] | None = Field(default=None, alias="initContainers")
+    init_containers: list[EksContainer] | None = Field(
+        default=None, validation_alias="initContainers", serialization_alias="initContainers"
+    )
     volumes: list[EksVolume] | None = None
     metadata: EksMetadata | None = None
-    share_process_namespace: StrictBool | None = Field(default=None, alias="shareProcessNamespace")
+    share_process_namespace: StrictBool | None = Field(
+        default=None,
+        validation_alias="shareProcessNamespace",
+        serialization_alias="shareProcessNamespace",
+    )
 
 
 class EksProperties(RequestModel):
     """An object that contains the properties for the Kubernetes resources of a job."""
 
-    pod_properties: EksPodProperties | None = Field(default=None, alias="podProperties")
+    pod_properties: EksPodProperties | None = Field(
+        default=None, validation_alias="podProperties", serialization_alias="podProperties"
+    )
 
 
 class ConsumableResourceRequirement(RequestModel):
     """Information about a consumable resource required to run a job."""
 
-    consumable_resource: StrictStr | None = Field(default=None, alias="consumableResource")
+    consumable_resource: StrictStr | None = Field(
+        default=None,
+        validation_alias="consumableResource",
+        serialization_alias="consumableResource",
+    )
     quantity: StrictInt | None = None
 
 
@@ -435,7 +627,9 @@ class ConsumableResourceProperties(RequestModel):
     """Contains a list of consumable resources required by a job."""
 
     consumable_resource_list: list[ConsumableResourceRequirement] | None = Field(
-        default=None, alias="consumableResourceList"
+        default=None,
+        validation_alias="consumableResourceList",
+        serialization_alias="consumableResourceList",
     )
 
 
@@ -444,22 +638,34 @@ class NodeRangeProperty(RequestModel):
     parallel job.
     """
 
-    target_nodes: StrictStr = Field(alias="targetNodes")
+    target_nodes: StrictStr = Field(
+        validation_alias="targetNodes", serialization_alias="targetNodes"
+    )
     container: ContainerProperties | None = None
-    instance_types: list[StrictStr] | None = Field(default=None, alias="instanceTypes")
-    ecs_properties: EcsProperties | None = Field(default=None, alias="ecsProperties")
-    eks_properties: EksProperties | None = Field(default=None, alias="eksProperties")
+    instance_types: list[StrictStr] | None = Field(
+        default=None, validation_alias="instanceTypes", serialization_alias="instanceTypes"
+    )
+    ecs_properties: EcsProperties | None = Field(
+        default=None, validation_alias="ecsProperties", serialization_alias="ecsProperties"
+    )
+    eks_properties: EksProperties | None = Field(
+        default=None, validation_alias="eksProperties", serialization_alias="eksProperties"
+    )
     consumable_resource_properties: ConsumableResourceProperties | None = Field(
-        default=None, alias="consumableResourceProperties"
+        default=None,
+        validation_alias="consumableResourceProperties",
+        serialization_alias="consumableResourceProperties",
     )
 
 
 class NodeProperties(RequestModel):
     """An object that represents the node properties of a multi-node parallel job."""
 
-    num_nodes: StrictInt = Field(alias="numNodes")
-    main_node: StrictInt = Field(alias="mainNode")
-    node_range_properties: list[NodeRangeProperty] = Field(alias="nodeRangeProperties")
+    num_nodes: StrictInt = Field(validation_alias="numNodes", serialization_alias="numNodes")
+    main_node: StrictInt = Field(validation_alias="mainNode", serialization_alias="mainNode")
+    node_range_properties: list[NodeRangeProperty] = Field(
+        validation_alias="nodeRangeProperties", serialization_alias="nodeRangeProperties"
+    )
 
 
 class EvaluateOnExit(RequestModel):
@@ -467,9 +673,15 @@ class EvaluateOnExit(RequestModel):
     ) if all conditions are met.
     """
 
-    on_status_reason: StrictStr | None = Field(default=None, alias="onStatusReason")
-    on_reason: StrictStr | None = Field(default=None, alias="onReason")
-    on_exit_code: StrictStr | None = Field(default=None, alias="onExitCode")
+    on_status_reason: StrictStr | None = Field(
+        default=None, validation_alias="onStatusReason", serialization_alias="onStatusReason"
+    )
+    on_reason: StrictStr | None = Field(
+        default=None, validation_alias="onReason", serialization_alias="onReason"
+    )
+    on_exit_code: StrictStr | None = Field(
+        default=None, validation_alias="onExitCode", serialization_alias="onExitCode"
+    )
     action: RetryAction
 
 
@@ -477,43 +689,75 @@ class RetryStrategy(RequestModel):
     """The retry strategy that's associated with a job."""
 
     attempts: StrictInt | None = None
-    evaluate_on_exit: list[EvaluateOnExit] | None = Field(default=None, alias="evaluateOnExit")
+    evaluate_on_exit: list[EvaluateOnExit] | None = Field(
+        default=None, validation_alias="evaluateOnExit", serialization_alias="evaluateOnExit"
+    )
 
 
 class JobTimeout(RequestModel):
     """An object that represents a job timeout configuration."""
 
-    attempt_duration_seconds: StrictInt | None = Field(default=None, alias="attemptDurationSeconds")
+    attempt_duration_seconds: StrictInt | None = Field(
+        default=None,
+        validation_alias="attemptDurationSeconds",
+        serialization_alias="attemptDurationSeconds",
+    )
 
 
 class RegisterJobDefinitionRequest(RequestModel):
     """Input of RegisterJobDefinition: Registers an Batch job definition."""
 
-    job_definition_name: StrictStr = Field(alias="jobDefinitionName")
+    job_definition_name: StrictStr = Field(
+        validation_alias="jobDefinitionName", serialization_alias="jobDefinitionName"
+    )
     type: JobDefinitionType
     parameters: dict[StrictStr, StrictStr] | None = None
-    scheduling_priority: StrictInt | None = Field(default=None, alias="schedulingPriority")
-    container_properties: ContainerProperties | None = Field(
-        default=None, alias="containerProperties"
+    scheduling_priority: StrictInt | None = Field(
+        default=None,
+        validation_alias="schedulingPriority",
+        serialization_alias="schedulingPriority",
     )
-    node_properties: NodeProperties | None = Field(default=None, alias="nodeProperties")
-    retry_strategy: RetryStrategy | None = Field(default=None, alias="retryStrategy")
-    propagate_tags: StrictBool | None = Field(default=None, alias="propagateTags")
+    container_properties: ContainerProperties | None = Field(
+        default=None,
+        validation_alias="containerProperties",
+        serialization_alias="containerProperties",
+    )
+    node_properties: NodeProperties | None = Field(
+        default=None, validation_alias="nodeProperties", serialization_alias="nodeProperties"
+    )
+    retry_strategy: RetryStrategy | None = Field(
+        default=None, validation_alias="retryStrategy", serialization_alias="retryStrategy"
+    )
+    propagate_tags: StrictBool | None = Field(
+        default=None, validation_alias="propagateTags", serialization_alias="propagateTags"
+    )
     timeout: JobTimeout | None = None
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
     platform_capabilities: list[PlatformCapability] | None = Field(
-        default=None, alias="platformCapabilities"
+        default=None,
+        validation_alias="platformCapabilities",
+        serialization_alias="platformCapabilities",
     )
-    eks_properties: EksProperties | None = Field(default=None, alias="eksProperties")
-    ecs_properties: EcsProperties | None = Field(default=None, alias="ecsProperties")
+    eks_properties: EksProperties | None = Field(
+        default=None, validation_alias="eksProperties", serialization_alias="eksProperties"
+    )
+    ecs_properties: EcsProperties | None = Field(
+        default=None, validation_alias="ecsProperties", serialization_alias="ecsProperties"
+    )
     consumable_resource_properties: ConsumableResourceProperties | None = Field(
-        default=None, alias="consumableResourceProperties"
+        default=None,
+        validation_alias="consumableResourceProperties",
+        serialization_alias="consumableResourceProperties",
     )
 
 
 class RegisterJobDefinitionResponse(ResponseModel):
     """Output of RegisterJobDefinition."""
 
-    job_definition_name: str = Field(alias="jobDefinitionName")
-    job_definition_arn: str = Field(alias="jobDefinitionArn")
+    job_definition_name: str = Field(
+        validation_alias="jobDefinitionName", serialization_alias="jobDefinitionName"
+    )
+    job_definition_arn: str = Field(
+        validation_alias="jobDefinitionArn", serialization_alias="jobDefinitionArn"
+    )
     revision: int

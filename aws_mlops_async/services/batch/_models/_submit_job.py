@@ -33,7 +33,9 @@ class ArrayProperties(RequestModel):
 class JobDependency(RequestModel):
     """An object that represents an Batch job dependency."""
 
-    job_id: StrictStr | None = Field(default=None, alias="jobId")
+    job_id: StrictStr | None = Field(
+        default=None, validation_alias="jobId", serialization_alias="jobId"
+    )
     type: ArrayJobDependency | None = None
 
 
@@ -43,10 +45,14 @@ class ContainerOverrides(RequestModel):
     vcpus: StrictInt | None = None
     memory: StrictInt | None = None
     command: list[StrictStr] | None = None
-    instance_type: StrictStr | None = Field(default=None, alias="instanceType")
+    instance_type: StrictStr | None = Field(
+        default=None, validation_alias="instanceType", serialization_alias="instanceType"
+    )
     environment: list[KeyValuePair] | None = None
     resource_requirements: list[ResourceRequirement] | None = Field(
-        default=None, alias="resourceRequirements"
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
     )
 
 
@@ -57,7 +63,9 @@ class TaskContainerOverrides(RequestModel):
     environment: list[KeyValuePair] | None = None
     name: StrictStr | None = None
     resource_requirements: list[ResourceRequirement] | None = Field(
-        default=None, alias="resourceRequirements"
+        default=None,
+        validation_alias="resourceRequirements",
+        serialization_alias="resourceRequirements",
     )
 
 
@@ -71,7 +79,7 @@ class EcsPropertiesOverride(RequestModel):
     """An object that contains overrides for the Amazon ECS task definition of a job."""
 
     task_properties: list[TaskPropertiesOverride] | None = Field(
-        default=None, alias="taskProperties"
+        default=None, validation_alias="taskProperties", serialization_alias="taskProperties"
     )
 
 
@@ -92,14 +100,18 @@ class EksPodPropertiesOverride(RequestModel):
     """An object that contains overrides for the Kubernetes pod properties of a job."""
 
     containers: list[EksContainerOverride] | None = None
-    init_containers: list[EksContainerOverride] | None = Field(default=None, alias="initContainers")
+    init_containers: list[EksContainerOverride] | None = Field(
+        default=None, validation_alias="initContainers", serialization_alias="initContainers"
+    )
     metadata: EksMetadata | None = None
 
 
 class EksPropertiesOverride(RequestModel):
     """An object that contains overrides for the Kubernetes resources of a job."""
 
-    pod_properties: EksPodPropertiesOverride | None = Field(default=None, alias="podProperties")
+    pod_properties: EksPodPropertiesOverride | None = Field(
+        default=None, validation_alias="podProperties", serialization_alias="podProperties"
+    )
 
 
 class NodePropertyOverride(RequestModel):
@@ -107,17 +119,31 @@ class NodePropertyOverride(RequestModel):
     SubmitJob API operation.
     """
 
-    target_nodes: StrictStr = Field(alias="targetNodes")
-    container_overrides: ContainerOverrides | None = Field(default=None, alias="containerOverrides")
-    ecs_properties_override: EcsPropertiesOverride | None = Field(
-        default=None, alias="ecsPropertiesOverride"
+    target_nodes: StrictStr = Field(
+        validation_alias="targetNodes", serialization_alias="targetNodes"
     )
-    instance_types: list[StrictStr] | None = Field(default=None, alias="instanceTypes")
+    container_overrides: ContainerOverrides | None = Field(
+        default=None,
+        validation_alias="containerOverrides",
+        serialization_alias="containerOverrides",
+    )
+    ecs_properties_override: EcsPropertiesOverride | None = Field(
+        default=None,
+        validation_alias="ecsPropertiesOverride",
+        serialization_alias="ecsPropertiesOverride",
+    )
+    instance_types: list[StrictStr] | None = Field(
+        default=None, validation_alias="instanceTypes", serialization_alias="instanceTypes"
+    )
     eks_properties_override: EksPropertiesOverride | None = Field(
-        default=None, alias="eksPropertiesOverride"
+        default=None,
+        validation_alias="eksPropertiesOverride",
+        serialization_alias="eksPropertiesOverride",
     )
     consumable_resource_properties_override: ConsumableResourceProperties | None = Field(
-        default=None, alias="consumableResourcePropertiesOverride"
+        default=None,
+        validation_alias="consumableResourcePropertiesOverride",
+        serialization_alias="consumableResourcePropertiesOverride",
     )
 
 
@@ -126,45 +152,77 @@ class NodeOverrides(RequestModel):
     SubmitJob API operation.
     """
 
-    num_nodes: StrictInt | None = Field(default=None, alias="numNodes")
+    num_nodes: StrictInt | None = Field(
+        default=None, validation_alias="numNodes", serialization_alias="numNodes"
+    )
     node_property_overrides: list[NodePropertyOverride] | None = Field(
-        default=None, alias="nodePropertyOverrides"
+        default=None,
+        validation_alias="nodePropertyOverrides",
+        serialization_alias="nodePropertyOverrides",
     )
 
 
 class SubmitJobRequest(RequestModel):
     """Input of SubmitJob: Submits an Batch job from a job definition."""
 
-    job_name: StrictStr = Field(alias="jobName")
-    job_queue: StrictStr = Field(alias="jobQueue")
-    share_identifier: StrictStr | None = Field(default=None, alias="shareIdentifier")
-    scheduling_priority_override: StrictInt | None = Field(
-        default=None, alias="schedulingPriorityOverride"
+    job_name: StrictStr = Field(validation_alias="jobName", serialization_alias="jobName")
+    job_queue: StrictStr = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
+    share_identifier: StrictStr | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
     )
-    array_properties: ArrayProperties | None = Field(default=None, alias="arrayProperties")
-    depends_on: list[JobDependency] | None = Field(default=None, alias="dependsOn")
-    job_definition: StrictStr = Field(alias="jobDefinition")
+    scheduling_priority_override: StrictInt | None = Field(
+        default=None,
+        validation_alias="schedulingPriorityOverride",
+        serialization_alias="schedulingPriorityOverride",
+    )
+    array_properties: ArrayProperties | None = Field(
+        default=None, validation_alias="arrayProperties", serialization_alias="arrayProperties"
+    )
+    depends_on: list[JobDependency] | None = Field(
+        default=None, validation_alias="dependsOn", serialization_alias="dependsOn"
+    )
+    job_definition: StrictStr = Field(
+        validation_alias="jobDefinition", serialization_alias="jobDefinition"
+    )
     parameters: dict[StrictStr, StrictStr] | None = None
-    container_overrides: ContainerOverrides | None = Field(default=None, alias="containerOverrides")
-    node_overrides: NodeOverrides | None = Field(default=None, alias="nodeOverrides")
-    retry_strategy: RetryStrategy | None = Field(default=None, alias="retryStrategy")
-    propagate_tags: StrictBool | None = Field(default=None, alias="propagateTags")
+    container_overrides: ContainerOverrides | None = Field(
+        default=None,
+        validation_alias="containerOverrides",
+        serialization_alias="containerOverrides",
+    )
+    node_overrides: NodeOverrides | None = Field(
+        default=None, validation_alias="nodeOverrides", serialization_alias="nodeOverrides"
+    )
+    retry_strategy: RetryStrategy | None = Field(
+        default=None, validation_alias="retryStrategy", serialization_alias="retryStrategy"
+    )
+    propagate_tags: StrictBool | None = Field(
+        default=None, validation_alias="propagateTags", serialization_alias="propagateTags"
+    )
     timeout: JobTimeout | None = None
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
     eks_properties_override: EksPropertiesOverride | None = Field(
-        default=None, alias="eksPropertiesOverride"
+        default=None,
+        validation_alias="eksPropertiesOverride",
+        serialization_alias="eksPropertiesOverride",
     )
     ecs_properties_override: EcsPropertiesOverride | None = Field(
-        default=None, alias="ecsPropertiesOverride"
+        default=None,
+        validation_alias="ecsPropertiesOverride",
+        serialization_alias="ecsPropertiesOverride",
     )
     consumable_resource_properties_override: ConsumableResourceProperties | None = Field(
-        default=None, alias="consumableResourcePropertiesOverride"
+        default=None,
+        validation_alias="consumableResourcePropertiesOverride",
+        serialization_alias="consumableResourcePropertiesOverride",
     )
 
 
 class SubmitJobResponse(ResponseModel):
     """Output of SubmitJob."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_name: str = Field(alias="jobName")
-    job_id: str = Field(alias="jobId")
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    job_name: str = Field(validation_alias="jobName", serialization_alias="jobName")
+    job_id: str = Field(validation_alias="jobId", serialization_alias="jobId")

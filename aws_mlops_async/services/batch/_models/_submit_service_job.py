@@ -20,7 +20,9 @@ class ServiceJobEvaluateOnExit(RequestModel):
     """
 
     action: ServiceJobRetryAction | None = None
-    on_status_reason: StrictStr | None = Field(default=None, alias="onStatusReason")
+    on_status_reason: StrictStr | None = Field(
+        default=None, validation_alias="onStatusReason", serialization_alias="onStatusReason"
+    )
 
 
 class ServiceJobRetryStrategy(RequestModel):
@@ -28,7 +30,7 @@ class ServiceJobRetryStrategy(RequestModel):
 
     attempts: StrictInt
     evaluate_on_exit: list[ServiceJobEvaluateOnExit] | None = Field(
-        default=None, alias="evaluateOnExit"
+        default=None, validation_alias="evaluateOnExit", serialization_alias="evaluateOnExit"
     )
 
 
@@ -36,14 +38,20 @@ class ServiceJobPreemptionConfiguration(RequestModel):
     """Specifies the service job behavior when preempted."""
 
     preemption_retries_before_termination: StrictInt | None = Field(
-        default=None, alias="preemptionRetriesBeforeTermination"
+        default=None,
+        validation_alias="preemptionRetriesBeforeTermination",
+        serialization_alias="preemptionRetriesBeforeTermination",
     )
 
 
 class ServiceJobTimeout(RequestModel):
     """The timeout configuration for service jobs."""
 
-    attempt_duration_seconds: StrictInt | None = Field(default=None, alias="attemptDurationSeconds")
+    attempt_duration_seconds: StrictInt | None = Field(
+        default=None,
+        validation_alias="attemptDurationSeconds",
+        serialization_alias="attemptDurationSeconds",
+    )
 
 
 class SubmitServiceJobRequest(RequestModel):
@@ -54,27 +62,47 @@ class SubmitServiceJobRequest(RequestModel):
     job_name: Annotated[
         str,
         StringConstraints(strict=True, min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_-]+$"),
-    ] = Field(alias="jobName")
-    job_queue: StrictStr = Field(alias="jobQueue")
-    retry_strategy: ServiceJobRetryStrategy | None = Field(default=None, alias="retryStrategy")
+    ] = Field(validation_alias="jobName", serialization_alias="jobName")
+    job_queue: StrictStr = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
+    retry_strategy: ServiceJobRetryStrategy | None = Field(
+        default=None, validation_alias="retryStrategy", serialization_alias="retryStrategy"
+    )
     scheduling_priority: Annotated[StrictInt, Field(ge=0, le=9999)] | None = Field(
-        default=None, alias="schedulingPriority"
+        default=None,
+        validation_alias="schedulingPriority",
+        serialization_alias="schedulingPriority",
     )
-    service_request_payload: StrictStr = Field(alias="serviceRequestPayload")
-    service_job_type: ServiceJobType = Field(alias="serviceJobType")
-    share_identifier: StrictStr | None = Field(default=None, alias="shareIdentifier")
-    quota_share_name: StrictStr | None = Field(default=None, alias="quotaShareName")
+    service_request_payload: StrictStr = Field(
+        validation_alias="serviceRequestPayload", serialization_alias="serviceRequestPayload"
+    )
+    service_job_type: ServiceJobType = Field(
+        validation_alias="serviceJobType", serialization_alias="serviceJobType"
+    )
+    share_identifier: StrictStr | None = Field(
+        default=None, validation_alias="shareIdentifier", serialization_alias="shareIdentifier"
+    )
+    quota_share_name: StrictStr | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
     preemption_configuration: ServiceJobPreemptionConfiguration | None = Field(
-        default=None, alias="preemptionConfiguration"
+        default=None,
+        validation_alias="preemptionConfiguration",
+        serialization_alias="preemptionConfiguration",
     )
-    timeout_config: ServiceJobTimeout | None = Field(default=None, alias="timeoutConfig")
+    timeout_config: ServiceJobTimeout | None = Field(
+        default=None, validation_alias="timeoutConfig", serialization_alias="timeoutConfig"
+    )
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = None
-    client_token: ClientRequestToken | None = Field(default=None, alias="clientToken")
+    client_token: ClientRequestToken | None = Field(
+        default=None, validation_alias="clientToken", serialization_alias="clientToken"
+    )
 
 
 class SubmitServiceJobResponse(ResponseModel):
     """Output of SubmitServiceJob."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_name: str = Field(alias="jobName")
-    job_id: str = Field(alias="jobId")
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    job_name: str = Field(validation_alias="jobName", serialization_alias="jobName")
+    job_id: str = Field(validation_alias="jobId", serialization_alias="jobId")

@@ -19,7 +19,9 @@ class TagResourceRequest(RequestModel):
     resourceArn .
     """
 
-    resource_arn: StrictStr = Field(alias="resourceArn")
+    resource_arn: StrictStr = Field(
+        validation_alias="resourceArn", serialization_alias="resourceArn"
+    )
     tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)]
 
 

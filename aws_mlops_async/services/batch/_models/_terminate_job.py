@@ -13,7 +13,7 @@ from aws_mlops_async.modeling import RequestModel, ResponseModel
 class TerminateJobRequest(RequestModel):
     """Input of TerminateJob: Terminates a job in a job queue."""
 
-    job_id: StrictStr = Field(alias="jobId")
+    job_id: StrictStr = Field(validation_alias="jobId", serialization_alias="jobId")
     reason: StrictStr
 
 

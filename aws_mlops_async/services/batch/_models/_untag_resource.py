@@ -17,8 +17,12 @@ from ._types import TagKey
 class UntagResourceRequest(RequestModel):
     """Input of UntagResource: Deletes specified tags from an Batch resource."""
 
-    resource_arn: StrictStr = Field(alias="resourceArn")
-    tag_keys: Annotated[list[TagKey], Field(min_length=1, max_length=50)] = Field(alias="tagKeys")
+    resource_arn: StrictStr = Field(
+        validation_alias="resourceArn", serialization_alias="resourceArn"
+    )
+    tag_keys: Annotated[list[TagKey], Field(min_length=1, max_length=50)] = Field(
+        validation_alias="tagKeys", serialization_alias="tagKeys"
+    )
 
 
 class UntagResourceResponse(ResponseModel):

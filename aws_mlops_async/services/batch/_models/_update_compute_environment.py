@@ -39,82 +39,144 @@ class InstanceLaunchTemplateUpdate(RequestModel):
     provider.
     """
 
-    ec2_instance_profile_arn: StrictStr | None = Field(default=None, alias="ec2InstanceProfileArn")
+    ec2_instance_profile_arn: StrictStr | None = Field(
+        default=None,
+        validation_alias="ec2InstanceProfileArn",
+        serialization_alias="ec2InstanceProfileArn",
+    )
     network_configuration: ManagedInstancesNetworkConfiguration | None = Field(
-        default=None, alias="networkConfiguration"
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
     )
     instance_requirements: InstanceRequirementsRequest | None = Field(
-        default=None, alias="instanceRequirements"
+        default=None,
+        validation_alias="instanceRequirements",
+        serialization_alias="instanceRequirements",
     )
     storage_configuration: ManagedInstancesStorageConfiguration | None = Field(
-        default=None, alias="storageConfiguration"
+        default=None,
+        validation_alias="storageConfiguration",
+        serialization_alias="storageConfiguration",
     )
     monitoring: StrictStr | None = None
     capacity_reservations: CapacityReservationRequest | None = Field(
-        default=None, alias="capacityReservations"
+        default=None,
+        validation_alias="capacityReservations",
+        serialization_alias="capacityReservations",
     )
     instance_metadata_tags_propagation: StrictBool | None = Field(
-        default=None, alias="instanceMetadataTagsPropagation"
+        default=None,
+        validation_alias="instanceMetadataTagsPropagation",
+        serialization_alias="instanceMetadataTagsPropagation",
     )
     local_storage_configuration: ManagedInstancesLocalStorageConfiguration | None = Field(
-        default=None, alias="localStorageConfiguration"
+        default=None,
+        validation_alias="localStorageConfiguration",
+        serialization_alias="localStorageConfiguration",
     )
 
 
 class UpdateManagedInstancesProviderConfiguration(RequestModel):
     """The configuration for updating an Amazon ECS Managed Instances capacity provider."""
 
-    propagate_tags: StrictStr | None = Field(default=None, alias="propagateTags")
-    infrastructure_role_arn: StrictStr | None = Field(default=None, alias="infrastructureRoleArn")
+    propagate_tags: StrictStr | None = Field(
+        default=None, validation_alias="propagateTags", serialization_alias="propagateTags"
+    )
+    infrastructure_role_arn: StrictStr | None = Field(
+        default=None,
+        validation_alias="infrastructureRoleArn",
+        serialization_alias="infrastructureRoleArn",
+    )
     instance_launch_template: InstanceLaunchTemplateUpdate | None = Field(
-        default=None, alias="instanceLaunchTemplate"
+        default=None,
+        validation_alias="instanceLaunchTemplate",
+        serialization_alias="instanceLaunchTemplate",
     )
     infrastructure_optimization: InfrastructureOptimization | None = Field(
-        default=None, alias="infrastructureOptimization"
+        default=None,
+        validation_alias="infrastructureOptimization",
+        serialization_alias="infrastructureOptimization",
     )
 
 
 class ComputeResourceUpdate(RequestModel):
     """An object that represents the attributes of a compute environment that can be updated."""
 
-    minv_cpus: StrictInt | None = Field(default=None, alias="minvCpus")
-    maxv_cpus: StrictInt | None = Field(default=None, alias="maxvCpus")
-    desiredv_cpus: StrictInt | None = Field(default=None, alias="desiredvCpus")
+    minv_cpus: StrictInt | None = Field(
+        default=None, validation_alias="minvCpus", serialization_alias="minvCpus"
+    )
+    maxv_cpus: StrictInt | None = Field(
+        default=None, validation_alias="maxvCpus", serialization_alias="maxvCpus"
+    )
+    desiredv_cpus: StrictInt | None = Field(
+        default=None, validation_alias="desiredvCpus", serialization_alias="desiredvCpus"
+    )
     subnets: list[StrictStr] | None = None
-    security_group_ids: list[StrictStr] | None = Field(default=None, alias="securityGroupIds")
+    security_group_ids: list[StrictStr] | None = Field(
+        default=None, validation_alias="securityGroupIds", serialization_alias="securityGroupIds"
+    )
     allocation_strategy: CRUpdateAllocationStrategy | None = Field(
-        default=None, alias="allocationStrategy"
+        default=None,
+        validation_alias="allocationStrategy",
+        serialization_alias="allocationStrategy",
     )
-    instance_types: list[StrictStr] | None = Field(default=None, alias="instanceTypes")
-    ec2_key_pair: StrictStr | None = Field(default=None, alias="ec2KeyPair")
-    instance_role: StrictStr | None = Field(default=None, alias="instanceRole")
+    instance_types: list[StrictStr] | None = Field(
+        default=None, validation_alias="instanceTypes", serialization_alias="instanceTypes"
+    )
+    ec2_key_pair: StrictStr | None = Field(
+        default=None, validation_alias="ec2KeyPair", serialization_alias="ec2KeyPair"
+    )
+    instance_role: StrictStr | None = Field(
+        default=None, validation_alias="instanceRole", serialization_alias="instanceRole"
+    )
     tags: dict[StrictStr, StrictStr] | None = None
-    placement_group: StrictStr | None = Field(default=None, alias="placementGroup")
-    bid_percentage: StrictInt | None = Field(default=None, alias="bidPercentage")
-    launch_template: LaunchTemplateSpecification | None = Field(
-        default=None, alias="launchTemplate"
+    placement_group: StrictStr | None = Field(
+        default=None, validation_alias="placementGroup", serialization_alias="placementGroup"
     )
-    ec2_configuration: list[Ec2Configuration] | None = Field(default=None, alias="ec2Configuration")
+    bid_percentage: StrictInt | None = Field(
+        default=None, validation_alias="bidPercentage", serialization_alias="bidPercentage"
+    )
+    launch_template: LaunchTemplateSpecification | None = Field(
+        default=None, validation_alias="launchTemplate", serialization_alias="launchTemplate"
+    )
+    ec2_configuration: list[Ec2Configuration] | None = Field(
+        default=None, validation_alias="ec2Configuration", serialization_alias="ec2Configuration"
+    )
     update_to_latest_image_version: StrictBool | None = Field(
-        default=None, alias="updateToLatestImageVersion"
+        default=None,
+        validation_alias="updateToLatestImageVersion",
+        serialization_alias="updateToLatestImageVersion",
     )
     type: CRType | None = None
-    image_id: StrictStr | None = Field(default=None, alias="imageId")
-    scaling_policy: ComputeScalingPolicy | None = Field(default=None, alias="scalingPolicy")
+    image_id: StrictStr | None = Field(
+        default=None, validation_alias="imageId", serialization_alias="imageId"
+    )
+    scaling_policy: ComputeScalingPolicy | None = Field(
+        default=None, validation_alias="scalingPolicy", serialization_alias="scalingPolicy"
+    )
     managed_instances_provider: UpdateManagedInstancesProviderConfiguration | None = Field(
-        default=None, alias="managedInstancesProvider"
+        default=None,
+        validation_alias="managedInstancesProvider",
+        serialization_alias="managedInstancesProvider",
     )
     capacity_tags: Annotated[dict[TagKey, TagValue], Field(min_length=1, max_length=50)] | None = (
-        Field(default=None, alias="capacityTags")
+        Field(default=None, validation_alias="capacityTags", serialization_alias="capacityTags")
     )
 
 
 class UpdatePolicy(RequestModel):
     """Specifies the infrastructure update policy for the Amazon EC2 compute environment."""
 
-    terminate_jobs_on_update: StrictBool | None = Field(default=None, alias="terminateJobsOnUpdate")
+    terminate_jobs_on_update: StrictBool | None = Field(
+        default=None,
+        validation_alias="terminateJobsOnUpdate",
+        serialization_alias="terminateJobsOnUpdate",
+    )
     job_execution_timeout_minutes: JobExecutionTimeoutMinutes | None = Field(
-        default=None, alias="jobExecutionTimeoutMinutes"
+        default=None,
+        validation_alias="jobExecutionTimeoutMinutes",
+        serialization_alias="jobExecutionTimeoutMinutes",
     )
 
 
@@ -123,25 +185,49 @@ class EksConfigurationUpdate(RequestModel):
     configuration that can be updated.
     """
 
-    access_entry: EksAccessEntry | None = Field(default=None, alias="accessEntry")
+    access_entry: EksAccessEntry | None = Field(
+        default=None, validation_alias="accessEntry", serialization_alias="accessEntry"
+    )
 
 
 class UpdateComputeEnvironmentRequest(RequestModel):
     """Input of UpdateComputeEnvironment: Updates an Batch compute environment."""
 
-    compute_environment: StrictStr = Field(alias="computeEnvironment")
+    compute_environment: StrictStr = Field(
+        validation_alias="computeEnvironment", serialization_alias="computeEnvironment"
+    )
     state: CEState | None = None
-    unmanagedv_cpus: StrictInt | None = Field(default=None, alias="unmanagedvCpus")
-    compute_resources: ComputeResourceUpdate | None = Field(default=None, alias="computeResources")
-    service_role: StrictStr | None = Field(default=None, alias="serviceRole")
-    update_policy: UpdatePolicy | None = Field(default=None, alias="updatePolicy")
+    unmanagedv_cpus: StrictInt | None = Field(
+        default=None, validation_alias="unmanagedvCpus", serialization_alias="unmanagedvCpus"
+    )
+    compute_resources: ComputeResourceUpdate | None = Field(
+        default=None, validation_alias="computeResources", serialization_alias="computeResources"
+    )
+    service_role: StrictStr | None = Field(
+        default=None, validation_alias="serviceRole", serialization_alias="serviceRole"
+    )
+    update_policy: UpdatePolicy | None = Field(
+        default=None, validation_alias="updatePolicy", serialization_alias="updatePolicy"
+    )
     context: StrictStr | None = None
-    ecs_settings: EcsSettings | None = Field(default=None, alias="ecsSettings")
-    eks_configuration: EksConfigurationUpdate | None = Field(default=None, alias="eksConfiguration")
+    ecs_settings: EcsSettings | None = Field(
+        default=None, validation_alias="ecsSettings", serialization_alias="ecsSettings"
+    )
+    eks_configuration: EksConfigurationUpdate | None = Field(
+        default=None, validation_alias="eksConfiguration", serialization_alias="eksConfiguration"
+    )
 
 
 class UpdateComputeEnvironmentResponse(ResponseModel):
     """Output of UpdateComputeEnvironment."""
 
-    compute_environment_name: str | None = Field(default=None, alias="computeEnvironmentName")
-    compute_environment_arn: str | None = Field(default=None, alias="computeEnvironmentArn")
+    compute_environment_name: str | None = Field(
+        default=None,
+        validation_alias="computeEnvironmentName",
+        serialization_alias="computeEnvironmentName",
+    )
+    compute_environment_arn: str | None = Field(
+        default=None,
+        validation_alias="computeEnvironmentArn",
+        serialization_alias="computeEnvironmentArn",
+    )

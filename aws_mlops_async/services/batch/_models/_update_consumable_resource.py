@@ -15,15 +15,25 @@ from ._types import ClientRequestToken
 class UpdateConsumableResourceRequest(RequestModel):
     """Input of UpdateConsumableResource: Updates a consumable resource."""
 
-    consumable_resource: StrictStr = Field(alias="consumableResource")
+    consumable_resource: StrictStr = Field(
+        validation_alias="consumableResource", serialization_alias="consumableResource"
+    )
     operation: StrictStr | None = None
     quantity: StrictInt | None = None
-    client_token: ClientRequestToken | None = Field(default=None, alias="clientToken")
+    client_token: ClientRequestToken | None = Field(
+        default=None, validation_alias="clientToken", serialization_alias="clientToken"
+    )
 
 
 class UpdateConsumableResourceResponse(ResponseModel):
     """Output of UpdateConsumableResource."""
 
-    consumable_resource_name: str = Field(alias="consumableResourceName")
-    consumable_resource_arn: str = Field(alias="consumableResourceArn")
-    total_quantity: int | None = Field(default=None, alias="totalQuantity")
+    consumable_resource_name: str = Field(
+        validation_alias="consumableResourceName", serialization_alias="consumableResourceName"
+    )
+    consumable_resource_arn: str = Field(
+        validation_alias="consumableResourceArn", serialization_alias="consumableResourceArn"
+    )
+    total_quantity: int | None = Field(
+        default=None, validation_alias="totalQuantity", serialization_alias="totalQuantity"
+    )

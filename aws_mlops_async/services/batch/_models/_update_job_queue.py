@@ -20,23 +20,37 @@ from ._types import JQState
 class UpdateJobQueueRequest(RequestModel):
     """Input of UpdateJobQueue: Updates a job queue."""
 
-    job_queue: StrictStr = Field(alias="jobQueue")
+    job_queue: StrictStr = Field(validation_alias="jobQueue", serialization_alias="jobQueue")
     state: JQState | None = None
-    scheduling_policy_arn: StrictStr | None = Field(default=None, alias="schedulingPolicyArn")
+    scheduling_policy_arn: StrictStr | None = Field(
+        default=None,
+        validation_alias="schedulingPolicyArn",
+        serialization_alias="schedulingPolicyArn",
+    )
     priority: StrictInt | None = None
     compute_environment_order: list[ComputeEnvironmentOrder] | None = Field(
-        default=None, alias="computeEnvironmentOrder"
+        default=None,
+        validation_alias="computeEnvironmentOrder",
+        serialization_alias="computeEnvironmentOrder",
     )
     service_environment_order: list[ServiceEnvironmentOrder] | None = Field(
-        default=None, alias="serviceEnvironmentOrder"
+        default=None,
+        validation_alias="serviceEnvironmentOrder",
+        serialization_alias="serviceEnvironmentOrder",
     )
     job_state_time_limit_actions: list[JobStateTimeLimitAction] | None = Field(
-        default=None, alias="jobStateTimeLimitActions"
+        default=None,
+        validation_alias="jobStateTimeLimitActions",
+        serialization_alias="jobStateTimeLimitActions",
     )
 
 
 class UpdateJobQueueResponse(ResponseModel):
     """Output of UpdateJobQueue."""
 
-    job_queue_name: str | None = Field(default=None, alias="jobQueueName")
-    job_queue_arn: str | None = Field(default=None, alias="jobQueueArn")
+    job_queue_name: str | None = Field(
+        default=None, validation_alias="jobQueueName", serialization_alias="jobQueueName"
+    )
+    job_queue_arn: str | None = Field(
+        default=None, validation_alias="jobQueueArn", serialization_alias="jobQueueArn"
+    )

@@ -20,15 +20,21 @@ from ._types import QuotaShareState
 class UpdateQuotaShareRequest(RequestModel):
     """Input of UpdateQuotaShare: Updates a quota share."""
 
-    quota_share_arn: StrictStr = Field(alias="quotaShareArn")
+    quota_share_arn: StrictStr = Field(
+        validation_alias="quotaShareArn", serialization_alias="quotaShareArn"
+    )
     capacity_limits: list[QuotaShareCapacityLimit] | None = Field(
-        default=None, alias="capacityLimits"
+        default=None, validation_alias="capacityLimits", serialization_alias="capacityLimits"
     )
     resource_sharing_configuration: QuotaShareResourceSharingConfiguration | None = Field(
-        default=None, alias="resourceSharingConfiguration"
+        default=None,
+        validation_alias="resourceSharingConfiguration",
+        serialization_alias="resourceSharingConfiguration",
     )
     preemption_configuration: QuotaSharePreemptionConfiguration | None = Field(
-        default=None, alias="preemptionConfiguration"
+        default=None,
+        validation_alias="preemptionConfiguration",
+        serialization_alias="preemptionConfiguration",
     )
     state: QuotaShareState | None = None
 
@@ -36,5 +42,9 @@ class UpdateQuotaShareRequest(RequestModel):
 class UpdateQuotaShareResponse(ResponseModel):
     """Output of UpdateQuotaShare."""
 
-    quota_share_name: str | None = Field(default=None, alias="quotaShareName")
-    quota_share_arn: str | None = Field(default=None, alias="quotaShareArn")
+    quota_share_name: str | None = Field(
+        default=None, validation_alias="quotaShareName", serialization_alias="quotaShareName"
+    )
+    quota_share_arn: str | None = Field(
+        default=None, validation_alias="quotaShareArn", serialization_alias="quotaShareArn"
+    )

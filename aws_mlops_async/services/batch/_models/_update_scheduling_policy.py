@@ -16,8 +16,12 @@ class UpdateSchedulingPolicyRequest(RequestModel):
     """Input of UpdateSchedulingPolicy: Updates a scheduling policy."""
 
     arn: StrictStr
-    quota_share_policy: QuotaSharePolicy | None = Field(default=None, alias="quotaSharePolicy")
-    fairshare_policy: FairsharePolicy | None = Field(default=None, alias="fairsharePolicy")
+    quota_share_policy: QuotaSharePolicy | None = Field(
+        default=None, validation_alias="quotaSharePolicy", serialization_alias="quotaSharePolicy"
+    )
+    fairshare_policy: FairsharePolicy | None = Field(
+        default=None, validation_alias="fairsharePolicy", serialization_alias="fairsharePolicy"
+    )
 
 
 class UpdateSchedulingPolicyResponse(ResponseModel):

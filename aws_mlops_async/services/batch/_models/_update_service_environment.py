@@ -16,13 +16,21 @@ from ._types import ServiceEnvironmentState
 class UpdateServiceEnvironmentRequest(RequestModel):
     """Input of UpdateServiceEnvironment: Updates a service environment."""
 
-    service_environment: StrictStr = Field(alias="serviceEnvironment")
+    service_environment: StrictStr = Field(
+        validation_alias="serviceEnvironment", serialization_alias="serviceEnvironment"
+    )
     state: ServiceEnvironmentState | None = None
-    capacity_limits: list[CapacityLimit] | None = Field(default=None, alias="capacityLimits")
+    capacity_limits: list[CapacityLimit] | None = Field(
+        default=None, validation_alias="capacityLimits", serialization_alias="capacityLimits"
+    )
 
 
 class UpdateServiceEnvironmentResponse(ResponseModel):
     """Output of UpdateServiceEnvironment."""
 
-    service_environment_name: str = Field(alias="serviceEnvironmentName")
-    service_environment_arn: str = Field(alias="serviceEnvironmentArn")
+    service_environment_name: str = Field(
+        validation_alias="serviceEnvironmentName", serialization_alias="serviceEnvironmentName"
+    )
+    service_environment_arn: str = Field(
+        validation_alias="serviceEnvironmentArn", serialization_alias="serviceEnvironmentArn"
+    )

@@ -17,15 +17,19 @@ class UpdateServiceJobRequest(RequestModel):
     job queue.
     """
 
-    job_id: StrictStr = Field(alias="jobId")
+    job_id: StrictStr = Field(validation_alias="jobId", serialization_alias="jobId")
     scheduling_priority: Annotated[StrictInt, Field(ge=0, le=9999)] = Field(
-        alias="schedulingPriority"
+        validation_alias="schedulingPriority", serialization_alias="schedulingPriority"
     )
 
 
 class UpdateServiceJobResponse(ResponseModel):
     """Output of UpdateServiceJob."""
 
-    job_arn: str | None = Field(default=None, alias="jobArn")
-    job_name: str | None = Field(default=None, alias="jobName")
-    job_id: str | None = Field(default=None, alias="jobId")
+    job_arn: str | None = Field(
+        default=None, validation_alias="jobArn", serialization_alias="jobArn"
+    )
+    job_name: str | None = Field(
+        default=None, validation_alias="jobName", serialization_alias="jobName"
+    )
+    job_id: str | None = Field(default=None, validation_alias="jobId", serialization_alias="jobId")

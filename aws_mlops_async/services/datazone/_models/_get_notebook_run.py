@@ -32,7 +32,9 @@ class GetNotebookRunInput(RequestModel):
     Studio.
     """
 
-    domain_identifier: DomainId = Field(alias="domainIdentifier")
+    domain_identifier: DomainId = Field(
+        validation_alias="domainIdentifier", serialization_alias="domainIdentifier"
+    )
     identifier: NotebookRunId
 
 
@@ -45,8 +47,14 @@ class ComputeConfigOutput(ResponseModel):
     response reads it; ComputeConfig is the request's)
     """
 
-    instance_type: str | None = Field(default=None, alias="instanceType")
-    environment_version: str | None = Field(default=None, alias="environmentVersion")
+    instance_type: str | None = Field(
+        default=None, validation_alias="instanceType", serialization_alias="instanceType"
+    )
+    environment_version: str | None = Field(
+        default=None,
+        validation_alias="environmentVersion",
+        serialization_alias="environmentVersion",
+    )
 
 
 class NetworkConfigOutput(ResponseModel):
@@ -54,10 +62,16 @@ class NetworkConfigOutput(ResponseModel):
     response reads it; NetworkConfig is the request's)
     """
 
-    network_access_type: OpenEnum[NetworkAccessType] = Field(alias="networkAccessType")
-    vpc_id: str | None = Field(default=None, alias="vpcId")
-    subnet_ids: list[str] | None = Field(default=None, alias="subnetIds")
-    security_group_ids: list[str] | None = Field(default=None, alias="securityGroupIds")
+    network_access_type: OpenEnum[NetworkAccessType] = Field(
+        validation_alias="networkAccessType", serialization_alias="networkAccessType"
+    )
+    vpc_id: str | None = Field(default=None, validation_alias="vpcId", serialization_alias="vpcId")
+    subnet_ids: list[str] | None = Field(
+        default=None, validation_alias="subnetIds", serialization_alias="subnetIds"
+    )
+    security_group_ids: list[str] | None = Field(
+        default=None, validation_alias="securityGroupIds", serialization_alias="securityGroupIds"
+    )
 
 
 class TimeoutConfigOutput(ResponseModel):
@@ -65,7 +79,11 @@ class TimeoutConfigOutput(ResponseModel):
     response reads it; TimeoutConfig is the request's)
     """
 
-    run_timeout_in_minutes: int | None = Field(default=None, alias="runTimeoutInMinutes")
+    run_timeout_in_minutes: int | None = Field(
+        default=None,
+        validation_alias="runTimeoutInMinutes",
+        serialization_alias="runTimeoutInMinutes",
+    )
 
 
 class PackageConfig(ResponseModel):
@@ -73,22 +91,36 @@ class PackageConfig(ResponseModel):
     Studio.
     """
 
-    package_manager: OpenEnum[PackageManager] = Field(alias="packageManager")
-    package_specification: str | None = Field(default=None, alias="packageSpecification")
+    package_manager: OpenEnum[PackageManager] = Field(
+        validation_alias="packageManager", serialization_alias="packageManager"
+    )
+    package_specification: str | None = Field(
+        default=None,
+        validation_alias="packageSpecification",
+        serialization_alias="packageSpecification",
+    )
 
 
 class EnvironmentConfig(ResponseModel):
     """The environment configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
-    image_version: str | None = Field(default=None, alias="imageVersion")
-    package_config: PackageConfig | None = Field(default=None, alias="packageConfig")
+    image_version: str | None = Field(
+        default=None, validation_alias="imageVersion", serialization_alias="imageVersion"
+    )
+    package_config: PackageConfig | None = Field(
+        default=None, validation_alias="packageConfig", serialization_alias="packageConfig"
+    )
 
 
 class StorageConfig(ResponseModel):
     """The storage configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
-    project_s3_path: str | None = Field(default=None, alias="projectS3Path")
-    kms_key_arn: str | None = Field(default=None, alias="kmsKeyArn")
+    project_s3_path: str | None = Field(
+        default=None, validation_alias="projectS3Path", serialization_alias="projectS3Path"
+    )
+    kms_key_arn: str | None = Field(
+        default=None, validation_alias="kmsKeyArn", serialization_alias="kmsKeyArn"
+    )
 
 
 class NotificationConfigOutput(ResponseModel):
@@ -96,7 +128,9 @@ class NotificationConfigOutput(ResponseModel):
     a response reads it; NotificationConfig is the request's)
     """
 
-    notify_on: list[OpenEnum[NotifyOnState]] = Field(alias="notifyOn")
+    notify_on: list[OpenEnum[NotifyOnState]] = Field(
+        validation_alias="notifyOn", serialization_alias="notifyOn"
+    )
 
 
 class TriggerSourceOutput(ResponseModel):
@@ -118,35 +152,69 @@ class GetNotebookRunOutput(ResponseModel):
     """Output of GetNotebookRun."""
 
     id: str
-    domain_id: str = Field(alias="domainId")
-    owning_project_id: str = Field(alias="owningProjectId")
-    notebook_id: str = Field(alias="notebookId")
-    schedule_id: str | None = Field(default=None, alias="scheduleId")
+    domain_id: str = Field(validation_alias="domainId", serialization_alias="domainId")
+    owning_project_id: str = Field(
+        validation_alias="owningProjectId", serialization_alias="owningProjectId"
+    )
+    notebook_id: str = Field(validation_alias="notebookId", serialization_alias="notebookId")
+    schedule_id: str | None = Field(
+        default=None, validation_alias="scheduleId", serialization_alias="scheduleId"
+    )
     status: OpenEnum[NotebookRunStatus]
-    cell_order: list[CellInformation] | None = Field(default=None, alias="cellOrder")
+    cell_order: list[CellInformation] | None = Field(
+        default=None, validation_alias="cellOrder", serialization_alias="cellOrder"
+    )
     metadata: dict[str, SecretText] | None = None
     parameters: SecretMap | None = None
     compute_configuration: ComputeConfigOutput | None = Field(
-        default=None, alias="computeConfiguration"
+        default=None,
+        validation_alias="computeConfiguration",
+        serialization_alias="computeConfiguration",
     )
     network_configuration: NetworkConfigOutput | None = Field(
-        default=None, alias="networkConfiguration"
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
     )
     timeout_configuration: TimeoutConfigOutput | None = Field(
-        default=None, alias="timeoutConfiguration"
+        default=None,
+        validation_alias="timeoutConfiguration",
+        serialization_alias="timeoutConfiguration",
     )
     environment_configuration: EnvironmentConfig | None = Field(
-        default=None, alias="environmentConfiguration"
+        default=None,
+        validation_alias="environmentConfiguration",
+        serialization_alias="environmentConfiguration",
     )
-    storage_configuration: StorageConfig | None = Field(default=None, alias="storageConfiguration")
+    storage_configuration: StorageConfig | None = Field(
+        default=None,
+        validation_alias="storageConfiguration",
+        serialization_alias="storageConfiguration",
+    )
     notification_configuration: NotificationConfigOutput | None = Field(
-        default=None, alias="notificationConfiguration"
+        default=None,
+        validation_alias="notificationConfiguration",
+        serialization_alias="notificationConfiguration",
     )
-    trigger_source: TriggerSourceOutput | None = Field(default=None, alias="triggerSource")
+    trigger_source: TriggerSourceOutput | None = Field(
+        default=None, validation_alias="triggerSource", serialization_alias="triggerSource"
+    )
     error: NotebookRunError | None = None
-    created_at: ResponseTimestamp | None = Field(default=None, alias="createdAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_at: ResponseTimestamp | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    started_at: ResponseTimestamp | None = Field(default=None, alias="startedAt")
-    completed_at: ResponseTimestamp | None = Field(default=None, alias="completedAt")
+    created_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    started_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    completed_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="completedAt", serialization_alias="completedAt"
+    )

@@ -25,36 +25,74 @@ from ._types import (
 class ListNotebookRunsInput(RequestModel):
     """Input of ListNotebookRuns: Lists notebook runs in Amazon SageMaker Unified Studio."""
 
-    domain_identifier: DomainId = Field(alias="domainIdentifier")
-    owning_project_identifier: ProjectId = Field(alias="owningProjectIdentifier")
-    notebook_identifier: NotebookId | None = Field(default=None, alias="notebookIdentifier")
+    domain_identifier: DomainId = Field(
+        validation_alias="domainIdentifier", serialization_alias="domainIdentifier"
+    )
+    owning_project_identifier: ProjectId = Field(
+        validation_alias="owningProjectIdentifier", serialization_alias="owningProjectIdentifier"
+    )
+    notebook_identifier: NotebookId | None = Field(
+        default=None,
+        validation_alias="notebookIdentifier",
+        serialization_alias="notebookIdentifier",
+    )
     status: NotebookRunStatus | None = None
-    schedule_identifier: ScheduleId | None = Field(default=None, alias="scheduleIdentifier")
-    max_results: MaxResults | None = Field(default=None, alias="maxResults")
-    sort_order: SortOrder | None = Field(default=None, alias="sortOrder")
-    next_token: PaginationToken | None = Field(default=None, alias="nextToken")
+    schedule_identifier: ScheduleId | None = Field(
+        default=None,
+        validation_alias="scheduleIdentifier",
+        serialization_alias="scheduleIdentifier",
+    )
+    max_results: MaxResults | None = Field(
+        default=None, validation_alias="maxResults", serialization_alias="maxResults"
+    )
+    sort_order: SortOrder | None = Field(
+        default=None, validation_alias="sortOrder", serialization_alias="sortOrder"
+    )
+    next_token: PaginationToken | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )
 
 
 class NotebookRunSummary(ResponseModel):
     """The summary of a notebook run in Amazon SageMaker Unified Studio."""
 
     id: str
-    domain_id: str = Field(alias="domainId")
-    owning_project_id: str = Field(alias="owningProjectId")
-    notebook_id: str = Field(alias="notebookId")
-    schedule_id: str | None = Field(default=None, alias="scheduleId")
+    domain_id: str = Field(validation_alias="domainId", serialization_alias="domainId")
+    owning_project_id: str = Field(
+        validation_alias="owningProjectId", serialization_alias="owningProjectId"
+    )
+    notebook_id: str = Field(validation_alias="notebookId", serialization_alias="notebookId")
+    schedule_id: str | None = Field(
+        default=None, validation_alias="scheduleId", serialization_alias="scheduleId"
+    )
     status: OpenEnum[NotebookRunStatus]
-    trigger_source: TriggerSourceOutput | None = Field(default=None, alias="triggerSource")
-    created_at: ResponseTimestamp | None = Field(default=None, alias="createdAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_at: ResponseTimestamp | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    started_at: ResponseTimestamp | None = Field(default=None, alias="startedAt")
-    completed_at: ResponseTimestamp | None = Field(default=None, alias="completedAt")
+    trigger_source: TriggerSourceOutput | None = Field(
+        default=None, validation_alias="triggerSource", serialization_alias="triggerSource"
+    )
+    created_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    started_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    completed_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="completedAt", serialization_alias="completedAt"
+    )
 
 
 class ListNotebookRunsOutput(ResponseModel):
     """Output of ListNotebookRuns."""
 
     items: list[NotebookRunSummary] | None = None
-    next_token: str | None = Field(default=None, alias="nextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="nextToken", serialization_alias="nextToken"
+    )

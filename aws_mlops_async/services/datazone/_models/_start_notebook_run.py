@@ -50,20 +50,30 @@ from ._types import (
 class ComputeConfig(RequestModel):
     """The compute configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
-    instance_type: InstanceType | None = Field(default=None, alias="instanceType")
-    environment_version: StrictStr | None = Field(default=None, alias="environmentVersion")
+    instance_type: InstanceType | None = Field(
+        default=None, validation_alias="instanceType", serialization_alias="instanceType"
+    )
+    environment_version: StrictStr | None = Field(
+        default=None,
+        validation_alias="environmentVersion",
+        serialization_alias="environmentVersion",
+    )
 
 
 class NetworkConfig(RequestModel):
     """The network configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
-    network_access_type: NetworkAccessType = Field(alias="networkAccessType")
-    vpc_id: StrictStr | None = Field(default=None, alias="vpcId")
+    network_access_type: NetworkAccessType = Field(
+        validation_alias="networkAccessType", serialization_alias="networkAccessType"
+    )
+    vpc_id: StrictStr | None = Field(
+        default=None, validation_alias="vpcId", serialization_alias="vpcId"
+    )
     subnet_ids: Annotated[list[StrictStr], Field(max_length=10)] | None = Field(
-        default=None, alias="subnetIds"
+        default=None, validation_alias="subnetIds", serialization_alias="subnetIds"
     )
     security_group_ids: Annotated[list[StrictStr], Field(max_length=5)] | None = Field(
-        default=None, alias="securityGroupIds"
+        default=None, validation_alias="securityGroupIds", serialization_alias="securityGroupIds"
     )
 
 
@@ -71,14 +81,18 @@ class TimeoutConfig(RequestModel):
     """The timeout configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
     run_timeout_in_minutes: TimeoutConfigRunTimeoutInMinutesInteger | None = Field(
-        default=None, alias="runTimeoutInMinutes"
+        default=None,
+        validation_alias="runTimeoutInMinutes",
+        serialization_alias="runTimeoutInMinutes",
     )
 
 
 class NotificationConfig(RequestModel):
     """The notification configuration for a notebook run in Amazon SageMaker Unified Studio."""
 
-    notify_on: Annotated[list[NotifyOnState], Field(max_length=7)] = Field(alias="notifyOn")
+    notify_on: Annotated[list[NotifyOnState], Field(max_length=7)] = Field(
+        validation_alias="notifyOn", serialization_alias="notifyOn"
+    )
 
 
 class TriggerSource(RequestModel):
@@ -91,55 +105,117 @@ class TriggerSource(RequestModel):
 class StartNotebookRunInput(RequestModel):
     """Input of StartNotebookRun: Starts a notebook run in Amazon SageMaker Unified Studio."""
 
-    domain_identifier: DomainId = Field(alias="domainIdentifier")
-    owning_project_identifier: ProjectId = Field(alias="owningProjectIdentifier")
-    notebook_identifier: NotebookId = Field(alias="notebookIdentifier")
-    schedule_identifier: ScheduleId | None = Field(default=None, alias="scheduleIdentifier")
-    compute_configuration: ComputeConfig | None = Field(default=None, alias="computeConfiguration")
-    network_configuration: NetworkConfig | None = Field(default=None, alias="networkConfiguration")
-    timeout_configuration: TimeoutConfig | None = Field(default=None, alias="timeoutConfiguration")
-    notification_configuration: NotificationConfig | None = Field(
-        default=None, alias="notificationConfiguration"
+    domain_identifier: DomainId = Field(
+        validation_alias="domainIdentifier", serialization_alias="domainIdentifier"
     )
-    trigger_source: TriggerSource | None = Field(default=None, alias="triggerSource")
+    owning_project_identifier: ProjectId = Field(
+        validation_alias="owningProjectIdentifier", serialization_alias="owningProjectIdentifier"
+    )
+    notebook_identifier: NotebookId = Field(
+        validation_alias="notebookIdentifier", serialization_alias="notebookIdentifier"
+    )
+    schedule_identifier: ScheduleId | None = Field(
+        default=None,
+        validation_alias="scheduleIdentifier",
+        serialization_alias="scheduleIdentifier",
+    )
+    compute_configuration: ComputeConfig | None = Field(
+        default=None,
+        validation_alias="computeConfiguration",
+        serialization_alias="computeConfiguration",
+    )
+    network_configuration: NetworkConfig | None = Field(
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
+    )
+    timeout_configuration: TimeoutConfig | None = Field(
+        default=None,
+        validation_alias="timeoutConfiguration",
+        serialization_alias="timeoutConfiguration",
+    )
+    notification_configuration: NotificationConfig | None = Field(
+        default=None,
+        validation_alias="notificationConfiguration",
+        serialization_alias="notificationConfiguration",
+    )
+    trigger_source: TriggerSource | None = Field(
+        default=None, validation_alias="triggerSource", serialization_alias="triggerSource"
+    )
     metadata: Annotated[dict[MetadataKey, MetadataValue], Field(max_length=50)] | None = None
     parameters: Parameters | None = None
-    client_token: ClientToken | None = Field(default=None, alias="clientToken")
+    client_token: ClientToken | None = Field(
+        default=None, validation_alias="clientToken", serialization_alias="clientToken"
+    )
 
 
 class StartNotebookRunOutput(ResponseModel):
     """Output of StartNotebookRun."""
 
     id: str
-    domain_id: str = Field(alias="domainId")
-    owning_project_id: str = Field(alias="owningProjectId")
-    notebook_id: str = Field(alias="notebookId")
-    schedule_id: str | None = Field(default=None, alias="scheduleId")
+    domain_id: str = Field(validation_alias="domainId", serialization_alias="domainId")
+    owning_project_id: str = Field(
+        validation_alias="owningProjectId", serialization_alias="owningProjectId"
+    )
+    notebook_id: str = Field(validation_alias="notebookId", serialization_alias="notebookId")
+    schedule_id: str | None = Field(
+        default=None, validation_alias="scheduleId", serialization_alias="scheduleId"
+    )
     status: OpenEnum[NotebookRunStatus]
-    cell_order: list[CellInformation] | None = Field(default=None, alias="cellOrder")
+    cell_order: list[CellInformation] | None = Field(
+        default=None, validation_alias="cellOrder", serialization_alias="cellOrder"
+    )
     metadata: dict[str, SecretText] | None = None
     parameters: SecretMap | None = None
     compute_configuration: ComputeConfigOutput | None = Field(
-        default=None, alias="computeConfiguration"
+        default=None,
+        validation_alias="computeConfiguration",
+        serialization_alias="computeConfiguration",
     )
     network_configuration: NetworkConfigOutput | None = Field(
-        default=None, alias="networkConfiguration"
+        default=None,
+        validation_alias="networkConfiguration",
+        serialization_alias="networkConfiguration",
     )
     timeout_configuration: TimeoutConfigOutput | None = Field(
-        default=None, alias="timeoutConfiguration"
+        default=None,
+        validation_alias="timeoutConfiguration",
+        serialization_alias="timeoutConfiguration",
     )
     environment_configuration: EnvironmentConfig | None = Field(
-        default=None, alias="environmentConfiguration"
+        default=None,
+        validation_alias="environmentConfiguration",
+        serialization_alias="environmentConfiguration",
     )
-    storage_configuration: StorageConfig | None = Field(default=None, alias="storageConfiguration")
+    storage_configuration: StorageConfig | None = Field(
+        default=None,
+        validation_alias="storageConfiguration",
+        serialization_alias="storageConfiguration",
+    )
     notification_configuration: NotificationConfigOutput | None = Field(
-        default=None, alias="notificationConfiguration"
+        default=None,
+        validation_alias="notificationConfiguration",
+        serialization_alias="notificationConfiguration",
     )
-    trigger_source: TriggerSourceOutput | None = Field(default=None, alias="triggerSource")
+    trigger_source: TriggerSourceOutput | None = Field(
+        default=None, validation_alias="triggerSource", serialization_alias="triggerSource"
+    )
     error: NotebookRunError | None = None
-    created_at: ResponseTimestamp | None = Field(default=None, alias="createdAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_at: ResponseTimestamp | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    started_at: ResponseTimestamp | None = Field(default=None, alias="startedAt")
-    completed_at: ResponseTimestamp | None = Field(default=None, alias="completedAt")
+    created_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    started_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="startedAt", serialization_alias="startedAt"
+    )
+    completed_at: ResponseTimestamp | None = Field(
+        default=None, validation_alias="completedAt", serialization_alias="completedAt"
+    )

@@ -17,15 +17,21 @@ class StopNotebookRunInput(RequestModel):
     Studio.
     """
 
-    domain_identifier: DomainId = Field(alias="domainIdentifier")
+    domain_identifier: DomainId = Field(
+        validation_alias="domainIdentifier", serialization_alias="domainIdentifier"
+    )
     identifier: NotebookRunId
-    client_token: ClientToken | None = Field(default=None, alias="clientToken")
+    client_token: ClientToken | None = Field(
+        default=None, validation_alias="clientToken", serialization_alias="clientToken"
+    )
 
 
 class StopNotebookRunOutput(ResponseModel):
     """Output of StopNotebookRun."""
 
     id: str
-    domain_id: str = Field(alias="domainId")
-    owning_project_id: str = Field(alias="owningProjectId")
+    domain_id: str = Field(validation_alias="domainId", serialization_alias="domainId")
+    owning_project_id: str = Field(
+        validation_alias="owningProjectId", serialization_alias="owningProjectId"
+    )
     status: OpenEnum[NotebookRunStatus]

@@ -25,8 +25,12 @@ class DescribeModelPackagingJobRequest(RequestModel):
     packaging job.
     """
 
-    project_name: ProjectName = Field(alias="ProjectName")
-    job_name: ModelPackagingJobName = Field(alias="JobName")
+    project_name: ProjectName = Field(
+        validation_alias="ProjectName", serialization_alias="ProjectName"
+    )
+    job_name: ModelPackagingJobName = Field(
+        validation_alias="JobName", serialization_alias="JobName"
+    )
 
 
 class TargetPlatformOutput(ResponseModel):
@@ -34,10 +38,10 @@ class TargetPlatformOutput(ResponseModel):
     reads it; TargetPlatform is the request's)
     """
 
-    os: OpenEnum[TargetPlatformOs] = Field(alias="Os")
-    arch: OpenEnum[TargetPlatformArch] = Field(alias="Arch")
+    os: OpenEnum[TargetPlatformOs] = Field(validation_alias="Os", serialization_alias="Os")
+    arch: OpenEnum[TargetPlatformArch] = Field(validation_alias="Arch", serialization_alias="Arch")
     accelerator: OpenEnum[TargetPlatformAccelerator] | None = Field(
-        default=None, alias="Accelerator"
+        default=None, validation_alias="Accelerator", serialization_alias="Accelerator"
     )
 
 
@@ -46,8 +50,10 @@ class S3LocationOutput(ResponseModel):
     (as a response reads it; S3Location is the request's)
     """
 
-    bucket: str = Field(alias="Bucket")
-    prefix: str | None = Field(default=None, alias="Prefix")
+    bucket: str = Field(validation_alias="Bucket", serialization_alias="Bucket")
+    prefix: str | None = Field(
+        default=None, validation_alias="Prefix", serialization_alias="Prefix"
+    )
 
 
 class TagOutput(ResponseModel):
@@ -55,8 +61,8 @@ class TagOutput(ResponseModel):
     (as a response reads it; Tag is the request's)
     """
 
-    key: str = Field(alias="Key")
-    value: str = Field(alias="Value")
+    key: str = Field(validation_alias="Key", serialization_alias="Key")
+    value: str = Field(validation_alias="Value", serialization_alias="Value")
 
 
 class GreengrassConfigurationOutput(ResponseModel):
@@ -64,14 +70,32 @@ class GreengrassConfigurationOutput(ResponseModel):
     packaging job. (as a response reads it; GreengrassConfiguration is the request's)
     """
 
-    compiler_options: str | None = Field(default=None, alias="CompilerOptions")
-    target_device: OpenEnum[TargetDevice] | None = Field(default=None, alias="TargetDevice")
-    target_platform: TargetPlatformOutput | None = Field(default=None, alias="TargetPlatform")
-    s3_output_location: S3LocationOutput = Field(alias="S3OutputLocation")
-    component_name: str = Field(alias="ComponentName")
-    component_version: str | None = Field(default=None, alias="ComponentVersion")
-    component_description: str | None = Field(default=None, alias="ComponentDescription")
-    tags: list[TagOutput] | None = Field(default=None, alias="Tags")
+    compiler_options: str | None = Field(
+        default=None, validation_alias="CompilerOptions", serialization_alias="CompilerOptions"
+    )
+    target_device: OpenEnum[TargetDevice] | None = Field(
+        default=None, validation_alias="TargetDevice", serialization_alias="TargetDevice"
+    )
+    target_platform: TargetPlatformOutput | None = Field(
+        default=None, validation_alias="TargetPlatform", serialization_alias="TargetPlatform"
+    )
+    s3_output_location: S3LocationOutput = Field(
+        validation_alias="S3OutputLocation", serialization_alias="S3OutputLocation"
+    )
+    component_name: str = Field(
+        validation_alias="ComponentName", serialization_alias="ComponentName"
+    )
+    component_version: str | None = Field(
+        default=None, validation_alias="ComponentVersion", serialization_alias="ComponentVersion"
+    )
+    component_description: str | None = Field(
+        default=None,
+        validation_alias="ComponentDescription",
+        serialization_alias="ComponentDescription",
+    )
+    tags: list[TagOutput] | None = Field(
+        default=None, validation_alias="Tags", serialization_alias="Tags"
+    )
 
 
 class ModelPackagingConfigurationOutput(ResponseModel):
@@ -79,44 +103,80 @@ class ModelPackagingConfigurationOutput(ResponseModel):
     response reads it; ModelPackagingConfiguration is the request's)
     """
 
-    greengrass: GreengrassConfigurationOutput = Field(alias="Greengrass")
+    greengrass: GreengrassConfigurationOutput = Field(
+        validation_alias="Greengrass", serialization_alias="Greengrass"
+    )
 
 
 class GreengrassOutputDetails(ResponseModel):
     """Information about the AWS IoT Greengrass component created by a model packaging job."""
 
-    component_version_arn: str | None = Field(default=None, alias="ComponentVersionArn")
-    component_name: str | None = Field(default=None, alias="ComponentName")
-    component_version: str | None = Field(default=None, alias="ComponentVersion")
+    component_version_arn: str | None = Field(
+        default=None,
+        validation_alias="ComponentVersionArn",
+        serialization_alias="ComponentVersionArn",
+    )
+    component_name: str | None = Field(
+        default=None, validation_alias="ComponentName", serialization_alias="ComponentName"
+    )
+    component_version: str | None = Field(
+        default=None, validation_alias="ComponentVersion", serialization_alias="ComponentVersion"
+    )
 
 
 class ModelPackagingOutputDetails(ResponseModel):
     """Information about the output from a model packaging job."""
 
-    greengrass: GreengrassOutputDetails | None = Field(default=None, alias="Greengrass")
+    greengrass: GreengrassOutputDetails | None = Field(
+        default=None, validation_alias="Greengrass", serialization_alias="Greengrass"
+    )
 
 
 class ModelPackagingDescription(ResponseModel):
     """Information about a model packaging job."""
 
-    job_name: str | None = Field(default=None, alias="JobName")
-    project_name: str | None = Field(default=None, alias="ProjectName")
-    model_version: str | None = Field(default=None, alias="ModelVersion")
+    job_name: str | None = Field(
+        default=None, validation_alias="JobName", serialization_alias="JobName"
+    )
+    project_name: str | None = Field(
+        default=None, validation_alias="ProjectName", serialization_alias="ProjectName"
+    )
+    model_version: str | None = Field(
+        default=None, validation_alias="ModelVersion", serialization_alias="ModelVersion"
+    )
     model_packaging_configuration: ModelPackagingConfigurationOutput | None = Field(
-        default=None, alias="ModelPackagingConfiguration"
+        default=None,
+        validation_alias="ModelPackagingConfiguration",
+        serialization_alias="ModelPackagingConfiguration",
     )
     model_packaging_job_description: str | None = Field(
-        default=None, alias="ModelPackagingJobDescription"
+        default=None,
+        validation_alias="ModelPackagingJobDescription",
+        serialization_alias="ModelPackagingJobDescription",
     )
-    model_packaging_method: str | None = Field(default=None, alias="ModelPackagingMethod")
+    model_packaging_method: str | None = Field(
+        default=None,
+        validation_alias="ModelPackagingMethod",
+        serialization_alias="ModelPackagingMethod",
+    )
     model_packaging_output_details: ModelPackagingOutputDetails | None = Field(
-        default=None, alias="ModelPackagingOutputDetails"
+        default=None,
+        validation_alias="ModelPackagingOutputDetails",
+        serialization_alias="ModelPackagingOutputDetails",
     )
-    status: OpenEnum[ModelPackagingJobStatus] | None = Field(default=None, alias="Status")
-    status_message: str | None = Field(default=None, alias="StatusMessage")
-    creation_timestamp: ResponseTimestamp | None = Field(default=None, alias="CreationTimestamp")
+    status: OpenEnum[ModelPackagingJobStatus] | None = Field(
+        default=None, validation_alias="Status", serialization_alias="Status"
+    )
+    status_message: str | None = Field(
+        default=None, validation_alias="StatusMessage", serialization_alias="StatusMessage"
+    )
+    creation_timestamp: ResponseTimestamp | None = Field(
+        default=None, validation_alias="CreationTimestamp", serialization_alias="CreationTimestamp"
+    )
     last_updated_timestamp: ResponseTimestamp | None = Field(
-        default=None, alias="LastUpdatedTimestamp"
+        default=None,
+        validation_alias="LastUpdatedTimestamp",
+        serialization_alias="LastUpdatedTimestamp",
     )
 
 
@@ -124,5 +184,7 @@ class DescribeModelPackagingJobResponse(ResponseModel):
     """Output of DescribeModelPackagingJob."""
 
     model_packaging_description: ModelPackagingDescription | None = Field(
-        default=None, alias="ModelPackagingDescription"
+        default=None,
+        validation_alias="ModelPackagingDescription",
+        serialization_alias="ModelPackagingDescription",
     )

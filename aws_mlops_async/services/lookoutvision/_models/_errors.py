@@ -14,52 +14,90 @@ from ._types import ResourceType
 class AccessDeniedExceptionMembers(ResponseModel):
     """The members of the AccessDeniedException error."""
 
-    message: str | None = Field(default=None, alias="Message")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
 
 
 class ConflictExceptionMembers(ResponseModel):
     """The members of the ConflictException error."""
 
-    message: str | None = Field(default=None, alias="Message")
-    resource_id: str | None = Field(default=None, alias="ResourceId")
-    resource_type: OpenEnum[ResourceType] | None = Field(default=None, alias="ResourceType")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
+    resource_id: str | None = Field(
+        default=None, validation_alias="ResourceId", serialization_alias="ResourceId"
+    )
+    resource_type: OpenEnum[ResourceType] | None = Field(
+        default=None, validation_alias="ResourceType", serialization_alias="ResourceType"
+    )
 
 
 class InternalServerExceptionMembers(ResponseModel):
     """The members of the InternalServerException error."""
 
-    message: str | None = Field(default=None, alias="Message")
-    retry_after_seconds: int | None = Field(default=None, alias="RetryAfterSeconds")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
+    retry_after_seconds: int | None = Field(
+        default=None, validation_alias="RetryAfterSeconds", serialization_alias="RetryAfterSeconds"
+    )
 
 
 class ResourceNotFoundExceptionMembers(ResponseModel):
     """The members of the ResourceNotFoundException error."""
 
-    message: str | None = Field(default=None, alias="Message")
-    resource_id: str | None = Field(default=None, alias="ResourceId")
-    resource_type: OpenEnum[ResourceType] | None = Field(default=None, alias="ResourceType")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
+    resource_id: str | None = Field(
+        default=None, validation_alias="ResourceId", serialization_alias="ResourceId"
+    )
+    resource_type: OpenEnum[ResourceType] | None = Field(
+        default=None, validation_alias="ResourceType", serialization_alias="ResourceType"
+    )
 
 
 class ServiceQuotaExceededExceptionMembers(ResponseModel):
     """The members of the ServiceQuotaExceededException error."""
 
-    message: str | None = Field(default=None, alias="Message")
-    resource_id: str | None = Field(default=None, alias="ResourceId")
-    resource_type: OpenEnum[ResourceType] | None = Field(default=None, alias="ResourceType")
-    quota_code: str | None = Field(default=None, alias="QuotaCode")
-    service_code: str | None = Field(default=None, alias="ServiceCode")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
+    resource_id: str | None = Field(
+        default=None, validation_alias="ResourceId", serialization_alias="ResourceId"
+    )
+    resource_type: OpenEnum[ResourceType] | None = Field(
+        default=None, validation_alias="ResourceType", serialization_alias="ResourceType"
+    )
+    quota_code: str | None = Field(
+        default=None, validation_alias="QuotaCode", serialization_alias="QuotaCode"
+    )
+    service_code: str | None = Field(
+        default=None, validation_alias="ServiceCode", serialization_alias="ServiceCode"
+    )
 
 
 class ThrottlingExceptionMembers(ResponseModel):
     """The members of the ThrottlingException error."""
 
-    message: str | None = Field(default=None, alias="Message")
-    quota_code: str | None = Field(default=None, alias="QuotaCode")
-    service_code: str | None = Field(default=None, alias="ServiceCode")
-    retry_after_seconds: int | None = Field(default=None, alias="RetryAfterSeconds")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
+    quota_code: str | None = Field(
+        default=None, validation_alias="QuotaCode", serialization_alias="QuotaCode"
+    )
+    service_code: str | None = Field(
+        default=None, validation_alias="ServiceCode", serialization_alias="ServiceCode"
+    )
+    retry_after_seconds: int | None = Field(
+        default=None, validation_alias="RetryAfterSeconds", serialization_alias="RetryAfterSeconds"
+    )
 
 
 class ValidationExceptionMembers(ResponseModel):
     """The members of the ValidationException error."""
 
-    message: str | None = Field(default=None, alias="Message")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )

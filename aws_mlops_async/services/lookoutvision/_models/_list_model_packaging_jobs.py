@@ -17,26 +17,52 @@ class ListModelPackagingJobsRequest(RequestModel):
     Lookout for Vision project.
     """
 
-    project_name: ProjectName = Field(alias="ProjectName")
-    next_token: PaginationToken | None = Field(default=None, alias="NextToken")
-    max_results: PageSize | None = Field(default=None, alias="MaxResults")
+    project_name: ProjectName = Field(
+        validation_alias="ProjectName", serialization_alias="ProjectName"
+    )
+    next_token: PaginationToken | None = Field(
+        default=None, validation_alias="NextToken", serialization_alias="NextToken"
+    )
+    max_results: PageSize | None = Field(
+        default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
+    )
 
 
 class ModelPackagingJobMetadata(ResponseModel):
     """Metadata for a model packaging job."""
 
-    job_name: str | None = Field(default=None, alias="JobName")
-    project_name: str | None = Field(default=None, alias="ProjectName")
-    model_version: str | None = Field(default=None, alias="ModelVersion")
-    model_packaging_job_description: str | None = Field(
-        default=None, alias="ModelPackagingJobDescription"
+    job_name: str | None = Field(
+        default=None, validation_alias="JobName", serialization_alias="JobName"
     )
-    model_packaging_method: str | None = Field(default=None, alias="ModelPackagingMethod")
-    status: OpenEnum[ModelPackagingJobStatus] | None = Field(default=None, alias="Status")
-    status_message: str | None = Field(default=None, alias="StatusMessage")
-    creation_timestamp: ResponseTimestamp | None = Field(default=None, alias="CreationTimestamp")
+    project_name: str | None = Field(
+        default=None, validation_alias="ProjectName", serialization_alias="ProjectName"
+    )
+    model_version: str | None = Field(
+        default=None, validation_alias="ModelVersion", serialization_alias="ModelVersion"
+    )
+    model_packaging_job_description: str | None = Field(
+        default=None,
+        validation_alias="ModelPackagingJobDescription",
+        serialization_alias="ModelPackagingJobDescription",
+    )
+    model_packaging_method: str | None = Field(
+        default=None,
+        validation_alias="ModelPackagingMethod",
+        serialization_alias="ModelPackagingMethod",
+    )
+    status: OpenEnum[ModelPackagingJobStatus] | None = Field(
+        default=None, validation_alias="Status", serialization_alias="Status"
+    )
+    status_message: str | None = Field(
+        default=None, validation_alias="StatusMessage", serialization_alias="StatusMessage"
+    )
+    creation_timestamp: ResponseTimestamp | None = Field(
+        default=None, validation_alias="CreationTimestamp", serialization_alias="CreationTimestamp"
+    )
     last_updated_timestamp: ResponseTimestamp | None = Field(
-        default=None, alias="LastUpdatedTimestamp"
+        default=None,
+        validation_alias="LastUpdatedTimestamp",
+        serialization_alias="LastUpdatedTimestamp",
     )
 
 
@@ -44,6 +70,10 @@ class ListModelPackagingJobsResponse(ResponseModel):
     """Output of ListModelPackagingJobs."""
 
     model_packaging_jobs: list[ModelPackagingJobMetadata] | None = Field(
-        default=None, alias="ModelPackagingJobs"
+        default=None,
+        validation_alias="ModelPackagingJobs",
+        serialization_alias="ModelPackagingJobs",
     )
-    next_token: str | None = Field(default=None, alias="NextToken")
+    next_token: str | None = Field(
+        default=None, validation_alias="NextToken", serialization_alias="NextToken"
+    )

@@ -35,23 +35,27 @@ from ._types import (
 class TargetPlatform(RequestModel):
     """The platform on which a model runs on an AWS IoT Greengrass core device."""
 
-    os: TargetPlatformOs = Field(alias="Os")
-    arch: TargetPlatformArch = Field(alias="Arch")
-    accelerator: TargetPlatformAccelerator | None = Field(default=None, alias="Accelerator")
+    os: TargetPlatformOs = Field(validation_alias="Os", serialization_alias="Os")
+    arch: TargetPlatformArch = Field(validation_alias="Arch", serialization_alias="Arch")
+    accelerator: TargetPlatformAccelerator | None = Field(
+        default=None, validation_alias="Accelerator", serialization_alias="Accelerator"
+    )
 
 
 class S3Location(RequestModel):
     """Information about the location of training output or the output of a model packaging job."""
 
-    bucket: S3BucketName = Field(alias="Bucket")
-    prefix: S3KeyPrefix | None = Field(default=None, alias="Prefix")
+    bucket: S3BucketName = Field(validation_alias="Bucket", serialization_alias="Bucket")
+    prefix: S3KeyPrefix | None = Field(
+        default=None, validation_alias="Prefix", serialization_alias="Prefix"
+    )
 
 
 class Tag(RequestModel):
     """A key and value pair that is attached to the specified Amazon Lookout for Vision model."""
 
-    key: TagKey = Field(alias="Key")
-    value: TagValue = Field(alias="Value")
+    key: TagKey = Field(validation_alias="Key", serialization_alias="Key")
+    value: TagValue = Field(validation_alias="Value", serialization_alias="Value")
 
 
 class GreengrassConfiguration(RequestModel):
@@ -59,36 +63,68 @@ class GreengrassConfiguration(RequestModel):
     packaging job.
     """
 
-    compiler_options: CompilerOptions | None = Field(default=None, alias="CompilerOptions")
-    target_device: TargetDevice | None = Field(default=None, alias="TargetDevice")
-    target_platform: TargetPlatform | None = Field(default=None, alias="TargetPlatform")
-    s3_output_location: S3Location = Field(alias="S3OutputLocation")
-    component_name: ComponentName = Field(alias="ComponentName")
-    component_version: ComponentVersion | None = Field(default=None, alias="ComponentVersion")
-    component_description: ComponentDescription | None = Field(
-        default=None, alias="ComponentDescription"
+    compiler_options: CompilerOptions | None = Field(
+        default=None, validation_alias="CompilerOptions", serialization_alias="CompilerOptions"
     )
-    tags: Annotated[list[Tag], Field(max_length=200)] | None = Field(default=None, alias="Tags")
+    target_device: TargetDevice | None = Field(
+        default=None, validation_alias="TargetDevice", serialization_alias="TargetDevice"
+    )
+    target_platform: TargetPlatform | None = Field(
+        default=None, validation_alias="TargetPlatform", serialization_alias="TargetPlatform"
+    )
+    s3_output_location: S3Location = Field(
+        validation_alias="S3OutputLocation", serialization_alias="S3OutputLocation"
+    )
+    component_name: ComponentName = Field(
+        validation_alias="ComponentName", serialization_alias="ComponentName"
+    )
+    component_version: ComponentVersion | None = Field(
+        default=None, validation_alias="ComponentVersion", serialization_alias="ComponentVersion"
+    )
+    component_description: ComponentDescription | None = Field(
+        default=None,
+        validation_alias="ComponentDescription",
+        serialization_alias="ComponentDescription",
+    )
+    tags: Annotated[list[Tag], Field(max_length=200)] | None = Field(
+        default=None, validation_alias="Tags", serialization_alias="Tags"
+    )
 
 
 class ModelPackagingConfiguration(RequestModel):
     """Configuration information for a Amazon Lookout for Vision model packaging job."""
 
-    greengrass: GreengrassConfiguration = Field(alias="Greengrass")
+    greengrass: GreengrassConfiguration = Field(
+        validation_alias="Greengrass", serialization_alias="Greengrass"
+    )
 
 
 class StartModelPackagingJobRequest(RequestModel):
     """Input of StartModelPackagingJob: Starts an Amazon Lookout for Vision model packaging job."""
 
-    project_name: ProjectName = Field(alias="ProjectName")
-    model_version: ModelVersion = Field(alias="ModelVersion")
-    job_name: ModelPackagingJobName | None = Field(default=None, alias="JobName")
-    configuration: ModelPackagingConfiguration = Field(alias="Configuration")
-    description: ModelPackagingJobDescription | None = Field(default=None, alias="Description")
-    client_token: ClientToken | None = Field(default=None, alias="ClientToken")
+    project_name: ProjectName = Field(
+        validation_alias="ProjectName", serialization_alias="ProjectName"
+    )
+    model_version: ModelVersion = Field(
+        validation_alias="ModelVersion", serialization_alias="ModelVersion"
+    )
+    job_name: ModelPackagingJobName | None = Field(
+        default=None, validation_alias="JobName", serialization_alias="JobName"
+    )
+    configuration: ModelPackagingConfiguration = Field(
+        validation_alias="Configuration", serialization_alias="Configuration"
+    )
+    description: ModelPackagingJobDescription | None = Field(
+        default=None, validation_alias="Description", serialization_alias="Description"
+    )
+    client_token: ClientToken | None = Field(
+        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
+    )
 
 
 class StartModelPackagingJobResponse(ResponseModel):
     """Output of StartModelPackagingJob."""
 
-    job_name: str | None = Field(default=None, alias="JobName")
+    job_name: str | None = Field(
+        default=None, validation_alias="JobName", serialization_alias="JobName"
+    )

@@ -28,20 +28,42 @@ class CreateImageVersionRequest(RequestModel):
     ImageName .
     """
 
-    base_image: ImageBaseImage = Field(alias="BaseImage")
-    client_token: ClientToken | None = Field(default=None, alias="ClientToken")
-    image_name: ImageName = Field(alias="ImageName")
-    aliases: list[SageMakerImageVersionAlias] | None = Field(default=None, alias="Aliases")
-    vendor_guidance: VendorGuidance | None = Field(default=None, alias="VendorGuidance")
-    job_type: JobType | None = Field(default=None, alias="JobType")
-    ml_framework: MLFramework | None = Field(default=None, alias="MLFramework")
-    programming_lang: ProgrammingLang | None = Field(default=None, alias="ProgrammingLang")
-    processor: Processor | None = Field(default=None, alias="Processor")
-    horovod: StrictBool | None = Field(default=None, alias="Horovod")
-    release_notes: ReleaseNotes | None = Field(default=None, alias="ReleaseNotes")
+    base_image: ImageBaseImage = Field(
+        validation_alias="BaseImage", serialization_alias="BaseImage"
+    )
+    client_token: ClientToken | None = Field(
+        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
+    )
+    image_name: ImageName = Field(validation_alias="ImageName", serialization_alias="ImageName")
+    aliases: list[SageMakerImageVersionAlias] | None = Field(
+        default=None, validation_alias="Aliases", serialization_alias="Aliases"
+    )
+    vendor_guidance: VendorGuidance | None = Field(
+        default=None, validation_alias="VendorGuidance", serialization_alias="VendorGuidance"
+    )
+    job_type: JobType | None = Field(
+        default=None, validation_alias="JobType", serialization_alias="JobType"
+    )
+    ml_framework: MLFramework | None = Field(
+        default=None, validation_alias="MLFramework", serialization_alias="MLFramework"
+    )
+    programming_lang: ProgrammingLang | None = Field(
+        default=None, validation_alias="ProgrammingLang", serialization_alias="ProgrammingLang"
+    )
+    processor: Processor | None = Field(
+        default=None, validation_alias="Processor", serialization_alias="Processor"
+    )
+    horovod: StrictBool | None = Field(
+        default=None, validation_alias="Horovod", serialization_alias="Horovod"
+    )
+    release_notes: ReleaseNotes | None = Field(
+        default=None, validation_alias="ReleaseNotes", serialization_alias="ReleaseNotes"
+    )
 
 
 class CreateImageVersionResponse(ResponseModel):
     """Output of CreateImageVersion."""
 
-    image_version_arn: str | None = Field(default=None, alias="ImageVersionArn")
+    image_version_arn: str | None = Field(
+        default=None, validation_alias="ImageVersionArn", serialization_alias="ImageVersionArn"
+    )

@@ -82,15 +82,16 @@ from ._types import (
 class MetricDefinition(RequestModel):
     """Specifies a metric that the training algorithm writes to stderr or stdout ."""
 
-    name: MetricName = Field(alias="Name")
-    regex: MetricRegex = Field(alias="Regex")
+    name: MetricName = Field(validation_alias="Name", serialization_alias="Name")
+    regex: MetricRegex = Field(validation_alias="Regex", serialization_alias="Regex")
 
 
 class TrainingRepositoryAuthConfig(RequestModel):
     """An object containing authentication information for a private Docker registry."""
 
     training_repository_credentials_provider_arn: TrainingRepositoryCredentialsProviderArn = Field(
-        alias="TrainingRepositoryCredentialsProviderArn"
+        validation_alias="TrainingRepositoryCredentialsProviderArn",
+        serialization_alias="TrainingRepositoryCredentialsProviderArn",
     )
 
 
@@ -98,41 +99,62 @@ class TrainingImageConfig(RequestModel):
     """The configuration to use an image from a private Docker registry for a training job."""
 
     training_repository_access_mode: TrainingRepositoryAccessMode = Field(
-        alias="TrainingRepositoryAccessMode"
+        validation_alias="TrainingRepositoryAccessMode",
+        serialization_alias="TrainingRepositoryAccessMode",
     )
     training_repository_auth_config: TrainingRepositoryAuthConfig | None = Field(
-        default=None, alias="TrainingRepositoryAuthConfig"
+        default=None,
+        validation_alias="TrainingRepositoryAuthConfig",
+        serialization_alias="TrainingRepositoryAuthConfig",
     )
 
 
 class AlgorithmSpecification(RequestModel):
     """Specifies the training algorithm to use in a CreateTrainingJob request."""
 
-    training_image: AlgorithmImage | None = Field(default=None, alias="TrainingImage")
-    algorithm_name: ArnOrName | None = Field(default=None, alias="AlgorithmName")
-    training_input_mode: TrainingInputMode = Field(alias="TrainingInputMode")
+    training_image: AlgorithmImage | None = Field(
+        default=None, validation_alias="TrainingImage", serialization_alias="TrainingImage"
+    )
+    algorithm_name: ArnOrName | None = Field(
+        default=None, validation_alias="AlgorithmName", serialization_alias="AlgorithmName"
+    )
+    training_input_mode: TrainingInputMode = Field(
+        validation_alias="TrainingInputMode", serialization_alias="TrainingInputMode"
+    )
     metric_definitions: Annotated[list[MetricDefinition], Field(max_length=40)] | None = Field(
-        default=None, alias="MetricDefinitions"
+        default=None, validation_alias="MetricDefinitions", serialization_alias="MetricDefinitions"
     )
     enable_sage_maker_metrics_time_series: StrictBool | None = Field(
-        default=None, alias="EnableSageMakerMetricsTimeSeries"
+        default=None,
+        validation_alias="EnableSageMakerMetricsTimeSeries",
+        serialization_alias="EnableSageMakerMetricsTimeSeries",
     )
     container_entrypoint: (
         Annotated[list[TrainingContainerEntrypointString], Field(min_length=1, max_length=100)]
         | None
-    ) = Field(default=None, alias="ContainerEntrypoint")
+    ) = Field(
+        default=None,
+        validation_alias="ContainerEntrypoint",
+        serialization_alias="ContainerEntrypoint",
+    )
     container_arguments: (
         Annotated[list[TrainingContainerArgument], Field(min_length=1, max_length=100)] | None
-    ) = Field(default=None, alias="ContainerArguments")
+    ) = Field(
+        default=None,
+        validation_alias="ContainerArguments",
+        serialization_alias="ContainerArguments",
+    )
     training_image_config: TrainingImageConfig | None = Field(
-        default=None, alias="TrainingImageConfig"
+        default=None,
+        validation_alias="TrainingImageConfig",
+        serialization_alias="TrainingImageConfig",
     )
 
 
 class ModelAccessConfig(RequestModel):
     """The access configuration file to control access to the ML model."""
 
-    accept_eula: StrictBool = Field(alias="AcceptEula")
+    accept_eula: StrictBool = Field(validation_alias="AcceptEula", serialization_alias="AcceptEula")
 
 
 class HubAccessConfig(RequestModel):
@@ -140,110 +162,180 @@ class HubAccessConfig(RequestModel):
     JumpStart model.
     """
 
-    hub_content_arn: HubContentArn = Field(alias="HubContentArn")
+    hub_content_arn: HubContentArn = Field(
+        validation_alias="HubContentArn", serialization_alias="HubContentArn"
+    )
 
 
 class S3DataSource(RequestModel):
     """Describes the S3 data source."""
 
-    s3_data_type: S3DataType = Field(alias="S3DataType")
-    s3_uri: S3Uri = Field(alias="S3Uri")
+    s3_data_type: S3DataType = Field(
+        validation_alias="S3DataType", serialization_alias="S3DataType"
+    )
+    s3_uri: S3Uri = Field(validation_alias="S3Uri", serialization_alias="S3Uri")
     s3_data_distribution_type: S3DataDistribution | None = Field(
-        default=None, alias="S3DataDistributionType"
+        default=None,
+        validation_alias="S3DataDistributionType",
+        serialization_alias="S3DataDistributionType",
     )
     attribute_names: Annotated[list[AttributeName], Field(max_length=16)] | None = Field(
-        default=None, alias="AttributeNames"
+        default=None, validation_alias="AttributeNames", serialization_alias="AttributeNames"
     )
     instance_group_names: Annotated[list[InstanceGroupName], Field(max_length=5)] | None = Field(
-        default=None, alias="InstanceGroupNames"
+        default=None,
+        validation_alias="InstanceGroupNames",
+        serialization_alias="InstanceGroupNames",
     )
-    model_access_config: ModelAccessConfig | None = Field(default=None, alias="ModelAccessConfig")
-    hub_access_config: HubAccessConfig | None = Field(default=None, alias="HubAccessConfig")
+    model_access_config: ModelAccessConfig | None = Field(
+        default=None, validation_alias="ModelAccessConfig", serialization_alias="ModelAccessConfig"
+    )
+    hub_access_config: HubAccessConfig | None = Field(
+        default=None, validation_alias="HubAccessConfig", serialization_alias="HubAccessConfig"
+    )
 
 
 class FileSystemDataSource(RequestModel):
     """Specifies a file system data source for a channel."""
 
-    file_system_id: FileSystemId = Field(alias="FileSystemId")
-    file_system_access_mode: FileSystemAccessMode = Field(alias="FileSystemAccessMode")
-    file_system_type: FileSystemType = Field(alias="FileSystemType")
-    directory_path: DirectoryPath = Field(alias="DirectoryPath")
+    file_system_id: FileSystemId = Field(
+        validation_alias="FileSystemId", serialization_alias="FileSystemId"
+    )
+    file_system_access_mode: FileSystemAccessMode = Field(
+        validation_alias="FileSystemAccessMode", serialization_alias="FileSystemAccessMode"
+    )
+    file_system_type: FileSystemType = Field(
+        validation_alias="FileSystemType", serialization_alias="FileSystemType"
+    )
+    directory_path: DirectoryPath = Field(
+        validation_alias="DirectoryPath", serialization_alias="DirectoryPath"
+    )
 
 
 class DatasetSource(RequestModel):
     """Specifies a dataset source for a channel."""
 
-    dataset_arn: HubDataSetArn = Field(alias="DatasetArn")
+    dataset_arn: HubDataSetArn = Field(
+        validation_alias="DatasetArn", serialization_alias="DatasetArn"
+    )
 
 
 class DataSource(RequestModel):
     """Describes the location of the channel data."""
 
-    s3_data_source: S3DataSource | None = Field(default=None, alias="S3DataSource")
-    file_system_data_source: FileSystemDataSource | None = Field(
-        default=None, alias="FileSystemDataSource"
+    s3_data_source: S3DataSource | None = Field(
+        default=None, validation_alias="S3DataSource", serialization_alias="S3DataSource"
     )
-    dataset_source: DatasetSource | None = Field(default=None, alias="DatasetSource")
+    file_system_data_source: FileSystemDataSource | None = Field(
+        default=None,
+        validation_alias="FileSystemDataSource",
+        serialization_alias="FileSystemDataSource",
+    )
+    dataset_source: DatasetSource | None = Field(
+        default=None, validation_alias="DatasetSource", serialization_alias="DatasetSource"
+    )
 
 
 class ShuffleConfig(RequestModel):
     """A configuration for a shuffle option for input data in a channel."""
 
-    seed: StrictInt = Field(alias="Seed")
+    seed: StrictInt = Field(validation_alias="Seed", serialization_alias="Seed")
 
 
 class Channel(RequestModel):
     """A channel is a named input source that training algorithms can consume."""
 
-    channel_name: ChannelName = Field(alias="ChannelName")
-    data_source: DataSource = Field(alias="DataSource")
-    content_type: ContentType | None = Field(default=None, alias="ContentType")
-    compression_type: CompressionType | None = Field(default=None, alias="CompressionType")
-    record_wrapper_type: RecordWrapper | None = Field(default=None, alias="RecordWrapperType")
-    input_mode: TrainingInputMode | None = Field(default=None, alias="InputMode")
-    shuffle_config: ShuffleConfig | None = Field(default=None, alias="ShuffleConfig")
+    channel_name: ChannelName = Field(
+        validation_alias="ChannelName", serialization_alias="ChannelName"
+    )
+    data_source: DataSource = Field(validation_alias="DataSource", serialization_alias="DataSource")
+    content_type: ContentType | None = Field(
+        default=None, validation_alias="ContentType", serialization_alias="ContentType"
+    )
+    compression_type: CompressionType | None = Field(
+        default=None, validation_alias="CompressionType", serialization_alias="CompressionType"
+    )
+    record_wrapper_type: RecordWrapper | None = Field(
+        default=None, validation_alias="RecordWrapperType", serialization_alias="RecordWrapperType"
+    )
+    input_mode: TrainingInputMode | None = Field(
+        default=None, validation_alias="InputMode", serialization_alias="InputMode"
+    )
+    shuffle_config: ShuffleConfig | None = Field(
+        default=None, validation_alias="ShuffleConfig", serialization_alias="ShuffleConfig"
+    )
 
 
 class OutputDataConfig(RequestModel):
     """Provides information about how to store model training results (model artifacts)."""
 
-    kms_key_id: KmsKeyId | None = Field(default=None, alias="KmsKeyId")
-    s3_output_path: S3Uri = Field(alias="S3OutputPath")
-    compression_type: OutputCompressionType | None = Field(default=None, alias="CompressionType")
+    kms_key_id: KmsKeyId | None = Field(
+        default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId"
+    )
+    s3_output_path: S3Uri = Field(
+        validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
+    compression_type: OutputCompressionType | None = Field(
+        default=None, validation_alias="CompressionType", serialization_alias="CompressionType"
+    )
 
 
 class InstanceGroup(RequestModel):
     """Defines an instance group for heterogeneous cluster training."""
 
-    instance_type: TrainingInstanceType = Field(alias="InstanceType")
-    instance_count: TrainingInstanceCount = Field(alias="InstanceCount")
-    instance_group_name: InstanceGroupName = Field(alias="InstanceGroupName")
+    instance_type: TrainingInstanceType = Field(
+        validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    instance_count: TrainingInstanceCount = Field(
+        validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
+    instance_group_name: InstanceGroupName = Field(
+        validation_alias="InstanceGroupName", serialization_alias="InstanceGroupName"
+    )
 
 
 class PlacementSpecification(RequestModel):
     """Specifies how instances should be placed on a specific UltraServer."""
 
-    ultra_server_id: String256 | None = Field(default=None, alias="UltraServerId")
-    instance_count: TrainingInstanceCount = Field(alias="InstanceCount")
+    ultra_server_id: String256 | None = Field(
+        default=None, validation_alias="UltraServerId", serialization_alias="UltraServerId"
+    )
+    instance_count: TrainingInstanceCount = Field(
+        validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
 
 
 class InstancePlacementConfig(RequestModel):
     """Configuration for how instances are placed and allocated within UltraServers."""
 
-    enable_multiple_jobs: StrictBool | None = Field(default=None, alias="EnableMultipleJobs")
+    enable_multiple_jobs: StrictBool | None = Field(
+        default=None,
+        validation_alias="EnableMultipleJobs",
+        serialization_alias="EnableMultipleJobs",
+    )
     placement_specifications: (
         Annotated[list[PlacementSpecification], Field(max_length=10)] | None
-    ) = Field(default=None, alias="PlacementSpecifications")
+    ) = Field(
+        default=None,
+        validation_alias="PlacementSpecifications",
+        serialization_alias="PlacementSpecifications",
+    )
 
 
 class InstancePreference(RequestModel):
     """A candidate instance type preference in an InstancePreferences list."""
 
-    instance_type: TrainingInstanceType = Field(alias="InstanceType")
-    instance_count: TrainingInstanceCount | None = Field(default=None, alias="InstanceCount")
+    instance_type: TrainingInstanceType = Field(
+        validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    instance_count: TrainingInstanceCount | None = Field(
+        default=None, validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
     training_plan_arns: (
         Annotated[list[TrainingPlanArn], Field(min_length=1, max_length=1)] | None
-    ) = Field(default=None, alias="TrainingPlanArns")
+    ) = Field(
+        default=None, validation_alias="TrainingPlanArns", serialization_alias="TrainingPlanArns"
+    )
 
 
 class ResourceConfig(RequestModel):
@@ -251,28 +343,50 @@ class ResourceConfig(RequestModel):
     volumes, to use for model training.
     """
 
-    instance_type: TrainingInstanceType | None = Field(default=None, alias="InstanceType")
-    instance_count: TrainingInstanceCount | None = Field(default=None, alias="InstanceCount")
-    volume_size_in_gb: OptionalVolumeSizeInGB | None = Field(default=None, alias="VolumeSizeInGB")
-    volume_kms_key_id: KmsKeyId | None = Field(default=None, alias="VolumeKmsKeyId")
+    instance_type: TrainingInstanceType | None = Field(
+        default=None, validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    instance_count: TrainingInstanceCount | None = Field(
+        default=None, validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
+    volume_size_in_gb: OptionalVolumeSizeInGB | None = Field(
+        default=None, validation_alias="VolumeSizeInGB", serialization_alias="VolumeSizeInGB"
+    )
+    volume_kms_key_id: KmsKeyId | None = Field(
+        default=None, validation_alias="VolumeKmsKeyId", serialization_alias="VolumeKmsKeyId"
+    )
     keep_alive_period_in_seconds: KeepAlivePeriodInSeconds | None = Field(
-        default=None, alias="KeepAlivePeriodInSeconds"
+        default=None,
+        validation_alias="KeepAlivePeriodInSeconds",
+        serialization_alias="KeepAlivePeriodInSeconds",
     )
     instance_groups: Annotated[list[InstanceGroup], Field(max_length=5)] | None = Field(
-        default=None, alias="InstanceGroups"
+        default=None, validation_alias="InstanceGroups", serialization_alias="InstanceGroups"
     )
-    training_plan_arn: TrainingPlanArn | None = Field(default=None, alias="TrainingPlanArn")
+    training_plan_arn: TrainingPlanArn | None = Field(
+        default=None, validation_alias="TrainingPlanArn", serialization_alias="TrainingPlanArn"
+    )
     instance_placement_config: InstancePlacementConfig | None = Field(
-        default=None, alias="InstancePlacementConfig"
+        default=None,
+        validation_alias="InstancePlacementConfig",
+        serialization_alias="InstancePlacementConfig",
     )
     instance_preferences: (
         Annotated[list[InstancePreference], Field(min_length=1, max_length=5)] | None
-    ) = Field(default=None, alias="InstancePreferences")
+    ) = Field(
+        default=None,
+        validation_alias="InstancePreferences",
+        serialization_alias="InstancePreferences",
+    )
     selected_instance_type: TrainingInstanceType | None = Field(
-        default=None, alias="SelectedInstanceType"
+        default=None,
+        validation_alias="SelectedInstanceType",
+        serialization_alias="SelectedInstanceType",
     )
     selected_instance_count: TrainingInstanceCount | None = Field(
-        default=None, alias="SelectedInstanceCount"
+        default=None,
+        validation_alias="SelectedInstanceCount",
+        serialization_alias="SelectedInstanceCount",
     )
 
 
@@ -282,22 +396,30 @@ class VpcConfig(RequestModel):
     """
 
     security_group_ids: Annotated[list[SecurityGroupId], Field(min_length=1, max_length=5)] = Field(
-        alias="SecurityGroupIds"
+        validation_alias="SecurityGroupIds", serialization_alias="SecurityGroupIds"
     )
-    subnets: Annotated[list[SubnetId], Field(min_length=1, max_length=16)] = Field(alias="Subnets")
+    subnets: Annotated[list[SubnetId], Field(min_length=1, max_length=16)] = Field(
+        validation_alias="Subnets", serialization_alias="Subnets"
+    )
 
 
 class StoppingCondition(RequestModel):
     """Specifies a limit to how long a job can run."""
 
     max_runtime_in_seconds: MaxRuntimeInSeconds | None = Field(
-        default=None, alias="MaxRuntimeInSeconds"
+        default=None,
+        validation_alias="MaxRuntimeInSeconds",
+        serialization_alias="MaxRuntimeInSeconds",
     )
     max_wait_time_in_seconds: MaxWaitTimeInSeconds | None = Field(
-        default=None, alias="MaxWaitTimeInSeconds"
+        default=None,
+        validation_alias="MaxWaitTimeInSeconds",
+        serialization_alias="MaxWaitTimeInSeconds",
     )
     max_pending_time_in_seconds: MaxPendingTimeInSeconds | None = Field(
-        default=None, alias="MaxPendingTimeInSeconds"
+        default=None,
+        validation_alias="MaxPendingTimeInSeconds",
+        serialization_alias="MaxPendingTimeInSeconds",
     )
 
 
@@ -306,23 +428,31 @@ class Tag(RequestModel):
     SageMaker Amazon Web Services resources.
     """
 
-    key: TagKey = Field(alias="Key")
-    value: TagValue = Field(alias="Value")
+    key: TagKey = Field(validation_alias="Key", serialization_alias="Key")
+    value: TagValue = Field(validation_alias="Value", serialization_alias="Value")
 
 
 class CheckpointConfig(RequestModel):
     """Contains information about the output location for managed spot training checkpoint data."""
 
-    s3_uri: S3Uri = Field(alias="S3Uri")
-    local_path: DirectoryPath | None = Field(default=None, alias="LocalPath")
+    s3_uri: S3Uri = Field(validation_alias="S3Uri", serialization_alias="S3Uri")
+    local_path: DirectoryPath | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
 
 
 class CollectionConfiguration(RequestModel):
     """Configuration information for the Amazon SageMaker Debugger output tensor collections."""
 
-    collection_name: CollectionName | None = Field(default=None, alias="CollectionName")
+    collection_name: CollectionName | None = Field(
+        default=None, validation_alias="CollectionName", serialization_alias="CollectionName"
+    )
     collection_parameters: Annotated[dict[ConfigKey, ConfigValue], Field(max_length=20)] | None = (
-        Field(default=None, alias="CollectionParameters")
+        Field(
+            default=None,
+            validation_alias="CollectionParameters",
+            serialization_alias="CollectionParameters",
+        )
     )
 
 
@@ -331,27 +461,47 @@ class DebugHookConfig(RequestModel):
     tensor collections, and storage paths.
     """
 
-    local_path: DirectoryPath | None = Field(default=None, alias="LocalPath")
-    s3_output_path: S3Uri = Field(alias="S3OutputPath")
+    local_path: DirectoryPath | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: S3Uri = Field(
+        validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
     hook_parameters: Annotated[dict[ConfigKey, ConfigValue], Field(max_length=20)] | None = Field(
-        default=None, alias="HookParameters"
+        default=None, validation_alias="HookParameters", serialization_alias="HookParameters"
     )
     collection_configurations: (
         Annotated[list[CollectionConfiguration], Field(max_length=20)] | None
-    ) = Field(default=None, alias="CollectionConfigurations")
+    ) = Field(
+        default=None,
+        validation_alias="CollectionConfigurations",
+        serialization_alias="CollectionConfigurations",
+    )
 
 
 class DebugRuleConfiguration(RequestModel):
     """Configuration information for SageMaker Debugger rules for debugging."""
 
-    rule_configuration_name: RuleConfigurationName = Field(alias="RuleConfigurationName")
-    local_path: DirectoryPath | None = Field(default=None, alias="LocalPath")
-    s3_output_path: S3Uri | None = Field(default=None, alias="S3OutputPath")
-    rule_evaluator_image: AlgorithmImage = Field(alias="RuleEvaluatorImage")
-    instance_type: ProcessingInstanceType | None = Field(default=None, alias="InstanceType")
-    volume_size_in_gb: OptionalVolumeSizeInGB | None = Field(default=None, alias="VolumeSizeInGB")
+    rule_configuration_name: RuleConfigurationName = Field(
+        validation_alias="RuleConfigurationName", serialization_alias="RuleConfigurationName"
+    )
+    local_path: DirectoryPath | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: S3Uri | None = Field(
+        default=None, validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
+    rule_evaluator_image: AlgorithmImage = Field(
+        validation_alias="RuleEvaluatorImage", serialization_alias="RuleEvaluatorImage"
+    )
+    instance_type: ProcessingInstanceType | None = Field(
+        default=None, validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    volume_size_in_gb: OptionalVolumeSizeInGB | None = Field(
+        default=None, validation_alias="VolumeSizeInGB", serialization_alias="VolumeSizeInGB"
+    )
     rule_parameters: Annotated[dict[ConfigKey, ConfigValue], Field(max_length=100)] | None = Field(
-        default=None, alias="RuleParameters"
+        default=None, validation_alias="RuleParameters", serialization_alias="RuleParameters"
     )
 
 
@@ -360,19 +510,31 @@ class TensorBoardOutputConfig(RequestModel):
     data.
     """
 
-    local_path: DirectoryPath | None = Field(default=None, alias="LocalPath")
-    s3_output_path: S3Uri = Field(alias="S3OutputPath")
+    local_path: DirectoryPath | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: S3Uri = Field(
+        validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
 
 
 class ExperimentConfig(RequestModel):
     """Associates a SageMaker job as a trial component with an experiment and trial."""
 
-    experiment_name: ExperimentEntityName | None = Field(default=None, alias="ExperimentName")
-    trial_name: ExperimentEntityName | None = Field(default=None, alias="TrialName")
-    trial_component_display_name: ExperimentEntityName | None = Field(
-        default=None, alias="TrialComponentDisplayName"
+    experiment_name: ExperimentEntityName | None = Field(
+        default=None, validation_alias="ExperimentName", serialization_alias="ExperimentName"
     )
-    run_name: ExperimentEntityName | None = Field(default=None, alias="RunName")
+    trial_name: ExperimentEntityName | None = Field(
+        default=None, validation_alias="TrialName", serialization_alias="TrialName"
+    )
+    trial_component_display_name: ExperimentEntityName | None = Field(
+        default=None,
+        validation_alias="TrialComponentDisplayName",
+        serialization_alias="TrialComponentDisplayName",
+    )
+    run_name: ExperimentEntityName | None = Field(
+        default=None, validation_alias="RunName", serialization_alias="RunName"
+    )
 
 
 class ProfilerConfig(RequestModel):
@@ -380,151 +542,259 @@ class ProfilerConfig(RequestModel):
     profiling, and storage paths.
     """
 
-    s3_output_path: S3Uri | None = Field(default=None, alias="S3OutputPath")
+    s3_output_path: S3Uri | None = Field(
+        default=None, validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
     profiling_interval_in_milliseconds: StrictInt | None = Field(
-        default=None, alias="ProfilingIntervalInMilliseconds"
+        default=None,
+        validation_alias="ProfilingIntervalInMilliseconds",
+        serialization_alias="ProfilingIntervalInMilliseconds",
     )
     profiling_parameters: Annotated[dict[ConfigKey, ConfigValue], Field(max_length=20)] | None = (
-        Field(default=None, alias="ProfilingParameters")
+        Field(
+            default=None,
+            validation_alias="ProfilingParameters",
+            serialization_alias="ProfilingParameters",
+        )
     )
-    disable_profiler: StrictBool | None = Field(default=None, alias="DisableProfiler")
+    disable_profiler: StrictBool | None = Field(
+        default=None, validation_alias="DisableProfiler", serialization_alias="DisableProfiler"
+    )
 
 
 class ProfilerRuleConfiguration(RequestModel):
     """Configuration information for profiling rules."""
 
-    rule_configuration_name: RuleConfigurationName = Field(alias="RuleConfigurationName")
-    local_path: DirectoryPath | None = Field(default=None, alias="LocalPath")
-    s3_output_path: S3Uri | None = Field(default=None, alias="S3OutputPath")
-    rule_evaluator_image: AlgorithmImage = Field(alias="RuleEvaluatorImage")
-    instance_type: ProcessingInstanceType | None = Field(default=None, alias="InstanceType")
-    volume_size_in_gb: OptionalVolumeSizeInGB | None = Field(default=None, alias="VolumeSizeInGB")
+    rule_configuration_name: RuleConfigurationName = Field(
+        validation_alias="RuleConfigurationName", serialization_alias="RuleConfigurationName"
+    )
+    local_path: DirectoryPath | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: S3Uri | None = Field(
+        default=None, validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
+    rule_evaluator_image: AlgorithmImage = Field(
+        validation_alias="RuleEvaluatorImage", serialization_alias="RuleEvaluatorImage"
+    )
+    instance_type: ProcessingInstanceType | None = Field(
+        default=None, validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    volume_size_in_gb: OptionalVolumeSizeInGB | None = Field(
+        default=None, validation_alias="VolumeSizeInGB", serialization_alias="VolumeSizeInGB"
+    )
     rule_parameters: Annotated[dict[ConfigKey, ConfigValue], Field(max_length=100)] | None = Field(
-        default=None, alias="RuleParameters"
+        default=None, validation_alias="RuleParameters", serialization_alias="RuleParameters"
     )
 
 
 class RetryStrategy(RequestModel):
     """The retry strategy to use when a training job fails due to an InternalServerError ."""
 
-    maximum_retry_attempts: MaximumRetryAttempts = Field(alias="MaximumRetryAttempts")
+    maximum_retry_attempts: MaximumRetryAttempts = Field(
+        validation_alias="MaximumRetryAttempts", serialization_alias="MaximumRetryAttempts"
+    )
 
 
 class RemoteDebugConfig(RequestModel):
     """Configuration for remote debugging for the CreateTrainingJob API."""
 
-    enable_remote_debug: StrictBool | None = Field(default=None, alias="EnableRemoteDebug")
+    enable_remote_debug: StrictBool | None = Field(
+        default=None, validation_alias="EnableRemoteDebug", serialization_alias="EnableRemoteDebug"
+    )
 
 
 class InfraCheckConfig(RequestModel):
     """Configuration information for the infrastructure health check of a training job."""
 
-    enable_infra_check: StrictBool | None = Field(default=None, alias="EnableInfraCheck")
+    enable_infra_check: StrictBool | None = Field(
+        default=None, validation_alias="EnableInfraCheck", serialization_alias="EnableInfraCheck"
+    )
 
 
 class SessionChainingConfig(RequestModel):
     """Contains information about attribute-based access control (ABAC) for a training job."""
 
     enable_session_tag_chaining: StrictBool | None = Field(
-        default=None, alias="EnableSessionTagChaining"
+        default=None,
+        validation_alias="EnableSessionTagChaining",
+        serialization_alias="EnableSessionTagChaining",
     )
 
 
 class ServerlessJobConfig(RequestModel):
     """The configuration for the serverless training job."""
 
-    base_model_arn: ServerlessJobBaseModelArn = Field(alias="BaseModelArn")
-    accept_eula: StrictBool | None = Field(default=None, alias="AcceptEula")
-    job_type: ServerlessJobType = Field(alias="JobType")
-    customization_technique: CustomizationTechnique | None = Field(
-        default=None, alias="CustomizationTechnique"
+    base_model_arn: ServerlessJobBaseModelArn = Field(
+        validation_alias="BaseModelArn", serialization_alias="BaseModelArn"
     )
-    peft: Peft | None = Field(default=None, alias="Peft")
-    evaluation_type: EvaluationType | None = Field(default=None, alias="EvaluationType")
-    evaluator_arn: EvaluatorArn | None = Field(default=None, alias="EvaluatorArn")
-    sequence_length: SequenceLength | None = Field(default=None, alias="SequenceLength")
+    accept_eula: StrictBool | None = Field(
+        default=None, validation_alias="AcceptEula", serialization_alias="AcceptEula"
+    )
+    job_type: ServerlessJobType = Field(validation_alias="JobType", serialization_alias="JobType")
+    customization_technique: CustomizationTechnique | None = Field(
+        default=None,
+        validation_alias="CustomizationTechnique",
+        serialization_alias="CustomizationTechnique",
+    )
+    peft: Peft | None = Field(default=None, validation_alias="Peft", serialization_alias="Peft")
+    evaluation_type: EvaluationType | None = Field(
+        default=None, validation_alias="EvaluationType", serialization_alias="EvaluationType"
+    )
+    evaluator_arn: EvaluatorArn | None = Field(
+        default=None, validation_alias="EvaluatorArn", serialization_alias="EvaluatorArn"
+    )
+    sequence_length: SequenceLength | None = Field(
+        default=None, validation_alias="SequenceLength", serialization_alias="SequenceLength"
+    )
 
 
 class MlflowConfig(RequestModel):
     """The MLflow configuration using SageMaker managed MLflow."""
 
-    mlflow_resource_arn: MlFlowResourceArn = Field(alias="MlflowResourceArn")
-    mlflow_experiment_name: MlflowExperimentName | None = Field(
-        default=None, alias="MlflowExperimentName"
+    mlflow_resource_arn: MlFlowResourceArn = Field(
+        validation_alias="MlflowResourceArn", serialization_alias="MlflowResourceArn"
     )
-    mlflow_run_name: MlflowRunName | None = Field(default=None, alias="MlflowRunName")
+    mlflow_experiment_name: MlflowExperimentName | None = Field(
+        default=None,
+        validation_alias="MlflowExperimentName",
+        serialization_alias="MlflowExperimentName",
+    )
+    mlflow_run_name: MlflowRunName | None = Field(
+        default=None, validation_alias="MlflowRunName", serialization_alias="MlflowRunName"
+    )
 
 
 class ModelPackageConfig(RequestModel):
     """The configuration for the Model package."""
 
-    model_package_group_arn: ModelPackageGroupArn = Field(alias="ModelPackageGroupArn")
+    model_package_group_arn: ModelPackageGroupArn = Field(
+        validation_alias="ModelPackageGroupArn", serialization_alias="ModelPackageGroupArn"
+    )
     source_model_package_arn: ModelPackageArn | None = Field(
-        default=None, alias="SourceModelPackageArn"
+        default=None,
+        validation_alias="SourceModelPackageArn",
+        serialization_alias="SourceModelPackageArn",
     )
 
 
 class CreateTrainingJobRequest(RequestModel):
     """Input of CreateTrainingJob: Starts a model training job."""
 
-    training_job_name: TrainingJobName = Field(alias="TrainingJobName")
+    training_job_name: TrainingJobName = Field(
+        validation_alias="TrainingJobName", serialization_alias="TrainingJobName"
+    )
     hyper_parameters: (
         Annotated[dict[HyperParameterKey, HyperParameterValue], Field(max_length=100)] | None
-    ) = Field(default=None, alias="HyperParameters")
+    ) = Field(
+        default=None, validation_alias="HyperParameters", serialization_alias="HyperParameters"
+    )
     algorithm_specification: AlgorithmSpecification | None = Field(
-        default=None, alias="AlgorithmSpecification"
+        default=None,
+        validation_alias="AlgorithmSpecification",
+        serialization_alias="AlgorithmSpecification",
     )
-    role_arn: RoleArn = Field(alias="RoleArn")
+    role_arn: RoleArn = Field(validation_alias="RoleArn", serialization_alias="RoleArn")
     input_data_config: Annotated[list[Channel], Field(min_length=1, max_length=20)] | None = Field(
-        default=None, alias="InputDataConfig"
+        default=None, validation_alias="InputDataConfig", serialization_alias="InputDataConfig"
     )
-    output_data_config: OutputDataConfig = Field(alias="OutputDataConfig")
-    resource_config: ResourceConfig | None = Field(default=None, alias="ResourceConfig")
-    vpc_config: VpcConfig | None = Field(default=None, alias="VpcConfig")
-    stopping_condition: StoppingCondition | None = Field(default=None, alias="StoppingCondition")
-    tags: Annotated[list[Tag], Field(max_length=50)] | None = Field(default=None, alias="Tags")
+    output_data_config: OutputDataConfig = Field(
+        validation_alias="OutputDataConfig", serialization_alias="OutputDataConfig"
+    )
+    resource_config: ResourceConfig | None = Field(
+        default=None, validation_alias="ResourceConfig", serialization_alias="ResourceConfig"
+    )
+    vpc_config: VpcConfig | None = Field(
+        default=None, validation_alias="VpcConfig", serialization_alias="VpcConfig"
+    )
+    stopping_condition: StoppingCondition | None = Field(
+        default=None, validation_alias="StoppingCondition", serialization_alias="StoppingCondition"
+    )
+    tags: Annotated[list[Tag], Field(max_length=50)] | None = Field(
+        default=None, validation_alias="Tags", serialization_alias="Tags"
+    )
     enable_network_isolation: StrictBool | None = Field(
-        default=None, alias="EnableNetworkIsolation"
+        default=None,
+        validation_alias="EnableNetworkIsolation",
+        serialization_alias="EnableNetworkIsolation",
     )
     enable_inter_container_traffic_encryption: StrictBool | None = Field(
-        default=None, alias="EnableInterContainerTrafficEncryption"
+        default=None,
+        validation_alias="EnableInterContainerTrafficEncryption",
+        serialization_alias="EnableInterContainerTrafficEncryption",
     )
     enable_managed_spot_training: StrictBool | None = Field(
-        default=None, alias="EnableManagedSpotTraining"
+        default=None,
+        validation_alias="EnableManagedSpotTraining",
+        serialization_alias="EnableManagedSpotTraining",
     )
-    checkpoint_config: CheckpointConfig | None = Field(default=None, alias="CheckpointConfig")
-    debug_hook_config: DebugHookConfig | None = Field(default=None, alias="DebugHookConfig")
+    checkpoint_config: CheckpointConfig | None = Field(
+        default=None, validation_alias="CheckpointConfig", serialization_alias="CheckpointConfig"
+    )
+    debug_hook_config: DebugHookConfig | None = Field(
+        default=None, validation_alias="DebugHookConfig", serialization_alias="DebugHookConfig"
+    )
     debug_rule_configurations: (
         Annotated[list[DebugRuleConfiguration], Field(max_length=20)] | None
-    ) = Field(default=None, alias="DebugRuleConfigurations")
-    tensor_board_output_config: TensorBoardOutputConfig | None = Field(
-        default=None, alias="TensorBoardOutputConfig"
+    ) = Field(
+        default=None,
+        validation_alias="DebugRuleConfigurations",
+        serialization_alias="DebugRuleConfigurations",
     )
-    experiment_config: ExperimentConfig | None = Field(default=None, alias="ExperimentConfig")
-    profiler_config: ProfilerConfig | None = Field(default=None, alias="ProfilerConfig")
+    tensor_board_output_config: TensorBoardOutputConfig | None = Field(
+        default=None,
+        validation_alias="TensorBoardOutputConfig",
+        serialization_alias="TensorBoardOutputConfig",
+    )
+    experiment_config: ExperimentConfig | None = Field(
+        default=None, validation_alias="ExperimentConfig", serialization_alias="ExperimentConfig"
+    )
+    profiler_config: ProfilerConfig | None = Field(
+        default=None, validation_alias="ProfilerConfig", serialization_alias="ProfilerConfig"
+    )
     profiler_rule_configurations: (
         Annotated[list[ProfilerRuleConfiguration], Field(max_length=20)] | None
-    ) = Field(default=None, alias="ProfilerRuleConfigurations")
+    ) = Field(
+        default=None,
+        validation_alias="ProfilerRuleConfigurations",
+        serialization_alias="ProfilerRuleConfigurations",
+    )
     environment: (
         Annotated[dict[TrainingEnvironmentKey, TrainingEnvironmentValue], Field(max_length=100)]
         | None
-    ) = Field(default=None, alias="Environment")
-    retry_strategy: RetryStrategy | None = Field(default=None, alias="RetryStrategy")
-    remote_debug_config: RemoteDebugConfig | None = Field(default=None, alias="RemoteDebugConfig")
-    infra_check_config: InfraCheckConfig | None = Field(default=None, alias="InfraCheckConfig")
+    ) = Field(default=None, validation_alias="Environment", serialization_alias="Environment")
+    retry_strategy: RetryStrategy | None = Field(
+        default=None, validation_alias="RetryStrategy", serialization_alias="RetryStrategy"
+    )
+    remote_debug_config: RemoteDebugConfig | None = Field(
+        default=None, validation_alias="RemoteDebugConfig", serialization_alias="RemoteDebugConfig"
+    )
+    infra_check_config: InfraCheckConfig | None = Field(
+        default=None, validation_alias="InfraCheckConfig", serialization_alias="InfraCheckConfig"
+    )
     session_chaining_config: SessionChainingConfig | None = Field(
-        default=None, alias="SessionChainingConfig"
+        default=None,
+        validation_alias="SessionChainingConfig",
+        serialization_alias="SessionChainingConfig",
     )
     serverless_job_config: ServerlessJobConfig | None = Field(
-        default=None, alias="ServerlessJobConfig"
+        default=None,
+        validation_alias="ServerlessJobConfig",
+        serialization_alias="ServerlessJobConfig",
     )
-    mlflow_config: MlflowConfig | None = Field(default=None, alias="MlflowConfig")
+    mlflow_config: MlflowConfig | None = Field(
+        default=None, validation_alias="MlflowConfig", serialization_alias="MlflowConfig"
+    )
     model_package_config: ModelPackageConfig | None = Field(
-        default=None, alias="ModelPackageConfig"
+        default=None,
+        validation_alias="ModelPackageConfig",
+        serialization_alias="ModelPackageConfig",
     )
 
 
 class CreateTrainingJobResponse(ResponseModel):
     """Output of CreateTrainingJob."""
 
-    training_job_arn: str = Field(alias="TrainingJobArn")
+    training_job_arn: str = Field(
+        validation_alias="TrainingJobArn", serialization_alias="TrainingJobArn"
+    )

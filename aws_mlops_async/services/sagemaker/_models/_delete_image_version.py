@@ -15,9 +15,13 @@ from ._types import ImageName, ImageVersionNumber, SageMakerImageVersionAlias
 class DeleteImageVersionRequest(RequestModel):
     """Input of DeleteImageVersion: Deletes a version of a SageMaker AI image."""
 
-    image_name: ImageName = Field(alias="ImageName")
-    version: ImageVersionNumber | None = Field(default=None, alias="Version")
-    alias: SageMakerImageVersionAlias | None = Field(default=None, alias="Alias")
+    image_name: ImageName = Field(validation_alias="ImageName", serialization_alias="ImageName")
+    version: ImageVersionNumber | None = Field(
+        default=None, validation_alias="Version", serialization_alias="Version"
+    )
+    alias: SageMakerImageVersionAlias | None = Field(
+        default=None, validation_alias="Alias", serialization_alias="Alias"
+    )
 
 
 class DeleteImageVersionResponse(ResponseModel):

@@ -23,29 +23,65 @@ from ._types import (
 class DescribeImageVersionRequest(RequestModel):
     """Input of DescribeImageVersion: Describes a version of a SageMaker AI image."""
 
-    image_name: ImageName = Field(alias="ImageName")
-    version: ImageVersionNumber | None = Field(default=None, alias="Version")
-    alias: SageMakerImageVersionAlias | None = Field(default=None, alias="Alias")
+    image_name: ImageName = Field(validation_alias="ImageName", serialization_alias="ImageName")
+    version: ImageVersionNumber | None = Field(
+        default=None, validation_alias="Version", serialization_alias="Version"
+    )
+    alias: SageMakerImageVersionAlias | None = Field(
+        default=None, validation_alias="Alias", serialization_alias="Alias"
+    )
 
 
 class DescribeImageVersionResponse(ResponseModel):
     """Output of DescribeImageVersion."""
 
-    base_image: str | None = Field(default=None, alias="BaseImage")
-    container_image: str | None = Field(default=None, alias="ContainerImage")
-    creation_time: ResponseTimestamp | None = Field(default=None, alias="CreationTime")
-    failure_reason: str | None = Field(default=None, alias="FailureReason")
-    image_arn: str | None = Field(default=None, alias="ImageArn")
-    image_version_arn: str | None = Field(default=None, alias="ImageVersionArn")
-    image_version_status: OpenEnum[ImageVersionStatus] | None = Field(
-        default=None, alias="ImageVersionStatus"
+    base_image: str | None = Field(
+        default=None, validation_alias="BaseImage", serialization_alias="BaseImage"
     )
-    last_modified_time: ResponseTimestamp | None = Field(default=None, alias="LastModifiedTime")
-    version: int | None = Field(default=None, alias="Version")
-    vendor_guidance: OpenEnum[VendorGuidance] | None = Field(default=None, alias="VendorGuidance")
-    job_type: OpenEnum[JobType] | None = Field(default=None, alias="JobType")
-    ml_framework: str | None = Field(default=None, alias="MLFramework")
-    programming_lang: str | None = Field(default=None, alias="ProgrammingLang")
-    processor: OpenEnum[Processor] | None = Field(default=None, alias="Processor")
-    horovod: bool | None = Field(default=None, alias="Horovod")
-    release_notes: str | None = Field(default=None, alias="ReleaseNotes")
+    container_image: str | None = Field(
+        default=None, validation_alias="ContainerImage", serialization_alias="ContainerImage"
+    )
+    creation_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="CreationTime", serialization_alias="CreationTime"
+    )
+    failure_reason: str | None = Field(
+        default=None, validation_alias="FailureReason", serialization_alias="FailureReason"
+    )
+    image_arn: str | None = Field(
+        default=None, validation_alias="ImageArn", serialization_alias="ImageArn"
+    )
+    image_version_arn: str | None = Field(
+        default=None, validation_alias="ImageVersionArn", serialization_alias="ImageVersionArn"
+    )
+    image_version_status: OpenEnum[ImageVersionStatus] | None = Field(
+        default=None,
+        validation_alias="ImageVersionStatus",
+        serialization_alias="ImageVersionStatus",
+    )
+    last_modified_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="LastModifiedTime", serialization_alias="LastModifiedTime"
+    )
+    version: int | None = Field(
+        default=None, validation_alias="Version", serialization_alias="Version"
+    )
+    vendor_guidance: OpenEnum[VendorGuidance] | None = Field(
+        default=None, validation_alias="VendorGuidance", serialization_alias="VendorGuidance"
+    )
+    job_type: OpenEnum[JobType] | None = Field(
+        default=None, validation_alias="JobType", serialization_alias="JobType"
+    )
+    ml_framework: str | None = Field(
+        default=None, validation_alias="MLFramework", serialization_alias="MLFramework"
+    )
+    programming_lang: str | None = Field(
+        default=None, validation_alias="ProgrammingLang", serialization_alias="ProgrammingLang"
+    )
+    processor: OpenEnum[Processor] | None = Field(
+        default=None, validation_alias="Processor", serialization_alias="Processor"
+    )
+    horovod: bool | None = Field(
+        default=None, validation_alias="Horovod", serialization_alias="Horovod"
+    )
+    release_notes: str | None = Field(
+        default=None, validation_alias="ReleaseNotes", serialization_alias="ReleaseNotes"
+    )

@@ -37,13 +37,17 @@ from ._types import (
 class DescribeTrainingJobRequest(RequestModel):
     """Input of DescribeTrainingJob: Returns information about a training job."""
 
-    training_job_name: TrainingJobName = Field(alias="TrainingJobName")
+    training_job_name: TrainingJobName = Field(
+        validation_alias="TrainingJobName", serialization_alias="TrainingJobName"
+    )
 
 
 class ModelArtifacts(ResponseModel):
     """Provides information about the location that is configured for storing model artifacts."""
 
-    s3_model_artifacts: str = Field(alias="S3ModelArtifacts")
+    s3_model_artifacts: str = Field(
+        validation_alias="S3ModelArtifacts", serialization_alias="S3ModelArtifacts"
+    )
 
 
 class MetricDefinitionOutput(ResponseModel):
@@ -51,8 +55,8 @@ class MetricDefinitionOutput(ResponseModel):
     response reads it; MetricDefinition is the request's)
     """
 
-    name: str = Field(alias="Name")
-    regex: str = Field(alias="Regex")
+    name: str = Field(validation_alias="Name", serialization_alias="Name")
+    regex: str = Field(validation_alias="Regex", serialization_alias="Regex")
 
 
 class TrainingRepositoryAuthConfigOutput(ResponseModel):
@@ -61,7 +65,8 @@ class TrainingRepositoryAuthConfigOutput(ResponseModel):
     """
 
     training_repository_credentials_provider_arn: str = Field(
-        alias="TrainingRepositoryCredentialsProviderArn"
+        validation_alias="TrainingRepositoryCredentialsProviderArn",
+        serialization_alias="TrainingRepositoryCredentialsProviderArn",
     )
 
 
@@ -71,10 +76,13 @@ class TrainingImageConfigOutput(ResponseModel):
     """
 
     training_repository_access_mode: OpenEnum[TrainingRepositoryAccessMode] = Field(
-        alias="TrainingRepositoryAccessMode"
+        validation_alias="TrainingRepositoryAccessMode",
+        serialization_alias="TrainingRepositoryAccessMode",
     )
     training_repository_auth_config: TrainingRepositoryAuthConfigOutput | None = Field(
-        default=None, alias="TrainingRepositoryAuthConfig"
+        default=None,
+        validation_alias="TrainingRepositoryAuthConfig",
+        serialization_alias="TrainingRepositoryAuthConfig",
     )
 
 
@@ -83,19 +91,37 @@ class AlgorithmSpecificationOutput(ResponseModel):
     reads it; AlgorithmSpecification is the request's)
     """
 
-    training_image: str | None = Field(default=None, alias="TrainingImage")
-    algorithm_name: str | None = Field(default=None, alias="AlgorithmName")
-    training_input_mode: OpenEnum[TrainingInputMode] = Field(alias="TrainingInputMode")
+    training_image: str | None = Field(
+        default=None, validation_alias="TrainingImage", serialization_alias="TrainingImage"
+    )
+    algorithm_name: str | None = Field(
+        default=None, validation_alias="AlgorithmName", serialization_alias="AlgorithmName"
+    )
+    training_input_mode: OpenEnum[TrainingInputMode] = Field(
+        validation_alias="TrainingInputMode", serialization_alias="TrainingInputMode"
+    )
     metric_definitions: list[MetricDefinitionOutput] | None = Field(
-        default=None, alias="MetricDefinitions"
+        default=None, validation_alias="MetricDefinitions", serialization_alias="MetricDefinitions"
     )
     enable_sage_maker_metrics_time_series: bool | None = Field(
-        default=None, alias="EnableSageMakerMetricsTimeSeries"
+        default=None,
+        validation_alias="EnableSageMakerMetricsTimeSeries",
+        serialization_alias="EnableSageMakerMetricsTimeSeries",
     )
-    container_entrypoint: list[str] | None = Field(default=None, alias="ContainerEntrypoint")
-    container_arguments: list[str] | None = Field(default=None, alias="ContainerArguments")
+    container_entrypoint: list[str] | None = Field(
+        default=None,
+        validation_alias="ContainerEntrypoint",
+        serialization_alias="ContainerEntrypoint",
+    )
+    container_arguments: list[str] | None = Field(
+        default=None,
+        validation_alias="ContainerArguments",
+        serialization_alias="ContainerArguments",
+    )
     training_image_config: TrainingImageConfigOutput | None = Field(
-        default=None, alias="TrainingImageConfig"
+        default=None,
+        validation_alias="TrainingImageConfig",
+        serialization_alias="TrainingImageConfig",
     )
 
 
@@ -104,7 +130,7 @@ class ModelAccessConfigOutput(ResponseModel):
     ModelAccessConfig is the request's)
     """
 
-    accept_eula: bool = Field(alias="AcceptEula")
+    accept_eula: bool = Field(validation_alias="AcceptEula", serialization_alias="AcceptEula")
 
 
 class HubAccessConfigOutput(ResponseModel):
@@ -112,23 +138,37 @@ class HubAccessConfigOutput(ResponseModel):
     JumpStart model. (as a response reads it; HubAccessConfig is the request's)
     """
 
-    hub_content_arn: str = Field(alias="HubContentArn")
+    hub_content_arn: str = Field(
+        validation_alias="HubContentArn", serialization_alias="HubContentArn"
+    )
 
 
 class S3DataSourceOutput(ResponseModel):
     """Describes the S3 data source. (as a response reads it; S3DataSource is the request's)"""
 
-    s3_data_type: OpenEnum[S3DataType] = Field(alias="S3DataType")
-    s3_uri: str = Field(alias="S3Uri")
+    s3_data_type: OpenEnum[S3DataType] = Field(
+        validation_alias="S3DataType", serialization_alias="S3DataType"
+    )
+    s3_uri: str = Field(validation_alias="S3Uri", serialization_alias="S3Uri")
     s3_data_distribution_type: OpenEnum[S3DataDistribution] | None = Field(
-        default=None, alias="S3DataDistributionType"
+        default=None,
+        validation_alias="S3DataDistributionType",
+        serialization_alias="S3DataDistributionType",
     )
-    attribute_names: list[str] | None = Field(default=None, alias="AttributeNames")
-    instance_group_names: list[str] | None = Field(default=None, alias="InstanceGroupNames")
+    attribute_names: list[str] | None = Field(
+        default=None, validation_alias="AttributeNames", serialization_alias="AttributeNames"
+    )
+    instance_group_names: list[str] | None = Field(
+        default=None,
+        validation_alias="InstanceGroupNames",
+        serialization_alias="InstanceGroupNames",
+    )
     model_access_config: ModelAccessConfigOutput | None = Field(
-        default=None, alias="ModelAccessConfig"
+        default=None, validation_alias="ModelAccessConfig", serialization_alias="ModelAccessConfig"
     )
-    hub_access_config: HubAccessConfigOutput | None = Field(default=None, alias="HubAccessConfig")
+    hub_access_config: HubAccessConfigOutput | None = Field(
+        default=None, validation_alias="HubAccessConfig", serialization_alias="HubAccessConfig"
+    )
 
 
 class FileSystemDataSourceOutput(ResponseModel):
@@ -136,10 +176,16 @@ class FileSystemDataSourceOutput(ResponseModel):
     FileSystemDataSource is the request's)
     """
 
-    file_system_id: str = Field(alias="FileSystemId")
-    file_system_access_mode: OpenEnum[FileSystemAccessMode] = Field(alias="FileSystemAccessMode")
-    file_system_type: OpenEnum[FileSystemType] = Field(alias="FileSystemType")
-    directory_path: str = Field(alias="DirectoryPath")
+    file_system_id: str = Field(validation_alias="FileSystemId", serialization_alias="FileSystemId")
+    file_system_access_mode: OpenEnum[FileSystemAccessMode] = Field(
+        validation_alias="FileSystemAccessMode", serialization_alias="FileSystemAccessMode"
+    )
+    file_system_type: OpenEnum[FileSystemType] = Field(
+        validation_alias="FileSystemType", serialization_alias="FileSystemType"
+    )
+    directory_path: str = Field(
+        validation_alias="DirectoryPath", serialization_alias="DirectoryPath"
+    )
 
 
 class DatasetSourceOutput(ResponseModel):
@@ -147,7 +193,7 @@ class DatasetSourceOutput(ResponseModel):
     request's)
     """
 
-    dataset_arn: str = Field(alias="DatasetArn")
+    dataset_arn: str = Field(validation_alias="DatasetArn", serialization_alias="DatasetArn")
 
 
 class DataSourceOutput(ResponseModel):
@@ -155,11 +201,17 @@ class DataSourceOutput(ResponseModel):
     request's)
     """
 
-    s3_data_source: S3DataSourceOutput | None = Field(default=None, alias="S3DataSource")
-    file_system_data_source: FileSystemDataSourceOutput | None = Field(
-        default=None, alias="FileSystemDataSource"
+    s3_data_source: S3DataSourceOutput | None = Field(
+        default=None, validation_alias="S3DataSource", serialization_alias="S3DataSource"
     )
-    dataset_source: DatasetSourceOutput | None = Field(default=None, alias="DatasetSource")
+    file_system_data_source: FileSystemDataSourceOutput | None = Field(
+        default=None,
+        validation_alias="FileSystemDataSource",
+        serialization_alias="FileSystemDataSource",
+    )
+    dataset_source: DatasetSourceOutput | None = Field(
+        default=None, validation_alias="DatasetSource", serialization_alias="DatasetSource"
+    )
 
 
 class ShuffleConfigOutput(ResponseModel):
@@ -167,7 +219,7 @@ class ShuffleConfigOutput(ResponseModel):
     it; ShuffleConfig is the request's)
     """
 
-    seed: int = Field(alias="Seed")
+    seed: int = Field(validation_alias="Seed", serialization_alias="Seed")
 
 
 class ChannelOutput(ResponseModel):
@@ -175,17 +227,25 @@ class ChannelOutput(ResponseModel):
     reads it; Channel is the request's)
     """
 
-    channel_name: str = Field(alias="ChannelName")
-    data_source: DataSourceOutput = Field(alias="DataSource")
-    content_type: str | None = Field(default=None, alias="ContentType")
+    channel_name: str = Field(validation_alias="ChannelName", serialization_alias="ChannelName")
+    data_source: DataSourceOutput = Field(
+        validation_alias="DataSource", serialization_alias="DataSource"
+    )
+    content_type: str | None = Field(
+        default=None, validation_alias="ContentType", serialization_alias="ContentType"
+    )
     compression_type: OpenEnum[CompressionType] | None = Field(
-        default=None, alias="CompressionType"
+        default=None, validation_alias="CompressionType", serialization_alias="CompressionType"
     )
     record_wrapper_type: OpenEnum[RecordWrapper] | None = Field(
-        default=None, alias="RecordWrapperType"
+        default=None, validation_alias="RecordWrapperType", serialization_alias="RecordWrapperType"
     )
-    input_mode: OpenEnum[TrainingInputMode] | None = Field(default=None, alias="InputMode")
-    shuffle_config: ShuffleConfigOutput | None = Field(default=None, alias="ShuffleConfig")
+    input_mode: OpenEnum[TrainingInputMode] | None = Field(
+        default=None, validation_alias="InputMode", serialization_alias="InputMode"
+    )
+    shuffle_config: ShuffleConfigOutput | None = Field(
+        default=None, validation_alias="ShuffleConfig", serialization_alias="ShuffleConfig"
+    )
 
 
 class OutputDataConfigOutput(ResponseModel):
@@ -193,10 +253,12 @@ class OutputDataConfigOutput(ResponseModel):
     response reads it; OutputDataConfig is the request's)
     """
 
-    kms_key_id: str | None = Field(default=None, alias="KmsKeyId")
-    s3_output_path: str = Field(alias="S3OutputPath")
+    kms_key_id: str | None = Field(
+        default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId"
+    )
+    s3_output_path: str = Field(validation_alias="S3OutputPath", serialization_alias="S3OutputPath")
     compression_type: OpenEnum[OutputCompressionType] | None = Field(
-        default=None, alias="CompressionType"
+        default=None, validation_alias="CompressionType", serialization_alias="CompressionType"
     )
 
 
@@ -205,9 +267,15 @@ class InstanceGroupOutput(ResponseModel):
     InstanceGroup is the request's)
     """
 
-    instance_type: OpenEnum[TrainingInstanceType] = Field(alias="InstanceType")
-    instance_count: int = Field(alias="InstanceCount")
-    instance_group_name: str = Field(alias="InstanceGroupName")
+    instance_type: OpenEnum[TrainingInstanceType] = Field(
+        validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    instance_count: int = Field(
+        validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
+    instance_group_name: str = Field(
+        validation_alias="InstanceGroupName", serialization_alias="InstanceGroupName"
+    )
 
 
 class PlacementSpecificationOutput(ResponseModel):
@@ -215,8 +283,12 @@ class PlacementSpecificationOutput(ResponseModel):
     it; PlacementSpecification is the request's)
     """
 
-    ultra_server_id: str | None = Field(default=None, alias="UltraServerId")
-    instance_count: int = Field(alias="InstanceCount")
+    ultra_server_id: str | None = Field(
+        default=None, validation_alias="UltraServerId", serialization_alias="UltraServerId"
+    )
+    instance_count: int = Field(
+        validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
 
 
 class InstancePlacementConfigOutput(ResponseModel):
@@ -224,9 +296,15 @@ class InstancePlacementConfigOutput(ResponseModel):
     response reads it; InstancePlacementConfig is the request's)
     """
 
-    enable_multiple_jobs: bool | None = Field(default=None, alias="EnableMultipleJobs")
+    enable_multiple_jobs: bool | None = Field(
+        default=None,
+        validation_alias="EnableMultipleJobs",
+        serialization_alias="EnableMultipleJobs",
+    )
     placement_specifications: list[PlacementSpecificationOutput] | None = Field(
-        default=None, alias="PlacementSpecifications"
+        default=None,
+        validation_alias="PlacementSpecifications",
+        serialization_alias="PlacementSpecifications",
     )
 
 
@@ -235,9 +313,15 @@ class InstancePreferenceOutput(ResponseModel):
     it; InstancePreference is the request's)
     """
 
-    instance_type: OpenEnum[TrainingInstanceType] = Field(alias="InstanceType")
-    instance_count: int | None = Field(default=None, alias="InstanceCount")
-    training_plan_arns: list[str] | None = Field(default=None, alias="TrainingPlanArns")
+    instance_type: OpenEnum[TrainingInstanceType] = Field(
+        validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    instance_count: int | None = Field(
+        default=None, validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
+    training_plan_arns: list[str] | None = Field(
+        default=None, validation_alias="TrainingPlanArns", serialization_alias="TrainingPlanArns"
+    )
 
 
 class ResourceConfigOutput(ResponseModel):
@@ -246,33 +330,65 @@ class ResourceConfigOutput(ResponseModel):
     request's)
     """
 
-    instance_type: OpenEnum[TrainingInstanceType] | None = Field(default=None, alias="InstanceType")
-    instance_count: int | None = Field(default=None, alias="InstanceCount")
-    volume_size_in_gb: int | None = Field(default=None, alias="VolumeSizeInGB")
-    volume_kms_key_id: str | None = Field(default=None, alias="VolumeKmsKeyId")
-    keep_alive_period_in_seconds: int | None = Field(default=None, alias="KeepAlivePeriodInSeconds")
-    instance_groups: list[InstanceGroupOutput] | None = Field(default=None, alias="InstanceGroups")
-    training_plan_arn: str | None = Field(default=None, alias="TrainingPlanArn")
+    instance_type: OpenEnum[TrainingInstanceType] | None = Field(
+        default=None, validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    instance_count: int | None = Field(
+        default=None, validation_alias="InstanceCount", serialization_alias="InstanceCount"
+    )
+    volume_size_in_gb: int | None = Field(
+        default=None, validation_alias="VolumeSizeInGB", serialization_alias="VolumeSizeInGB"
+    )
+    volume_kms_key_id: str | None = Field(
+        default=None, validation_alias="VolumeKmsKeyId", serialization_alias="VolumeKmsKeyId"
+    )
+    keep_alive_period_in_seconds: int | None = Field(
+        default=None,
+        validation_alias="KeepAlivePeriodInSeconds",
+        serialization_alias="KeepAlivePeriodInSeconds",
+    )
+    instance_groups: list[InstanceGroupOutput] | None = Field(
+        default=None, validation_alias="InstanceGroups", serialization_alias="InstanceGroups"
+    )
+    training_plan_arn: str | None = Field(
+        default=None, validation_alias="TrainingPlanArn", serialization_alias="TrainingPlanArn"
+    )
     instance_placement_config: InstancePlacementConfigOutput | None = Field(
-        default=None, alias="InstancePlacementConfig"
+        default=None,
+        validation_alias="InstancePlacementConfig",
+        serialization_alias="InstancePlacementConfig",
     )
     instance_preferences: list[InstancePreferenceOutput] | None = Field(
-        default=None, alias="InstancePreferences"
+        default=None,
+        validation_alias="InstancePreferences",
+        serialization_alias="InstancePreferences",
     )
     selected_instance_type: OpenEnum[TrainingInstanceType] | None = Field(
-        default=None, alias="SelectedInstanceType"
+        default=None,
+        validation_alias="SelectedInstanceType",
+        serialization_alias="SelectedInstanceType",
     )
-    selected_instance_count: int | None = Field(default=None, alias="SelectedInstanceCount")
+    selected_instance_count: int | None = Field(
+        default=None,
+        validation_alias="SelectedInstanceCount",
+        serialization_alias="SelectedInstanceCount",
+    )
 
 
 class WarmPoolStatus(ResponseModel):
     """Status and billing information about the warm pool."""
 
-    status: OpenEnum[WarmPoolResourceStatus] = Field(alias="Status")
-    resource_retained_billable_time_in_seconds: int | None = Field(
-        default=None, alias="ResourceRetainedBillableTimeInSeconds"
+    status: OpenEnum[WarmPoolResourceStatus] = Field(
+        validation_alias="Status", serialization_alias="Status"
     )
-    reused_by_job: str | None = Field(default=None, alias="ReusedByJob")
+    resource_retained_billable_time_in_seconds: int | None = Field(
+        default=None,
+        validation_alias="ResourceRetainedBillableTimeInSeconds",
+        serialization_alias="ResourceRetainedBillableTimeInSeconds",
+    )
+    reused_by_job: str | None = Field(
+        default=None, validation_alias="ReusedByJob", serialization_alias="ReusedByJob"
+    )
 
 
 class VpcConfigOutput(ResponseModel):
@@ -281,8 +397,10 @@ class VpcConfigOutput(ResponseModel):
     request's)
     """
 
-    security_group_ids: list[str] = Field(alias="SecurityGroupIds")
-    subnets: list[str] = Field(alias="Subnets")
+    security_group_ids: list[str] = Field(
+        validation_alias="SecurityGroupIds", serialization_alias="SecurityGroupIds"
+    )
+    subnets: list[str] = Field(validation_alias="Subnets", serialization_alias="Subnets")
 
 
 class StoppingConditionOutput(ResponseModel):
@@ -290,26 +408,50 @@ class StoppingConditionOutput(ResponseModel):
     is the request's)
     """
 
-    max_runtime_in_seconds: int | None = Field(default=None, alias="MaxRuntimeInSeconds")
-    max_wait_time_in_seconds: int | None = Field(default=None, alias="MaxWaitTimeInSeconds")
-    max_pending_time_in_seconds: int | None = Field(default=None, alias="MaxPendingTimeInSeconds")
+    max_runtime_in_seconds: int | None = Field(
+        default=None,
+        validation_alias="MaxRuntimeInSeconds",
+        serialization_alias="MaxRuntimeInSeconds",
+    )
+    max_wait_time_in_seconds: int | None = Field(
+        default=None,
+        validation_alias="MaxWaitTimeInSeconds",
+        serialization_alias="MaxWaitTimeInSeconds",
+    )
+    max_pending_time_in_seconds: int | None = Field(
+        default=None,
+        validation_alias="MaxPendingTimeInSeconds",
+        serialization_alias="MaxPendingTimeInSeconds",
+    )
 
 
 class SecondaryStatusTransition(ResponseModel):
     """An array element of SecondaryStatusTransitions for DescribeTrainingJob ."""
 
-    status: OpenEnum[SecondaryStatus] = Field(alias="Status")
-    start_time: ResponseTimestamp = Field(alias="StartTime")
-    end_time: ResponseTimestamp | None = Field(default=None, alias="EndTime")
-    status_message: str | None = Field(default=None, alias="StatusMessage")
+    status: OpenEnum[SecondaryStatus] = Field(
+        validation_alias="Status", serialization_alias="Status"
+    )
+    start_time: ResponseTimestamp = Field(
+        validation_alias="StartTime", serialization_alias="StartTime"
+    )
+    end_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="EndTime", serialization_alias="EndTime"
+    )
+    status_message: str | None = Field(
+        default=None, validation_alias="StatusMessage", serialization_alias="StatusMessage"
+    )
 
 
 class MetricData(ResponseModel):
     """The name, value, and date and time of a metric that was emitted to Amazon CloudWatch."""
 
-    metric_name: str | None = Field(default=None, alias="MetricName")
-    value: float | None = Field(default=None, alias="Value")
-    timestamp: ResponseTimestamp | None = Field(default=None, alias="Timestamp")
+    metric_name: str | None = Field(
+        default=None, validation_alias="MetricName", serialization_alias="MetricName"
+    )
+    value: float | None = Field(default=None, validation_alias="Value", serialization_alias="Value")
+    timestamp: ResponseTimestamp | None = Field(
+        default=None, validation_alias="Timestamp", serialization_alias="Timestamp"
+    )
 
 
 class CheckpointConfigOutput(ResponseModel):
@@ -317,8 +459,10 @@ class CheckpointConfigOutput(ResponseModel):
     (as a response reads it; CheckpointConfig is the request's)
     """
 
-    s3_uri: str = Field(alias="S3Uri")
-    local_path: str | None = Field(default=None, alias="LocalPath")
+    s3_uri: str = Field(validation_alias="S3Uri", serialization_alias="S3Uri")
+    local_path: str | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
 
 
 class CollectionConfigurationOutput(ResponseModel):
@@ -326,8 +470,14 @@ class CollectionConfigurationOutput(ResponseModel):
     (as a response reads it; CollectionConfiguration is the request's)
     """
 
-    collection_name: str | None = Field(default=None, alias="CollectionName")
-    collection_parameters: dict[str, str] | None = Field(default=None, alias="CollectionParameters")
+    collection_name: str | None = Field(
+        default=None, validation_alias="CollectionName", serialization_alias="CollectionName"
+    )
+    collection_parameters: dict[str, str] | None = Field(
+        default=None,
+        validation_alias="CollectionParameters",
+        serialization_alias="CollectionParameters",
+    )
 
 
 class DebugHookConfigOutput(ResponseModel):
@@ -336,11 +486,17 @@ class DebugHookConfigOutput(ResponseModel):
     request's)
     """
 
-    local_path: str | None = Field(default=None, alias="LocalPath")
-    s3_output_path: str = Field(alias="S3OutputPath")
-    hook_parameters: dict[str, str] | None = Field(default=None, alias="HookParameters")
+    local_path: str | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: str = Field(validation_alias="S3OutputPath", serialization_alias="S3OutputPath")
+    hook_parameters: dict[str, str] | None = Field(
+        default=None, validation_alias="HookParameters", serialization_alias="HookParameters"
+    )
     collection_configurations: list[CollectionConfigurationOutput] | None = Field(
-        default=None, alias="CollectionConfigurations"
+        default=None,
+        validation_alias="CollectionConfigurations",
+        serialization_alias="CollectionConfigurations",
     )
 
 
@@ -349,12 +505,20 @@ class ExperimentConfigOutput(ResponseModel):
     response reads it; ExperimentConfig is the request's)
     """
 
-    experiment_name: str | None = Field(default=None, alias="ExperimentName")
-    trial_name: str | None = Field(default=None, alias="TrialName")
-    trial_component_display_name: str | None = Field(
-        default=None, alias="TrialComponentDisplayName"
+    experiment_name: str | None = Field(
+        default=None, validation_alias="ExperimentName", serialization_alias="ExperimentName"
     )
-    run_name: str | None = Field(default=None, alias="RunName")
+    trial_name: str | None = Field(
+        default=None, validation_alias="TrialName", serialization_alias="TrialName"
+    )
+    trial_component_display_name: str | None = Field(
+        default=None,
+        validation_alias="TrialComponentDisplayName",
+        serialization_alias="TrialComponentDisplayName",
+    )
+    run_name: str | None = Field(
+        default=None, validation_alias="RunName", serialization_alias="RunName"
+    )
 
 
 class DebugRuleConfigurationOutput(ResponseModel):
@@ -362,15 +526,27 @@ class DebugRuleConfigurationOutput(ResponseModel):
     reads it; DebugRuleConfiguration is the request's)
     """
 
-    rule_configuration_name: str = Field(alias="RuleConfigurationName")
-    local_path: str | None = Field(default=None, alias="LocalPath")
-    s3_output_path: str | None = Field(default=None, alias="S3OutputPath")
-    rule_evaluator_image: str = Field(alias="RuleEvaluatorImage")
-    instance_type: OpenEnum[ProcessingInstanceType] | None = Field(
-        default=None, alias="InstanceType"
+    rule_configuration_name: str = Field(
+        validation_alias="RuleConfigurationName", serialization_alias="RuleConfigurationName"
     )
-    volume_size_in_gb: int | None = Field(default=None, alias="VolumeSizeInGB")
-    rule_parameters: dict[str, str] | None = Field(default=None, alias="RuleParameters")
+    local_path: str | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: str | None = Field(
+        default=None, validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
+    rule_evaluator_image: str = Field(
+        validation_alias="RuleEvaluatorImage", serialization_alias="RuleEvaluatorImage"
+    )
+    instance_type: OpenEnum[ProcessingInstanceType] | None = Field(
+        default=None, validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    volume_size_in_gb: int | None = Field(
+        default=None, validation_alias="VolumeSizeInGB", serialization_alias="VolumeSizeInGB"
+    )
+    rule_parameters: dict[str, str] | None = Field(
+        default=None, validation_alias="RuleParameters", serialization_alias="RuleParameters"
+    )
 
 
 class TensorBoardOutputConfigOutput(ResponseModel):
@@ -378,20 +554,36 @@ class TensorBoardOutputConfigOutput(ResponseModel):
     data. (as a response reads it; TensorBoardOutputConfig is the request's)
     """
 
-    local_path: str | None = Field(default=None, alias="LocalPath")
-    s3_output_path: str = Field(alias="S3OutputPath")
+    local_path: str | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: str = Field(validation_alias="S3OutputPath", serialization_alias="S3OutputPath")
 
 
 class DebugRuleEvaluationStatus(ResponseModel):
     """Information about the status of the rule evaluation."""
 
-    rule_configuration_name: str | None = Field(default=None, alias="RuleConfigurationName")
-    rule_evaluation_job_arn: str | None = Field(default=None, alias="RuleEvaluationJobArn")
-    rule_evaluation_status: OpenEnum[RuleEvaluationStatus] | None = Field(
-        default=None, alias="RuleEvaluationStatus"
+    rule_configuration_name: str | None = Field(
+        default=None,
+        validation_alias="RuleConfigurationName",
+        serialization_alias="RuleConfigurationName",
     )
-    status_details: str | None = Field(default=None, alias="StatusDetails")
-    last_modified_time: ResponseTimestamp | None = Field(default=None, alias="LastModifiedTime")
+    rule_evaluation_job_arn: str | None = Field(
+        default=None,
+        validation_alias="RuleEvaluationJobArn",
+        serialization_alias="RuleEvaluationJobArn",
+    )
+    rule_evaluation_status: OpenEnum[RuleEvaluationStatus] | None = Field(
+        default=None,
+        validation_alias="RuleEvaluationStatus",
+        serialization_alias="RuleEvaluationStatus",
+    )
+    status_details: str | None = Field(
+        default=None, validation_alias="StatusDetails", serialization_alias="StatusDetails"
+    )
+    last_modified_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="LastModifiedTime", serialization_alias="LastModifiedTime"
+    )
 
 
 class ProfilerConfigOutput(ResponseModel):
@@ -399,12 +591,22 @@ class ProfilerConfigOutput(ResponseModel):
     profiling, and storage paths. (as a response reads it; ProfilerConfig is the request's)
     """
 
-    s3_output_path: str | None = Field(default=None, alias="S3OutputPath")
-    profiling_interval_in_milliseconds: int | None = Field(
-        default=None, alias="ProfilingIntervalInMilliseconds"
+    s3_output_path: str | None = Field(
+        default=None, validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
     )
-    profiling_parameters: dict[str, str] | None = Field(default=None, alias="ProfilingParameters")
-    disable_profiler: bool | None = Field(default=None, alias="DisableProfiler")
+    profiling_interval_in_milliseconds: int | None = Field(
+        default=None,
+        validation_alias="ProfilingIntervalInMilliseconds",
+        serialization_alias="ProfilingIntervalInMilliseconds",
+    )
+    profiling_parameters: dict[str, str] | None = Field(
+        default=None,
+        validation_alias="ProfilingParameters",
+        serialization_alias="ProfilingParameters",
+    )
+    disable_profiler: bool | None = Field(
+        default=None, validation_alias="DisableProfiler", serialization_alias="DisableProfiler"
+    )
 
 
 class ProfilerRuleConfigurationOutput(ResponseModel):
@@ -412,27 +614,53 @@ class ProfilerRuleConfigurationOutput(ResponseModel):
     ProfilerRuleConfiguration is the request's)
     """
 
-    rule_configuration_name: str = Field(alias="RuleConfigurationName")
-    local_path: str | None = Field(default=None, alias="LocalPath")
-    s3_output_path: str | None = Field(default=None, alias="S3OutputPath")
-    rule_evaluator_image: str = Field(alias="RuleEvaluatorImage")
-    instance_type: OpenEnum[ProcessingInstanceType] | None = Field(
-        default=None, alias="InstanceType"
+    rule_configuration_name: str = Field(
+        validation_alias="RuleConfigurationName", serialization_alias="RuleConfigurationName"
     )
-    volume_size_in_gb: int | None = Field(default=None, alias="VolumeSizeInGB")
-    rule_parameters: dict[str, str] | None = Field(default=None, alias="RuleParameters")
+    local_path: str | None = Field(
+        default=None, validation_alias="LocalPath", serialization_alias="LocalPath"
+    )
+    s3_output_path: str | None = Field(
+        default=None, validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
+    rule_evaluator_image: str = Field(
+        validation_alias="RuleEvaluatorImage", serialization_alias="RuleEvaluatorImage"
+    )
+    instance_type: OpenEnum[ProcessingInstanceType] | None = Field(
+        default=None, validation_alias="InstanceType", serialization_alias="InstanceType"
+    )
+    volume_size_in_gb: int | None = Field(
+        default=None, validation_alias="VolumeSizeInGB", serialization_alias="VolumeSizeInGB"
+    )
+    rule_parameters: dict[str, str] | None = Field(
+        default=None, validation_alias="RuleParameters", serialization_alias="RuleParameters"
+    )
 
 
 class ProfilerRuleEvaluationStatus(ResponseModel):
     """Information about the status of the rule evaluation."""
 
-    rule_configuration_name: str | None = Field(default=None, alias="RuleConfigurationName")
-    rule_evaluation_job_arn: str | None = Field(default=None, alias="RuleEvaluationJobArn")
-    rule_evaluation_status: OpenEnum[RuleEvaluationStatus] | None = Field(
-        default=None, alias="RuleEvaluationStatus"
+    rule_configuration_name: str | None = Field(
+        default=None,
+        validation_alias="RuleConfigurationName",
+        serialization_alias="RuleConfigurationName",
     )
-    status_details: str | None = Field(default=None, alias="StatusDetails")
-    last_modified_time: ResponseTimestamp | None = Field(default=None, alias="LastModifiedTime")
+    rule_evaluation_job_arn: str | None = Field(
+        default=None,
+        validation_alias="RuleEvaluationJobArn",
+        serialization_alias="RuleEvaluationJobArn",
+    )
+    rule_evaluation_status: OpenEnum[RuleEvaluationStatus] | None = Field(
+        default=None,
+        validation_alias="RuleEvaluationStatus",
+        serialization_alias="RuleEvaluationStatus",
+    )
+    status_details: str | None = Field(
+        default=None, validation_alias="StatusDetails", serialization_alias="StatusDetails"
+    )
+    last_modified_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="LastModifiedTime", serialization_alias="LastModifiedTime"
+    )
 
 
 class RetryStrategyOutput(ResponseModel):
@@ -440,7 +668,9 @@ class RetryStrategyOutput(ResponseModel):
     response reads it; RetryStrategy is the request's)
     """
 
-    maximum_retry_attempts: int = Field(alias="MaximumRetryAttempts")
+    maximum_retry_attempts: int = Field(
+        validation_alias="MaximumRetryAttempts", serialization_alias="MaximumRetryAttempts"
+    )
 
 
 class RemoteDebugConfigOutput(ResponseModel):
@@ -448,7 +678,9 @@ class RemoteDebugConfigOutput(ResponseModel):
     it; RemoteDebugConfig is the request's)
     """
 
-    enable_remote_debug: bool | None = Field(default=None, alias="EnableRemoteDebug")
+    enable_remote_debug: bool | None = Field(
+        default=None, validation_alias="EnableRemoteDebug", serialization_alias="EnableRemoteDebug"
+    )
 
 
 class InfraCheckConfigOutput(ResponseModel):
@@ -456,7 +688,9 @@ class InfraCheckConfigOutput(ResponseModel):
     response reads it; InfraCheckConfig is the request's)
     """
 
-    enable_infra_check: bool | None = Field(default=None, alias="EnableInfraCheck")
+    enable_infra_check: bool | None = Field(
+        default=None, validation_alias="EnableInfraCheck", serialization_alias="EnableInfraCheck"
+    )
 
 
 class ServerlessJobConfigOutput(ResponseModel):
@@ -464,16 +698,30 @@ class ServerlessJobConfigOutput(ResponseModel):
     ServerlessJobConfig is the request's)
     """
 
-    base_model_arn: str = Field(alias="BaseModelArn")
-    accept_eula: bool | None = Field(default=None, alias="AcceptEula")
-    job_type: OpenEnum[ServerlessJobType] = Field(alias="JobType")
-    customization_technique: OpenEnum[CustomizationTechnique] | None = Field(
-        default=None, alias="CustomizationTechnique"
+    base_model_arn: str = Field(validation_alias="BaseModelArn", serialization_alias="BaseModelArn")
+    accept_eula: bool | None = Field(
+        default=None, validation_alias="AcceptEula", serialization_alias="AcceptEula"
     )
-    peft: OpenEnum[Peft] | None = Field(default=None, alias="Peft")
-    evaluation_type: OpenEnum[EvaluationType] | None = Field(default=None, alias="EvaluationType")
-    evaluator_arn: str | None = Field(default=None, alias="EvaluatorArn")
-    sequence_length: str | None = Field(default=None, alias="SequenceLength")
+    job_type: OpenEnum[ServerlessJobType] = Field(
+        validation_alias="JobType", serialization_alias="JobType"
+    )
+    customization_technique: OpenEnum[CustomizationTechnique] | None = Field(
+        default=None,
+        validation_alias="CustomizationTechnique",
+        serialization_alias="CustomizationTechnique",
+    )
+    peft: OpenEnum[Peft] | None = Field(
+        default=None, validation_alias="Peft", serialization_alias="Peft"
+    )
+    evaluation_type: OpenEnum[EvaluationType] | None = Field(
+        default=None, validation_alias="EvaluationType", serialization_alias="EvaluationType"
+    )
+    evaluator_arn: str | None = Field(
+        default=None, validation_alias="EvaluatorArn", serialization_alias="EvaluatorArn"
+    )
+    sequence_length: str | None = Field(
+        default=None, validation_alias="SequenceLength", serialization_alias="SequenceLength"
+    )
 
 
 class MlflowConfigOutput(ResponseModel):
@@ -481,9 +729,17 @@ class MlflowConfigOutput(ResponseModel):
     MlflowConfig is the request's)
     """
 
-    mlflow_resource_arn: str = Field(alias="MlflowResourceArn")
-    mlflow_experiment_name: str | None = Field(default=None, alias="MlflowExperimentName")
-    mlflow_run_name: str | None = Field(default=None, alias="MlflowRunName")
+    mlflow_resource_arn: str = Field(
+        validation_alias="MlflowResourceArn", serialization_alias="MlflowResourceArn"
+    )
+    mlflow_experiment_name: str | None = Field(
+        default=None,
+        validation_alias="MlflowExperimentName",
+        serialization_alias="MlflowExperimentName",
+    )
+    mlflow_run_name: str | None = Field(
+        default=None, validation_alias="MlflowRunName", serialization_alias="MlflowRunName"
+    )
 
 
 class ModelPackageConfigOutput(ResponseModel):
@@ -491,108 +747,232 @@ class ModelPackageConfigOutput(ResponseModel):
     the request's)
     """
 
-    model_package_group_arn: str = Field(alias="ModelPackageGroupArn")
-    source_model_package_arn: str | None = Field(default=None, alias="SourceModelPackageArn")
+    model_package_group_arn: str = Field(
+        validation_alias="ModelPackageGroupArn", serialization_alias="ModelPackageGroupArn"
+    )
+    source_model_package_arn: str | None = Field(
+        default=None,
+        validation_alias="SourceModelPackageArn",
+        serialization_alias="SourceModelPackageArn",
+    )
 
 
 class MlflowDetails(ResponseModel):
     """The MLflow details of this job."""
 
-    mlflow_experiment_id: str | None = Field(default=None, alias="MlflowExperimentId")
-    mlflow_run_id: str | None = Field(default=None, alias="MlflowRunId")
+    mlflow_experiment_id: str | None = Field(
+        default=None,
+        validation_alias="MlflowExperimentId",
+        serialization_alias="MlflowExperimentId",
+    )
+    mlflow_run_id: str | None = Field(
+        default=None, validation_alias="MlflowRunId", serialization_alias="MlflowRunId"
+    )
 
 
 class TrainingProgressInfo(ResponseModel):
     """The serverless training job progress information."""
 
-    total_step_count_per_epoch: int | None = Field(default=None, alias="TotalStepCountPerEpoch")
-    current_step: int | None = Field(default=None, alias="CurrentStep")
-    current_epoch: int | None = Field(default=None, alias="CurrentEpoch")
-    max_epoch: int | None = Field(default=None, alias="MaxEpoch")
+    total_step_count_per_epoch: int | None = Field(
+        default=None,
+        validation_alias="TotalStepCountPerEpoch",
+        serialization_alias="TotalStepCountPerEpoch",
+    )
+    current_step: int | None = Field(
+        default=None, validation_alias="CurrentStep", serialization_alias="CurrentStep"
+    )
+    current_epoch: int | None = Field(
+        default=None, validation_alias="CurrentEpoch", serialization_alias="CurrentEpoch"
+    )
+    max_epoch: int | None = Field(
+        default=None, validation_alias="MaxEpoch", serialization_alias="MaxEpoch"
+    )
 
 
 class DescribeTrainingJobResponse(ResponseModel):
     """Output of DescribeTrainingJob."""
 
-    training_job_name: str = Field(alias="TrainingJobName")
-    training_job_arn: str = Field(alias="TrainingJobArn")
-    tuning_job_arn: str | None = Field(default=None, alias="TuningJobArn")
-    labeling_job_arn: str | None = Field(default=None, alias="LabelingJobArn")
-    auto_ml_job_arn: str | None = Field(default=None, alias="AutoMLJobArn")
-    model_artifacts: ModelArtifacts = Field(alias="ModelArtifacts")
-    training_job_status: OpenEnum[TrainingJobStatus] = Field(alias="TrainingJobStatus")
-    secondary_status: OpenEnum[SecondaryStatus] = Field(alias="SecondaryStatus")
-    failure_reason: str | None = Field(default=None, alias="FailureReason")
-    hyper_parameters: dict[str, str] | None = Field(default=None, alias="HyperParameters")
+    training_job_name: str = Field(
+        validation_alias="TrainingJobName", serialization_alias="TrainingJobName"
+    )
+    training_job_arn: str = Field(
+        validation_alias="TrainingJobArn", serialization_alias="TrainingJobArn"
+    )
+    tuning_job_arn: str | None = Field(
+        default=None, validation_alias="TuningJobArn", serialization_alias="TuningJobArn"
+    )
+    labeling_job_arn: str | None = Field(
+        default=None, validation_alias="LabelingJobArn", serialization_alias="LabelingJobArn"
+    )
+    auto_ml_job_arn: str | None = Field(
+        default=None, validation_alias="AutoMLJobArn", serialization_alias="AutoMLJobArn"
+    )
+    model_artifacts: ModelArtifacts = Field(
+        validation_alias="ModelArtifacts", serialization_alias="ModelArtifacts"
+    )
+    training_job_status: OpenEnum[TrainingJobStatus] = Field(
+        validation_alias="TrainingJobStatus", serialization_alias="TrainingJobStatus"
+    )
+    secondary_status: OpenEnum[SecondaryStatus] = Field(
+        validation_alias="SecondaryStatus", serialization_alias="SecondaryStatus"
+    )
+    failure_reason: str | None = Field(
+        default=None, validation_alias="FailureReason", serialization_alias="FailureReason"
+    )
+    hyper_parameters: dict[str, str] | None = Field(
+        default=None, validation_alias="HyperParameters", serialization_alias="HyperParameters"
+    )
     algorithm_specification: AlgorithmSpecificationOutput | None = Field(
-        default=None, alias="AlgorithmSpecification"
+        default=None,
+        validation_alias="AlgorithmSpecification",
+        serialization_alias="AlgorithmSpecification",
     )
-    role_arn: str | None = Field(default=None, alias="RoleArn")
-    input_data_config: list[ChannelOutput] | None = Field(default=None, alias="InputDataConfig")
+    role_arn: str | None = Field(
+        default=None, validation_alias="RoleArn", serialization_alias="RoleArn"
+    )
+    input_data_config: list[ChannelOutput] | None = Field(
+        default=None, validation_alias="InputDataConfig", serialization_alias="InputDataConfig"
+    )
     output_data_config: OutputDataConfigOutput | None = Field(
-        default=None, alias="OutputDataConfig"
+        default=None, validation_alias="OutputDataConfig", serialization_alias="OutputDataConfig"
     )
-    resource_config: ResourceConfigOutput | None = Field(default=None, alias="ResourceConfig")
-    warm_pool_status: WarmPoolStatus | None = Field(default=None, alias="WarmPoolStatus")
-    vpc_config: VpcConfigOutput | None = Field(default=None, alias="VpcConfig")
-    stopping_condition: StoppingConditionOutput = Field(alias="StoppingCondition")
-    creation_time: ResponseTimestamp = Field(alias="CreationTime")
-    training_start_time: ResponseTimestamp | None = Field(default=None, alias="TrainingStartTime")
-    training_end_time: ResponseTimestamp | None = Field(default=None, alias="TrainingEndTime")
-    last_modified_time: ResponseTimestamp | None = Field(default=None, alias="LastModifiedTime")
+    resource_config: ResourceConfigOutput | None = Field(
+        default=None, validation_alias="ResourceConfig", serialization_alias="ResourceConfig"
+    )
+    warm_pool_status: WarmPoolStatus | None = Field(
+        default=None, validation_alias="WarmPoolStatus", serialization_alias="WarmPoolStatus"
+    )
+    vpc_config: VpcConfigOutput | None = Field(
+        default=None, validation_alias="VpcConfig", serialization_alias="VpcConfig"
+    )
+    stopping_condition: StoppingConditionOutput = Field(
+        validation_alias="StoppingCondition", serialization_alias="StoppingCondition"
+    )
+    creation_time: ResponseTimestamp = Field(
+        validation_alias="CreationTime", serialization_alias="CreationTime"
+    )
+    training_start_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="TrainingStartTime", serialization_alias="TrainingStartTime"
+    )
+    training_end_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="TrainingEndTime", serialization_alias="TrainingEndTime"
+    )
+    last_modified_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="LastModifiedTime", serialization_alias="LastModifiedTime"
+    )
     secondary_status_transitions: list[SecondaryStatusTransition] | None = Field(
-        default=None, alias="SecondaryStatusTransitions"
+        default=None,
+        validation_alias="SecondaryStatusTransitions",
+        serialization_alias="SecondaryStatusTransitions",
     )
     final_metric_data_list: list[MetricData] | None = Field(
-        default=None, alias="FinalMetricDataList"
+        default=None,
+        validation_alias="FinalMetricDataList",
+        serialization_alias="FinalMetricDataList",
     )
-    enable_network_isolation: bool | None = Field(default=None, alias="EnableNetworkIsolation")
+    enable_network_isolation: bool | None = Field(
+        default=None,
+        validation_alias="EnableNetworkIsolation",
+        serialization_alias="EnableNetworkIsolation",
+    )
     enable_inter_container_traffic_encryption: bool | None = Field(
-        default=None, alias="EnableInterContainerTrafficEncryption"
+        default=None,
+        validation_alias="EnableInterContainerTrafficEncryption",
+        serialization_alias="EnableInterContainerTrafficEncryption",
     )
     enable_managed_spot_training: bool | None = Field(
-        default=None, alias="EnableManagedSpotTraining"
+        default=None,
+        validation_alias="EnableManagedSpotTraining",
+        serialization_alias="EnableManagedSpotTraining",
     )
-    checkpoint_config: CheckpointConfigOutput | None = Field(default=None, alias="CheckpointConfig")
-    training_time_in_seconds: int | None = Field(default=None, alias="TrainingTimeInSeconds")
-    billable_time_in_seconds: int | None = Field(default=None, alias="BillableTimeInSeconds")
-    billable_token_count: int | None = Field(default=None, alias="BillableTokenCount")
-    debug_hook_config: DebugHookConfigOutput | None = Field(default=None, alias="DebugHookConfig")
-    experiment_config: ExperimentConfigOutput | None = Field(default=None, alias="ExperimentConfig")
+    checkpoint_config: CheckpointConfigOutput | None = Field(
+        default=None, validation_alias="CheckpointConfig", serialization_alias="CheckpointConfig"
+    )
+    training_time_in_seconds: int | None = Field(
+        default=None,
+        validation_alias="TrainingTimeInSeconds",
+        serialization_alias="TrainingTimeInSeconds",
+    )
+    billable_time_in_seconds: int | None = Field(
+        default=None,
+        validation_alias="BillableTimeInSeconds",
+        serialization_alias="BillableTimeInSeconds",
+    )
+    billable_token_count: int | None = Field(
+        default=None,
+        validation_alias="BillableTokenCount",
+        serialization_alias="BillableTokenCount",
+    )
+    debug_hook_config: DebugHookConfigOutput | None = Field(
+        default=None, validation_alias="DebugHookConfig", serialization_alias="DebugHookConfig"
+    )
+    experiment_config: ExperimentConfigOutput | None = Field(
+        default=None, validation_alias="ExperimentConfig", serialization_alias="ExperimentConfig"
+    )
     debug_rule_configurations: list[DebugRuleConfigurationOutput] | None = Field(
-        default=None, alias="DebugRuleConfigurations"
+        default=None,
+        validation_alias="DebugRuleConfigurations",
+        serialization_alias="DebugRuleConfigurations",
     )
     tensor_board_output_config: TensorBoardOutputConfigOutput | None = Field(
-        default=None, alias="TensorBoardOutputConfig"
+        default=None,
+        validation_alias="TensorBoardOutputConfig",
+        serialization_alias="TensorBoardOutputConfig",
     )
     debug_rule_evaluation_statuses: list[DebugRuleEvaluationStatus] | None = Field(
-        default=None, alias="DebugRuleEvaluationStatuses"
+        default=None,
+        validation_alias="DebugRuleEvaluationStatuses",
+        serialization_alias="DebugRuleEvaluationStatuses",
     )
-    profiler_config: ProfilerConfigOutput | None = Field(default=None, alias="ProfilerConfig")
+    profiler_config: ProfilerConfigOutput | None = Field(
+        default=None, validation_alias="ProfilerConfig", serialization_alias="ProfilerConfig"
+    )
     profiler_rule_configurations: list[ProfilerRuleConfigurationOutput] | None = Field(
-        default=None, alias="ProfilerRuleConfigurations"
+        default=None,
+        validation_alias="ProfilerRuleConfigurations",
+        serialization_alias="ProfilerRuleConfigurations",
     )
     profiler_rule_evaluation_statuses: list[ProfilerRuleEvaluationStatus] | None = Field(
-        default=None, alias="ProfilerRuleEvaluationStatuses"
+        default=None,
+        validation_alias="ProfilerRuleEvaluationStatuses",
+        serialization_alias="ProfilerRuleEvaluationStatuses",
     )
     profiling_status: OpenEnum[ProfilingStatus] | None = Field(
-        default=None, alias="ProfilingStatus"
+        default=None, validation_alias="ProfilingStatus", serialization_alias="ProfilingStatus"
     )
-    environment: dict[str, str] | None = Field(default=None, alias="Environment")
-    retry_strategy: RetryStrategyOutput | None = Field(default=None, alias="RetryStrategy")
+    environment: dict[str, str] | None = Field(
+        default=None, validation_alias="Environment", serialization_alias="Environment"
+    )
+    retry_strategy: RetryStrategyOutput | None = Field(
+        default=None, validation_alias="RetryStrategy", serialization_alias="RetryStrategy"
+    )
     remote_debug_config: RemoteDebugConfigOutput | None = Field(
-        default=None, alias="RemoteDebugConfig"
+        default=None, validation_alias="RemoteDebugConfig", serialization_alias="RemoteDebugConfig"
     )
     infra_check_config: InfraCheckConfigOutput | None = Field(
-        default=None, alias="InfraCheckConfig"
+        default=None, validation_alias="InfraCheckConfig", serialization_alias="InfraCheckConfig"
     )
     serverless_job_config: ServerlessJobConfigOutput | None = Field(
-        default=None, alias="ServerlessJobConfig"
+        default=None,
+        validation_alias="ServerlessJobConfig",
+        serialization_alias="ServerlessJobConfig",
     )
-    mlflow_config: MlflowConfigOutput | None = Field(default=None, alias="MlflowConfig")
+    mlflow_config: MlflowConfigOutput | None = Field(
+        default=None, validation_alias="MlflowConfig", serialization_alias="MlflowConfig"
+    )
     model_package_config: ModelPackageConfigOutput | None = Field(
-        default=None, alias="ModelPackageConfig"
+        default=None,
+        validation_alias="ModelPackageConfig",
+        serialization_alias="ModelPackageConfig",
     )
-    mlflow_details: MlflowDetails | None = Field(default=None, alias="MlflowDetails")
-    progress_info: TrainingProgressInfo | None = Field(default=None, alias="ProgressInfo")
-    output_model_package_arn: str | None = Field(default=None, alias="OutputModelPackageArn")
+    mlflow_details: MlflowDetails | None = Field(
+        default=None, validation_alias="MlflowDetails", serialization_alias="MlflowDetails"
+    )
+    progress_info: TrainingProgressInfo | None = Field(
+        default=None, validation_alias="ProgressInfo", serialization_alias="ProgressInfo"
+    )
+    output_model_package_arn: str | None = Field(
+        default=None,
+        validation_alias="OutputModelPackageArn",
+        serialization_alias="OutputModelPackageArn",
+    )

@@ -12,16 +12,22 @@ from aws_mlops_async.modeling import ResponseModel
 class ResourceInUseMembers(ResponseModel):
     """The members of the ResourceInUse error."""
 
-    message: str | None = Field(default=None, alias="Message")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
 
 
 class ResourceLimitExceededMembers(ResponseModel):
     """The members of the ResourceLimitExceeded error."""
 
-    message: str | None = Field(default=None, alias="Message")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )
 
 
 class ResourceNotFoundMembers(ResponseModel):
     """The members of the ResourceNotFound error."""
 
-    message: str | None = Field(default=None, alias="Message")
+    message: str | None = Field(
+        default=None, validation_alias="Message", serialization_alias="Message"
+    )

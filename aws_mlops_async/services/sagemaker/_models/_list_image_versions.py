@@ -28,33 +28,67 @@ from ._types import (
 class ListImageVersionsRequest(RequestModel):
     """Input of ListImageVersions: Lists the versions of a specified image and their properties."""
 
-    creation_time_after: Timestamp | None = Field(default=None, alias="CreationTimeAfter")
-    creation_time_before: Timestamp | None = Field(default=None, alias="CreationTimeBefore")
-    image_name: ImageName = Field(alias="ImageName")
-    last_modified_time_after: Timestamp | None = Field(default=None, alias="LastModifiedTimeAfter")
-    last_modified_time_before: Timestamp | None = Field(
-        default=None, alias="LastModifiedTimeBefore"
+    creation_time_after: Timestamp | None = Field(
+        default=None, validation_alias="CreationTimeAfter", serialization_alias="CreationTimeAfter"
     )
-    max_results: MaxResults | None = Field(default=None, alias="MaxResults")
-    next_token: NextToken | None = Field(default=None, alias="NextToken")
-    sort_by: ImageVersionSortBy | None = Field(default=None, alias="SortBy")
-    sort_order: ImageVersionSortOrder | None = Field(default=None, alias="SortOrder")
+    creation_time_before: Timestamp | None = Field(
+        default=None,
+        validation_alias="CreationTimeBefore",
+        serialization_alias="CreationTimeBefore",
+    )
+    image_name: ImageName = Field(validation_alias="ImageName", serialization_alias="ImageName")
+    last_modified_time_after: Timestamp | None = Field(
+        default=None,
+        validation_alias="LastModifiedTimeAfter",
+        serialization_alias="LastModifiedTimeAfter",
+    )
+    last_modified_time_before: Timestamp | None = Field(
+        default=None,
+        validation_alias="LastModifiedTimeBefore",
+        serialization_alias="LastModifiedTimeBefore",
+    )
+    max_results: MaxResults | None = Field(
+        default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
+    )
+    next_token: NextToken | None = Field(
+        default=None, validation_alias="NextToken", serialization_alias="NextToken"
+    )
+    sort_by: ImageVersionSortBy | None = Field(
+        default=None, validation_alias="SortBy", serialization_alias="SortBy"
+    )
+    sort_order: ImageVersionSortOrder | None = Field(
+        default=None, validation_alias="SortOrder", serialization_alias="SortOrder"
+    )
 
 
 class ImageVersion(ResponseModel):
     """A version of a SageMaker AI Image ."""
 
-    creation_time: ResponseTimestamp = Field(alias="CreationTime")
-    failure_reason: str | None = Field(default=None, alias="FailureReason")
-    image_arn: str = Field(alias="ImageArn")
-    image_version_arn: str = Field(alias="ImageVersionArn")
-    image_version_status: OpenEnum[ImageVersionStatus] = Field(alias="ImageVersionStatus")
-    last_modified_time: ResponseTimestamp = Field(alias="LastModifiedTime")
-    version: int = Field(alias="Version")
+    creation_time: ResponseTimestamp = Field(
+        validation_alias="CreationTime", serialization_alias="CreationTime"
+    )
+    failure_reason: str | None = Field(
+        default=None, validation_alias="FailureReason", serialization_alias="FailureReason"
+    )
+    image_arn: str = Field(validation_alias="ImageArn", serialization_alias="ImageArn")
+    image_version_arn: str = Field(
+        validation_alias="ImageVersionArn", serialization_alias="ImageVersionArn"
+    )
+    image_version_status: OpenEnum[ImageVersionStatus] = Field(
+        validation_alias="ImageVersionStatus", serialization_alias="ImageVersionStatus"
+    )
+    last_modified_time: ResponseTimestamp = Field(
+        validation_alias="LastModifiedTime", serialization_alias="LastModifiedTime"
+    )
+    version: int = Field(validation_alias="Version", serialization_alias="Version")
 
 
 class ListImageVersionsResponse(ResponseModel):
     """Output of ListImageVersions."""
 
-    image_versions: list[ImageVersion] | None = Field(default=None, alias="ImageVersions")
-    next_token: str | None = Field(default=None, alias="NextToken")
+    image_versions: list[ImageVersion] | None = Field(
+        default=None, validation_alias="ImageVersions", serialization_alias="ImageVersions"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="NextToken", serialization_alias="NextToken"
+    )

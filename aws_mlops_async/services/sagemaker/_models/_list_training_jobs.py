@@ -32,44 +32,92 @@ from ._types import (
 class ListTrainingJobsRequest(RequestModel):
     """Input of ListTrainingJobs: Lists training jobs."""
 
-    next_token: NextToken | None = Field(default=None, alias="NextToken")
-    max_results: MaxResults | None = Field(default=None, alias="MaxResults")
-    creation_time_after: Timestamp | None = Field(default=None, alias="CreationTimeAfter")
-    creation_time_before: Timestamp | None = Field(default=None, alias="CreationTimeBefore")
-    last_modified_time_after: Timestamp | None = Field(default=None, alias="LastModifiedTimeAfter")
-    last_modified_time_before: Timestamp | None = Field(
-        default=None, alias="LastModifiedTimeBefore"
+    next_token: NextToken | None = Field(
+        default=None, validation_alias="NextToken", serialization_alias="NextToken"
     )
-    name_contains: NameContains | None = Field(default=None, alias="NameContains")
-    status_equals: TrainingJobStatus | None = Field(default=None, alias="StatusEquals")
-    sort_by: SortBy | None = Field(default=None, alias="SortBy")
-    sort_order: SortOrder | None = Field(default=None, alias="SortOrder")
+    max_results: MaxResults | None = Field(
+        default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
+    )
+    creation_time_after: Timestamp | None = Field(
+        default=None, validation_alias="CreationTimeAfter", serialization_alias="CreationTimeAfter"
+    )
+    creation_time_before: Timestamp | None = Field(
+        default=None,
+        validation_alias="CreationTimeBefore",
+        serialization_alias="CreationTimeBefore",
+    )
+    last_modified_time_after: Timestamp | None = Field(
+        default=None,
+        validation_alias="LastModifiedTimeAfter",
+        serialization_alias="LastModifiedTimeAfter",
+    )
+    last_modified_time_before: Timestamp | None = Field(
+        default=None,
+        validation_alias="LastModifiedTimeBefore",
+        serialization_alias="LastModifiedTimeBefore",
+    )
+    name_contains: NameContains | None = Field(
+        default=None, validation_alias="NameContains", serialization_alias="NameContains"
+    )
+    status_equals: TrainingJobStatus | None = Field(
+        default=None, validation_alias="StatusEquals", serialization_alias="StatusEquals"
+    )
+    sort_by: SortBy | None = Field(
+        default=None, validation_alias="SortBy", serialization_alias="SortBy"
+    )
+    sort_order: SortOrder | None = Field(
+        default=None, validation_alias="SortOrder", serialization_alias="SortOrder"
+    )
     warm_pool_status_equals: WarmPoolResourceStatus | None = Field(
-        default=None, alias="WarmPoolStatusEquals"
+        default=None,
+        validation_alias="WarmPoolStatusEquals",
+        serialization_alias="WarmPoolStatusEquals",
     )
     training_plan_arn_equals: TrainingPlanArn | None = Field(
-        default=None, alias="TrainingPlanArnEquals"
+        default=None,
+        validation_alias="TrainingPlanArnEquals",
+        serialization_alias="TrainingPlanArnEquals",
     )
 
 
 class TrainingJobSummary(ResponseModel):
     """Provides summary information about a training job."""
 
-    training_job_name: str = Field(alias="TrainingJobName")
-    training_job_arn: str = Field(alias="TrainingJobArn")
-    creation_time: ResponseTimestamp = Field(alias="CreationTime")
-    training_end_time: ResponseTimestamp | None = Field(default=None, alias="TrainingEndTime")
-    last_modified_time: ResponseTimestamp | None = Field(default=None, alias="LastModifiedTime")
-    training_job_status: OpenEnum[TrainingJobStatus] = Field(alias="TrainingJobStatus")
-    secondary_status: OpenEnum[SecondaryStatus] | None = Field(
-        default=None, alias="SecondaryStatus"
+    training_job_name: str = Field(
+        validation_alias="TrainingJobName", serialization_alias="TrainingJobName"
     )
-    warm_pool_status: WarmPoolStatus | None = Field(default=None, alias="WarmPoolStatus")
-    training_plan_arn: str | None = Field(default=None, alias="TrainingPlanArn")
+    training_job_arn: str = Field(
+        validation_alias="TrainingJobArn", serialization_alias="TrainingJobArn"
+    )
+    creation_time: ResponseTimestamp = Field(
+        validation_alias="CreationTime", serialization_alias="CreationTime"
+    )
+    training_end_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="TrainingEndTime", serialization_alias="TrainingEndTime"
+    )
+    last_modified_time: ResponseTimestamp | None = Field(
+        default=None, validation_alias="LastModifiedTime", serialization_alias="LastModifiedTime"
+    )
+    training_job_status: OpenEnum[TrainingJobStatus] = Field(
+        validation_alias="TrainingJobStatus", serialization_alias="TrainingJobStatus"
+    )
+    secondary_status: OpenEnum[SecondaryStatus] | None = Field(
+        default=None, validation_alias="SecondaryStatus", serialization_alias="SecondaryStatus"
+    )
+    warm_pool_status: WarmPoolStatus | None = Field(
+        default=None, validation_alias="WarmPoolStatus", serialization_alias="WarmPoolStatus"
+    )
+    training_plan_arn: str | None = Field(
+        default=None, validation_alias="TrainingPlanArn", serialization_alias="TrainingPlanArn"
+    )
 
 
 class ListTrainingJobsResponse(ResponseModel):
     """Output of ListTrainingJobs."""
 
-    training_job_summaries: list[TrainingJobSummary] = Field(alias="TrainingJobSummaries")
-    next_token: str | None = Field(default=None, alias="NextToken")
+    training_job_summaries: list[TrainingJobSummary] = Field(
+        validation_alias="TrainingJobSummaries", serialization_alias="TrainingJobSummaries"
+    )
+    next_token: str | None = Field(
+        default=None, validation_alias="NextToken", serialization_alias="NextToken"
+    )

@@ -15,7 +15,9 @@ from ._types import TrainingJobName
 class StopTrainingJobRequest(RequestModel):
     """Input of StopTrainingJob: Stops a training job."""
 
-    training_job_name: TrainingJobName = Field(alias="TrainingJobName")
+    training_job_name: TrainingJobName = Field(
+        validation_alias="TrainingJobName", serialization_alias="TrainingJobName"
+    )
 
 
 class StopTrainingJobResponse(ResponseModel):

@@ -25,25 +25,45 @@ from ._types import (
 class UpdateImageVersionRequest(RequestModel):
     """Input of UpdateImageVersion: Updates the properties of a SageMaker AI image version."""
 
-    image_name: ImageName = Field(alias="ImageName")
-    alias: SageMakerImageVersionAlias | None = Field(default=None, alias="Alias")
-    version: ImageVersionNumber | None = Field(default=None, alias="Version")
+    image_name: ImageName = Field(validation_alias="ImageName", serialization_alias="ImageName")
+    alias: SageMakerImageVersionAlias | None = Field(
+        default=None, validation_alias="Alias", serialization_alias="Alias"
+    )
+    version: ImageVersionNumber | None = Field(
+        default=None, validation_alias="Version", serialization_alias="Version"
+    )
     aliases_to_add: list[SageMakerImageVersionAlias] | None = Field(
-        default=None, alias="AliasesToAdd"
+        default=None, validation_alias="AliasesToAdd", serialization_alias="AliasesToAdd"
     )
     aliases_to_delete: list[SageMakerImageVersionAlias] | None = Field(
-        default=None, alias="AliasesToDelete"
+        default=None, validation_alias="AliasesToDelete", serialization_alias="AliasesToDelete"
     )
-    vendor_guidance: VendorGuidance | None = Field(default=None, alias="VendorGuidance")
-    job_type: JobType | None = Field(default=None, alias="JobType")
-    ml_framework: MLFramework | None = Field(default=None, alias="MLFramework")
-    programming_lang: ProgrammingLang | None = Field(default=None, alias="ProgrammingLang")
-    processor: Processor | None = Field(default=None, alias="Processor")
-    horovod: StrictBool | None = Field(default=None, alias="Horovod")
-    release_notes: ReleaseNotes | None = Field(default=None, alias="ReleaseNotes")
+    vendor_guidance: VendorGuidance | None = Field(
+        default=None, validation_alias="VendorGuidance", serialization_alias="VendorGuidance"
+    )
+    job_type: JobType | None = Field(
+        default=None, validation_alias="JobType", serialization_alias="JobType"
+    )
+    ml_framework: MLFramework | None = Field(
+        default=None, validation_alias="MLFramework", serialization_alias="MLFramework"
+    )
+    programming_lang: ProgrammingLang | None = Field(
+        default=None, validation_alias="ProgrammingLang", serialization_alias="ProgrammingLang"
+    )
+    processor: Processor | None = Field(
+        default=None, validation_alias="Processor", serialization_alias="Processor"
+    )
+    horovod: StrictBool | None = Field(
+        default=None, validation_alias="Horovod", serialization_alias="Horovod"
+    )
+    release_notes: ReleaseNotes | None = Field(
+        default=None, validation_alias="ReleaseNotes", serialization_alias="ReleaseNotes"
+    )
 
 
 class UpdateImageVersionResponse(ResponseModel):
     """Output of UpdateImageVersion."""
 
-    image_version_arn: str | None = Field(default=None, alias="ImageVersionArn")
+    image_version_arn: str | None = Field(
+        default=None, validation_alias="ImageVersionArn", serialization_alias="ImageVersionArn"
+    )

@@ -20,26 +20,40 @@ class ProfilerConfigForUpdate(RequestModel):
     system and framework metrics configurations, and storage paths.
     """
 
-    s3_output_path: S3Uri | None = Field(default=None, alias="S3OutputPath")
+    s3_output_path: S3Uri | None = Field(
+        default=None, validation_alias="S3OutputPath", serialization_alias="S3OutputPath"
+    )
     profiling_interval_in_milliseconds: StrictInt | None = Field(
-        default=None, alias="ProfilingIntervalInMilliseconds"
+        default=None,
+        validation_alias="ProfilingIntervalInMilliseconds",
+        serialization_alias="ProfilingIntervalInMilliseconds",
     )
     profiling_parameters: Annotated[dict[ConfigKey, ConfigValue], Field(max_length=20)] | None = (
-        Field(default=None, alias="ProfilingParameters")
+        Field(
+            default=None,
+            validation_alias="ProfilingParameters",
+            serialization_alias="ProfilingParameters",
+        )
     )
-    disable_profiler: StrictBool | None = Field(default=None, alias="DisableProfiler")
+    disable_profiler: StrictBool | None = Field(
+        default=None, validation_alias="DisableProfiler", serialization_alias="DisableProfiler"
+    )
 
 
 class ResourceConfigForUpdate(RequestModel):
     """The ResourceConfig to update KeepAlivePeriodInSeconds ."""
 
-    keep_alive_period_in_seconds: KeepAlivePeriodInSeconds = Field(alias="KeepAlivePeriodInSeconds")
+    keep_alive_period_in_seconds: KeepAlivePeriodInSeconds = Field(
+        validation_alias="KeepAlivePeriodInSeconds", serialization_alias="KeepAlivePeriodInSeconds"
+    )
 
 
 class RemoteDebugConfigForUpdate(RequestModel):
     """Configuration for remote debugging for the UpdateTrainingJob API."""
 
-    enable_remote_debug: StrictBool | None = Field(default=None, alias="EnableRemoteDebug")
+    enable_remote_debug: StrictBool | None = Field(
+        default=None, validation_alias="EnableRemoteDebug", serialization_alias="EnableRemoteDebug"
+    )
 
 
 class UpdateTrainingJobRequest(RequestModel):
@@ -47,18 +61,30 @@ class UpdateTrainingJobRequest(RequestModel):
     profiling configuration or to change warm pool retention length.
     """
 
-    training_job_name: TrainingJobName = Field(alias="TrainingJobName")
-    profiler_config: ProfilerConfigForUpdate | None = Field(default=None, alias="ProfilerConfig")
+    training_job_name: TrainingJobName = Field(
+        validation_alias="TrainingJobName", serialization_alias="TrainingJobName"
+    )
+    profiler_config: ProfilerConfigForUpdate | None = Field(
+        default=None, validation_alias="ProfilerConfig", serialization_alias="ProfilerConfig"
+    )
     profiler_rule_configurations: (
         Annotated[list[ProfilerRuleConfiguration], Field(max_length=20)] | None
-    ) = Field(default=None, alias="ProfilerRuleConfigurations")
-    resource_config: ResourceConfigForUpdate | None = Field(default=None, alias="ResourceConfig")
+    ) = Field(
+        default=None,
+        validation_alias="ProfilerRuleConfigurations",
+        serialization_alias="ProfilerRuleConfigurations",
+    )
+    resource_config: ResourceConfigForUpdate | None = Field(
+        default=None, validation_alias="ResourceConfig", serialization_alias="ResourceConfig"
+    )
     remote_debug_config: RemoteDebugConfigForUpdate | None = Field(
-        default=None, alias="RemoteDebugConfig"
+        default=None, validation_alias="RemoteDebugConfig", serialization_alias="RemoteDebugConfig"
     )
 
 
 class UpdateTrainingJobResponse(ResponseModel):
     """Output of UpdateTrainingJob."""
 
-    training_job_arn: str = Field(alias="TrainingJobArn")
+    training_job_arn: str = Field(
+        validation_alias="TrainingJobArn", serialization_alias="TrainingJobArn"
+    )
