@@ -44,7 +44,13 @@ from .errors import (
 )
 from .interceptors import CallContext, Hooks, Interceptor, check_interceptors
 from .metadata import ResponseMetadata, keep_metadata, metadata_of
-from .modeling import AwsModel, to_validation_error, unencodable_fields
+from .modeling import (
+    AwsModel,
+    to_validation_error,
+    unencodable_fields,
+    wire_name,
+    wire_path,
+)
 from .options import CallOptions
 from .protocol import (
     ErrorFacts,
@@ -288,13 +294,33 @@ class BaseClient:
             if isinstance(request, Mapping):
                 request = dict(request)
         if spec.prepare is not None and type(request) is dict:
-            request = spec.prepare(spec.name, request)
+            try:
+                request = spec.prepare(spec.name, request)
+            except ValidationError as refused:
+                raise self._with_the_rest(spec, request, refused) from None
         if field is not None and type(request) is dict:
             alias = spec.token_alias or field
             if request.get(field) is None and request.get(alias) is None:
                 request = {key: value for key, value in request.items() if key != alias}
                 request[field] = token or str(uuid.uuid4())
         return self._validated(spec, request)
+
+    def _with_the_rest(
+        self, spec: OperationSpec[Any, Any], fields: dict[str, Any], refused: ValidationError
+    ) -> ValidationError:
+        """``refused`` (by the operation's preparation) with the problems of the request's
+        other fields, so that one error names every invalid field at once."""
+        named = {problem.field.split(".", 1)[0].split("[", 1)[0] for problem in refused.problems}
+        members = spec.input.model_fields
+        known = {*members, *(wire_name(name, info) for name, info in members.items())}
+        # What the preparation takes besides the members (validate_payload) is its own.
+        rest = {key: value for key, value in fields.items() if key in known and key not in named}
+        try:
+            self._validated(spec, rest)
+        except ValidationError as more:
+            others = [p for p in more.problems if p.field.split(".", 1)[0] not in named]
+            return ValidationError(spec.name, [*refused.problems, *others])
+        return refused
 
     @staticmethod
     def _validated(spec: OperationSpec[RequestT, Any], request: object) -> RequestT:
@@ -331,7 +357,9 @@ class BaseClient:
         options = options or self._options
         if options.observed:
             return self._observed(spec, request, options, validated)
-        return self._send(spec, self._request_of(spec, request, validated), options, None)
+        if not validated or not isinstance(request, spec.input):
+            request = self.build_request(spec, request)
+        return self._send(spec, request, options, None)
 
     def _request_of(
         self,
@@ -572,8 +600,11 @@ class BaseClient:
         try:
             parsed: ResponseT = self._codec.deserialize(spec, response)
         except pydantic.ValidationError as error:
-            problems = to_validation_error(None, error).problems
-            detail = "; ".join(str(problem) for problem in problems)
+            # Named as the service sent them: by their wire names.
+            detail = "; ".join(
+                f"{wire_path(spec.output, item['loc'])}: {item['msg']}"
+                for item in error.errors(include_url=False, include_input=False)
+            )
         except (ValueError, RecursionError):  # not JSON, or nested too deep to read
             detail = "the body is not a JSON object the operation's output can be read from"
         else:

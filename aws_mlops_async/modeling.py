@@ -28,7 +28,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
 
 import pydantic
 from pydantic import (
@@ -49,6 +49,7 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
+from pydantic._internal._model_construction import ModelMetaclass
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 from typing_extensions import Self
@@ -86,6 +87,7 @@ __all__ = [
     "wire_dump",
     "wire_json",
     "wire_name",
+    "wire_path",
 ]
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -107,6 +109,7 @@ class AwsModel(BaseModel):
         ser_json_inf_nan="strings",  # "NaN", "Infinity", "-Infinity", as the protocols spell them
         defer_build=True,
         hide_input_in_errors=True,
+        loc_by_alias=False,  # an error's path names fields in Python, whatever was given
         protected_namespaces=(),
     )
 
@@ -120,7 +123,20 @@ class AwsModel(BaseModel):
         return state
 
 
-class RequestModel(AwsModel):
+class _RequestModelMeta(ModelMetaclass):
+    """Makes a request model's constructor raise the library's `ValidationError` (validation
+    itself never calls the class, so the dict path pays nothing for it)."""
+
+    if not TYPE_CHECKING:  # type checkers keep the constructor pydantic gives each model
+
+        def __call__(cls, *args, **kwargs):
+            try:
+                return super().__call__(*args, **kwargs)
+            except pydantic.ValidationError as error:
+                raise to_validation_error(cls.__name__, error) from None
+
+
+class RequestModel(AwsModel, metaclass=_RequestModelMeta):
     """Base of the models a request is built from: strict, every constraint checked.
 
     A model is validated again wherever it is given (a request, or a structure nested in
@@ -131,6 +147,33 @@ class RequestModel(AwsModel):
     """
 
     model_config = ConfigDict(extra="forbid", revalidate_instances="always")
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: Literal["allow", "ignore", "forbid"] | None = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """The model of ``obj`` (fields by Python or wire name); `ValidationError`, as
+        the constructor raises it."""
+        try:
+            return super().model_validate(
+                obj,
+                strict=strict,
+                extra=extra,
+                from_attributes=from_attributes,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+        except pydantic.ValidationError as error:
+            raise to_validation_error(cls.__name__, error) from None
 
 
 class RequestUnion(RequestModel):
@@ -566,6 +609,32 @@ def to_validation_error(
             for detail in error.errors(include_url=False, include_input=False)
         ],
     )
+
+
+def wire_path(model: type[BaseModel], location: Iterable[int | str]) -> str:
+    """A validation error's location in ``model`` as a dotted path of wire names
+    (``ResourceConfig.InstanceCount``), as AWS names members in its messages."""
+    steps: list[int | str] = []
+    current: type[BaseModel] | None = model
+    for step in location:
+        fields = current.model_fields if current is not None else {}
+        if isinstance(step, str) and step in fields:
+            steps.append(wire_name(step, fields[step]))
+            current = _model_in(fields[step].annotation)
+        else:
+            steps.append(step)  # a list index or a map key: the same model's items or values
+    return _dotted(steps)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation holds (itself, or in a list, a map or a union), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
 
 
 def _dotted(location: Iterable[int | str]) -> str:

@@ -11,19 +11,24 @@ call, a bulk run and the command line alike.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 from pydantic_core import PydanticSerializationError
 
+from .._lazy import lazy_exports
 from ..errors import FieldProblem, ValidationError
-from ..modeling import to_validation_error, unencodable_fields, wire_json, wire_name
+from ..modeling import to_validation_error, unencodable_fields, wire_json
 
 if TYPE_CHECKING:
     from ..services.sagemaker.models import CreateTrainingJobRequest
+    from .training_model import TrainingPayload
+else:  # the payload's model loads when first asked for (SageMaker's models are large)
+    __getattr__, __dir__ = lazy_exports(
+        __name__, {"TrainingPayload": "training_model"}, package=__package__
+    )
 
-__all__ = ["prepare_submission"]
+__all__ = ["TrainingPayload", "prepare_submission"]
 
 PAYLOAD = "service_request_payload"
 _WIRE_PAYLOAD = "serviceRequestPayload"
@@ -32,9 +37,10 @@ _TRAINING = "SAGEMAKER_TRAINING"
 
 
 def prepare_submission(operation: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """SubmitServiceJob's fields with a typed payload (a `CreateTrainingJobRequest` or a
-    mapping of its fields) validated and written as JSON, and a JSON payload validated too
-    when ``validate_payload`` is set; a ValidationError naming the nested field otherwise."""
+    """SubmitServiceJob's fields with a typed payload (a `TrainingPayload`, a
+    `CreateTrainingJobRequest` or a mapping of their fields) validated and written as JSON, and
+    a JSON payload validated too when ``validate_payload`` is set; a ValidationError naming
+    the nested field otherwise."""
     key = PAYLOAD if PAYLOAD in fields else _WIRE_PAYLOAD
     payload = fields.get(key)
     if type(payload) is str and _VALIDATE not in fields:
@@ -65,66 +71,42 @@ def prepare_submission(operation: str, fields: dict[str, Any]) -> dict[str, Any]
 
 def _training_request(operation: str, payload: object) -> CreateTrainingJobRequest:
     from ..services.sagemaker.models import CreateTrainingJobRequest
+    from .training_model import TrainingPayload
 
-    if isinstance(payload, CreateTrainingJobRequest):
-        return payload
-    validator = CreateTrainingJobRequest.__pydantic_validator__
+    # A CreateTrainingJobRequest given is held to its own class (the name required); anything
+    # else is read as a TrainingPayload, whose name Batch gives.
+    model = type(payload) if isinstance(payload, CreateTrainingJobRequest) else TrainingPayload
+    validator = model.__pydantic_validator__
     try:
         if isinstance(payload, str):
             # As SageMaker reads the JSON body: by wire name, each member its exact type.
             parsed: CreateTrainingJobRequest = validator.validate_json(
                 payload, strict=True, by_alias=True, by_name=False
             )
-        elif isinstance(payload, Mapping):
-            parsed = validator.validate_python(dict(payload))
+        elif isinstance(payload, (CreateTrainingJobRequest, Mapping)):
+            # A model is validated again: it may have changed since it was made.
+            parsed = validator.validate_python(
+                payload if isinstance(payload, CreateTrainingJobRequest) else dict(payload)
+            )
         else:
             raise _refused(
                 operation,
                 PAYLOAD,
-                "must be a JSON string, a CreateTrainingJobRequest or a mapping of its fields, "
-                f"not {type(payload).__name__}",
+                "must be a JSON string, a TrainingPayload, a CreateTrainingJobRequest or a "
+                f"mapping of their fields, not {type(payload).__name__}",
             )
     except pydantic.ValidationError as error:
         problems = to_validation_error(operation, error).problems
-        names = _python_names(CreateTrainingJobRequest)
         raise ValidationError(
             operation,
-            [FieldProblem(_nested(problem.field, names), problem.message) for problem in problems],
+            [FieldProblem(_nested(problem.field), problem.message) for problem in problems],
         ) from None
     return parsed
 
 
-def _nested(field: str, names: Mapping[str, str] | None = None) -> str:
-    """The path of a payload's field under the job's, in Python names (pydantic reports a
-    field given by its wire name by that name)."""
-    if field == "(request)":
-        return PAYLOAD
-    parts = field.split(".")
-    if names:
-        parts = [names.get(part, part) for part in parts]
-    return ".".join([PAYLOAD, *parts])
-
-
-@cache
-def _python_names(model: type[pydantic.BaseModel]) -> dict[str, str]:
-    """Wire name -> Python name of every field of ``model`` and the models it holds."""
-    names: dict[str, str] = {}
-    pending, seen = [model], set()
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for name, info in current.model_fields.items():
-            names[wire_name(name, info)] = name
-            pending += _models_in(info.annotation)
-    return names
-
-
-def _models_in(annotation: Any) -> list[type[pydantic.BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return [annotation]
-    return [model for argument in get_args(annotation) for model in _models_in(argument)]
+def _nested(field: str) -> str:
+    """The path of a payload's field under the job's (pydantic names it in Python)."""
+    return PAYLOAD if field == "(request)" else f"{PAYLOAD}.{field}"
 
 
 def _refused(operation: str, field: str, message: str) -> ValidationError:

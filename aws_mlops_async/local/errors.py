@@ -7,7 +7,7 @@ from typing import Any
 
 import pydantic
 
-from ..modeling import to_validation_error
+from ..modeling import wire_path
 
 __all__ = ["LocalError", "auth_error", "validation_message"]
 
@@ -29,13 +29,16 @@ def auth_error(code: str, message: str) -> LocalError:
     return LocalError(code, message, 403)
 
 
-def validation_message(operation: str, error: pydantic.ValidationError) -> str:
-    """What AWS says of a request ``error`` found breaking ``operation``'s model: ``N
-    validation errors detected: Value at 'Member' failed to satisfy constraint: ...``."""
-    problems = to_validation_error(operation, error).problems
+def validation_message(
+    operation: str, error: pydantic.ValidationError, model: type[pydantic.BaseModel]
+) -> str:
+    """What AWS says of a request ``error`` found breaking ``operation``'s ``model``: ``N
+    validation errors detected: Value at 'Member' failed to satisfy constraint: ...``, the
+    members by their wire names."""
+    details = error.errors(include_url=False, include_input=False)
     detail = "; ".join(
-        f"Value at '{problem.field}' failed to satisfy constraint: {problem.message}"
-        for problem in problems
+        f"Value at '{wire_path(model, item['loc'])}' failed to satisfy constraint: {item['msg']}"
+        for item in details
     )
-    plural = "s" if len(problems) != 1 else ""
-    return f"{len(problems)} validation error{plural} detected: {detail}"
+    plural = "s" if len(details) != 1 else ""
+    return f"{len(details)} validation error{plural} detected: {detail}"

@@ -132,11 +132,11 @@ def read_request(
             data[wire_name(name, fields[name])] = value
     try:
         # Lax: query, header and path values arrive as text, to be read as their types.
-        request: AwsModel = spec.input.model_validate(
+        request: AwsModel = spec.input.__pydantic_validator__.validate_python(
             data, strict=False, by_alias=True, by_name=False
         )
     except pydantic.ValidationError as error:
-        raise service.validation.error(validation_message(spec.name, error)) from None
+        raise service.validation.error(validation_message(spec.name, error, spec.input)) from None
     return request
 
 

@@ -113,13 +113,13 @@ async def test_an_unknown_member_or_method_is_refused_when_stubbed(session: Sess
     stub = Stubber(session.batch)
     with pytest.raises(ValidationError) as caught:  # every problem at once
         stub.add_response("submit_service_job", {"jobName": "t", "jobIdd": "j"})
-    assert set(caught.value.fields) == {"jobIdd", "jobId"}
+    assert set(caught.value.fields) == {"jobIdd", "job_id"}
     with pytest.raises(ValidationError, match=r"latestAttempt\.serviceResourceId\.nme"):
         stub.add_response(
             "describe_service_job",
             {**DESCRIBED, "latestAttempt": {"serviceResourceId": {"nme": "x", "value": "y"}}},
         )
-    with pytest.raises(ValidationError, match="jobId: Field required"):
+    with pytest.raises(ValidationError, match="job_id: Field required"):
         stub.add_response("submit_service_job", {"jobName": "t"})
     with pytest.raises(ValueError, match="has no operation 'submit_job_please'"):
         stub.add_response("submit_job_please", {})

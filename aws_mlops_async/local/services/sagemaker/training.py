@@ -72,11 +72,11 @@ def payload_request(payload: Mapping[str, Any], name: str) -> dict[str, Any]:
     payload (a JSON object) makes once Batch names the training job ``name``; `PayloadRefused`
     when SageMaker would refuse it (members missing, unknown or of the wrong type)."""
     try:
-        request = CreateTrainingJobRequest.model_validate(
+        request = CreateTrainingJobRequest.__pydantic_validator__.validate_python(
             {**payload, "TrainingJobName": name}, strict=True, by_alias=True, by_name=False
         )
     except pydantic.ValidationError as error:
-        detail = validation_message("CreateTrainingJob", error)
+        detail = validation_message("CreateTrainingJob", error, CreateTrainingJobRequest)
         raise PayloadRefused(f"ValidationException: {detail}") from None
     return wire_dump(request, exclude={"training_job_name"})
 
