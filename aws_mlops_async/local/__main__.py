@@ -14,8 +14,10 @@ counted in their sum. With ``--seed`` the same jobs fail on every run.
 By default it takes requests signed with any credentials, for any region (the region of a
 request's signature goes in the ARNs it makes), as LocalStack and moto do; ``--access-key``
 and ``--secret-key`` switch on strict SigV4 verification for those keys and ``--region``.
-SIGINT or SIGTERM stops it (and writes the snapshot, when one is set). A bad option or a port
-in use is one line on standard error and exit status 2.
+SIGINT or SIGTERM stops it (and writes the snapshot, when one is set). A bad option, a port
+in use or a ``--snapshot`` it cannot load (not a snapshot, a directory, a folder it cannot
+write to) is one line on standard error and exit status 2; a snapshot it cannot write when it
+stops is one line and exit status 1.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from .._version import __version__
+from .errors import SnapshotError
 from .faults import FAULT_KINDS
 from .server import LocalAws
 from .settings import DEFAULT_REGION, Durations
@@ -96,7 +99,11 @@ def parser() -> argparse.ArgumentParser:
     )
     cli.add_argument("--secret-key", help="the secret key of --access-key")
     cli.add_argument("--seed", type=int, help="make fault draws and identifiers repeatable")
-    cli.add_argument("--snapshot", help="JSON file loaded at start and written at stop")
+    cli.add_argument(
+        "--snapshot",
+        help="JSON file loaded at start (if it exists) and written at stop, owner-only (it "
+        "holds what requests sent, in clear)",
+    )
     cli.add_argument(
         "--clock-offset",
         type=float,
@@ -270,7 +277,8 @@ def _log_setup(verbose: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; the exit status (2: a bad option or a port in use)."""
+    """Run the command line; the exit status (2: a bad option, a port in use or a snapshot
+    that cannot be loaded; 1: a snapshot that could not be written at stop)."""
     args = parser().parse_args(argv)
     try:
         endpoint = build(args)
@@ -279,17 +287,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     _log_setup(args.verbose)
 
+    started = False
+
     async def run() -> None:
+        nonlocal started
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signum, stop.set)
+        await endpoint.start()  # the snapshot loaded, the port bound
+        started = True
         await serve(endpoint, stop)
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run())
+    except SnapshotError as error:  # at start: a bad option; at stop: the state is not saved
+        print(f"{_PROG}: error: argument --snapshot: {error.path} {error.problem}", file=sys.stderr)
+        return 1 if started else 2
     except OSError as error:
         where = f"{args.host}:{args.port}"
         print(f"{_PROG}: error: cannot listen on {where}: {error.strerror}", file=sys.stderr)
