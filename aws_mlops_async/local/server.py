@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import json
 import os
 import stat
@@ -32,7 +33,7 @@ from .settings import (
 from .state import LocalState
 from .stats import Stats
 
-__all__ = ["LocalAws"]
+__all__ = ["LocalAws", "is_loopback"]
 
 
 class LocalAws:
@@ -45,10 +46,14 @@ class LocalAws:
     requests signed (SigV4) with one of ``credentials`` (access key -> secret key; by default
     `DEFAULT_ACCESS_KEY` / `DEFAULT_SECRET_KEY`) for ``region``; with
     ``verify_signatures=False`` (the shell's default) it accepts any keys and any region, as
-    LocalStack and moto do. ``snapshot`` names a JSON file the store is loaded from at start
-    (when it exists) and written to at stop (owner-only, atomically: `save_snapshot`); a file
-    that is not a snapshot, or a path that could not be written, is a `SnapshotError` (a
-    ``ValueError`` naming the file) from `start`, before anything is served.
+    LocalStack and moto do. On a ``host`` other than a loopback address (``0.0.0.0``, to be
+    reached from a container's host), anyone who can reach the port can do anything there with
+    any keys (or with the default ones, which are public): give ``credentials`` of your own.
+
+    ``snapshot`` names a JSON file the store is loaded from at start (when it exists) and
+    written to at stop (owner-only, atomically: `save_snapshot`); a file that is not a
+    snapshot, or a path that could not be written, is a `SnapshotError` (a ``ValueError``
+    naming the file) from `start`, before anything is served.
     ``strict_resources`` makes SubmitServiceJob refuse a job queue never created (a
     ``ClientException``, as Batch answers); by default any queue name goes.
     ``seed`` makes fault draws and generated identifiers repeatable. ``durations`` sets how
@@ -129,6 +134,13 @@ class LocalAws:
             raise RuntimeError("LocalAws is not running; use `async with LocalAws() as endpoint`")
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self._port}"
+
+    @property
+    def on_loopback(self) -> bool:
+        """Whether ``host`` is a loopback address (``localhost``, 127.0.0.0/8, ``::1``), which
+        only this machine reaches; any other address (``0.0.0.0``, a host name) may be
+        reached from elsewhere."""
+        return is_loopback(self.host)
 
     @property
     def port(self) -> int:
@@ -221,6 +233,16 @@ class LocalAws:
         text = json.dumps(self.state.snapshot(), indent=1)
         await asyncio.to_thread(_write_snapshot, target, text)
         return target
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is ``localhost`` or a loopback IP address (127.0.0.0/8, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def _load_snapshot(path: Path) -> Any:

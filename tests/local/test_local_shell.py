@@ -291,3 +291,10 @@ async def test_a_snapshot_that_cannot_be_written_at_stop_is_one_line_and_status_
     log = stderr.decode()
     assert len(log.strip().splitlines()) == 1, log
     assert f"argument --snapshot: {folder / 'state.json'} cannot be written: " in log
+
+
+async def test_any_credentials_beyond_loopback_unasked_is_one_line_and_status_2() -> None:
+    status, output = await run_emulator("--host", "0.0.0.0", "--port", "0")
+    assert status == 2
+    assert len(output.strip().splitlines()) == 1, output
+    assert "argument --host: 0.0.0.0 is not a loopback address" in output
