@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from local_support import FAST, IMAGE, JOB, PACKAGE, RUN
 
-from aws_mlops_async.local import LocalAws, LocalState
+from aws_mlops_async.local import LocalAws, LocalState, SnapshotError
 
 
 async def test_a_snapshot_round_trips_every_resource_and_token(tmp_path: Path) -> None:
@@ -166,6 +166,8 @@ async def test_a_snapshot_that_cannot_be_loaded_is_a_value_error_naming_it(
     endpoint = LocalAws(snapshot=path)
     with pytest.raises(ValueError, match=r"^snapshot ") as caught:
         await endpoint.start()
+    assert isinstance(caught.value, SnapshotError)
+    assert caught.value.path == path
     message = str(caught.value)
     assert message.startswith(f"snapshot {path} "), message
     assert says in message, message
