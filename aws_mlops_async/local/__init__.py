@@ -25,6 +25,7 @@ from .._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .clock import Clock
+    from .errors import SnapshotError
     from .faults import FAULT_KINDS, Fault, FaultKind, FaultRule, Faults
     from .pytest_plugin import LocalAwsFixture
     from .server import LocalAws
@@ -54,6 +55,7 @@ __all__ = [
     "LocalAws",
     "LocalAwsFixture",
     "LocalState",
+    "SnapshotError",
     "Stats",
 ]
 
@@ -73,6 +75,7 @@ _HOMES = {
     "LocalAws": "server",
     "LocalAwsFixture": "pytest_plugin",
     "LocalState": "state",
+    "SnapshotError": "errors",
     "Stats": "stats",
 }
 

@@ -14,8 +14,13 @@ counted in their sum. With ``--seed`` the same jobs fail on every run.
 By default it takes requests signed with any credentials, for any region (the region of a
 request's signature goes in the ARNs it makes), as LocalStack and moto do; ``--access-key``
 and ``--secret-key`` switch on strict SigV4 verification for those keys and ``--region``.
-SIGINT or SIGTERM stops it (and writes the snapshot, when one is set). A bad option or a port
-in use is one line on standard error and exit status 2.
+Taking any credentials on a ``--host`` that is not a loopback address (``0.0.0.0``, to be
+reached from outside a container) lets anyone who reaches the port do anything there: it needs
+``--any-credentials`` (else it is a bad option), and the banner says so.
+SIGINT or SIGTERM stops it (and writes the snapshot, when one is set). A bad option, a port
+in use or a ``--snapshot`` it cannot load (not a snapshot, a directory, a folder it cannot
+write to) is one line on standard error and exit status 2; a snapshot it cannot write when it
+stops is one line and exit status 1.
 """
 
 from __future__ import annotations
@@ -32,8 +37,9 @@ from dataclasses import fields, replace
 from typing import Any
 
 from .._version import __version__
+from .errors import SnapshotError
 from .faults import FAULT_KINDS
-from .server import LocalAws
+from .server import LocalAws, is_loopback
 from .settings import DEFAULT_REGION, Durations
 
 __all__ = ["UsageError", "banner", "build", "main", "parser", "serve"]
@@ -83,7 +89,12 @@ def parser() -> argparse.ArgumentParser:
         "DataZone notebook runs and Lookout for Vision model packaging on one local port.",
     )
     cli.add_argument("--version", action="version", version=f"aws-mlops-async {__version__}")
-    cli.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    cli.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (127.0.0.1); one that is not a loopback address needs "
+        "--access-key and --secret-key, or --any-credentials",
+    )
     cli.add_argument("--port", type=int, default=4567, help="port (4567; 0 picks a free one)")
     cli.add_argument(
         "--region",
@@ -95,8 +106,19 @@ def parser() -> argparse.ArgumentParser:
         "--access-key", help="verify SigV4 signatures strictly, accepting only this access key"
     )
     cli.add_argument("--secret-key", help="the secret key of --access-key")
+    cli.add_argument(
+        "--any-credentials",
+        action="store_true",
+        help="take any credentials even on a --host that is not a loopback address, where "
+        "anyone who reaches the port can read and change everything the emulator holds (on "
+        "a loopback address, the default)",
+    )
     cli.add_argument("--seed", type=int, help="make fault draws and identifiers repeatable")
-    cli.add_argument("--snapshot", help="JSON file loaded at start and written at stop")
+    cli.add_argument(
+        "--snapshot",
+        help="JSON file loaded at start (if it exists) and written at stop, owner-only (it "
+        "holds what requests sent, in clear)",
+    )
     cli.add_argument(
         "--clock-offset",
         type=float,
@@ -198,6 +220,18 @@ def build(args: argparse.Namespace) -> LocalAws:
     if (args.access_key is None) != (args.secret_key is None):
         raise UsageError("argument --access-key: give --access-key and --secret-key together")
     strict = args.access_key is not None
+    if strict and args.any_credentials:
+        raise UsageError(
+            "argument --any-credentials: not with --access-key and --secret-key, which make "
+            "the emulator check signatures"
+        )
+    if not (strict or args.any_credentials or is_loopback(args.host)):
+        raise UsageError(
+            f"argument --host: {args.host} is not a loopback address and, without --access-key "
+            "and --secret-key, the emulator takes any credentials: anyone who can reach it "
+            "could read and change everything it holds. Give --access-key and --secret-key to "
+            "check signatures, or --any-credentials to take any anyway"
+        )
     endpoint = LocalAws(
         region=args.region,
         credentials={args.access_key: args.secret_key} if strict else None,
@@ -222,7 +256,8 @@ def build(args: argparse.Namespace) -> LocalAws:
 
 
 def banner(endpoint: LocalAws) -> str:
-    """What the emulator says about itself once it listens: its mode, and how to use it."""
+    """What the emulator says about itself once it listens: its mode, how to use it, and a
+    warning when it takes any credentials on an address other machines may reach."""
     if endpoint.verify_signatures:
         mode = (
             f"checking SigV4 signatures: access key {endpoint.access_key}, region {endpoint.region}"
@@ -234,11 +269,16 @@ def banner(endpoint: LocalAws) -> str:
             "--secret-key)"
         )
         keys = "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"
-    return (
-        f"aws-mlops-async {__version__} emulator on {endpoint.url}, {mode}.\n"
-        f"Point an SDK at it: AWS_ENDPOINT_URL={endpoint.url} {keys} "
-        f"AWS_REGION={endpoint.region}"
-    )
+    lines = [
+        f"aws-mlops-async {__version__} emulator on {endpoint.url}, {mode}.",
+        f"Point an SDK at it: AWS_ENDPOINT_URL={endpoint.url} {keys} AWS_REGION={endpoint.region}",
+    ]
+    if not (endpoint.verify_signatures or endpoint.on_loopback):
+        lines.append(
+            f"Warning: {endpoint.host} is not a loopback address and any credentials are taken: "
+            "anyone who can reach this port can read and change everything the emulator holds."
+        )
+    return "\n".join(lines)
 
 
 async def serve(endpoint: LocalAws, stop: asyncio.Event) -> None:
@@ -270,7 +310,8 @@ def _log_setup(verbose: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; the exit status (2: a bad option or a port in use)."""
+    """Run the command line; the exit status (2: a bad option, a port in use or a snapshot
+    that cannot be loaded; 1: a snapshot that could not be written at stop)."""
     args = parser().parse_args(argv)
     try:
         endpoint = build(args)
@@ -279,17 +320,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     _log_setup(args.verbose)
 
+    started = False
+
     async def run() -> None:
+        nonlocal started
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(signum, stop.set)
+        await endpoint.start()  # the snapshot loaded, the port bound
+        started = True
         await serve(endpoint, stop)
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run())
+    except SnapshotError as error:  # at start: a bad option; at stop: the state is not saved
+        print(f"{_PROG}: error: argument --snapshot: {error.path} {error.problem}", file=sys.stderr)
+        return 1 if started else 2
     except OSError as error:
         where = f"{args.host}:{args.port}"
         print(f"{_PROG}: error: cannot listen on {where}: {error.strerror}", file=sys.stderr)

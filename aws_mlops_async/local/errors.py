@@ -1,15 +1,18 @@
 """The error answers of the emulator: one exception carrying code, message, status, members;
-and the message AWS gives a request that breaks its model."""
+the message AWS gives a request that breaks its model; and the error of a snapshot file the
+emulator cannot read or write."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pydantic
 
 from ..modeling import wire_path
 
-__all__ = ["LocalError", "auth_error", "validation_message"]
+__all__ = ["LocalError", "SnapshotError", "auth_error", "validation_message"]
 
 
 class LocalError(Exception):
@@ -22,6 +25,17 @@ class LocalError(Exception):
         self.message = message
         self.status = status
         self.members = members
+
+
+class SnapshotError(ValueError):
+    """A snapshot file the emulator cannot load or write: ``snapshot <path> <problem>``, one
+    line (``problem``: ``is not JSON (line 3, column 5: ...)``, ``is a directory, ...``,
+    ``cannot be written: ...``)."""
+
+    def __init__(self, path: os.PathLike[str] | str, problem: str) -> None:
+        super().__init__(f"snapshot {path} {problem}")
+        self.path = Path(path)
+        self.problem = problem
 
 
 def auth_error(code: str, message: str) -> LocalError:

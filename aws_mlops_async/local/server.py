@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ipaddress
 import json
 import os
+import stat
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -15,6 +19,7 @@ from aiohttp import web
 from ..session import Session
 from .app import LocalApp
 from .clock import Clock
+from .errors import SnapshotError
 from .faults import Faults
 from .services.sagemaker.training import prepare
 from .settings import (
@@ -28,7 +33,7 @@ from .settings import (
 from .state import LocalState
 from .stats import Stats
 
-__all__ = ["LocalAws"]
+__all__ = ["LocalAws", "is_loopback"]
 
 
 class LocalAws:
@@ -41,8 +46,14 @@ class LocalAws:
     requests signed (SigV4) with one of ``credentials`` (access key -> secret key; by default
     `DEFAULT_ACCESS_KEY` / `DEFAULT_SECRET_KEY`) for ``region``; with
     ``verify_signatures=False`` (the shell's default) it accepts any keys and any region, as
-    LocalStack and moto do. ``snapshot`` names a JSON file the store is loaded from at start
-    (when it exists) and written to at stop.
+    LocalStack and moto do. On a ``host`` other than a loopback address (``0.0.0.0``, to be
+    reached from a container's host), anyone who can reach the port can do anything there with
+    any keys (or with the default ones, which are public): give ``credentials`` of your own.
+
+    ``snapshot`` names a JSON file the store is loaded from at start (when it exists) and
+    written to at stop (owner-only, atomically: `save_snapshot`); a file that is not a
+    snapshot, or a path that could not be written, is a `SnapshotError` (a ``ValueError``
+    naming the file) from `start`, before anything is served.
     ``strict_resources`` makes SubmitServiceJob refuse a job queue never created (a
     ``ClientException``, as Batch answers); by default any queue name goes.
     ``seed`` makes fault draws and generated identifiers repeatable. ``durations`` sets how
@@ -125,6 +136,13 @@ class LocalAws:
         return f"http://{host}:{self._port}"
 
     @property
+    def on_loopback(self) -> bool:
+        """Whether ``host`` is a loopback address (``localhost``, 127.0.0.0/8, ``::1``), which
+        only this machine reaches; any other address (``0.0.0.0``, a host name) may be
+        reached from elsewhere."""
+        return is_loopback(self.host)
+
+    @property
     def port(self) -> int:
         """The TCP port it listens on (once started)."""
         if self._port is None:
@@ -147,9 +165,12 @@ class LocalAws:
             return self
         prepare()
         if self.snapshot_path is not None:
-            data = await asyncio.to_thread(_read_json, self.snapshot_path)
+            data = await asyncio.to_thread(_load_snapshot, self.snapshot_path)
             if data is not None:
-                self.state.restore(data)
+                try:
+                    self.state.restore(data)
+                except ValueError as error:
+                    raise SnapshotError(self.snapshot_path, f"is {error}") from None
         runner = web.AppRunner(
             self._app.application(), handle_signals=False, access_log=None, shutdown_timeout=0.5
         )
@@ -202,24 +223,103 @@ class LocalAws:
     async def save_snapshot(self, path: str | os.PathLike[str] | None = None) -> Path:
         """Write the store as JSON to ``path`` (by default the ``snapshot`` file); the path.
 
-        Written off the event loop, to a temporary file renamed into place."""
+        It holds what requests sent, sensitive members included, in clear: it is written
+        owner-only (mode 0600), off the event loop, to a temporary file of the same folder
+        that is synced, then renamed into place, so a crash leaves the last snapshot whole. A
+        `SnapshotError` (a ``ValueError``) naming the file when it cannot be written."""
         target = Path(path) if path is not None else self.snapshot_path
         if target is None:
             raise ValueError("no snapshot path: pass one, or LocalAws(snapshot=...)")
         text = json.dumps(self.state.snapshot(), indent=1)
-        await asyncio.to_thread(_write_text, target, text)
+        await asyncio.to_thread(_write_snapshot, target, text)
         return target
 
 
-def _read_json(path: Path) -> Any:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is ``localhost`` or a loopback IP address (127.0.0.0/8, ``::1``)."""
+    if host.lower() == "localhost":
+        return True
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
+
+
+def _load_snapshot(path: Path) -> Any:
+    """The JSON content of the snapshot file ``path`` (None when there is none yet), once it is
+    known the file can be written back; a `SnapshotError` saying what is wrong otherwise."""
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):  # a new file (its folder checked below)
+        raw = None
+    except OSError as error:  # a path too long, a folder that cannot be searched...
+        raise SnapshotError(path, f"cannot be read: {error.strerror or error}") from None
+    else:
+        if stat.S_ISDIR(info.st_mode):
+            raise SnapshotError(path, "is a directory, not a snapshot file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SnapshotError(path, "is not a regular file")
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SnapshotError(path, f"cannot be read: {error.strerror or error}") from None
+    _check_writable(path)
+    if raw is None:
         return None
+    if not raw.strip():
+        raise SnapshotError(path, "is empty, not a snapshot (delete it to start empty)")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        byte = raw[error.start]
+        raise SnapshotError(path, f"is not UTF-8 (byte 0x{byte:02x} at {error.start})") from None
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise SnapshotError(path, f"is not JSON ({where}: {error.msg})") from None
+    except RecursionError:
+        raise SnapshotError(path, "is not a snapshot (JSON nested too deeply)") from None
 
 
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+def _check_writable(path: Path) -> None:
+    """Refuse a snapshot path whose folder (or the nearest one that exists) cannot take it."""
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise SnapshotError(path, f"cannot be written: {folder} is not a directory")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SnapshotError(path, f"cannot be written: {folder} is not writable")
+
+
+def _write_snapshot(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` owner-only (0600) and atomically: a temporary file of the same
+    folder, synced, then renamed over it; a `SnapshotError` when it cannot be (the last
+    snapshot stays as it was, and no temporary file is left)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, partial = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )  # owner-only: it holds sensitive members in clear
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(partial, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            raise
+    except OSError as error:
+        raise SnapshotError(path, f"cannot be written: {error.strerror or error}") from None
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the platform can)."""
+    with contextlib.suppress(OSError):
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)

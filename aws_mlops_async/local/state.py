@@ -9,12 +9,15 @@ terminating or stopping one cuts its plan short. The whole store round-trips thr
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, TypeVar, cast, get_args
+
+import pydantic
 
 from .clock import Clock
 from .faults import JOB_FAILURE_REASON, Faults
@@ -38,6 +41,9 @@ __all__ = [
 
 SNAPSHOT_FORMAT = "aws_mlops_async.local/1"
 
+# How a snapshot's records are read back (`LocalState.restore`): times are finite numbers.
+_RECORDS = pydantic.ConfigDict(allow_inf_nan=False)
+
 JobKind = Literal[
     "image_version", "training_job", "service_job", "notebook_run", "model_packaging_job"
 ]
@@ -57,7 +63,13 @@ _KIND_OF_SERVICE: dict[str, JobKind] = {
 class Lifecycle:
     """A resource's statuses over time: ``steps`` are ``(status, entered_at)``, in order."""
 
+    __pydantic_config__ = _RECORDS
+
     steps: list[tuple[str, float]]
+
+    def __post_init__(self) -> None:
+        if not self.steps:
+            raise ValueError("a lifecycle has at least one step")
 
     @classmethod
     def plan(cls, start: float, phases: Sequence[tuple[str, float]], final: str) -> Lifecycle:
@@ -110,16 +122,13 @@ class Lifecycle:
         past = [step for step in self.steps if step[1] < now]
         self.steps = past + Lifecycle.plan(now, phases, final).steps
 
-    @classmethod
-    def load(cls, data: dict[str, Any]) -> Lifecycle:
-        """The lifecycle of its JSON form."""
-        return cls([(str(status), float(at)) for status, at in data["steps"]])
-
 
 @dataclass
 class ImageVersionRecord:
     """One version of a SageMaker image; ``properties`` holds its settable members by wire
     name (``JobType``, ``MLFramework``, ``ReleaseNotes``...)."""
+
+    __pydantic_config__ = _RECORDS
 
     image_name: str
     version: int
@@ -139,6 +148,8 @@ class ImageVersionRecord:
 @dataclass
 class ImageRecord:
     """A SageMaker image: its name and versions (by number)."""
+
+    __pydantic_config__ = _RECORDS
 
     name: str
     created: float
@@ -163,6 +174,8 @@ class TrainingJobRecord:
     Training, then Completed or Failed; Stopping, then Stopped, once stopped), ``request`` is
     its CreateTrainingJob request by wire name (updates merged in), and ``service_job_id``
     names the Batch service job that created it (None: created by CreateTrainingJob)."""
+
+    __pydantic_config__ = _RECORDS
 
     name: str
     created: float
@@ -192,6 +205,8 @@ class BatchResourceRecord:
     (UPDATING, then VALID again, after an update; DELETING, then DELETED, after a delete).
     ``properties`` holds its settable members by wire name."""
 
+    __pydantic_config__ = _RECORDS
+
     name: str
     arn: str
     created: float
@@ -208,6 +223,8 @@ class ServiceJobRecord:
     """A Batch service job; ``request`` is its SubmitServiceJob request by wire name,
     ``training_job`` the name of the SageMaker training job it started, once that is made."""
 
+    __pydantic_config__ = _RECORDS
+
     job_id: str
     job_name: str
     job_queue: str
@@ -222,6 +239,8 @@ class ServiceJobRecord:
 @dataclass
 class NotebookRunRecord:
     """A DataZone notebook run; ``request`` holds its StartNotebookRun members by wire name."""
+
+    __pydantic_config__ = _RECORDS
 
     run_id: str
     domain_id: str
@@ -241,6 +260,8 @@ class PackagingJobRecord:
     """A Lookout for Vision model packaging job; ``request`` is its start request by wire
     name."""
 
+    __pydantic_config__ = _RECORDS
+
     project_name: str
     job_name: str
     created: float
@@ -252,6 +273,8 @@ class PackagingJobRecord:
 @dataclass
 class TokenRecord:
     """The first answer to a client token: the request's fingerprint, status and body."""
+
+    __pydantic_config__ = _RECORDS
 
     fingerprint: str
     status: int
@@ -396,42 +419,59 @@ class LocalState:
             ],
         }
 
-    def restore(self, data: dict[str, Any]) -> None:
-        """Replace the store with a `snapshot`'s content (the clock moves up to its offset)."""
+    def restore(self, data: Any) -> None:
+        """Replace the store with a `snapshot`'s content (the clock moves up to its offset).
+
+        A ``ValueError`` saying where and what is wrong when ``data`` is not a snapshot this
+        emulator can read (another format, a member missing or of the wrong type); the store is
+        left as it was."""
+        if not isinstance(data, dict):
+            raise ValueError(
+                f"not a snapshot of this emulator (a JSON {_json_kind(data)}, not an object)"
+            )
         if data.get("format") != SNAPSHOT_FORMAT:
             raise ValueError(f"not a snapshot of this emulator (format {data.get('format')!r})")
+        offset = _load(_FINITE, data.get("clock_offset", 0.0), "clock_offset")
+        images: dict[str, ImageRecord] = {}
+        for index, item in enumerate(_members(data, "images")):
+            where = f"images[{index}]"
+            versions = _load(list[ImageVersionRecord], _get(item, "versions", where), where)
+            image = _load(ImageRecord, {**item, "versions": {}}, where)
+            image.versions = {version.version: version for version in versions}
+            images[image.name] = image
+        # Training jobs and Batch resources are absent from snapshots of earlier releases.
+        training_jobs = {
+            job.name.lower(): job
+            for job in _records(data, "training_jobs", TrainingJobRecord, required=False)
+        }
+        batch = {
+            kind: {
+                record.arn if kind == "quota_shares" else record.name: record
+                for record in _records(data, kind, BatchResourceRecord, required=False)
+            }
+            for kind in self._batch_resources()
+        }
+        service_jobs = {job.job_id: job for job in _records(data, "service_jobs", ServiceJobRecord)}
+        runs = {run.run_id: run for run in _records(data, "notebook_runs", NotebookRunRecord)}
+        packaging_jobs = {
+            (job.project_name, job.job_name): job
+            for job in _records(data, "packaging_jobs", PackagingJobRecord)
+        }
+        tokens = {
+            (token.operation, token.token): TokenRecord(token.fingerprint, token.status, token.body)
+            for token in _records(data, "tokens", _TokenItem)
+        }
         self.clear()
-        offset = float(data.get("clock_offset", 0.0))
+        self.images.update(images)
+        self.training_jobs.update(training_jobs)
+        for kind, records in self._batch_resources().items():
+            records.update(batch[kind])
+        self.service_jobs.update(service_jobs)
+        self.notebook_runs.update(runs)
+        self.packaging_jobs.update(packaging_jobs)
+        self.tokens.update(tokens)
         if offset > self.clock.offset:
             self.clock.advance(offset - self.clock.offset)
-        for item in data["images"]:
-            versions = [
-                ImageVersionRecord(**{**v, "lifecycle": Lifecycle.load(v["lifecycle"])})
-                for v in item["versions"]
-            ]
-            image = ImageRecord(**{**item, "versions": {v.version: v for v in versions}})
-            self.images[image.name] = image
-        for item in data.get("training_jobs", []):  # absent from snapshots of earlier releases
-            training = TrainingJobRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
-            self.training_jobs[training.name.lower()] = training
-        for kind, records in self._batch_resources().items():
-            for item in data.get(kind, []):
-                resource = BatchResourceRecord(
-                    **{**item, "lifecycle": Lifecycle.load(item["lifecycle"])}
-                )
-                records[resource.arn if kind == "quota_shares" else resource.name] = resource
-        for item in data["service_jobs"]:
-            job = ServiceJobRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
-            self.service_jobs[job.job_id] = job
-        for item in data["notebook_runs"]:
-            run = NotebookRunRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
-            self.notebook_runs[run.run_id] = run
-        for item in data["packaging_jobs"]:
-            package = PackagingJobRecord(**{**item, "lifecycle": Lifecycle.load(item["lifecycle"])})
-            self.packaging_jobs[(package.project_name, package.job_name)] = package
-        for item in data["tokens"]:
-            record = {k: v for k, v in item.items() if k not in ("operation", "token")}
-            self.tokens[(item["operation"], item["token"])] = TokenRecord(**record)
 
     def __repr__(self) -> str:
         versions = sum(len(image.versions) for image in self.images.values())
@@ -442,3 +482,74 @@ class LocalState:
             f"notebook_runs={len(self.notebook_runs)} "
             f"model_packaging_jobs={len(self.packaging_jobs)}>"
         )
+
+
+# ---- reading a snapshot back: every record checked against its type -------------------------
+
+_FINITE = Annotated[float, pydantic.Field(allow_inf_nan=False)]
+_RecordT = TypeVar("_RecordT")
+
+
+@dataclass
+class _TokenItem:
+    """A client token's entry in a snapshot: its key, and its `TokenRecord`'s members."""
+
+    __pydantic_config__ = _RECORDS
+
+    operation: str
+    token: str
+    fingerprint: str
+    status: int
+    body: dict[str, Any]
+
+
+@functools.cache
+def _adapter(kind: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(kind)
+
+
+def _load(kind: Any, value: Any, where: str) -> Any:
+    """``value`` read as ``kind`` (a record class, a list of them...); a ``ValueError`` naming
+    the first member that does not fit, from ``where``."""
+    try:
+        return _adapter(kind).validate_python(value)
+    except pydantic.ValidationError as error:
+        problem = error.errors()[0]
+        path = "".join(
+            f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"]
+        )
+        raise ValueError(
+            f"not a snapshot this emulator can read: {where}{path}: {problem['msg']}"
+        ) from None
+
+
+def _get(item: Any, key: str, where: str) -> Any:
+    if not isinstance(item, dict):
+        _load(dict[str, Any], item, where)  # says what it is instead
+    if key not in item:
+        raise ValueError(f"not a snapshot this emulator can read: {where}.{key}: Field required")
+    return item[key]
+
+
+def _members(data: dict[str, Any], kind: str, *, required: bool = True) -> list[Any]:
+    """The list of ``kind`` records in a snapshot (a missing one: none, unless required)."""
+    if kind not in data and not required:
+        return []
+    items = _load(list[Any], _get(data, kind, "snapshot"), kind)
+    return cast("list[Any]", items)
+
+
+def _records(
+    data: dict[str, Any], kind: str, record: type[_RecordT], *, required: bool = True
+) -> list[_RecordT]:
+    """The ``kind`` records of a snapshot, each read as ``record``."""
+    return [
+        _load(record, item, f"{kind}[{index}]")
+        for index, item in enumerate(_members(data, kind, required=required))
+    ]
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )

@@ -3,12 +3,13 @@ queues and quota shares; strict resources; and the Batch operations the emulator
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from local_support import FAST, JOB
+from local_support import FAST, JOB, raw_request
 
 from aws_mlops_async import PaginationConfig, Session, ValidationError
 from aws_mlops_async.local import LocalAws
@@ -332,3 +333,145 @@ async def test_resources_survive_a_snapshot(endpoint: LocalAws, session: Session
     assert endpoint.state.snapshot() == saved
     [queue] = (await session.batch.describe_job_queues(job_queues=["ml-queue"])).job_queues or []
     assert queue.status == "VALID"
+
+
+# ---- names Batch refuses: a ClientException, and nothing made --------------------------------
+
+_ARN = "arn:aws:batch:us-east-1:123456789012"
+BAD_NAMES = ["", " ", "a" * 129, "two words", "q/1", "ünïcode", "q\n", "arn:aws:batch:nope"]
+"""Names Batch refuses (up to 128 letters, digits, hyphens and underscores), and an ARN that is
+not one."""
+
+_ENVIRONMENT = {"serviceEnvironmentType": "SAGEMAKER_TRAINING", "capacityLimits": [{}]}
+_ORDER = [{"order": 1, "serviceEnvironment": "training-env"}]
+_QUOTA = {
+    "capacityLimits": [{"maxCapacity": 1, "capacityUnit": "ml.g5.xlarge"}],
+    "resourceSharingConfiguration": {"strategy": "RESERVE"},
+    "preemptionConfiguration": {"inSharePreemption": "DISABLED"},
+}
+_SUBMIT = {
+    "jobName": "j",
+    "serviceJobType": "SAGEMAKER_TRAINING",
+    "serviceRequestPayload": "{}",
+}
+# Each Batch operation with a name-like member: its path, its other members, that member's name,
+# and what the member names (its ARNs' resource type; None: a name only, never an ARN).
+NAMED: list[tuple[str, dict[str, Any], str, str | None]] = [
+    ("submitservicejob", _SUBMIT, "jobQueue", "job-queue"),
+    ("submitservicejob", {**_SUBMIT, "jobQueue": "q"}, "quotaShareName", None),
+    ("listservicejobs", {}, "jobQueue", "job-queue"),
+    ("createserviceenvironment", _ENVIRONMENT, "serviceEnvironmentName", None),
+    (
+        "updateserviceenvironment",
+        {"state": "DISABLED"},
+        "serviceEnvironment",
+        "service-environment",
+    ),
+    ("deleteserviceenvironment", {}, "serviceEnvironment", "service-environment"),
+    ("createjobqueue", {"priority": 1, "serviceEnvironmentOrder": _ORDER}, "jobQueueName", None),
+    ("updatejobqueue", {"state": "DISABLED"}, "jobQueue", "job-queue"),
+    ("deletejobqueue", {}, "jobQueue", "job-queue"),
+    ("createquotashare", {**_QUOTA, "jobQueue": "q"}, "quotaShareName", None),
+    ("createquotashare", {**_QUOTA, "quotaShareName": "s"}, "jobQueue", "job-queue"),
+    ("listquotashares", {}, "jobQueue", "job-queue"),
+]
+
+
+async def batch_call(endpoint: LocalAws, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    """A Batch request as any SDK sends it (our client checks some members before sending)."""
+    status, headers, answer = await raw_request(
+        endpoint, "batch", "POST", f"/v1/{path}", body=json.dumps(body).encode()
+    )
+    return status, (headers.get("x-amzn-ErrorType"), answer)
+
+
+@pytest.mark.parametrize("bad", BAD_NAMES)
+@pytest.mark.parametrize(("path", "others", "member", "resource"), NAMED)
+async def test_a_name_batch_refuses_is_a_client_exception(
+    endpoint: LocalAws,
+    session: Session,
+    path: str,
+    others: dict[str, Any],
+    member: str,
+    resource: str | None,
+    bad: str,
+) -> None:
+    await environment_and_queue(endpoint, session, queue="q")
+    before = dict(endpoint.stats.created)
+    status, (code, answer) = await batch_call(endpoint, path, {**others, member: bad})
+    assert (status, code) == (400, "ClientException"), answer
+    assert answer["message"].startswith(f"{member} "), answer
+    assert "1 to 128 letters, digits, hyphens and underscores" in answer["message"]
+    assert ("or an ARN" in answer["message"]) == (resource is not None)
+    assert endpoint.stats.created == before
+
+
+@pytest.mark.parametrize(
+    ("path", "member"),
+    [("describejobqueues", "jobQueues"), ("describeserviceenvironments", "serviceEnvironments")],
+)
+async def test_a_list_of_names_batch_refuses_is_a_client_exception(
+    endpoint: LocalAws, path: str, member: str
+) -> None:
+    for bad in BAD_NAMES:
+        status, (code, answer) = await batch_call(endpoint, path, {member: ["ok", bad]})
+        assert (status, code) == (400, "ClientException"), (bad, answer)
+        assert answer["message"].startswith(f"{member} "), answer
+
+
+@pytest.mark.parametrize("path", ["describequotashare", "updatequotashare", "deletequotashare"])
+async def test_a_quota_share_arn_batch_refuses_is_a_client_exception(
+    endpoint: LocalAws, path: str
+) -> None:
+    for bad in [
+        "",
+        "s",
+        f"{_ARN}:quota-share/q",
+        f"{_ARN}:job-queue/q/s",
+        f"{_ARN}:quota-share/q/",
+    ]:
+        status, (code, answer) = await batch_call(endpoint, path, {"quotaShareArn": bad})
+        assert (status, code) == (400, "ClientException"), (bad, answer)
+        assert answer["message"].startswith("quotaShareArn "), answer
+
+
+async def test_an_empty_queue_creates_no_job(endpoint: LocalAws, session: Session) -> None:
+    """The adversarial review's case: our own client sends an empty queue name as it is."""
+    with pytest.raises(ClientException) as caught:
+        await session.batch.submit_service_job(**{**JOB, "job_queue": ""})
+    assert caught.value.message.startswith("jobQueue '' is not a job queue name or ARN: ")
+    assert caught.value.status_code == 400
+    assert endpoint.state.service_jobs == {}
+
+
+async def test_names_and_arns_batch_takes_are_taken(endpoint: LocalAws, session: Session) -> None:
+    longest = "Q_" + "q-1" * 42  # 128 characters
+    arn = await environment_and_queue(endpoint, session, queue=longest)
+    assert arn == f"{_ARN}:job-queue/{longest}"
+    for queue in (longest, arn):
+        job = await session.batch.submit_service_job(**{**JOB, "job_queue": queue})
+        described = await session.batch.describe_service_job(job_id=job.job_id)
+        assert described.job_queue == arn
+    environment = f"{_ARN}:service-environment/training-env"
+    described_environments = await session.batch.describe_service_environments(
+        service_environments=[environment]
+    )
+    assert [e.service_environment_name for e in described_environments.service_environments] == [
+        "training-env"
+    ]
+    share = await session.batch.create_quota_share(job_queue=arn, quota_share_name="s", **SHARE)
+    assert share.quota_share_arn == f"{_ARN}:quota-share/{longest}/s"
+    described_share = await session.batch.describe_quota_share(
+        quota_share_arn=share.quota_share_arn
+    )
+    assert described_share.quota_share_name == "s"
+
+
+async def test_a_job_name_batch_refuses_is_a_client_exception(endpoint: LocalAws) -> None:
+    for bad in ["", "a" * 129, "two words"]:
+        status, (code, answer) = await batch_call(
+            endpoint, "submitservicejob", {**_SUBMIT, "jobQueue": "q", "jobName": bad}
+        )
+        assert (status, code) == (400, "ClientException"), answer
+        assert "'jobName'" in answer["message"]
+    assert endpoint.state.service_jobs == {}

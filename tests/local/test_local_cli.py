@@ -8,10 +8,12 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
 from local_support import JOB
 
 from aws_mlops_async import Session
-from aws_mlops_async.local.__main__ import build, parser
+from aws_mlops_async.local import LocalAws
+from aws_mlops_async.local.__main__ import UsageError, banner, build, parser
 from aws_mlops_async.local.settings import Durations
 
 
@@ -111,3 +113,45 @@ async def test_the_command_serves_until_terminated_and_writes_its_snapshot(
             await process.wait()
     saved = json.loads(snapshot.read_text())
     assert [item["job_id"] for item in saved["service_jobs"]] == [job.job_id]
+
+
+# ---- beyond loopback, any credentials only when asked for -----------------------------------
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.7", "emulator.example"])
+def test_listening_beyond_loopback_with_any_credentials_needs_asking(host: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        build(parser().parse_args(["--host", host]))
+    message = str(caught.value)
+    assert message.startswith(f"argument --host: {host} is not a loopback address"), message
+    assert "--access-key and --secret-key" in message and "--any-credentials" in message
+    assert "\n" not in message
+    # Asked for, or with signatures checked, it goes.
+    assert not build(parser().parse_args(["--host", host, "--any-credentials"])).verify_signatures
+    keys = ["--access-key", "AK", "--secret-key", "SK"]
+    assert build(parser().parse_args(["--host", host, *keys])).verify_signatures
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost", "LocalHost"])
+def test_a_loopback_address_takes_any_credentials_unasked(host: str) -> None:
+    assert not build(parser().parse_args(["--host", host])).verify_signatures
+
+
+def test_any_credentials_and_access_keys_are_exclusive() -> None:
+    args = ["--any-credentials", "--access-key", "AK", "--secret-key", "SK"]
+    with pytest.raises(UsageError, match=r"^argument --any-credentials: not with --access-key"):
+        build(parser().parse_args(args))
+
+
+async def test_the_banner_warns_when_anyone_can_reach_an_emulator_taking_any_keys() -> None:
+    async with LocalAws(verify_signatures=False) as endpoint:
+        assert "warning" not in banner(endpoint).lower()
+        endpoint.host = "0.0.0.0"  # as if it listened there (the tests stay on loopback)
+        lines = banner(endpoint).splitlines()
+        assert lines[-1] == (
+            "Warning: 0.0.0.0 is not a loopback address and any credentials are taken: anyone "
+            "who can reach this port can read and change everything the emulator holds."
+        )
+    async with LocalAws(credentials={"AK": "SK"}) as strict:
+        strict.host = "0.0.0.0"
+        assert "warning" not in banner(strict).lower()

@@ -13,6 +13,7 @@ import sys
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -258,3 +259,42 @@ async def test_a_port_in_use_is_one_line_and_status_2() -> None:
 async def test_version() -> None:
     status, output = await run_emulator("--version")
     assert (status, output.strip()) == (0, f"aws-mlops-async {__version__}")
+
+
+async def test_a_snapshot_that_cannot_be_loaded_is_one_line_and_status_2(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.json"
+    corrupt.write_text('{"format": "aws_mlops_async.local/1", "images": [')
+    for snapshot, says in [
+        (corrupt, f"argument --snapshot: {corrupt} is not JSON (line 1, column 50: Expecting"),
+        (tmp_path, f"argument --snapshot: {tmp_path} is a directory, not a snapshot file"),
+        (corrupt / "x.json", f"argument --snapshot: {corrupt / 'x.json'} cannot be written: "),
+    ]:
+        status, output = await run_emulator("--port", "0", "--snapshot", str(snapshot))
+        assert status == 2, output
+        assert len(output.strip().splitlines()) == 1, output
+        assert output.startswith("python -m aws_mlops_async.local: error: ")
+        assert says in output
+        assert "cannot listen" not in output
+
+
+async def test_a_snapshot_that_cannot_be_written_at_stop_is_one_line_and_status_1(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "state"
+    folder.mkdir()
+    async with emulator("--snapshot", str(folder / "state.json")) as running:
+        await asyncio.to_thread(folder.rmdir)
+        await asyncio.to_thread((tmp_path / "state").write_text, "a file where the folder was")
+        running.process.terminate()
+        _, stderr = await asyncio.wait_for(running.process.communicate(), 20)
+    assert running.process.returncode == 1
+    log = stderr.decode()
+    assert len(log.strip().splitlines()) == 1, log
+    assert f"argument --snapshot: {folder / 'state.json'} cannot be written: " in log
+
+
+async def test_any_credentials_beyond_loopback_unasked_is_one_line_and_status_2() -> None:
+    status, output = await run_emulator("--host", "0.0.0.0", "--port", "0")
+    assert status == 2
+    assert len(output.strip().splitlines()) == 1, output
+    assert "argument --host: 0.0.0.0 is not a loopback address" in output

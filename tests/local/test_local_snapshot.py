@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
 from local_support import FAST, IMAGE, JOB, PACKAGE, RUN
 
-from aws_mlops_async.local import LocalAws, LocalState
+from aws_mlops_async.local import LocalAws, LocalState, SnapshotError
 
 
 async def test_a_snapshot_round_trips_every_resource_and_token(tmp_path: Path) -> None:
@@ -74,3 +77,178 @@ def test_the_store_round_trips_through_its_json_form() -> None:
     assert restored.snapshot() == data
     with pytest.raises(ValueError, match="unknown kind"):
         state.fail_next("ec2")
+
+
+# ---- a snapshot that cannot be read or written: a ValueError naming the file, before serving --
+
+
+_VALID = json.dumps(LocalState().snapshot())
+
+
+_CORRUPT: dict[str, tuple[str, str | bytes, str]] = {
+    "not JSON": ("state.json", "{ this is not json", "is not JSON (line 1, column 3"),
+    "cut short": ("cut.json", _VALID[: len(_VALID) // 2], "is not JSON"),
+    "empty": ("empty.json", "", "is empty"),
+    "not UTF-8": ("latin.json", b'{"format": "\xe9"}', "is not UTF-8"),
+    "a JSON list": ("list.json", "[1, 2]", "is not a snapshot of this emulator (a JSON list"),
+    "a foreign format": ("foreign.json", '{"format": "x"}', "format 'x'"),
+    "a member missing": (
+        "missing.json",
+        json.dumps({"format": "aws_mlops_async.local/1"}),
+        "images: Field required",
+    ),
+    "a record of the wrong type": (
+        "typed.json",
+        json.dumps({**json.loads(_VALID), "images": 5}),
+        "images: Input should be a valid list",
+    ),
+    "a field of the wrong type": (
+        "field.json",
+        json.dumps(
+            {
+                **json.loads(_VALID),
+                "images": [{"name": "i", "created": "yesterday", "versions": []}],
+            }
+        ),
+        "images[0].created: Input should be a valid number",
+    ),
+    "a lifecycle without steps": (
+        "steps.json",
+        json.dumps(
+            {
+                **json.loads(_VALID),
+                "job_queues": [{"name": "q", "arn": "a", "created": 0, "lifecycle": {"steps": []}}],
+            }
+        ),
+        "job_queues[0].lifecycle",
+    ),
+    "a time that is not finite": (
+        "nan.json",
+        json.dumps(
+            {
+                **json.loads(_VALID),
+                "images": [{"name": "i", "created": float("nan"), "versions": []}],
+            }
+        ),
+        "images[0].created: Input should be a finite number",
+    ),
+    "nested too deeply": ("deep.json", "[" * 100_000, "nested too deeply"),
+    "a clock offset that is not finite": (
+        "clock.json",
+        json.dumps({**json.loads(_VALID), "clock_offset": float("inf")}),
+        "clock_offset",
+    ),
+}
+
+
+def _corrupt(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Snapshot paths the emulator cannot load, each with what it says of it."""
+    paths: dict[str, tuple[Path, str]] = {}
+    for case, (name, content, says) in _CORRUPT.items():
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        paths[case] = (path, says)
+    (tmp_path / "a-folder").mkdir()
+    paths["a directory"] = (tmp_path / "a-folder", "is a directory")
+    (tmp_path / "a-file").write_text("")
+    paths["a file as its folder"] = (tmp_path / "a-file" / "state.json", "is not a directory")
+    return paths
+
+
+@pytest.mark.parametrize("case", [*_CORRUPT, "a directory", "a file as its folder"])
+async def test_a_snapshot_that_cannot_be_loaded_is_a_value_error_naming_it(
+    tmp_path: Path, case: str
+) -> None:
+    path, says = _corrupt(tmp_path)[case]
+    endpoint = LocalAws(snapshot=path)
+    with pytest.raises(ValueError, match=r"^snapshot ") as caught:
+        await endpoint.start()
+    assert isinstance(caught.value, SnapshotError)
+    assert caught.value.path == path
+    message = str(caught.value)
+    assert message.startswith(f"snapshot {path} "), message
+    assert says in message, message
+    assert "\n" not in message
+    with pytest.raises(RuntimeError, match="not running"):
+        endpoint.url  # noqa: B018 -- it never started serving
+    assert endpoint.state.images == {}  # nothing half-loaded
+
+
+async def test_a_snapshot_in_a_folder_it_cannot_write_is_refused_at_start(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root writes anywhere")
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o500)
+    with pytest.raises(
+        ValueError, match=r"read-only/state.json cannot be written: .*read-only is not writable"
+    ):
+        await LocalAws(snapshot=folder / "state.json").start()
+
+
+# ---- written owner-only and atomically ------------------------------------------------------
+
+
+async def test_the_snapshot_is_written_owner_only(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(_VALID)
+    path.chmod(0o644)  # an earlier snapshot, readable by all
+    async with LocalAws(snapshot=path) as endpoint, endpoint.session() as session:
+        await session.datazone.start_notebook_run(**RUN, parameters={"password": "hunter2"})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    copy = await endpoint.save_snapshot(tmp_path / "copy.json")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert sorted(os.listdir(tmp_path)) == ["copy.json", "state.json"]
+
+
+async def test_the_snapshot_is_synced_before_it_replaces_the_last_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.json"
+    events: list[str] = []
+    fsync, replace = os.fsync, os.replace
+
+    def synced(fd: int) -> None:
+        events.append("fsync")
+        fsync(fd)
+
+    def replaced(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+        events.append(f"replace {Path(source).parent == tmp_path} -> {Path(target).name}")
+        replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", synced)
+    monkeypatch.setattr(os, "replace", replaced)
+    await LocalAws().save_snapshot(path)
+    # The data reaches the disk before the rename (from a file of the same folder), and the
+    # rename before the call returns.
+    assert events[:2] == ["fsync", "replace True -> state.json"]
+    assert json.loads(path.read_text())["format"] == "aws_mlops_async.local/1"
+
+
+async def test_a_failed_write_keeps_the_last_snapshot_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.json"
+    path.write_text(_VALID)
+
+    def full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    endpoint = LocalAws()
+    endpoint.state.create_image("new")
+    with pytest.raises(ValueError, match=r"state.json cannot be written: No space left on device$"):
+        await endpoint.save_snapshot(path)
+    assert path.read_text() == _VALID
+    assert os.listdir(tmp_path) == ["state.json"]
+
+
+async def test_two_saves_at_once_both_land(tmp_path: Path) -> None:
+    endpoint = LocalAws()
+    endpoint.state.create_image("img")
+    path = tmp_path / "state.json"
+    await asyncio.gather(*(endpoint.save_snapshot(path) for _ in range(8)))
+    assert json.loads(path.read_text())["images"][0]["name"] == "img"
+    assert os.listdir(tmp_path) == ["state.json"]

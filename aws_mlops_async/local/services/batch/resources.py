@@ -4,7 +4,9 @@ ordered over them, and quota shares of a queue's capacity.
 Each is CREATING, then VALID; an update makes it UPDATING, then VALID again; a delete makes
 it DELETING, then DELETED, after which its name is free. As in Batch, only a DISABLED one is
 deleted, a service environment only once no queue uses it, and deleting a queue ends its
-unfinished jobs and deletes its quota shares. The emulator's queues are all of type
+unfinished jobs and deletes its quota shares. A name Batch refuses (it takes up to 128 letters,
+digits, hyphens and underscores), or an ARN that is not one of the resource named, is a
+ClientException. The emulator's queues are all of type
 SAGEMAKER_TRAINING: container queues need compute environments, which it does not emulate.
 """
 
@@ -46,7 +48,7 @@ from ....services.batch.models import (
 )
 from ...state import BatchResourceRecord, Lifecycle
 from ..base import Call
-from .common import CLIENT, find, listed
+from .common import CLIENT, check_arn, check_name, check_reference, find, listed
 from .service_jobs import terminate
 
 __all__ = [
@@ -157,7 +159,10 @@ def _listing(
 # ---- service environments ---------------------------------------------------------------
 
 
-def _environment(call: Call, name_or_arn: str) -> BatchResourceRecord:
+def _environment(
+    call: Call, name_or_arn: str, member: str = "serviceEnvironment"
+) -> BatchResourceRecord:
+    check_reference(name_or_arn, member, "service-environment")
     record = find(call, call.state.service_environments, name_or_arn)
     if record is None:
         raise CLIENT.error(f"Service environment {name_or_arn} does not exist.")
@@ -169,6 +174,7 @@ def create_service_environment(
 ) -> CreateServiceEnvironmentResponse:
     """CreateServiceEnvironment: a new environment, ENABLED unless said otherwise."""
     name = request.service_environment_name
+    check_name(name, "serviceEnvironmentName", "service-environment")
     environments = call.state.service_environments
     _unique(call, environments, name, "Service environment")
     if not request.capacity_limits:
@@ -193,6 +199,8 @@ def describe_service_environments(
     """DescribeServiceEnvironments: those named, or every one, a page at a time."""
     environments = call.state.service_environments
     wanted = request.service_environments
+    for name in wanted or ():
+        check_reference(name, "serviceEnvironments", "service-environment")
     details, next_token = _described(call, environments, "serviceEnvironment", wanted, request)
     return DescribeServiceEnvironmentsResponse.model_validate(
         {"serviceEnvironments": details, "nextToken": next_token}
@@ -238,6 +246,7 @@ def delete_service_environment(
 
 
 def _queue(call: Call, name_or_arn: str) -> BatchResourceRecord:
+    check_reference(name_or_arn, "jobQueue", "job-queue")
     record = find(call, call.state.job_queues, name_or_arn)
     if record is None:
         raise CLIENT.error(f"Job queue {name_or_arn} does not exist.")
@@ -251,7 +260,7 @@ def _check_order(call: Call, order: list[ServiceEnvironmentOrder] | None) -> Non
             "service environment."
         )
     for entry in order:
-        _environment(call, entry.service_environment)
+        _environment(call, entry.service_environment, "serviceEnvironmentOrder.serviceEnvironment")
     if len({entry.order for entry in order}) != len(order):
         raise CLIENT.error("Each serviceEnvironmentOrder entry needs an order of its own.")
 
@@ -259,6 +268,7 @@ def _check_order(call: Call, order: list[ServiceEnvironmentOrder] | None) -> Non
 def create_job_queue(call: Call, request: CreateJobQueueRequest) -> CreateJobQueueResponse:
     """CreateJobQueue: a SAGEMAKER_TRAINING queue over existing service environments."""
     name = request.job_queue_name
+    check_name(name, "jobQueueName", "job-queue")
     queues = call.state.job_queues
     _unique(call, queues, name, "Job queue")
     if request.job_queue_type not in (None, _QUEUE_TYPE) or request.compute_environment_order:
@@ -287,6 +297,8 @@ def create_job_queue(call: Call, request: CreateJobQueueRequest) -> CreateJobQue
 def describe_job_queues(call: Call, request: DescribeJobQueuesRequest) -> DescribeJobQueuesResponse:
     """DescribeJobQueues: those named, or every one, a page at a time."""
     wanted = request.job_queues
+    for name in wanted or ():
+        check_reference(name, "jobQueues", "job-queue")
     details, next_token = _described(call, call.state.job_queues, "jobQueue", wanted, request)
     return DescribeJobQueuesResponse.model_validate({"jobQueues": details, "nextToken": next_token})
 
@@ -327,6 +339,7 @@ def _shares_of(call: Call, queue: BatchResourceRecord) -> list[BatchResourceReco
 
 
 def _share(call: Call, arn: str) -> BatchResourceRecord:
+    check_arn(arn, "quotaShareArn", "quota-share", names=2)
     record = find(call, call.state.quota_shares, arn)
     if record is None:
         raise CLIENT.error(f"Quota share {arn} does not exist.")
@@ -336,8 +349,9 @@ def _share(call: Call, arn: str) -> BatchResourceRecord:
 def create_quota_share(call: Call, request: CreateQuotaShareRequest) -> CreateQuotaShareResponse:
     """CreateQuotaShare: a share of an existing queue's capacity, ENABLED unless said
     otherwise."""
-    queue = _queue(call, request.job_queue)
     name = request.quota_share_name
+    check_name(name, "quotaShareName", "quota-share")
+    queue = _queue(call, request.job_queue)
     if any(share.name == name for share in _shares_of(call, queue)):
         raise CLIENT.error(f"Quota share {name} already exists in job queue {queue.name}.")
     arn = call.arn("batch", f"quota-share/{queue.name}/{name}")

@@ -2,7 +2,9 @@
 UpdateServiceJob, TerminateServiceJob and TerminateServiceJobs.
 
 A job is SUBMITTED, RUNNABLE, RUNNING, then SUCCEEDED (or FAILED); terminating ends it
-FAILED with the reason given. A job queue the emulator knows must be ENABLED and VALID to
+FAILED with the reason given. A job queue is named by a name or an ARN Batch takes (a name: up
+to 128 letters, digits, hyphens and underscores), a quota share by a name; anything else is a
+ClientException, as Batch answers it. A job queue the emulator knows must be ENABLED and VALID to
 take a job, and a quota share named must be one of it; a queue it does not know takes any
 job unless resources are strict (`LocalState.strict_resources`), as in Batch. Times are
 epoch milliseconds, as Batch sends them.
@@ -41,7 +43,7 @@ from ....services.batch.models import (
 from ...state import Lifecycle, ServiceJobRecord
 from ..base import Call
 from ..sagemaker import training
-from .common import CLIENT, find, listed, ms, queue_arn
+from .common import CLIENT, check_name, check_reference, find, listed, ms, queue_arn
 
 __all__ = [
     "describe_service_job",
@@ -121,6 +123,9 @@ def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitSe
         payload = None
     if not isinstance(payload, dict):
         raise CLIENT.error("serviceRequestPayload must be a JSON object.")
+    check_reference(request.job_queue, "jobQueue", "job-queue")
+    if request.quota_share_name is not None:
+        check_name(request.quota_share_name, "quotaShareName", "quota-share")
     _check_queue(call, request)
     state = call.state
     durations = state.durations
@@ -292,6 +297,8 @@ def _matches(job: ServiceJobRecord, filters: dict[str, str]) -> bool:
 def list_service_jobs(call: Call, request: ListServiceJobsRequest) -> ListServiceJobsResponse:
     """ListServiceJobs: a queue's jobs, newest first; RUNNING ones unless a status or filter
     says otherwise, as Batch does."""
+    if request.job_queue is not None:
+        check_reference(request.job_queue, "jobQueue", "job-queue")
     filters, status_applies = _filter(request.filters or [])
     wanted_status = (request.job_status or "RUNNING") if status_applies else None
     queue = queue_arn(call, request.job_queue) if request.job_queue else None
