@@ -22,7 +22,7 @@ from ..session import Session
 from .jobs_file import BadLine, JobsFile
 from .options import say
 from .results_file import ResultsFile
-from .watch import follow
+from .watch import InputLine, follow
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -58,7 +58,7 @@ class _Submission:
         self._skipped = 0
         self._failed = 0
         self._bar: tqdm[Any] | None = None
-        self._submitted: list[WatchedJob] = []  # what --wait follows
+        self._lines: list[InputLine] = []  # what --wait follows
 
     async def run(self) -> int:
         from tqdm import tqdm
@@ -94,12 +94,11 @@ class _Submission:
             f"{progress.succeeded + self._skipped} succeeded{skipped}, {self._failed} failed, "
             f"{progress.retries} retries absorbed"
         )
-        if self._args.wait and self._submitted:
-            say(f"watching the {len(self._submitted)} jobs submitted")
-            finished = await follow(
-                self._session, self._submitted, poll_interval=self._args.poll_interval
-            )
-            return 1 if self._failed else finished
+        if self._args.wait and self._lines:
+            submitted = sum(1 for line in self._lines if line.job is not None)
+            if submitted:
+                say(f"watching the jobs of the {submitted} lines submitted")
+            return await follow(self._session, self._lines, poll_interval=self._args.poll_interval)
         return 1 if self._failed else 0
 
     async def _read(self) -> AsyncIterator[dict[str, Any]]:
@@ -133,7 +132,8 @@ class _Submission:
         record["job_queue"] = queue
         if outcome.response is not None:
             record.update(outcome.response.model_dump(mode="json", exclude_none=True))
-            self._submitted.append(WatchedJob(outcome.response.job_id, queue, line))
+            job = WatchedJob(outcome.response.job_id, queue, line)
+            self._lines.append(InputLine(line, job))
         self._results.record(record)
 
     def _fail(self, line: int, reason: str, details: dict[str, Any], attempts: int = 0) -> None:
@@ -149,6 +149,7 @@ class _Submission:
                 "error": {**details, "message": reason},
             }
         )
+        self._lines.append(InputLine(line, None, reason))
 
     async def _redraw(self, bar: tqdm[Any], progress: Callable[[], BulkProgress]) -> None:
         while True:
