@@ -41,6 +41,7 @@ POLL = ("--poll-interval", "0.05")  # seconds between two looks of a watch
 class Run:
     status: int
     stderr: str
+    stdout: str = ""
 
     @property
     def lines(self) -> list[str]:
@@ -91,9 +92,9 @@ async def cli(
             stderr=asyncio.subprocess.PIPE,
         )
     given = stdin if isinstance(stdin, bytes) else None
-    _, stderr = await asyncio.wait_for(process.communicate(given), timeout=90)
+    stdout, stderr = await asyncio.wait_for(process.communicate(given), timeout=90)
     assert process.returncode is not None
-    return Run(process.returncode, stderr.decode(errors="replace"))
+    return Run(process.returncode, stderr.decode(errors="replace"), stdout.decode())
 
 
 def job(name: str, **fields: Any) -> str:
@@ -523,3 +524,15 @@ async def test_submit_wait_counts_the_lines_that_never_got_a_job(
     run = await cli(endpoint, *submit_args(jobs, None, "--wait", *POLL))
     assert run.status == 1, run.stderr
     assert "2 of 3 succeeded, 0 failed, 1 never got a job" in run.stderr
+
+
+async def test_the_help_says_what_the_files_promise(endpoint: LocalAws) -> None:
+    submitting = await cli(endpoint, "batch", "submit", "--help")
+    watching = await cli(endpoint, "batch", "watch", "--help")
+
+    assert submitting.status == watching.status == 0
+    submit_help, watch_help = (" ".join(run.stdout.split()) for run in (submitting, watching))
+    assert "line_digest" in submit_help and "not the --jobs file" in submit_help
+    assert "it refuses (exit status 2, before anything is sent)" in submit_help
+    assert "nothing more is sent" in submit_help
+    assert "never got a job" in watch_help and "every job every run" in watch_help
