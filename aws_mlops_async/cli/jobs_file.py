@@ -5,8 +5,8 @@ memory and the event loop never waits on the disk. Blank lines are skipped; a li
 a JSON object is handed back as a `BadLine`, so the lines around it still go. Every line has a
 digest (`line_digest`), which the results file keeps beside its outcome. A file that is not
 UTF-8 text, or no longer holds a line an earlier run with the same run id sent (`EarlierRun`),
-is refused (a `UsageError` naming ``--jobs``): a file before anything is sent, standard input
-as it is read.
+is refused (a `UsageError` naming ``--jobs``): a regular file (standard input redirected from
+one too) before anything is sent, a pipe as it is read.
 """
 
 from __future__ import annotations
@@ -59,9 +59,10 @@ class JobsFile:
         self._stream = stream
         #: The file's path; None for standard input.
         self.path = path
-        # Only a regular file can be read twice (checked, then sent): not a pipe such as
-        # bash's <(...), which a first reading would leave empty.
-        self._regular = path is not None and _is_regular(stream)
+        # Only a regular file (standard input redirected from one included) can be read
+        # twice, checked then sent: not a pipe such as bash's <(...), which a first reading
+        # would leave empty.
+        self._regular = _is_regular(stream)
 
     @classmethod
     async def open(cls, path: str) -> JobsFile:
@@ -81,9 +82,9 @@ class JobsFile:
 
     async def scan(self, earlier: EarlierRun) -> int | None:
         """Check the whole file before anything is sent (UTF-8 text, and still holding each
-        line ``earlier`` sent), and count the lines that hold something; None for standard
-        input or a pipe, which can be read only once and is checked as it is read."""
-        if self.path is None or not self._regular:
+        line ``earlier`` sent), and count the lines that hold something; None for a pipe or
+        a terminal, which can be read only once and is checked as it is read."""
+        if not self._regular:
             return None
         return await asyncio.to_thread(_scan, self._stream, earlier, self.path)
 
@@ -166,16 +167,18 @@ def _read_lines(stream: IO[bytes], count: int) -> list[bytes]:
     return lines
 
 
-def _scan(stream: IO[bytes], earlier: EarlierRun, path: str) -> int:
+def _scan(stream: IO[bytes], earlier: EarlierRun, path: str | None) -> int:
     """Read the file through once, checking each line; then rewind it for sending."""
     count = number = 0
     try:
+        start = stream.tell()  # standard input may be given part read
         for number, raw in enumerate(stream, 1):
             text, _ = _checked(number, raw, earlier, path)
             count += text is not None
-        stream.seek(0)
+        stream.seek(start)
     except OSError as error:
-        raise UsageError("--jobs", f"cannot read {path!r}: {error.strerror}") from None
+        where = repr(path) if path is not None else "standard input"
+        raise UsageError("--jobs", f"cannot read {where}: {error.strerror}") from None
     earlier.check_end(number)
     return count
 

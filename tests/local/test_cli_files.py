@@ -415,6 +415,32 @@ async def test_a_resume_whose_jobs_file_changed_is_refused_naming_the_first_chan
         assert results.read_bytes() == recorded
 
 
+@pytest.mark.parametrize("source", ["file", "standard input redirected from the file"])
+async def test_a_changed_file_is_refused_before_lines_above_the_change_are_sent(
+    endpoint: LocalAws, tmp_path: Path, source: str
+) -> None:
+    # More lines above the change than a run takes before their outcomes are read
+    # (concurrency + 16): read as they are sent, some would be sent before it is found.
+    above = 100
+    jobs = write_lines(tmp_path / "jobs.jsonl", ["{"] * above + [job("above-last")])
+    results = tmp_path / "results.jsonl"
+    first = await cli(endpoint, *submit_args(jobs, results, "--run-id", "above"))
+    assert first.status == 1 and endpoint.stats.created["service_job"] == 1
+    # The lines above fixed in place (allowed: they never reached the service), the last
+    # one changed.
+    write_lines(jobs, [job(f"above-{n}") for n in range(above)] + [job("above-LAST")])
+    received = sent(endpoint)
+
+    if source == "file":
+        run = await cli(endpoint, *submit_args(jobs, results, "--run-id", "above"))
+    else:
+        run = await cli(endpoint, *submit_args("-", results, "--run-id", "above"), stdin=jobs)
+
+    assert run.status == 2, run.stderr
+    assert f"argument --jobs: line {above + 1} is not the line run 'above' sent" in run.stderr
+    assert sent(endpoint) == received  # not one line above it was sent either
+
+
 async def test_lines_added_at_the_end_resume(endpoint: LocalAws, tmp_path: Path) -> None:
     results = await submitted(endpoint, tmp_path, NAMES, "grown")
     jobs = write_lines(tmp_path / "jobs.jsonl", [job(name) for name in [*NAMES, "edit-f"]])
