@@ -28,8 +28,8 @@ class JobsFileChanged(UsageError):
     def __init__(self, line: int, problem: str) -> None:
         super().__init__(
             "--jobs",
-            f"{problem} (as --results records): resuming would skip or resend the wrong "
-            "jobs; put the file back as it was, and add new jobs at its end",
+            f"{problem}: resuming would skip or resend the wrong jobs; put the file back as "
+            "it was, and add new jobs at its end",
         )
         #: The first line that changed.
         self.line = line
@@ -74,7 +74,10 @@ class EarlierRun:
         """Raise `JobsFileChanged` when ``line`` is not what the earlier run sent."""
         sent = self.sent.get(line)
         if sent is not None and sent != digest:
-            raise JobsFileChanged(line, f"line {line} is not the line run {self.run_id!r} sent")
+            raise JobsFileChanged(
+                line,
+                f"line {line} is not the line run {self.run_id!r} sent, as --results records it",
+            )
 
     def check_end(self, last: int) -> None:
         """Raise `JobsFileChanged` when the file, ``last`` lines long, lost a line sent."""
@@ -83,8 +86,8 @@ class EarlierRun:
             first = min(gone)
             raise JobsFileChanged(
                 first,
-                f"line {first}, which run {self.run_id!r} sent, is gone (the file ends at "
-                f"line {last})",
+                f"line {first}, which run {self.run_id!r} sent as --results records, is gone "
+                f"(the file ends at line {last})",
             )
 
 
