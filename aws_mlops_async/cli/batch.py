@@ -22,12 +22,23 @@ def add_commands(services: Any, target: CommandParser) -> None:
     batch = services.add_parser("batch", help="AWS Batch service jobs").add_subparsers(
         dest="command", required=True
     )
-    jobs = batch.add_parser("submit", parents=[target], help="submit jobs from a JSON-lines file")
+    jobs = batch.add_parser(
+        "submit",
+        parents=[target],
+        help="submit jobs from a JSON-lines file",
+        description="Submit one SubmitServiceJob per line of --jobs, each line's client token "
+        "derived from the run id and its line number. With the same --run-id and --results, a "
+        "re-run skips the lines recorded as done and creates nothing twice; it refuses (exit "
+        "status 2, before anything is sent) a jobs file in which a line the earlier run sent "
+        "changed, moved or went (add new jobs at the end). Exit status: 0 when every job "
+        "succeeded, 1 when one failed or the results could not be written (the run stops at "
+        "once: nothing more is sent), 2 for a usage error.",
+    )
     jobs.add_argument("--queue", required=True, help="job queue for jobs that name none")
     jobs.add_argument(
         "--jobs",
         required=True,
-        help="JSON lines, one SubmitServiceJob per line ('-' reads standard input); "
+        help="UTF-8 JSON lines, one SubmitServiceJob per line ('-' reads standard input); "
         "blank lines are skipped, a line that is not a valid job fails alone",
     )
     jobs.add_argument("--concurrency", type=positive_int, default=32, help="requests in flight")
@@ -35,7 +46,11 @@ def add_commands(services: Any, target: CommandParser) -> None:
         "--max-rate", type=positive_float, help="at most this many requests per second"
     )
     jobs.add_argument("--run-id", help="reuse to resume a run without creating jobs twice")
-    jobs.add_argument("--results", help="append one JSON line per input line here")
+    jobs.add_argument(
+        "--results",
+        help="append one JSON line per input line here (run_id, line_number, line_digest: a "
+        "digest of the line, ok, the job or the error), each line whole; not the --jobs file",
+    )
     jobs.add_argument(
         "--give-up-after",
         type=positive_float,
@@ -62,8 +77,15 @@ def add_commands(services: Any, target: CommandParser) -> None:
         "watch",
         parents=[target],
         help="follow the jobs a `batch submit --results` file recorded to their end",
+        description="Follow every job every run in a results file recorded to its end, then "
+        "count the lines: how many succeeded, failed, or never got a job. Exit status 0 only "
+        "when every line's job SUCCEEDED.",
     )
-    watching.add_argument("--results", required=True, help="the results file of batch submit")
+    watching.add_argument(
+        "--results",
+        required=True,
+        help="the results file of batch submit (a last line cut short is ignored)",
+    )
     watching.add_argument(
         "--queue", help="the job queue of records that name none (older results files)"
     )

@@ -1,24 +1,40 @@
 """`batch watch` and `batch submit --wait`: a run's service jobs followed to their end.
 
-A table of how many jobs are in each status is redrawn as they change (in place on a
-terminal; a line per poll cycle otherwise), then a summary: how many succeeded, and each
-failure with its line, job id and reason. The exit status is 0 only when every job SUCCEEDED.
+A table of how many lines' jobs are in each status is redrawn as they change (in place on a
+terminal; a line per poll cycle otherwise), then a summary that counts input lines, not job
+ids (two lines sharing a client token share a job): how many succeeded, failed, or never got
+a job, and each line that did not succeed, with its job id and reason. The exit status is 0
+only when every line's job SUCCEEDED.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
 from ..ext.watching import ServiceJobUpdate, WatchedJob
 from ..session import Session
 from .options import UsageError, say
+from .records import Tail, line_number, read_records
 
-__all__ = ["follow", "watch"]
+__all__ = ["InputLine", "follow", "watch"]
+
+
+@dataclass(frozen=True)
+class InputLine:
+    """A line of a jobs file, and the job it got (None: it got none, and ``reason`` says why)."""
+
+    number: int
+    job: WatchedJob | None
+    reason: str | None = None
+    #: The run that recorded it, when the results file names one.
+    run_id: str | None = None
+
 
 #: The columns of the status table, in the order a job goes through them.
 STATUSES = (
@@ -34,27 +50,42 @@ STATUSES = (
 
 
 async def watch(args: argparse.Namespace, session: Session) -> int:
-    """`batch watch --results FILE`: follow the jobs a `batch submit` recorded."""
-    jobs = await asyncio.to_thread(_recorded_jobs, args.results, args.queue)
-    if not jobs:
+    """`batch watch --results FILE`: follow every job every run in the file recorded."""
+    lines, tail = await asyncio.to_thread(_recorded_lines, args.results, args.queue)
+    warning = tail.warning(args.results)
+    if warning:
+        say(warning)
+    if not lines:
         say(f"{args.results}: no submitted job to watch")
         return 0
-    return await follow(session, jobs, poll_interval=args.poll_interval)
+    return await follow(session, lines, poll_interval=args.poll_interval)
 
 
-async def follow(session: Session, jobs: list[WatchedJob], *, poll_interval: float) -> int:
-    """Watch ``jobs`` (their ``index`` is their line) to their end; the exit status."""
-    table = _StatusTable()
+async def follow(session: Session, lines: list[InputLine], *, poll_interval: float) -> int:
+    """Watch the jobs of ``lines`` to their end; the exit status (0: every line's job
+    SUCCEEDED)."""
+    jobs = list({line.job.job_id: line.job for line in lines if line.job is not None}.values())
     latest: dict[str, ServiceJobUpdate] = {}
-    async with session.batch.watch_service_jobs(jobs, poll_interval=poll_interval) as watching:
-        cycle = 0  # looks completed when the table was last shown
-        async for update in watching:
-            if watching.cycles != cycle and latest:  # a new look began: show the last one's
-                cycle = watching.cycles
-                table.show(latest.values())
-            latest[update.job_id] = update
-    table.show(latest.values())
-    return _summary(jobs, latest)
+    if jobs:
+        table = _StatusTable()
+        async with session.batch.watch_service_jobs(jobs, poll_interval=poll_interval) as watching:
+            cycle = 0  # looks completed when the table was last shown
+            async for update in watching:
+                if watching.cycles != cycle and latest:  # a new look began: show the last
+                    cycle = watching.cycles
+                    table.show(_statuses(lines, latest))
+                latest[update.job_id] = update
+        table.show(_statuses(lines, latest))
+    return _summary(lines, latest)
+
+
+def _statuses(lines: list[InputLine], latest: dict[str, ServiceJobUpdate]) -> list[str]:
+    """The status of each line's job, as last seen."""
+    return [
+        latest[line.job.job_id].status
+        for line in lines
+        if line.job is not None and line.job.job_id in latest
+    ]
 
 
 class _StatusTable:
@@ -64,8 +95,8 @@ class _StatusTable:
         self._live = sys.stderr.isatty()
         self._drawn = False
 
-    def show(self, updates: Iterable[ServiceJobUpdate]) -> None:
-        counts = Counter(update.status for update in updates)
+    def show(self, statuses: Iterable[str]) -> None:
+        counts = Counter(statuses)
         header = "  ".join(f"{status:>9}" for status in STATUSES)
         values = "  ".join(f"{counts.get(status, 0):>9}" for status in STATUSES)
         if self._live and self._drawn:
@@ -74,36 +105,58 @@ class _StatusTable:
         self._drawn = True
 
 
-def _summary(jobs: list[WatchedJob], latest: dict[str, ServiceJobUpdate]) -> int:
-    succeeded = sum(1 for update in latest.values() if update.status == "SUCCEEDED")
-    failed = [update for update in latest.values() if update.status == "FAILED"]
-    say(f"{succeeded} of {len(jobs)} succeeded, {len(failed)} failed")
-    for update in sorted(failed, key=lambda u: (u.index is None, u.index or 0, u.job_id)):
-        line = f"line {update.index}: " if update.index is not None else ""
-        say(f"  {line}job {update.job_id}: {update.status_reason or 'no reason given'}")
-    return 0 if succeeded == len(jobs) else 1
+def _summary(lines: list[InputLine], latest: dict[str, ServiceJobUpdate]) -> int:
+    def status(line: InputLine) -> str | None:
+        update = latest.get(line.job.job_id) if line.job is not None else None
+        return update.status if update is not None else None
+
+    succeeded = sum(1 for line in lines if status(line) == "SUCCEEDED")
+    failed = sum(1 for line in lines if status(line) == "FAILED")
+    jobless = sum(1 for line in lines if line.job is None)
+    summary = f"{succeeded} of {len(lines)} succeeded, {failed} failed"
+    say(summary + (f", {jobless} never got a job" if jobless else ""))
+    runs = list(dict.fromkeys(line.run_id for line in lines))
+    for line in sorted(lines, key=lambda line: (runs.index(line.run_id), line.number)):
+        if status(line) == "SUCCEEDED":
+            continue
+        label = f"line {line.number}"
+        if len(runs) > 1:
+            label = f"run {line.run_id} {label}"
+        if line.job is None:
+            say(f"  {label}: no job: {line.reason or 'no reason given'}")
+        else:
+            update = latest.get(line.job.job_id)
+            reason = update.status_reason if update is not None else None
+            say(f"  {label}: job {line.job.job_id}: {reason or 'no reason given'}")
+    return 0 if succeeded == len(lines) else 1
 
 
-def _recorded_jobs(path: str, queue: str | None) -> list[WatchedJob]:
-    """The jobs a results file says were submitted (the last record of each line wins)."""
-    by_line: dict[int, WatchedJob | None] = {}
-    try:
-        with open(path, encoding="utf-8") as stream:
-            for number, text in enumerate(stream, 1):
-                if not text.strip():
-                    continue
-                try:
-                    record = json.loads(text)
-                except ValueError:
-                    raise UsageError("--results", f"{path}:{number} is not JSON") from None
-                if not isinstance(record, dict) or not isinstance(record.get("line_number"), int):
-                    raise UsageError("--results", f"{path}:{number} is not a results record")
-                line = record["line_number"]
-                job_id = record.get("jobId")  # as the SubmitServiceJob response names it
-                if record.get("ok") is True and isinstance(job_id, str):
-                    by_line[line] = WatchedJob(job_id, record.get("job_queue") or queue, line)
-                else:
-                    by_line[line] = None
-    except OSError as error:
-        raise UsageError("--results", f"cannot read {path!r}: {error.strerror}") from None
-    return [job for _, job in sorted(by_line.items()) if job is not None]
+def _recorded_lines(path: str, queue: str | None) -> tuple[list[InputLine], Tail]:
+    """Every line every run in a results file recorded (a run's line submitted once counts
+    as submitted, else its last record wins), and how the file ends."""
+    by_line: dict[tuple[str | None, int], InputLine] = {}
+
+    def visit(number: int, record: dict[str, Any] | None) -> None:
+        line = line_number(record) if record is not None else None
+        if record is None or line is None:
+            raise UsageError(
+                "--results",
+                f"{path}:{number} is not a results record (not JSON, or no line number)",
+            )
+        run_id = record.get("run_id")
+        run_id = run_id if isinstance(run_id, str) else None
+        job_id = record.get("jobId")  # as the SubmitServiceJob response names it
+        if record.get("ok") is True and isinstance(job_id, str):
+            job = WatchedJob(job_id, record.get("job_queue") or queue, line)
+            by_line[run_id, line] = InputLine(line, job, run_id=run_id)
+        elif (earlier := by_line.get((run_id, line))) is None or earlier.job is None:
+            by_line[run_id, line] = InputLine(line, None, _reason(record), run_id)
+
+    tail = read_records(path, visit)
+    return list(by_line.values()), tail
+
+
+def _reason(record: dict[str, Any]) -> str | None:
+    error = record.get("error")
+    message = error.get("message") if isinstance(error, dict) else None
+    return message if isinstance(message, str) else None
