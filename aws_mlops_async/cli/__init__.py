@@ -25,7 +25,8 @@ from .._version import __version__
 from ..errors import AwsError, ValidationError
 from ..session import Session
 from . import batch, datazone, lookoutvision, sagemaker
-from .options import CommandParser, UsageError, open_session, say, target_options, translate
+from .options import CommandParser, UsageError, open_session, target_options, translate
+from .output import say
 
 __all__ = ["main"]
 

@@ -11,6 +11,7 @@ from typing import Any
 from ..services.lookoutvision.models import ModelPackagingDescription, ModelPackagingJobMetadata
 from ..session import Session
 from .options import CommandParser, UsageError, positive_float, positive_int
+from .output import out
 from .tables import Row, iso, show
 
 __all__ = ["add_commands"]
@@ -113,7 +114,7 @@ async def start_model_packaging_job(args: argparse.Namespace, session: Session) 
     if args.json:
         show([started], lambda _: {}, as_json=True)
     else:
-        print(f"started {started.job_name}")
+        out(f"started {started.job_name}")
     return 0
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import NoReturn
 
 from ..errors import ValidationError
 from ..session import Session
+from .output import say
 
 __all__ = [
     "LOCAL_URL",
@@ -22,7 +22,6 @@ __all__ = [
     "open_session",
     "positive_float",
     "positive_int",
-    "say",
     "target_options",
     "translate",
 ]
@@ -40,8 +39,10 @@ class CommandParser(argparse.ArgumentParser):
     """argparse's parser, reporting a usage error in one line (and exit status 2)."""
 
     def error(self, message: str) -> NoReturn:
-        """Print ``prog: error: message`` and a pointer to ``--help``; exit with status 2."""
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        """Print ``prog: error: message`` and a pointer to ``--help`` (made safe: it may quote
+        an argument); exit with status 2."""
+        say(f"{self.prog}: error: {message} (see {self.prog} --help)")
+        self.exit(2)
 
 
 def positive_int(text: str) -> int:
@@ -134,8 +135,3 @@ def translate(error: ValidationError, flags: Mapping[str, str]) -> UsageError | 
     first, *rest = named
     flag, _, message = first.partition(": ")
     return UsageError(flag, "; ".join([message, *rest]))
-
-
-def say(text: str) -> None:
-    """One line for the person at the terminal (standard error)."""
-    print(text, file=sys.stderr, flush=True)

@@ -15,22 +15,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..bulk import BulkProgress, Outcome, derive_token
 from ..ext.watching import WatchedJob
 from ..session import Session
 from .jobs_file import BadLine, JobLine, JobsFile
-from .options import UsageError, say
+from .options import UsageError
+from .output import Progress, say
 from .results_file import ResultsFile
 from .resume import EarlierRun
 from .watch import InputLine, follow
-
-if TYPE_CHECKING:
-    from tqdm import tqdm
 
 __all__ = ["submit"]
 
@@ -81,12 +78,10 @@ class _Submission:
         self._line_of: dict[int, JobLine] = {}  # the run's index of each job -> its line
         self._skipped = 0
         self._failed = 0
-        self._bar: tqdm[Any] | None = None
+        self._bar: Progress | None = None
         self._lines: list[InputLine] = []  # what --wait follows
 
     async def run(self) -> int:
-        from tqdm import tqdm
-
         run_id = self._run_id
         say(f"run id {run_id} (pass --run-id {run_id} to resume)")
         if self._earlier.done:
@@ -101,7 +96,7 @@ class _Submission:
         )
         # Results that cannot be written: not one job more, since no resume could skip it.
         self._results.on_failure(run.aclose)
-        self._bar = bar = tqdm(total=self._total, unit="job", desc="submitting", file=sys.stderr)
+        self._bar = bar = Progress("submitting", self._total, unit="job")
         redraw = asyncio.create_task(self._redraw(bar, lambda: run.progress))
         try:
             async with run:
@@ -177,7 +172,7 @@ class _Submission:
     def _fail(self, line: JobLine, reason: str, details: dict[str, Any], attempts: int = 0) -> None:
         self._failed += 1
         assert self._bar is not None
-        self._bar.write(f"line {line.number}: {reason}", file=sys.stderr)
+        self._bar.write(f"line {line.number}: {reason}")
         record = self._start_record(line, ok=False, attempts=attempts)
         record["error"] = {**details, "message": reason}
         self._results.record(record)
@@ -193,10 +188,10 @@ class _Submission:
             "attempts": attempts,
         }
 
-    async def _redraw(self, bar: tqdm[Any], progress: Callable[[], BulkProgress]) -> None:
+    async def _redraw(self, bar: Progress, progress: Callable[[], BulkProgress]) -> None:
         while True:
             await asyncio.sleep(_REFRESH)
-            bar.set_postfix_str(_postfix(progress(), self._failed), refresh=False)
+            bar.status(_postfix(progress(), self._failed))
             bar.refresh()
 
 

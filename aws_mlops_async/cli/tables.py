@@ -1,14 +1,15 @@
 """How every command shows what it got: one table style (Title Case headers, ISO-8601 UTC
-times), or with ``--json`` one JSON object per line, each the resource's wire form."""
+times), or with ``--json`` one JSON object per line, each the resource's wire form; both
+printed by `output`, so nothing in them reaches a terminal raw."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
 from ..modeling import AwsModel
+from .output import out, out_json, shown
 
 __all__ = ["epoch_ms", "iso", "show"]
 
@@ -34,22 +35,23 @@ def show(items: Sequence[ModelT], row: Callable[[ModelT], Row], *, as_json: bool
     """Print ``items``: as a table of their ``row``s, or as JSON lines."""
     if as_json:
         for item in items:
-            print(json.dumps(item.model_dump(mode="json", by_alias=True, exclude_none=True)))
+            out_json(item.model_dump(mode="json", by_alias=True, exclude_none=True))
         return
     print_table([row(item) for item in items])
 
 
 def print_table(rows: Iterable[Row]) -> None:
-    """Rows as a table aligned under their keys; ``(none)`` when there are none."""
-    rows = list(rows)
-    if not rows:
-        print("(none)")
+    """Rows as a table aligned under their keys, each cell as `shown` (escaped, so a cell
+    is one line as wide as it looks); ``(none)`` when there are none."""
+    cells = [{name: shown(value) for name, value in row.items()} for row in rows]
+    if not cells:
+        out("(none)")
         return
-    columns = list(rows[0])
-    widths = [max(len(name), *(len(row[name]) for row in rows)) for name in columns]
+    columns = list(cells[0])
+    widths = [max(len(name), *(len(row[name]) for row in cells)) for name in columns]
     lines = [_line(columns, widths)]
-    lines += [_line([row[name] for name in columns], widths) for row in rows]
-    print("\n".join(lines))
+    lines += [_line([row[name] for name in columns], widths) for row in cells]
+    out(*lines)
 
 
 def _line(cells: Sequence[Any], widths: Sequence[int]) -> str:

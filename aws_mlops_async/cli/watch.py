@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,7 +18,8 @@ from typing import Any
 
 from ..ext.watching import ServiceJobUpdate, WatchedJob
 from ..session import Session
-from .options import UsageError, say
+from .options import UsageError
+from .output import Board, say
 from .records import Tail, line_number, read_records
 
 __all__ = ["InputLine", "follow", "watch"]
@@ -92,17 +92,13 @@ class _StatusTable:
     """The counts per status, on standard error."""
 
     def __init__(self) -> None:
-        self._live = sys.stderr.isatty()
-        self._drawn = False
+        self._board = Board()
 
     def show(self, statuses: Iterable[str]) -> None:
         counts = Counter(statuses)
         header = "  ".join(f"{status:>9}" for status in STATUSES)
         values = "  ".join(f"{counts.get(status, 0):>9}" for status in STATUSES)
-        if self._live and self._drawn:
-            print("\x1b[2F", end="", file=sys.stderr)  # back over the table drawn last
-        print(f"{header}\n{values}", file=sys.stderr, flush=True)
-        self._drawn = True
+        self._board.show([header, values])
 
 
 def _summary(lines: list[InputLine], latest: dict[str, ServiceJobUpdate]) -> int:
