@@ -79,6 +79,11 @@ SERVICES: tuple[Service, ...] = (
             "StopTrainingJob",
             "UpdateTrainingJob",
         ),
+        # A training job is named, never found by ARN: say so, with the name, when given one.
+        preparations=dict.fromkeys(
+            ("DescribeTrainingJob", "StopTrainingJob", "UpdateTrainingJob"),
+            "aws_mlops_async.ext.training_jobs.named_not_by_arn",
+        ),
         bounds={
             # The UpdateImageVersion seed: a version is 0..1152921504606846976.
             ("ImageVersionNumber",): {"max": 1152921504606846976},

@@ -37,6 +37,7 @@ from ..errors import (
 from ..modeling import AwsModel
 from ..pagination import PaginationConfig
 from ..services.batch import operations
+from .training_jobs import training_job_name
 
 if TYPE_CHECKING:
     from ..services.batch.client import BatchClient
@@ -98,7 +99,7 @@ class ServiceJobUpdate:
     status: str
     status_reason: str | None
     #: The resource the job runs as once it has one: for SAGEMAKER_TRAINING, the training
-    #: job's ARN (describe it with ``session.sagemaker.describe_training_job``).
+    #: job's ARN.
     service_resource_id: str | None
     job_queue: str | None
     #: As given in `WatchedJob` (or the bulk outcome's index).
@@ -108,6 +109,13 @@ class ServiceJobUpdate:
     def finished(self) -> bool:
         """Whether the job SUCCEEDED or FAILED: no update follows."""
         return self.status in FINISHED
+
+    @property
+    def training_job_name(self) -> str | None:
+        """The name of the SageMaker training job the job runs as (Batch names it), once it
+        has one: what ``session.sagemaker.describe_training_job(training_job_name=...)``
+        takes (it takes no ARN)."""
+        return training_job_name(self.service_resource_id)
 
 
 @dataclass
