@@ -78,6 +78,11 @@ class Patience:
         self._last_answer = time.monotonic()
         self.retried = self.retried or attempts > 1
 
+    def retries(self, attempts: int) -> None:
+        """Note whether an answer took retries, when answers of that kind alone do not
+        keep the wait going (one that got nowhere with the rest)."""
+        self.retried = self.retried or attempts > 1
+
     def reset(self) -> None:
         """Start counting the retries of a new round of requests."""
         self.retried = False
