@@ -152,6 +152,7 @@ class BatchClient(generated.BatchClient):
         poll_interval: float = 30.0,
         created_after: float | datetime | None = None,
         give_up_after: float | None = 900.0,
+        logs_on_failure: int | None = None,
     ) -> ServiceJobWatch:
         """Follow service jobs to their end: an async iterator of each change of status.
 
@@ -172,6 +173,11 @@ class BatchClient(generated.BatchClient):
         permission), or `EndpointUnreachable` after ``give_up_after`` seconds (None: never)
         without an answer. Connection failures, 5xx answers and throttling that outlast the
         client's retries slow it down until then.
+
+        With ``logs_on_failure=N`` (at most 10,000), the update of each job that FAILED
+        carries the last N lines of its training job's logs (``logs``; or why they could not
+        be read, ``logs_unread``), read a few jobs at once at the end of the poll that saw it
+        fail, for the first 50 failed jobs of the watch.
         """
         from .watching import ServiceJobWatch
 
@@ -182,6 +188,7 @@ class BatchClient(generated.BatchClient):
             poll_interval=poll_interval,
             created_after=created_after,
             give_up_after=give_up_after,
+            logs_on_failure=logs_on_failure,
         )
 
     def service_job_logs(

@@ -19,6 +19,7 @@ never goes backwards in the updates (a listing that lags behind a describe is ig
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from contextlib import aclosing
@@ -27,11 +28,12 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ..arguments import positive_number, text
+from ..arguments import positive_int, positive_number, text
 from ..errors import ConfigurationError, ServiceError, TransportError
 from ..modeling import AwsModel
 from ..pagination import PaginationConfig
 from ..services.batch import operations
+from .failure_logs import FailureLogs
 from .polling import (
     GIVE_UP_AFTER,
     MAX_POLL_INTERVAL,
@@ -42,9 +44,11 @@ from .polling import (
     passing,
 )
 from .training_jobs import training_job_name
+from .training_logs import MAX_TAIL
 
 if TYPE_CHECKING:
     from ..services.batch.client import BatchClient
+    from .training_logs import LogLine
 
 __all__ = ["ServiceJobUpdate", "ServiceJobWatch", "WatchedJob"]
 
@@ -84,6 +88,11 @@ class ServiceJobUpdate:
     job_queue: str | None
     #: As given in `WatchedJob` (or the bulk outcome's index).
     index: int | None = None
+    #: For a FAILED job, when the watch was asked for ``logs_on_failure`` lines: the last
+    #: lines of its training job's logs (None when they could not be read).
+    logs: tuple[LogLine, ...] | None = None
+    #: Why a FAILED job's ``logs`` are None, when they were asked for.
+    logs_unread: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -121,8 +130,10 @@ class ServiceJobWatch:
         poll_interval: float,
         created_after: float | datetime | None,
         give_up_after: float | None = GIVE_UP_AFTER,
+        logs_on_failure: int | None = None,
     ) -> None:
         positive_number("poll_interval", poll_interval, maximum=MAX_POLL_INTERVAL)
+        lines = positive_int("logs_on_failure", logs_on_failure, maximum=MAX_TAIL, optional=True)
         self._patience = Patience(give_up_after)
         text("job_queue", job_queue, optional=True)
         if isinstance(jobs, (str, bytes, Mapping, AwsModel)) or not isinstance(jobs, Iterable):
@@ -143,6 +154,7 @@ class ServiceJobWatch:
         self.requests: dict[str, int] = {"ListServiceJobs": 0, "DescribeServiceJob": 0}
         #: Poll cycles completed.
         self.cycles = 0
+        self._failure_logs = None if lines is None else FailureLogs(client, lines)
 
     def __aiter__(self) -> AsyncIterator[ServiceJobUpdate]:
         if self._updates is None:
@@ -171,10 +183,18 @@ class ServiceJobWatch:
         interval = self._poll_interval
         slowest = self._poll_interval * MAX_SLOWDOWN
         while True:
+            failed: list[ServiceJobUpdate] = []  # held until their logs are read
             try:
                 async for update in self._cycle():
+                    if self._failure_logs is not None and update.status == "FAILED":
+                        failed.append(update)
+                    else:
+                        yield update
+                for update in await self._with_logs(failed):
                     yield update
             except (ServiceError, TransportError) as error:
+                for update in failed:  # the poll failed: they go out without their logs
+                    yield dataclasses.replace(update, logs_unread=f"the poll failed: {error}")
                 # Passing failures outlasting the client's retries slow the watch down; a
                 # refusal of the caller, or silence longer than give_up_after, ends it.
                 if not passing(error):
@@ -278,6 +298,15 @@ class ServiceJobWatch:
 
         found = await gather_all(one, followed, at_once=DESCRIBE_CONCURRENCY)
         return [update for update in found if update is not None]
+
+    async def _with_logs(self, failed: list[ServiceJobUpdate]) -> list[ServiceJobUpdate]:
+        """The failed jobs' updates with their last lines, read a few jobs at once."""
+        if not failed or self._failure_logs is None:
+            return failed
+        updates = await self._failure_logs.attach(failed)
+        for operation, count in self._failure_logs.requests.items():
+            self.requests[operation] = count
+        return updates
 
     def _changed(
         self,
