@@ -85,5 +85,3 @@ class Timeouts:
     connect: float | None = None
     read: float | None = None
     total: float | None = None
-
-
