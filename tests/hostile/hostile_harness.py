@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import importlib
 import inspect
 import json
 import os
@@ -69,6 +70,9 @@ __all__ = [
     "attack",
     "baseline_missing",
     "isolated_environment",
+    "knows",
+    "shown",
+    "warm_up",
 ]
 
 #: Seconds any call, and then any use of what it returned, may take (everything answers
@@ -139,6 +143,16 @@ def isolated_environment(root: Path) -> Iterator[None]:
         socket.getaddrinfo = real_getaddrinfo
         os.environ.clear()
         os.environ.update(saved)
+
+
+def warm_up() -> None:
+    """Load now what a Session loads on the first use of its profile (aiobotocore: a second
+    or two to import) and the largest model the attacks validate (a typed training payload,
+    built on its first use), so that the time an attack takes is its own."""
+    importlib.import_module("aiobotocore.session")
+    from aws_mlops_async.services.sagemaker.models import CreateTrainingJobRequest
+
+    CreateTrainingJobRequest.model_validate_json(TRAINING_PAYLOAD, by_alias=True)
 
 
 class LoopbackServer:
@@ -319,40 +333,19 @@ class Harness:
 
     # -- instances
 
-    async def instance(self, entry: Entry) -> Any:
+    def instance(self, entry: Entry) -> Any:
         """An instance of the class defining the method ``entry``, made as users make it."""
         owner = entry.owner
         assert owner is not None
-        if owner is ServiceClients or issubclass(owner, Session):
-            return self.session()
-        if owner is BaseClient:
-            return self.session().batch
-        if issubclass(owner, BaseClient):
-            return self.mock_session().client(service_name(owner))
-        if issubclass(owner, Paginator):
-            client, name = _client_of(owner, paginator_names)
-            return self.mock_session().client(client).get_paginator(name)
-        if issubclass(owner, Waiter):
-            client, name = _client_of(owner, waiter_names)
-            waiter = self.mock_session().client(client).get_waiter(name)
-            self.waiter = waiter.spec
-            return waiter
-        if issubclass(owner, PageIterator):
-            batch = self.mock_session().batch
-            return batch.get_paginator("list_service_jobs").paginate(job_queue="q")
-        if issubclass(owner, BulkSubmission):
-            return self.adopt(self.mock_session().batch.submit_service_jobs([JOB]))
-        if issubclass(owner, ServiceJobWatch):
-            return self.adopt(self.mock_session().batch.watch_service_jobs([JOB_ID]))
-        if issubclass(owner, Stubber):
-            return self.adopt(Stubber(self.mock_session().batch))
-        if issubclass(owner, AiohttpTransport):
-            return self.adopt(AiohttpTransport())
-        if issubclass(owner, MockTransport):
-            return self.adopt(MockTransport(self.answer))
-        if issubclass(owner, OpenTelemetryInterceptor):
-            return OpenTelemetryInterceptor()
+        for made_as, make in MAKERS.items():
+            if issubclass(owner, made_as):
+                return make(self, owner)
         raise LookupError(f"the hostile suite does not know how to make a {owner.__name__}")
+
+    def waiting(self, waiter: Waiter[Any]) -> Waiter[Any]:
+        """``waiter``, whose polls the Mock answers with its success from now on."""
+        self.waiter = waiter.spec
+        return waiter
 
     # -- using what a call returned
 
@@ -406,6 +399,49 @@ class Harness:
             raise NotLoopback(endpoint)
         if client.service.name == "batch":
             await client.describe_service_job(job_id=JOB_ID)  # type: ignore[attr-defined]
+
+
+def _client(harness: Harness, owner: type) -> BaseClient:
+    if owner is BaseClient:  # its methods (with_options...) on aiohttp, where timeouts apply
+        return harness.session().batch
+    return harness.mock_session().client(service_name(owner))
+
+
+def _paginator(harness: Harness, owner: type) -> Paginator[Any, Any]:
+    service, name = _client_of(owner, paginator_names)
+    return harness.mock_session().client(service).get_paginator(name)
+
+
+def _waiter(harness: Harness, owner: type) -> Waiter[Any]:
+    service, name = _client_of(owner, waiter_names)
+    return harness.waiting(harness.mock_session().client(service).get_waiter(name))
+
+
+def _pages(harness: Harness, owner: type) -> PageIterator[Any, Any]:
+    paginator = harness.mock_session().batch.get_paginator("list_service_jobs")
+    return paginator.paginate(job_queue="q")
+
+
+#: How to make an instance of each class a public method is defined on, as users make it:
+#: by the first entry the class is a subclass of.
+MAKERS: dict[type, Callable[[Harness, type], Any]] = {
+    ServiceClients: lambda h, owner: h.session(),  # Session, and the class defining client()
+    BaseClient: _client,
+    Paginator: _paginator,
+    Waiter: _waiter,
+    PageIterator: _pages,
+    BulkSubmission: lambda h, owner: h.adopt(h.mock_session().batch.submit_service_jobs([JOB])),
+    ServiceJobWatch: lambda h, owner: h.adopt(h.mock_session().batch.watch_service_jobs([JOB_ID])),
+    Stubber: lambda h, owner: h.adopt(Stubber(h.mock_session().batch)),
+    AiohttpTransport: lambda h, owner: h.adopt(AiohttpTransport()),
+    MockTransport: lambda h, owner: h.adopt(MockTransport(h.answer)),
+    OpenTelemetryInterceptor: lambda h, owner: OpenTelemetryInterceptor(),
+}
+
+
+def knows(owner: type) -> bool:
+    """Whether the harness can make an instance of ``owner`` (`MAKERS`)."""
+    return any(issubclass(owner, made_as) for made_as in MAKERS)
 
 
 def _sync(function: Callable[[], None]) -> Callable[[], Awaitable[None]]:
@@ -584,7 +620,7 @@ async def attack(harness: Harness, entry: Entry, values: dict[str, Any]) -> Outc
     try:
         instance: Any = None
         if entry.kind == "method":
-            instance = await harness.instance(entry)
+            instance = harness.instance(entry)
             target = getattr(instance, entry.target.__name__)
         else:
             target = entry.target

@@ -43,7 +43,9 @@ from hostile_harness import (
     attack,
     baseline_missing,
     isolated_environment,
+    knows,
     shown,
+    warm_up,
 )
 from hostile_surface import (
     EXCLUDED,
@@ -209,6 +211,7 @@ CALLED = [entry for entry in surface() if attacked(entry)]
 @pytest.fixture(scope="module")
 def loopback(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A loopback server's URL, with no AWS setting from this machine while the module runs."""
+    warm_up()
     with isolated_environment(Path(tmp_path_factory.mktemp("no-aws"))):
         server = LoopbackServer()
         yield server.url
@@ -223,6 +226,8 @@ def test_every_public_callable_is_attacked_or_left_out_for_a_reason() -> None:
     for entry in surface():
         if is_excluded(entry) is not None or not attacked(entry):
             continue
+        if entry.owner is not None and not knows(entry.owner):
+            unknown.append(f"{entry}: no way to make a {entry.owner.__name__} (MAKERS)")
         missing = baseline_missing(entry)
         if missing:
             unknown.append(f"{entry}: no valid value for {', '.join(missing)} (BASELINES)")
