@@ -25,7 +25,7 @@ Anything else is a break: another exception (a raw ``ValueError``, ``TypeError``
 timer left behind. Nothing leaves 127.0.0.1, and warnings are errors (an unclosed aiohttp
 session fails the test).
 
-Breaks found in the library are listed in attacks/HOSTILE_FINDINGS.md and run by
+Breaks found in the library are listed in tests/hostile/FINDINGS.md and run by
 `test_a_known_break_still_breaks`, marked ``xfail(strict=True)``: it fails once a break is
 fixed, so that its mark is taken off.
 """
@@ -72,7 +72,7 @@ WRONG_TYPES = ("bool", "number", "bytes", "mapping", "object")
 #: Numbers that are no count, duration or rate.
 NUMBERS = ("nan", "infinity", "zero", "negative", "huge")
 
-#: The breaks found, by their number in attacks/HOSTILE_FINDINGS.md: each a parameter
+#: The breaks found, by their number in tests/hostile/FINDINGS.md: each a parameter
 #: (``entry``, ``parameter``) and the hostile kinds it breaks on. A site's property leaves
 #: these kinds out; `test_a_known_break_still_breaks` attacks each on its own, expected to fail.
 BREAKS: dict[int, list[tuple[str, str, tuple[str, ...]]]] = {
@@ -294,7 +294,7 @@ def _findings() -> list[Any]:
 
 @pytest.mark.parametrize(("site", "kind"), _findings())
 async def test_a_known_break_still_breaks(loopback: str, site: Site, kind: str) -> None:
-    """A break of attacks/HOSTILE_FINDINGS.md, attacked with the fixed examples of its kind
+    """A break of tests/hostile/FINDINGS.md, attacked with the fixed examples of its kind
     (those that broke it): it fails (xfails) until the library is fixed, then passes and fails
     the suite (strict), so that its entry in BREAKS is taken out."""
     param = site.param
