@@ -79,7 +79,8 @@ class Healthy(Fault):
 
 class Tokens(Fault):
     """The listing's next tokens, from the fault on, come from ``tokens`` (a cycle, or an
-    endless supply); ``empty`` pages hold no items."""
+    endless supply, a page every `timing.ENDLESS_PAGE`); of kind ``endless_empty``, its
+    pages hold no items."""
 
     def __init__(self, mid_run: int, tokens: Callable[[str | None], str], kind: str) -> None:
         super().__init__(mid_run)
@@ -296,6 +297,7 @@ class Answering(Fault):
     ) -> web.StreamResponse:
         assert self.struck_at is not None
         if time.monotonic() - self.struck_at < self.seconds:
+            await asyncio.sleep(timing.ERROR_LATENCY)
             return render(error_answer(self.code, self.status, f"chaos: {self.code}"))
         return render(healthy())
 
@@ -330,7 +332,10 @@ class Trickle(Fault):
             for index in range(len(body)):
                 await response.write(body[index : index + 1])
                 await asyncio.sleep(timing.TRICKLE_INTERVAL)
-        except (ConnectionError, asyncio.CancelledError):
+        except ConnectionError:  # the client let go
+            self.held.append(time.monotonic() - started)
+            return response
+        except asyncio.CancelledError:  # the server went down first
             self.held.append(time.monotonic() - started)
             raise
         raise AssertionError("a trickle outlasted the test")  # pragma: no cover
@@ -398,54 +403,54 @@ class FaultCase:
         return self.id
 
 
-def _row(id_: str, make: Callable[[int], Fault]) -> FaultCase:
-    return FaultCase(id_, make)
-
-
 LONG_CYCLE = tuple(f"T{n}" for n in range(10))
 
 #: Every fault of the suite: each wait goes through each.
 FAULTS: tuple[FaultCase, ...] = (
-    _row("healthy", Healthy),
-    # Listings whose tokens never end.
-    _row("token-A-A", lambda m: Tokens(m, cycle("A"), "token_cycle")),
-    _row("token-A-B-A", lambda m: Tokens(m, cycle("A", "B"), "token_cycle")),
-    _row("token-long-cycle", lambda m: Tokens(m, cycle(*LONG_CYCLE), "token_cycle")),
-    _row("token-never-empty", lambda m: Tokens(m, endless(), "endless")),
-    _row("token-never-empty-no-items", lambda m: Tokens(m, endless(), "endless_empty")),
+    FaultCase("healthy", Healthy),
+    # Listings whose tokens cycle, or never end.
+    FaultCase("token-A-A", lambda m: Tokens(m, cycle("A"), "token_cycle")),
+    FaultCase("token-A-B-A", lambda m: Tokens(m, cycle("A", "B"), "token_cycle")),
+    FaultCase("token-long-cycle", lambda m: Tokens(m, cycle(*LONG_CYCLE), "token_cycle")),
+    FaultCase("token-never-empty", lambda m: Tokens(m, endless(), "endless")),
+    FaultCase("token-never-empty-no-items", lambda m: Tokens(m, endless(), "endless_empty")),
     # The service gone for a while, or for good.
-    _row("outage-refused-short", lambda m: Outage(m, timing.SHORT, "refused")),
-    _row("outage-refused-long", lambda m: Outage(m, timing.LONG, "refused")),
-    _row("outage-dropped-short", lambda m: Outage(m, timing.SHORT, "dropped")),
-    _row("outage-dropped-long", lambda m: Outage(m, timing.LONG, "dropped")),
-    _row("restart", Restart),
+    FaultCase("outage-refused-short", lambda m: Outage(m, timing.SHORT, "refused")),
+    FaultCase("outage-refused-long", lambda m: Outage(m, timing.LONG, "refused")),
+    FaultCase("outage-dropped-short", lambda m: Outage(m, timing.SHORT, "dropped")),
+    FaultCase("outage-dropped-long", lambda m: Outage(m, timing.LONG, "dropped")),
+    FaultCase("restart", Restart),
     # What is waited for never comes.
-    _row("never-done", NeverDone),
+    FaultCase("never-done", NeverDone),
     # The caller refused.
-    _row("403-InvalidSignatureException", lambda m: Refusal(m, "InvalidSignatureException", 403)),
-    _row("403-AccessDeniedException", lambda m: Refusal(m, "AccessDeniedException", 403)),
-    _row("400-ExpiredTokenException", lambda m: Refusal(m, "ExpiredTokenException", 400)),
-    _row("CredentialsError", FailingCredentials),
+    FaultCase(
+        "403-InvalidSignatureException", lambda m: Refusal(m, "InvalidSignatureException", 403)
+    ),
+    FaultCase("403-AccessDeniedException", lambda m: Refusal(m, "AccessDeniedException", 403)),
+    FaultCase("400-ExpiredTokenException", lambda m: Refusal(m, "ExpiredTokenException", 400)),
+    FaultCase("CredentialsError", FailingCredentials),
     # Errors beyond the retries.
-    _row("503-burst", lambda m: Answering(m, "ServiceUnavailable", 503, timing.SHORT, "5xx_burst")),
-    _row(
+    FaultCase(
+        "503-burst", lambda m: Answering(m, "ServiceUnavailable", 503, timing.SHORT, "5xx_burst")
+    ),
+    FaultCase(
         "500-for-good", lambda m: Answering(m, "InternalFailure", 500, timing.LONG, "5xx_for_good")
     ),
-    _row(
+    FaultCase(
         "throttling-burst",
         lambda m: Answering(m, "ThrottlingException", 400, timing.SHORT, "throttling_burst"),
     ),
-    _row(
+    FaultCase(
         "throttling-for-good",
         lambda m: Answering(m, "ThrottlingException", 400, timing.LONG, "throttling_for_good"),
     ),
     # Answers that never come whole.
-    _row("trickle", Trickle),
-    _row("stall", Stall),
+    FaultCase("trickle", Trickle),
+    FaultCase("stall", Stall),
     # Answers no one can read.
-    _row("garbage-truncated-json", lambda m: Garbage(m, truncated)),
-    _row("garbage-deeply-nested-json", lambda m: Garbage(m, deeply_nested)),
-    _row("garbage-not-json", lambda m: Garbage(m, not_json)),
+    FaultCase("garbage-truncated-json", lambda m: Garbage(m, truncated)),
+    FaultCase("garbage-deeply-nested-json", lambda m: Garbage(m, deeply_nested)),
+    FaultCase("garbage-not-json", lambda m: Garbage(m, not_json)),
 )
 
 #: Every kind of fault there is: each wait says how it ends under each.

@@ -6,6 +6,7 @@ A wait is something the library keeps doing until something ends it: a paginator
 watch. Each row drives one against its healthy world (`chaos_worlds`) and says, for every
 kind of fault (`chaos_faults.KINDS`), the ending the documentation promises, quoting it:
 `Finishes` (and what a full, right result is), `Raises` (which error, within what time),
+`FailsJobs` (a bulk run ends as a run does, the jobs the fault struck with their own error),
 `ReaderBound` (it goes on as long as its reader reads, and stops when the reader does),
 `Ends` (some end, any: what the issue asks of every wait where the documentation is
 silent). A new paginator or waiter is one row of `LISTINGS` or `WAITERS`; a new kind of wait,
@@ -18,7 +19,7 @@ import importlib
 import time
 from collections.abc import Callable
 from contextlib import aclosing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import chaos_timing as timing
@@ -26,6 +27,7 @@ from chaos_faults import Fault
 from chaos_worlds import JOURNEYS, QUEUE, BulkWorld, ListingWorld, WaiterWorld, WatchWorld
 
 from aws_mlops_async import (
+    Config,
     ConnectionFailed,
     CredentialsError,
     EndpointUnreachable,
@@ -39,7 +41,19 @@ from aws_mlops_async.ext.watching import ServiceJobUpdate, WatchedJob
 from aws_mlops_async.pagination import PaginationConfig, PaginationError, PaginatorSpec
 from aws_mlops_async.waiters import WaiterSpec
 
-__all__ = ["WAITS", "Ends", "Finishes", "Raises", "Ran", "ReaderBound", "Wait"]
+__all__ = [
+    "LISTINGS",
+    "WAITERS",
+    "WAITS",
+    "Ends",
+    "Expectation",
+    "FailsJobs",
+    "Finishes",
+    "Raises",
+    "Ran",
+    "ReaderBound",
+    "Wait",
+]
 
 
 # ---- what a wait did, and what it should have done ------------------------------------------
@@ -69,13 +83,12 @@ class Finishes:
 
 @dataclass(frozen=True)
 class Raises:
-    """It ends raising ``error`` (of ``code``, for a service's error; ``wrapped``: inside a
-    `WaiterError`), within ``within`` seconds."""
+    """It ends raising ``error`` (``wrapped``: as the `WaiterError`'s last response) within
+    ``within`` seconds; a refusal's error has the refusal's code."""
 
     error: type[BaseException]
     within: float
     why: str
-    code: str | None = None
     wrapped: bool = False
     #: Not of this subclass (a ConnectionFailed that is not EndpointUnreachable).
     not_a: type[BaseException] | None = None
@@ -118,12 +131,25 @@ class Ends:
 Expectation = Finishes | Raises | FailsJobs | ReaderBound | Ends
 
 
+#: How the suite's clients call: few attempts, short timeouts (`chaos_timing`).
+CONFIG = Config(
+    max_attempts=timing.MAX_ATTEMPTS,
+    read_timeout=timing.READ_TIMEOUT,
+    connect_timeout=timing.CONNECT_TIMEOUT,
+)
+#: The same, reading patiently: an attempt may wait longer than a give_up_after (as with
+#: Config's read_timeout of 60 s and a give_up_after of a minute or two).
+PATIENT = replace(CONFIG, read_timeout=timing.PATIENT_READ_TIMEOUT)
+
+
 class Wait:
     """One wait of the library: its world, how to drive it, how it ends under each fault."""
 
     id: str
     #: Requests answered healthily before a fault strikes: the wait is well under way.
     mid_run: int
+    #: The Config of the Session the wait runs on.
+    config: Config = CONFIG
 
     def world(self) -> Any:
         raise NotImplementedError
@@ -146,10 +172,6 @@ class Wait:
         return self.id
 
 
-def _is_code(code: str) -> Callable[[BaseException], bool]:
-    return lambda error: isinstance(error, ServiceError) and error.code == code
-
-
 def _server_error(error: BaseException) -> bool:
     return isinstance(error, ServiceError) and error.status_code >= 500
 
@@ -162,7 +184,7 @@ def _throttled(error: BaseException) -> bool:
 
 #: How many pages (or pages' worth of items) a reader reads of a listing that does not end,
 #: before it stops: more than any cycle of `chaos_faults`.
-READER_PAGES = 16
+READER_PAGES = 14
 #: How long a reader waits for an update that never comes before it gives up (cancels).
 READER_PATIENCE = 0.5
 #: What build_full_result may gather without max_items, here (the library's is 100,000):
@@ -491,11 +513,14 @@ WAITERS: tuple[Waiting, ...] = (
 
 
 class BulkWait(Wait):
-    """``session.batch.submit_service_jobs(...)``: `JOBS` jobs, two at a time."""
+    """``session.batch.submit_service_jobs(...)``: `JOBS` jobs, two at a time, with
+    ``give_up_after`` shorter than the client's read timeout (`PATIENT`): what ends an
+    attempt in flight is the run's own watchdog."""
 
     id = "batch.submit_service_jobs"
     mid_run = 2
     JOBS = 6
+    config = PATIENT
 
     def world(self) -> BulkWorld:
         return BulkWorld()
@@ -603,9 +628,11 @@ RANK = {
 
 class WatchWait(Wait):
     """``session.batch.watch_service_jobs(...)`` of five jobs of one queue, one of which the
-    queue's listing never shows."""
+    queue's listing never shows, with ``give_up_after`` shorter than the client's read
+    timeout (`PATIENT`): what ends a call in flight must be the watch."""
 
     id = "batch.watch_service_jobs"
+    config = PATIENT
     #: Two looks (each: two pages of the listing, one job described), so that a restarted
     #: server's lagging replica shows statuses behind those already reported.
     mid_run = 6
