@@ -2,7 +2,10 @@
 
 aws-mlops-async batch submit --queue Q --jobs jobs.jsonl [--results out.jsonl]
 aws-mlops-async batch list-service-jobs --queue Q [--status S] [--json]
+aws-mlops-async batch watch --results out.jsonl [--logs-on-failure N]
+aws-mlops-async batch logs JOB_ID_OR_ARN [--follow] [--since WHEN] [--tail N]
 aws-mlops-async sagemaker list-image-versions --image-name NAME [--json]
+aws-mlops-async sagemaker logs NAME [--follow] [--since WHEN] [--tail N] [--timestamps ...]
 aws-mlops-async datazone start-notebook-run | get-notebook-run | list-notebook-runs | wait
 aws-mlops-async lookoutvision start-model-packaging-job | describe-model-packaging-job |
     list-model-packaging-jobs | wait
@@ -53,10 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"error: {error}")
         return 1
     except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep the interpreter's last
-        # flush of standard output from failing again on the way out.
+        # The reader went away (`| head`) having read what it wanted: stop quietly, and keep
+        # the interpreter's last flush of standard output from failing again on the way out.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+        return 0
 
 
 async def _with_session(args: argparse.Namespace, command: Command) -> int:

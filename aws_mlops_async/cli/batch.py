@@ -1,4 +1,5 @@
-"""`aws-mlops-async batch ...`: submit service jobs from a file, list a queue's jobs."""
+"""`aws-mlops-async batch ...`: submit service jobs from a file, watch them, list a queue's
+jobs, read a job's logs."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any, get_args
 
 from ..services.batch.models import ServiceJobStatus, ServiceJobSummary
 from ..session import Session
+from .log_lines import line_count
+from .logs import FLAGS, add_log_arguments, service_job_logs
 from .options import CommandParser, positive_float, positive_int
 from .submit import submit
 from .tables import Row, epoch_ms, show
@@ -71,7 +74,8 @@ def add_commands(services: Any, target: CommandParser) -> None:
         metavar="SECONDS",
         help="seconds between two looks at the queues with --wait (30)",
     )
-    jobs.set_defaults(run=submit, flags={})
+    add_logs_on_failure(jobs, "with --wait, ")
+    jobs.set_defaults(run=submit, flags={"logs_on_failure": "--logs-on-failure"})
 
     watching = batch.add_parser(
         "watch",
@@ -96,7 +100,21 @@ def add_commands(services: Any, target: CommandParser) -> None:
         metavar="SECONDS",
         help="seconds between two looks at the queues (30)",
     )
-    watching.set_defaults(run=watch, flags={})
+    add_logs_on_failure(watching)
+    watching.set_defaults(run=watch, flags={"logs_on_failure": "--logs-on-failure"})
+
+    logs = batch.add_parser(
+        "logs",
+        parents=[target],
+        help="the log lines of the training job a service job runs as",
+        description="Print the log lines of the SageMaker training job a SAGEMAKER_TRAINING "
+        "service job runs as (its latest attempt's), from every instance in time order, each "
+        "prefixed by its instance ([algo-1]) and when it was written. Exit status 0, or 1 for "
+        "a job that does not exist or (without --follow) has no lines yet.",
+    )
+    logs.add_argument("job", metavar="JOB_ID_OR_ARN", help="the service job's id or ARN")
+    add_log_arguments(logs)
+    logs.set_defaults(run=service_job_logs, flags={**FLAGS, "job_id": "JOB_ID_OR_ARN"})
 
     listing = batch.add_parser(
         "list-service-jobs",
@@ -112,6 +130,17 @@ def add_commands(services: Any, target: CommandParser) -> None:
     )
     listing.add_argument("--json", action="store_true", help="JSON lines, not a table")
     listing.set_defaults(run=list_service_jobs, flags={"job_queue": "--queue"})
+
+
+def add_logs_on_failure(parser: CommandParser, when: str = "") -> None:
+    """``--logs-on-failure N``: why the failed jobs failed, from their logs."""
+    parser.add_argument(
+        "--logs-on-failure",
+        type=line_count,
+        metavar="N",
+        help=f"{when}show each failed job's last N log lines (at most 10000) under its status "
+        "reason in the summary, or why they could not be read (the first 50 failed jobs)",
+    )
 
 
 def service_job_row(job: ServiceJobSummary) -> Row:

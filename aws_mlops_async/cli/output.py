@@ -62,9 +62,12 @@ def say(*lines: str) -> None:
     sys.stderr.flush()
 
 
-def out(*lines: str) -> None:
-    """Lines of a command's result (standard output), each one line, made safe."""
+def out(*lines: str, flush: bool = False) -> None:
+    """Lines of a command's result (standard output), each one line, made safe; ``flush``
+    sends them at once (to a pipe, they would otherwise wait for a buffer to fill)."""
     _write(sys.stdout, lines)
+    if flush:
+        sys.stdout.flush()
 
 
 def _write(stream: IO[str], lines: Sequence[str]) -> None:

@@ -1,4 +1,4 @@
-"""`aws-mlops-async sagemaker ...`: an image's versions, training jobs."""
+"""`aws-mlops-async sagemaker ...`: an image's versions, training jobs and their logs."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..services.sagemaker.models import (
     TrainingJobSummary,
 )
 from ..session import Session
+from .logs import FLAGS, add_log_arguments, training_job_logs
 from .options import CommandParser
 from .tables import Row, iso, show
 
@@ -41,6 +42,18 @@ def add_commands(services: Any, target: CommandParser) -> None:
     describe.add_argument("--name", required=True, help="the training job's name or ARN")
     describe.add_argument("--json", action="store_true", help="JSON, not a table")
     describe.set_defaults(run=describe_training_job, flags={"training_job_name": "--name"})
+
+    logs = sagemaker.add_parser(
+        "logs",
+        parents=[target],
+        help="a training job's log lines from every instance, in time order",
+        description="Print a training job's log lines from every instance in time order, each "
+        "prefixed by its instance ([algo-1]) and when it was written. Exit status 0, or 1 for "
+        "a job that does not exist or (without --follow) has no lines yet.",
+    )
+    logs.add_argument("name", metavar="NAME", help="the training job's name or ARN")
+    add_log_arguments(logs)
+    logs.set_defaults(run=training_job_logs, flags={**FLAGS, "training_job_name": "NAME"})
 
     training = sagemaker.add_parser(
         "list-training-jobs", parents=[target], help="list training jobs, newest first"

@@ -122,7 +122,12 @@ class _Submission:
             submitted = sum(1 for line in self._lines if line.job is not None)
             if submitted:
                 say(f"watching the jobs of the {submitted} lines submitted")
-            return await follow(self._session, self._lines, poll_interval=self._args.poll_interval)
+            return await follow(
+                self._session,
+                self._lines,
+                poll_interval=self._args.poll_interval,
+                logs_on_failure=self._args.logs_on_failure,
+            )
         return 1 if self._failed else 0
 
     def _not_written(self, failure: OSError) -> str:

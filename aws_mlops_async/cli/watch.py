@@ -18,6 +18,7 @@ from typing import Any
 
 from ..ext.watching import ServiceJobUpdate, WatchedJob
 from ..session import Session
+from .log_lines import log_text
 from .options import UsageError
 from .output import Board, say
 from .records import Tail, line_number, read_records
@@ -58,17 +59,28 @@ async def watch(args: argparse.Namespace, session: Session) -> int:
     if not lines:
         say(f"{args.results}: no submitted job to watch")
         return 0
-    return await follow(session, lines, poll_interval=args.poll_interval)
+    return await follow(
+        session, lines, poll_interval=args.poll_interval, logs_on_failure=args.logs_on_failure
+    )
 
 
-async def follow(session: Session, lines: list[InputLine], *, poll_interval: float) -> int:
+async def follow(
+    session: Session,
+    lines: list[InputLine],
+    *,
+    poll_interval: float,
+    logs_on_failure: int | None = None,
+) -> int:
     """Watch the jobs of ``lines`` to their end; the exit status (0: every line's job
-    SUCCEEDED)."""
+    SUCCEEDED). With ``logs_on_failure``, the summary shows each failed job's last lines."""
     jobs = list({line.job.job_id: line.job for line in lines if line.job is not None}.values())
     latest: dict[str, ServiceJobUpdate] = {}
     if jobs:
         table = _StatusTable()
-        async with session.batch.watch_service_jobs(jobs, poll_interval=poll_interval) as watching:
+        watching = session.batch.watch_service_jobs(
+            jobs, poll_interval=poll_interval, logs_on_failure=logs_on_failure
+        )
+        async with watching:
             cycle = 0  # looks completed when the table was last shown
             async for update in watching:
                 if watching.cycles != cycle and latest:  # a new look began: show the last
@@ -123,8 +135,22 @@ def _summary(lines: list[InputLine], latest: dict[str, ServiceJobUpdate]) -> int
         else:
             update = latest.get(line.job.job_id)
             reason = update.status_reason if update is not None else None
-            say(f"  {label}: job {line.job.job_id}: {reason or 'no reason given'}")
+            training = update.training_job_name if update is not None else None
+            job = f"job {line.job.job_id}" + (f" (training job {training})" if training else "")
+            say(f"  {label}: {job}: {reason or 'no reason given'}")
+            if update is not None:
+                _say_logs(update)
     return 0 if succeeded == len(lines) else 1
+
+
+def _say_logs(update: ServiceJobUpdate) -> None:
+    """A failed job's last lines (or why they could not be read), when they were asked for."""
+    if update.logs_unread is not None:
+        say(f"      (its logs could not be read: {update.logs_unread})")
+    elif update.logs is not None and not update.logs:
+        say("      (its logs have no lines)")
+    elif update.logs is not None:
+        say(*(f"      {log_text(line)}" for line in update.logs))
 
 
 def _recorded_lines(path: str, queue: str | None) -> tuple[list[InputLine], Tail]:
