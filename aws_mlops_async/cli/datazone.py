@@ -12,7 +12,15 @@ from ..services.datazone.models import (
     StartNotebookRunOutput,
 )
 from ..session import Session
-from .options import CommandParser, key_value, positive_float, positive_int
+from .options import (
+    PAGE_SIZE_FLAGS,
+    CommandParser,
+    add_page_size,
+    key_value,
+    pagination,
+    positive_float,
+    positive_int,
+)
 from .tables import Row, iso, show
 
 __all__ = ["add_commands"]
@@ -56,7 +64,7 @@ def add_commands(services: Any, target: CommandParser) -> None:
 
     get = datazone.add_parser("get-notebook-run", parents=[target], help="one run")
     get.add_argument("--domain", required=True, help="the domain's id (dzd_...)")
-    get.add_argument("--run-id", required=True)
+    get.add_argument("--run-id", required=True, help="the notebook run's id")
     get.add_argument("--json", action="store_true", help="JSON, not a table")
     get.set_defaults(run=get_notebook_run, flags=RUN_FLAGS)
 
@@ -67,6 +75,7 @@ def add_commands(services: Any, target: CommandParser) -> None:
     listing.add_argument("--project", required=True, help="the owning project's id")
     listing.add_argument("--notebook", help="only this notebook's runs")
     listing.add_argument("--status", choices=STATUSES, help="only runs in this status")
+    add_page_size(listing)
     listing.add_argument("--json", action="store_true", help="JSON lines, not a table")
     listing.set_defaults(
         run=list_notebook_runs,
@@ -74,6 +83,7 @@ def add_commands(services: Any, target: CommandParser) -> None:
             "domain_identifier": "--domain",
             "owning_project_identifier": "--project",
             "notebook_identifier": "--notebook",
+            **PAGE_SIZE_FLAGS,
         },
     )
 
@@ -83,7 +93,7 @@ def add_commands(services: Any, target: CommandParser) -> None:
         help="wait until a run SUCCEEDED (exit 0) or ended otherwise (exit 1)",
     )
     wait.add_argument("--domain", required=True, help="the domain's id (dzd_...)")
-    wait.add_argument("--run-id", required=True)
+    wait.add_argument("--run-id", required=True, help="the notebook run's id")
     wait.add_argument("--delay", type=positive_float, help="seconds between polls (30)")
     wait.add_argument("--max-attempts", type=positive_int, help="polls at most (120)")
     wait.add_argument("--json", action="store_true", help="JSON, not a table")
@@ -134,6 +144,7 @@ async def list_notebook_runs(args: argparse.Namespace, session: Session) -> int:
         owning_project_identifier=args.project,
         notebook_identifier=args.notebook,
         status=args.status,
+        pagination_config=pagination(args),
     )
     show([run async for run in pages.items()], run_row, as_json=args.json)
     return 0

@@ -10,7 +10,15 @@ from typing import Any
 
 from ..services.lookoutvision.models import ModelPackagingDescription, ModelPackagingJobMetadata
 from ..session import Session
-from .options import CommandParser, UsageError, positive_float, positive_int
+from .options import (
+    PAGE_SIZE_FLAGS,
+    CommandParser,
+    UsageError,
+    add_page_size,
+    pagination,
+    positive_float,
+    positive_int,
+)
 from .output import out
 from .tables import Row, iso, show
 
@@ -28,15 +36,15 @@ def add_commands(services: Any, target: CommandParser) -> None:
     start = lookoutvision.add_parser(
         "start-model-packaging-job", parents=[target], help="package a model version"
     )
-    start.add_argument("--project", required=True)
-    start.add_argument("--model-version", required=True)
+    start.add_argument("--project", required=True, help="the Lookout for Vision project's name")
+    start.add_argument("--model-version", required=True, help="the model version to package")
     start.add_argument(
         "--configuration",
         required=True,
         help="the ModelPackagingConfiguration as JSON, or @FILE to read it from a file",
     )
     start.add_argument("--job-name", help="a name of your own (one is made up otherwise)")
-    start.add_argument("--description")
+    start.add_argument("--description", help="a description of the job, kept with it")
     start.add_argument("--json", action="store_true", help="JSON, not a table")
     start.set_defaults(
         run=start_model_packaging_job,
@@ -52,25 +60,28 @@ def add_commands(services: Any, target: CommandParser) -> None:
     describe = lookoutvision.add_parser(
         "describe-model-packaging-job", parents=[target], help="one packaging job"
     )
-    describe.add_argument("--project", required=True)
-    describe.add_argument("--job-name", required=True)
+    describe.add_argument("--project", required=True, help="the Lookout for Vision project's name")
+    describe.add_argument("--job-name", required=True, help="the packaging job's name")
     describe.add_argument("--json", action="store_true", help="JSON, not a table")
     describe.set_defaults(run=describe_model_packaging_job, flags=JOB_FLAGS)
 
     listing = lookoutvision.add_parser(
         "list-model-packaging-jobs", parents=[target], help="a project's packaging jobs"
     )
-    listing.add_argument("--project", required=True)
+    listing.add_argument("--project", required=True, help="the Lookout for Vision project's name")
     listing.add_argument("--json", action="store_true", help="JSON lines, not a table")
-    listing.set_defaults(run=list_model_packaging_jobs, flags={"project_name": "--project"})
+    add_page_size(listing)
+    listing.set_defaults(
+        run=list_model_packaging_jobs, flags={"project_name": "--project", **PAGE_SIZE_FLAGS}
+    )
 
     wait = lookoutvision.add_parser(
         "wait",
         parents=[target],
         help="wait until a packaging job SUCCEEDED (exit 0) or FAILED (exit 1)",
     )
-    wait.add_argument("--project", required=True)
-    wait.add_argument("--job-name", required=True)
+    wait.add_argument("--project", required=True, help="the Lookout for Vision project's name")
+    wait.add_argument("--job-name", required=True, help="the packaging job's name")
     wait.add_argument("--delay", type=positive_float, help="seconds between polls (30)")
     wait.add_argument("--max-attempts", type=positive_int, help="polls at most (120)")
     wait.add_argument("--json", action="store_true", help="JSON, not a table")
@@ -131,7 +142,7 @@ async def describe_model_packaging_job(args: argparse.Namespace, session: Sessio
 async def list_model_packaging_jobs(args: argparse.Namespace, session: Session) -> int:
     """`lookoutvision list-model-packaging-jobs`: a project's jobs."""
     pages = session.lookoutvision.get_paginator("list_model_packaging_jobs").paginate(
-        project_name=args.project
+        project_name=args.project, pagination_config=pagination(args)
     )
     show([job async for job in pages.items()], job_row, as_json=args.json)
     return 0

@@ -11,15 +11,19 @@ from contextlib import asynccontextmanager
 from typing import NoReturn
 
 from ..errors import ValidationError
+from ..pagination import PaginationConfig
 from ..session import Session
 from .output import say
 
 __all__ = [
     "LOCAL_URL",
+    "PAGE_SIZE_FLAGS",
     "CommandParser",
     "UsageError",
+    "add_page_size",
     "key_value",
     "open_session",
+    "pagination",
     "positive_float",
     "positive_int",
     "target_options",
@@ -65,6 +69,27 @@ def positive_float(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError(f"must be a number > 0, not {text}")
     return value
+
+
+def add_page_size(parser: argparse.ArgumentParser) -> None:
+    """``--page-size N`` for a listing: how many items each request asks for."""
+    parser.add_argument(
+        "--page-size",
+        type=positive_int,
+        metavar="N",
+        help="items each request asks for (the service's default when not given; a value "
+        "above the service's maximum is refused before anything is sent); the table has one "
+        "header however many pages come",
+    )
+
+
+def pagination(args: argparse.Namespace) -> PaginationConfig | None:
+    """The `PaginationConfig` of ``--page-size`` (None: the service's default)."""
+    return PaginationConfig(page_size=args.page_size) if args.page_size else None
+
+
+#: The library's page-size argument, as a listing's flag (for a usage error's message).
+PAGE_SIZE_FLAGS = {"max_results": "--page-size"}
 
 
 LOCAL_URL = "http://127.0.0.1:4567"

@@ -13,7 +13,7 @@ from ..services.sagemaker.models import (
 )
 from ..session import Session
 from .logs import FLAGS, add_log_arguments, training_job_logs
-from .options import CommandParser
+from .options import PAGE_SIZE_FLAGS, CommandParser, add_page_size, pagination
 from .tables import Row, iso, show
 
 __all__ = ["add_commands"]
@@ -29,9 +29,12 @@ def add_commands(services: Any, target: CommandParser) -> None:
     versions = sagemaker.add_parser(
         "list-image-versions", parents=[target], help="list an image's versions"
     )
-    versions.add_argument("--image-name", required=True)
+    versions.add_argument("--image-name", required=True, help="the SageMaker image's name")
+    add_page_size(versions)
     versions.add_argument("--json", action="store_true", help="JSON lines, not a table")
-    versions.set_defaults(run=list_image_versions, flags={"image_name": "--image-name"})
+    versions.set_defaults(
+        run=list_image_versions, flags={"image_name": "--image-name", **PAGE_SIZE_FLAGS}
+    )
 
     describe = sagemaker.add_parser(
         "describe-training-job",
@@ -60,10 +63,11 @@ def add_commands(services: Any, target: CommandParser) -> None:
     )
     training.add_argument("--status", choices=TRAINING_STATUSES, help="only jobs in this status")
     training.add_argument("--name-contains", help="only jobs whose name contains this")
+    add_page_size(training)
     training.add_argument("--json", action="store_true", help="JSON lines, not a table")
     training.set_defaults(
         run=list_training_jobs,
-        flags={"status_equals": "--status", "name_contains": "--name-contains"},
+        flags={"status_equals": "--status", "name_contains": "--name-contains", **PAGE_SIZE_FLAGS},
     )
 
 
@@ -80,7 +84,7 @@ def image_version_row(version: ImageVersion) -> Row:
 async def list_image_versions(args: argparse.Namespace, session: Session) -> int:
     """`sagemaker list-image-versions`: an image's versions."""
     pages = session.sagemaker.get_paginator("list_image_versions").paginate(
-        image_name=args.image_name
+        image_name=args.image_name, pagination_config=pagination(args)
     )
     show([version async for version in pages.items()], image_version_row, as_json=args.json)
     return 0
@@ -112,7 +116,9 @@ async def describe_training_job(args: argparse.Namespace, session: Session) -> i
 async def list_training_jobs(args: argparse.Namespace, session: Session) -> int:
     """`sagemaker list-training-jobs`: training jobs, newest first."""
     pages = session.sagemaker.get_paginator("list_training_jobs").paginate(
-        status_equals=args.status, name_contains=args.name_contains
+        status_equals=args.status,
+        name_contains=args.name_contains,
+        pagination_config=pagination(args),
     )
     show([job async for job in pages.items()], training_job_row, as_json=args.json)
     return 0
