@@ -6,11 +6,23 @@ from __future__ import annotations
 import argparse
 from typing import Any, get_args
 
-from ..services.batch.models import ServiceJobStatus, ServiceJobSummary
+from ..ext.training_jobs import training_job_name
+from ..services.batch.models import (
+    DescribeServiceJobResponse,
+    ServiceJobStatus,
+    ServiceJobSummary,
+)
 from ..session import Session
 from .log_lines import line_count
 from .logs import FLAGS, add_log_arguments, service_job_logs
-from .options import CommandParser, positive_float, positive_int
+from .options import (
+    PAGE_SIZE_FLAGS,
+    CommandParser,
+    add_page_size,
+    pagination,
+    positive_float,
+    positive_int,
+)
 from .submit import submit
 from .tables import Row, epoch_ms, show
 from .watch import watch
@@ -103,6 +115,15 @@ def add_commands(services: Any, target: CommandParser) -> None:
     add_logs_on_failure(watching)
     watching.set_defaults(run=watch, flags={"logs_on_failure": "--logs-on-failure"})
 
+    describe = batch.add_parser(
+        "describe-service-job",
+        parents=[target],
+        help="a service job: status, times, reason, the training job it runs as",
+    )
+    describe.add_argument("--job", required=True, help="the service job's id or ARN")
+    describe.add_argument("--json", action="store_true", help="JSON, not a table")
+    describe.set_defaults(run=describe_service_job, flags={"job_id": "--job"})
+
     logs = batch.add_parser(
         "logs",
         parents=[target],
@@ -121,15 +142,16 @@ def add_commands(services: Any, target: CommandParser) -> None:
         parents=[target],
         help="list a queue's service jobs, of every status unless --status says",
     )
-    listing.add_argument("--queue", required=True)
+    listing.add_argument("--queue", required=True, help="the job queue's name or ARN")
     listing.add_argument(
         "--status",
         choices=STATUSES,
         help="only jobs in this status (by default every status: Batch itself lists only "
         "RUNNING jobs when asked for none)",
     )
+    add_page_size(listing)
     listing.add_argument("--json", action="store_true", help="JSON lines, not a table")
-    listing.set_defaults(run=list_service_jobs, flags={"job_queue": "--queue"})
+    listing.set_defaults(run=list_service_jobs, flags={"job_queue": "--queue", **PAGE_SIZE_FLAGS})
 
 
 def add_logs_on_failure(parser: CommandParser, when: str = "") -> None:
@@ -143,15 +165,32 @@ def add_logs_on_failure(parser: CommandParser, when: str = "") -> None:
     )
 
 
-def service_job_row(job: ServiceJobSummary) -> Row:
-    """A service job as every batch table shows it."""
-    return {
+def service_job_row(job: ServiceJobSummary | DescribeServiceJobResponse) -> Row:
+    """A service job as every batch table shows it (described: its queue, when it started
+    and stopped, the training job it runs as too)."""
+    row = {
         "Job Id": job.job_id,
         "Name": job.job_name,
         "Status": str(job.status or "-"),
         "Created": epoch_ms(job.created_at),
-        "Status Reason": job.status_reason or "-",
     }
+    if isinstance(job, DescribeServiceJobResponse):
+        attempt = job.latest_attempt
+        resource = attempt.service_resource_id if attempt else None
+        row["Queue"] = job.job_queue
+        row["Started"] = epoch_ms(job.started_at)
+        row["Stopped"] = epoch_ms(job.stopped_at)
+        row["Training Job"] = training_job_name(resource.value if resource else None) or "-"
+    row["Status Reason"] = job.status_reason or "-"
+    return row
+
+
+async def describe_service_job(args: argparse.Namespace, session: Session) -> int:
+    """`batch describe-service-job`: one service job."""
+    job_id = args.job.rsplit("/", 1)[-1]  # an ARN's last part is the job's id
+    job = await session.batch.describe_service_job(job_id=job_id)
+    show([job], service_job_row, as_json=args.json)
+    return 0
 
 
 async def list_service_jobs(args: argparse.Namespace, session: Session) -> int:
@@ -160,9 +199,13 @@ async def list_service_jobs(args: argparse.Namespace, session: Session) -> int:
     if args.status is None:
         # A creation-time filter makes Batch list every status at once.
         pages = paginator.paginate(
-            job_queue=args.queue, filters=[{"name": "AFTER_CREATED_AT", "values": ["0"]}]
+            job_queue=args.queue,
+            filters=[{"name": "AFTER_CREATED_AT", "values": ["0"]}],
+            pagination_config=pagination(args),
         )
     else:
-        pages = paginator.paginate(job_queue=args.queue, job_status=args.status)
+        pages = paginator.paginate(
+            job_queue=args.queue, job_status=args.status, pagination_config=pagination(args)
+        )
     show([job async for job in pages.items()], service_job_row, as_json=args.json)
     return 0

@@ -76,7 +76,8 @@ async def training_job_logs(args: argparse.Namespace, session: Session) -> int:
 
 async def service_job_logs(args: argparse.Namespace, session: Session) -> int:
     """`batch logs JOB_ID_OR_ARN`: the lines of the training job a service job runs as."""
-    reader = session.batch.service_job_logs(args.job, **_reading(args))
+    job_id = args.job.rsplit("/", 1)[-1]  # an ARN's last part is the job's id
+    reader = session.batch.service_job_logs(job_id, **_reading(args))
     return await _print(reader, args, f"service job {args.job}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -563,3 +564,83 @@ def test_local_means_the_emulator_on_its_default_port() -> None:
             return await session.batch.endpoint()
 
     assert asyncio.run(endpoint()) == LOCAL_URL == "http://127.0.0.1:4567"
+
+
+# ---- issue 24: describing a job, page sizes, help, masked JSON ------------------------------
+
+
+@pytest.mark.timeout(60)
+async def test_describe_service_job_names_the_training_job_it_runs_as(endpoint: LocalAws) -> None:
+    async with endpoint.session() as session:
+        job = await session.batch.submit_service_job(
+            job_name="described", job_queue="dq", **JOB_LINE
+        )
+    endpoint.clock.advance(3600)  # long enough to have run to its end
+
+    described = await cli(endpoint, "batch", "describe-service-job", "--job", job.job_id)
+    as_json = await cli(
+        endpoint, "batch", "describe-service-job", "--job", job.job_arn or "", "--json"
+    )
+    missing = await cli(endpoint, "batch", "describe-service-job", "--job", "no-such-job")
+
+    assert described.status == as_json.status == 0, described.stderr + as_json.stderr
+    [row] = table(described.stdout)
+    assert (row["Job Id"], row["Name"]) == (job.job_id, "described")
+    assert row["Queue"].rsplit("/", 1)[-1] == "dq"
+    assert row["Status"] == "SUCCEEDED" and row["Training Job"].startswith("awsbatch-described")
+    assert json.loads(as_json.stdout)["jobId"] == job.job_id
+    assert missing.status == 1 and missing.stderr.startswith("error: ")
+
+
+@pytest.mark.timeout(60)
+async def test_a_listing_in_small_pages_is_one_table(endpoint: LocalAws) -> None:
+    async with endpoint.session() as session:
+        for n in range(5):
+            await session.batch.submit_service_job(
+                job_name=f"paged-{n}", job_queue="pq", **JOB_LINE
+            )
+    listing = ("batch", "list-service-jobs", "--queue", "pq")
+
+    paged = await cli(endpoint, *listing, "--page-size", "2")
+    too_big = await cli(endpoint, "sagemaker", "list-training-jobs", "--page-size", "101")
+
+    assert paged.status == 0, paged.stderr
+    assert sorted(row["Name"] for row in table(paged.stdout)) == [f"paged-{n}" for n in range(5)]
+    assert paged.stdout.count("Job Id") == 1
+    assert too_big.status == 2
+    assert too_big.stderr.startswith("aws-mlops-async: error: argument --page-size: ")
+
+
+def test_every_argument_of_every_command_says_what_it_is_for() -> None:
+    from aws_mlops_async.cli import _parser
+
+    unexplained = []
+
+    def visit(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, command in action.choices.items():
+                    visit(command, [*path, name])
+            elif not action.help:
+                unexplained.append(" ".join([*path, *action.option_strings, action.dest]))
+
+    visit(_parser(), [])
+    assert unexplained == []
+
+
+@pytest.mark.timeout(60)
+async def test_json_masks_a_sensitive_map(endpoint: LocalAws) -> None:
+    where = ("--domain", "dzd_cli")
+    started = await cli(
+        endpoint,
+        *("datazone", "start-notebook-run", *where, "--project", "prj1", "--notebook", "nb1"),
+        *("--parameter", "api_key=s3cr3t", "--json"),
+    )
+    assert started.status == 0, started.stderr
+    run_id = json.loads(started.stdout)["id"]
+
+    got = await cli(endpoint, "datazone", "get-notebook-run", *where, "--run-id", run_id, "--json")
+
+    assert got.status == 0, got.stderr
+    assert "s3cr3t" not in started.stdout + got.stdout
+    assert json.loads(got.stdout)["parameters"] == "**********"
