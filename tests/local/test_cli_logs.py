@@ -6,8 +6,10 @@ missing job or one with no lines yet a one-line error; a closed pipe and Ctrl-C 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import AsyncIterator
@@ -357,3 +359,61 @@ async def test_watch_says_why_a_failed_job_s_logs_could_not_be_read(
     assert lines[reason + 1].startswith("      (its logs could not be read: ")
     assert "AccessDeniedException" in lines[reason + 1]
     assert lines[reason + 2 :] == []
+
+
+# ---- end to end: the emulator's own training logs ---------------------------------------------
+
+EMULATED_LOGS = importlib.util.find_spec("aws_mlops_async.local.services.logs") is not None
+
+
+@pytest.mark.skipif(not EMULATED_LOGS, reason="the emulator serves no CloudWatch Logs yet")
+async def test_submit_wait_prints_each_failed_job_s_own_lines_from_the_emulator(
+    emulator: LocalAws, tmp_path: Path
+) -> None:
+    reasons = ["AlgorithmError: KeyError: 'labels'", "AlgorithmError: ValueError: bad shape"]
+    for reason in reasons:
+        emulator.state.fail_next("batch", reason=reason)
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text("".join(job_line(name) + "\n" for name in ("first", "second")))
+    env = {
+        **environment(),
+        "AWS_ACCESS_KEY_ID": emulator.access_key,
+        "AWS_SECRET_ACCESS_KEY": emulator.secret_key,
+    }
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "aws_mlops_async", "batch", "submit", "--queue", "eq"),
+        *("--jobs", str(jobs), "--concurrency", "1", "--wait", *QUICK),
+        *("--logs-on-failure", "20", "--endpoint-url", emulator.url),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, raw = await asyncio.wait_for(process.communicate(), timeout=50)
+    stderr = raw.decode()
+
+    assert process.returncode == 1, stderr
+    summary = stderr[stderr.index("0 of 2 succeeded, 2 failed") :].splitlines()[1:]
+    blocks = _blocks(summary)
+    for (line, logs), reason, number in zip(blocks, reasons, (1, 2), strict=True):
+        [job] = [
+            job for job in emulator.state.training_jobs.values() if job.failure_reason == reason
+        ]
+        assert line.startswith(f"  line {number}: job ")
+        assert line.endswith(f"(training job {job.name.lower()}): {reason}")
+        assert 0 < len(logs) <= 20
+        assert all(
+            re.match(r"      \[algo-\d+\] \d{4}-\d\d-\d\d \d\d:\d\d:\d\d ", log) for log in logs
+        )
+        assert logs[-1].endswith(reason.rpartition(": ")[2])  # its own traceback's last line
+
+
+def _blocks(summary: list[str]) -> list[tuple[str, list[str]]]:
+    """Each failed line of a summary, and the log lines printed under it."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in summary:
+        if line.startswith("  line "):
+            blocks.append((line, []))
+        else:
+            blocks[-1][1].append(line)
+    return blocks
