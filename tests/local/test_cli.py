@@ -644,3 +644,19 @@ async def test_json_masks_a_sensitive_map(endpoint: LocalAws) -> None:
     assert got.status == 0, got.stderr
     assert "s3cr3t" not in started.stdout + got.stdout
     assert json.loads(got.stdout)["parameters"] == "**********"
+
+
+@pytest.mark.timeout(60)
+async def test_an_invalid_job_names_the_nested_member_in_python_names(
+    endpoint: LocalAws, tmp_path: Path
+) -> None:
+    payload = {**json.loads(TRAINING_PAYLOAD), "ResourceConfig": {"InstanceCount": "many"}}
+    line = {"job_name": "nested", "service_job_type": "SAGEMAKER_TRAINING"}
+    jobs = tmp_path / "jobs.jsonl"
+    jobs.write_text(json.dumps({**line, "service_request_payload": payload}) + "\n")
+
+    run = await cli(endpoint, "batch", "submit", "--queue", "nq", "--jobs", str(jobs))
+
+    assert run.status == 1
+    assert "line 1: " in run.stderr
+    assert "service_request_payload.resource_config.instance_count: " in run.stderr
