@@ -64,8 +64,9 @@ class AttemptCounter(logging.Handler):
         self.retries: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
-        # Each attempt's line carries its facts as record fields.
-        operation, attempt = getattr(record, "operation", None), getattr(record, "attempt", None)
+        # Each attempt's line carries its facts as record fields (aws_operation, aws_attempt...).
+        operation = getattr(record, "aws_operation", None)
+        attempt = getattr(record, "aws_attempt", None)
         if operation is not None and attempt is not None:
             self.requests[operation] += 1
             self.retries[operation] += attempt != 1
