@@ -26,11 +26,14 @@ What a block is, by its fence's language:
 - ``text``: not code (diagrams, output); not run. A fence with no language is an error.
 
 Every block of a page runs in document order, in one folder, against one emulator started
-for the page (``python -m aws_mlops_async.local --port 0``): ``AWS_ENDPOINT_URL``, keys and
-``AWS_DEFAULT_REGION`` in the environment point every SDK at it, no AWS configuration file is
-read, and no AWS host is ever resolved: a host other than a loopback one is refused (in this
-process, and through a ``sitecustomize`` in each Python process a block starts) and fails the
-page, naming the host.
+for the page (``python -m aws_mlops_async.local --port 0``, when its first Python or shell
+block runs): ``AWS_ENDPOINT_URL``, keys and ``AWS_DEFAULT_REGION`` in the environment point
+every SDK at it, no AWS configuration file is read, and no AWS host is ever resolved: a host
+other than a loopback one is refused (in this process, and through a ``sitecustomize`` in each
+Python process a block starts) and fails the page, naming the host. A page that says
+``<!-- doc blocks: each section stands alone -->`` (the README, whose sections a reader opens
+one at a time) runs each ``## `` section that way instead, as if it were a page of its own:
+a fresh folder, emulator and terminal, so its sections can run side by side.
 
 An HTML comment just before a fence says more about the block:
 
@@ -203,6 +206,61 @@ def page_blocks(page: Path) -> tuple[list[Block], list[Problem]]:
     return parse((ROOT / page).read_text(encoding="utf-8"), page.as_posix())
 
 
+#: What a page says when each of its ``## `` sections runs on its own.
+SECTIONS_STAND_ALONE = "<!-- doc blocks: each section stands alone -->"
+
+
+@dataclass(frozen=True)
+class Part:
+    """What runs on its own: a page, or one ``## `` section of a page that says its sections
+    stand alone. ``text`` is the page with every line outside the part blanked, so its blocks
+    keep their page's line numbers."""
+
+    page: Path
+    section: str | None
+    text: str
+
+    @property
+    def name(self) -> str:
+        if self.section is None:
+            return self.page.as_posix()
+        slug = re.sub(r"[^a-z0-9]+", "-", self.section.lower()).strip("-")
+        return f"{self.page.as_posix()}#{slug}"
+
+
+def parts(page: Path) -> list[Part]:
+    """The parts of a page that run on their own, in its order."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    if SECTIONS_STAND_ALONE not in text:
+        return [Part(page, None, text)]
+    lines = text.splitlines()
+    starts = [(0, None)] + [
+        (number, lines[number][3:].strip())
+        for number in _outside_fences(lines)
+        if lines[number].startswith("## ")
+    ]
+    found = []
+    for (start, title), (end, _) in zip(starts, [*starts[1:], (len(lines), None)], strict=True):
+        kept = ["" if not start <= n < end else line for n, line in enumerate(lines)]
+        found.append(Part(page, title or "(before the first section)", "\n".join(kept) + "\n"))
+    return found
+
+
+def _outside_fences(lines: list[str]) -> Iterator[int]:
+    """The numbers of the lines that are not in a fenced block."""
+    fence = ""
+    for number, line in enumerate(lines):
+        if fence:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = ""
+            continue
+        opening = _FENCE.match(line)
+        if opening:
+            fence = opening["fence"]
+            continue
+        yield number
+
+
 # -- the environment blocks run in -----------------------------------------------------------
 
 _GUARD = '''\
@@ -254,9 +312,19 @@ def resolver_guard(log: Path) -> Iterator[None]:
         socket.getaddrinfo = resolve
 
 
+def package_checkout() -> Path:
+    """The folder this process imports aws_mlops_async from, which the processes a block
+    starts import it from too: the code under test, whichever copy an editable install
+    points at."""
+    import aws_mlops_async
+
+    return Path(aws_mlops_async.__file__).parents[1]
+
+
 def base_environment(workdir: Path, guard_dir: Path, resolved_log: Path) -> dict[str, str]:
     """This process's environment less anything AWS, pip or pytest, with this venv's
-    commands first on the PATH, the resolver guard loaded by every Python process, pip kept
+    commands first on the PATH, the resolver guard loaded by every Python process (and the
+    package imported from where this process imports it), pip kept
     off every index, and no AWS configuration or instance metadata read."""
     kept = {
         name: value
@@ -267,7 +335,7 @@ def base_environment(workdir: Path, guard_dir: Path, resolved_log: Path) -> dict
     return {
         **kept,
         "PATH": f"{venv_bin}{os.pathsep}{kept.get('PATH', '')}",
-        "PYTHONPATH": str(guard_dir),
+        "PYTHONPATH": os.pathsep.join((str(guard_dir), str(package_checkout()))),
         "PYTHONDONTWRITEBYTECODE": "1",
         "DOC_BLOCKS_RESOLVED": str(resolved_log),
         "AWS_CONFIG_FILE": str(workdir / ".aws-config-none"),
@@ -341,12 +409,15 @@ class Outcome:
 
 @dataclass
 class PageRun:
-    """Runs a page's blocks in order, in ``workdir``, against the emulator at ``url``."""
+    """Runs a page's blocks in order, in ``workdir``, against the emulator ``start_emulator``
+    starts (on the first Python or shell block: a page of JSON and text needs none)."""
 
     page: str
     workdir: Path
     env: dict[str, str]
     resolved_log: Path
+    start_emulator: Callable[[], None]
+    _emulator_started: bool = False
     outcomes: list[Outcome] = field(default_factory=list)
     _chain: _PythonChain | None = None
     _servers: list[subprocess.Popen[str]] = field(default_factory=list)
@@ -375,6 +446,8 @@ class PageRun:
         seen = self.resolved_log.read_text() if self.resolved_log.exists() else ""
         failure = ""
         try:
+            if block.language == "python" or block.language in SHELLS:
+                self._emulator()
             if block.language == "python":
                 self._python(block)
             elif block.language in SHELLS:
@@ -390,6 +463,11 @@ class PageRun:
             hosts = sorted(set(resolved[len(seen) :].split()))
             failure = f"tried to resolve {', '.join(hosts)}, which is not loopback\n{failure}"
         return Outcome(block, "failed", failure) if failure else Outcome(block, "ran")
+
+    def _emulator(self) -> None:
+        if not self._emulator_started:
+            self._emulator_started = True
+            self.start_emulator()
 
     # Python
 
@@ -741,16 +819,20 @@ def run_page(text: str, page: str, workdir: Path) -> list[Outcome]:
     resolved_log = workdir / ".doc-blocks-resolved"
     (workdir / "examples").symlink_to(ROOT / "examples")  # as in a clone's folder
     env = base_environment(workdir, guard_dir, resolved_log)
-    with emulator(env) as url, resolver_guard(resolved_log):
-        env.update(
-            {
-                "AWS_ENDPOINT_URL": url,
-                "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "test",
-                "AWS_SECRET_ACCESS_KEY": "test",
-            }
-        )
-        return PageRun(page, workdir, env, resolved_log).run(blocks)
+    with contextlib.ExitStack() as emulators, resolver_guard(resolved_log):
+
+        def start_emulator() -> None:
+            url = emulators.enter_context(emulator(env))
+            env.update(
+                {
+                    "AWS_ENDPOINT_URL": url,
+                    "AWS_DEFAULT_REGION": "us-east-1",
+                    "AWS_ACCESS_KEY_ID": "test",
+                    "AWS_SECRET_ACCESS_KEY": "test",
+                }
+            )
+
+        return PageRun(page, workdir, env, resolved_log, start_emulator).run(blocks)
 
 
 def summary(outcomes: list[Outcome]) -> str:
