@@ -26,11 +26,12 @@ What a block is, by its fence's language:
 - ``text``: not code (diagrams, output); not run. A fence with no language is an error.
 
 Every block of a page runs in document order, in one folder, against one emulator started
-for the page (``python -m aws_mlops_async.local --port 0``, when its first Python or shell
-block runs): ``AWS_ENDPOINT_URL``, keys and ``AWS_DEFAULT_REGION`` in the environment point
-every SDK at it, no AWS configuration file is read, and no AWS host is ever resolved: a host
-other than a loopback one is refused (in this process, and through a ``sitecustomize`` in each
-Python process a block starts) and fails the page, naming the host. A page that says
+for the page (as ``python -m aws_mlops_async.local --port 0`` serves it, from a thread of
+this process, when the page's first Python or shell block runs): ``AWS_ENDPOINT_URL``, keys
+and ``AWS_DEFAULT_REGION`` in the environment point every SDK at it, no AWS configuration
+file is read, and no AWS host is ever resolved: a host other than a loopback one is refused
+(in this process, and through a ``sitecustomize`` in each Python process a block starts) and
+fails the page, naming the host. A page that says
 ``<!-- doc blocks: each section stands alone -->`` (the README, whose sections a reader opens
 one at a time) runs each ``## `` section that way instead, as if it were a page of its own:
 a fresh folder, emulator and terminal, so its sections can run side by side.
@@ -349,19 +350,25 @@ def base_environment(workdir: Path, guard_dir: Path, resolved_log: Path) -> dict
 
 
 @contextlib.contextmanager
-def emulator(env: Mapping[str, str]) -> Iterator[str]:
-    """``python -m aws_mlops_async.local --port 0`` started from a shell; its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "aws_mlops_async.local", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(env),
-    )
+def emulator() -> Iterator[str]:
+    """The emulator as ``python -m aws_mlops_async.local --port 0`` serves it (any credentials,
+    any region, a free loopback port), served from a thread of this process, which has the
+    package imported already (a process of its own costs a second of CPU a page); its URL."""
+    from aws_mlops_async.local import LocalAws
+
+    endpoint = LocalAws(verify_signatures=False)
+    loop = asyncio.new_event_loop()
+    serving = threading.Thread(target=loop.run_forever, daemon=True)
+    serving.start()
     try:
-        yield _first_line(process, "python -m aws_mlops_async.local --port 0")
+        asyncio.run_coroutine_threadsafe(endpoint.start(), loop).result(BLOCK_TIMEOUT)
+        yield endpoint.url
     finally:
-        _stop(process)
+        with contextlib.suppress(Exception):  # it never started: nothing to stop
+            asyncio.run_coroutine_threadsafe(endpoint.stop(), loop).result(BLOCK_TIMEOUT)
+        loop.call_soon_threadsafe(loop.stop)
+        serving.join(BLOCK_TIMEOUT)
+        loop.close()
 
 
 def _first_line(process: subprocess.Popen[str], what: str) -> str:
@@ -822,7 +829,7 @@ def run_page(text: str, page: str, workdir: Path) -> list[Outcome]:
     with contextlib.ExitStack() as emulators, resolver_guard(resolved_log):
 
         def start_emulator() -> None:
-            url = emulators.enter_context(emulator(env))
+            url = emulators.enter_context(emulator())
             env.update(
                 {
                     "AWS_ENDPOINT_URL": url,
