@@ -231,7 +231,11 @@ class Part:
 
 def parts(page: Path) -> list[Part]:
     """The parts of a page that run on their own, in its order."""
-    text = (ROOT / page).read_text(encoding="utf-8")
+    return split_parts((ROOT / page).read_text(encoding="utf-8"), page)
+
+
+def split_parts(text: str, page: Path) -> list[Part]:
+    """The parts of a page's Markdown ``text``: the page, or each of its ``## `` sections."""
     if SECTIONS_STAND_ALONE not in text:
         return [Part(page, None, text)]
     lines = text.splitlines()

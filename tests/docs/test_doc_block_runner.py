@@ -6,7 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from doc_blocks import BlockFailed, json_mismatch, parse, run_page, shell_commands
+from doc_blocks import (
+    SECTIONS_STAND_ALONE,
+    BlockFailed,
+    json_mismatch,
+    parse,
+    run_page,
+    shell_commands,
+    split_parts,
+)
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -213,3 +221,22 @@ def test_a_shown_record_matches_ellipses_and_nothing_else() -> None:
     assert json_mismatch({"a": "...", "b": "x..."}, {"a": [1], "b": "xyz"}) is None
     assert json_mismatch({"a": 1}, {"a": 1, "b": 2}) is not None
     assert json_mismatch({"b": "x..."}, {"b": "yx"}) is not None
+
+
+def test_a_page_whose_sections_stand_alone_runs_each_on_its_own(tmp_path: Path) -> None:
+    page = (
+        f"# Title\n\n{SECTIONS_STAND_ALONE}\n\n## One\n\n```sh\nexport ONE=1\n"
+        "## not a section: inside a fence\n```\n\n## Two: the second\n\n"
+        '```sh\ntest -z "${ONE:-}"\n```\n'
+    )
+    found = split_parts(page, Path("page.md"))
+    assert [(part.section, part.name) for part in found] == [
+        ("(before the first section)", "page.md#before-the-first-section"),
+        ("One", "page.md#one"),
+        ("Two: the second", "page.md#two-the-second"),
+    ]
+    [one], [two] = (parse(part.text, "page.md")[0] for part in found[1:])
+    assert (one.line, two.line) == (7, 14)  # the page's own line numbers
+    outcomes = run_page(found[2].text, "page.md", tmp_path)  # without section One's export
+    assert [o.status for o in outcomes] == ["ran"]
+    assert split_parts("## One\n```sh\nx\n```\n", Path("p.md"))[0].section is None
