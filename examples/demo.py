@@ -10,10 +10,10 @@
 then print a summary: calls, retries absorbed, wall time.
 
     python examples/demo.py          # an emulator of its own, a few faults injected
-    AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_REGION=us-east-1 \\
+    AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_DEFAULT_REGION=us-east-1 \\
         AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test python examples/demo.py
                                      # the emulator you started (python -m aws_mlops_async.local)
-    python examples/demo.py --aws    # AWS, as AWS_PROFILE / AWS_REGION configure it
+    python examples/demo.py --aws    # AWS, as AWS_PROFILE / AWS_DEFAULT_REGION configure it
 """
 
 from __future__ import annotations
@@ -65,8 +65,9 @@ class AttemptCounter(logging.Handler):
         self.retries: Counter[str] = Counter()
 
     def emit(self, record: logging.LogRecord) -> None:
-        # Each attempt's line carries its facts as record fields.
-        operation, attempt = getattr(record, "operation", None), getattr(record, "attempt", None)
+        # Each attempt's line carries its facts as record fields (aws_operation, aws_attempt...).
+        operation = getattr(record, "aws_operation", None)
+        attempt = getattr(record, "aws_attempt", None)
         if operation is not None and attempt is not None:
             self.requests[operation] += 1
             self.retries[operation] += attempt != 1

@@ -1,11 +1,11 @@
 """A FastAPI service submitting and inspecting AWS Batch service jobs through one shared Session.
 
-    pip install 'aws-mlops-async[fastapi,otel]' opentelemetry-instrumentation-fastapi uvicorn
-    AWS_REGION=us-east-1 uvicorn examples.fastapi_app:app
+    pip install 'aws-mlops-async[fastapi]' uvicorn
+    uvicorn --app-dir examples fastapi_app:app
 
-Configured by the environment alone: with AWS_ENDPOINT_URL=http://127.0.0.1:4567 (and any
-AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) it serves from a running emulator
-(`python -m aws_mlops_async.local`).
+Configured by the environment alone, as any AWS SDK is (AWS_PROFILE, AWS_DEFAULT_REGION...):
+with AWS_ENDPOINT_URL=http://127.0.0.1:4567 (and any AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)
+it serves from a running emulator (`python -m aws_mlops_async.local`).
 
 Every request is served by the same Session and so the same aiohttp connection pool.
 

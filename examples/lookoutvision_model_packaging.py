@@ -5,11 +5,11 @@ AWS ended support for Lookout for Vision on 2025-10-31; the emulator still speak
 Configured by the environment alone, as any AWS SDK is: against the emulator,
 
     python -m aws_mlops_async.local &
-    export AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_REGION=us-east-1 \\
+    export AWS_ENDPOINT_URL=http://127.0.0.1:4567 AWS_DEFAULT_REGION=us-east-1 \\
         AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
     python examples/lookoutvision_model_packaging.py [--project P]
 
-and against AWS with your usual AWS_PROFILE / AWS_REGION instead.
+and against AWS with your usual AWS_PROFILE / AWS_DEFAULT_REGION instead.
 """
 
 from __future__ import annotations

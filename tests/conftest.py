@@ -23,6 +23,28 @@ def pytest_report_header(config: pytest.Config) -> str:
     return describe_hypothesis_profile()
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How many doc blocks ran and how many are marked not runnable, and why (the properties
+    tests/docs/test_doc_blocks.py records for each page)."""
+    ran = marked = 0
+    why: list[str] = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "doc_blocks_run":
+                    ran += value
+                elif name == "doc_blocks_marked":
+                    marked += value
+                elif name == "doc_blocks_marked_why":
+                    why.append(value)
+    if ran or marked:
+        terminalreporter.write_line(f"doc blocks: {ran} run, {marked} marked not runnable")
+        for line in sorted(why):
+            terminalreporter.write_line(f"  not runnable: {line}")
+
+
 @pytest.fixture
 async def server() -> AsyncIterator[LoopbackServer]:
     """A running loopback server (127.0.0.1, ephemeral port)."""

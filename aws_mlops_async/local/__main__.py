@@ -271,7 +271,8 @@ def banner(endpoint: LocalAws) -> str:
         keys = "AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"
     lines = [
         f"aws-mlops-async {__version__} emulator on {endpoint.url}, {mode}.",
-        f"Point an SDK at it: AWS_ENDPOINT_URL={endpoint.url} {keys} AWS_REGION={endpoint.region}",
+        f"Point an SDK at it: AWS_ENDPOINT_URL={endpoint.url} {keys} "
+        f"AWS_DEFAULT_REGION={endpoint.region}",
     ]
     if not (endpoint.verify_signatures or endpoint.on_loopback):
         lines.append(

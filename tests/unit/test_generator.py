@@ -312,7 +312,7 @@ def test_an_extension_must_name_a_class_extending_the_generated_client() -> None
 def test_a_preparation_must_name_a_function_of_a_bound_operation(
     preparations: dict[str, str], says: str
 ) -> None:
-    extended = next(entry for entry in SERVICES if entry.preparations)
+    extended = next(entry for entry in SERVICES if "SubmitServiceJob" in entry.preparations)
     with pytest.raises(GenerationError, match=says):
         check_hand_written(dataclasses.replace(extended, preparations=preparations))
 
