@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..ext.training_logs import TrainingJobLogs
+from ..ext.training_logs import ENDED, TrainingJobLogs
 from ..session import Session
 from .log_lines import TIMESTAMPS, line_count, log_text, since
 from .options import CommandParser, positive_float
@@ -107,6 +107,8 @@ def _why_no_lines(reader: TrainingJobLogs, what: str) -> str:
     if job is None:
         return f"{what} has no training job (yet: --follow waits for one)"
     status = job.training_job_status
+    if not reader.streams and status in ENDED:
+        return f"{what} wrote no logs (status {status})"
     if not reader.streams:
         return f"{what} has written no logs yet (status {status}; --follow waits for them)"
     return f"{what} wrote no lines that --since or --tail let through (status {status})"

@@ -202,6 +202,11 @@ async def test_no_lines_yet_is_a_one_line_error_and_follow_waits_for_them(
         "waits for them)\n"
     )
 
+    made.status = "Failed"
+    ended = await cli(url, "sagemaker", "logs", "train-1")
+    assert ended.stderr == "error: training job train-1 wrote no logs (status Failed)\n"
+    made.status = "InProgress"
+
     def starts_then_ends(operation: str) -> None:
         if operation == "DescribeTrainingJob" and made.counts[operation] == 3:
             made.group = True
