@@ -11,19 +11,21 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 if TYPE_CHECKING:
     from aws_mlops_async.client import BaseClient
     from aws_mlops_async.ext.batch import BatchClient
+    from aws_mlops_async.ext.sagemaker import SageMakerClient
     from aws_mlops_async.services.datazone.client import DataZoneClient
+    from aws_mlops_async.services.logs.client import CloudWatchLogsClient
     from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
-    from aws_mlops_async.services.sagemaker.client import SageMakerClient
 
 
 __all__ = ["CLIENTS", "ServiceClients", "client_class"]
 
 
 CLIENTS: dict[str, tuple[str, str]] = {
-    "sagemaker": ("aws_mlops_async.services.sagemaker.client", "SageMakerClient"),
+    "sagemaker": ("aws_mlops_async.ext.sagemaker", "SageMakerClient"),
     "batch": ("aws_mlops_async.ext.batch", "BatchClient"),
     "datazone": ("aws_mlops_async.services.datazone.client", "DataZoneClient"),
     "lookoutvision": ("aws_mlops_async.services.lookoutvision.client", "LookoutVisionClient"),
+    "logs": ("aws_mlops_async.services.logs.client", "CloudWatchLogsClient"),
 }
 """Each service's client class: its module and name."""
 
@@ -77,6 +79,13 @@ class ServiceClients:
         """
         return cast("LookoutVisionClient", self._client("lookoutvision"))
 
+    @property
+    def logs(self) -> CloudWatchLogsClient:
+        """The Amazon CloudWatch Logs client (log groups, streams and events (where training
+        jobs write their output)), created once per Session.
+        """
+        return cast("CloudWatchLogsClient", self._client("logs"))
+
     @overload
     def client(
         self,
@@ -112,6 +121,15 @@ class ServiceClients:
         region_name: str | None = None,
         endpoint_url: str | None = None,
     ) -> LookoutVisionClient: ...
+
+    @overload
+    def client(
+        self,
+        name: Literal["logs"],
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> CloudWatchLogsClient: ...
     def client(
         self, name: str, *, region_name: str | None = None, endpoint_url: str | None = None
     ) -> Any:

@@ -123,11 +123,13 @@ class AwsModel(BaseModel):
         return state
 
 
-class _RequestModelMeta(ModelMetaclass):
-    """Makes a request model's constructor raise the library's `ValidationError` (validation
-    itself never calls the class, so the dict path pays nothing for it)."""
+if TYPE_CHECKING:  # type checkers see pydantic's own: each model's constructor as it gives it
+    _RequestModelMeta = ModelMetaclass
+else:
 
-    if not TYPE_CHECKING:  # type checkers keep the constructor pydantic gives each model
+    class _RequestModelMeta(ModelMetaclass):
+        """Makes a request model's constructor raise the library's `ValidationError`
+        (validation itself never calls the class, so the dict path pays nothing for it)."""
 
         def __call__(cls, *args, **kwargs):
             try:

@@ -60,8 +60,14 @@ class PaginatorSpec(Generic[RequestT, ResponseT]):
     operation: OperationSpec[RequestT, ResponseT]
     input_token: str
     output_token: str
+    #: The items, counted against ``max_items``.
     result_key: str
     limit_key: str | None = None
+    #: Other lists of each page, gathered by ``build_full_result`` too.
+    more_result_keys: tuple[str, ...] = ()
+    #: The service hands back the token it was sent when there is nothing more yet (a log
+    #: stream read forward): that ends the listing, where any other repeat is a loop.
+    last_page_has_previous_token: bool = False
 
 
 def _encode_resume_token(service_token: str | None, skip: int) -> str:
@@ -92,7 +98,9 @@ class PageIterator(Generic[ResponseT, ItemT]):
 
     ``items()`` iterates the items of every page; ``build_full_result()`` gathers them into
     one response; after iteration stops at ``max_items``, ``resume_token`` resumes at the very
-    next item (pass it as ``starting_token``), and is None once everything was read.
+    next item (pass it as ``starting_token``), and is None once everything was read; a
+    listing that caught up with a log stream (GetLogEvents) keeps one that reads what comes
+    after, later.
     """
 
     def __init__(
@@ -123,16 +131,21 @@ class PageIterator(Generic[ResponseT, ItemT]):
             given = False  # the service's own tokens go back as they came
             items = list(getattr(page, spec.result_key) or [])[skip:]
             next_token = getattr(page, spec.output_token)
+            caught_up = spec.last_page_has_previous_token and next_token == token
             if remaining is not None and len(items) >= remaining:
                 if len(items) > remaining:
                     self.resume_token = _encode_resume_token(token, skip + remaining)
                 else:
                     self.resume_token = _encode_resume_token(next_token, 0) if next_token else None
-                yield page.model_copy(update={spec.result_key: items[:remaining]})
+                yield self._trimmed(page, items[:remaining], skip)
                 return
-            yield page.model_copy(update={spec.result_key: items}) if skip else page
+            yield self._trimmed(page, items, skip) if skip else page
             if remaining is not None:
                 remaining -= len(items)
+            if caught_up:
+                # Everything there is was read; the token reads what comes after, later.
+                self.resume_token = _encode_resume_token(next_token, 0)
+                return
             if not next_token:
                 self.resume_token = None
                 return
@@ -143,6 +156,14 @@ class PageIterator(Generic[ResponseT, ItemT]):
                 )
             seen.add(next_token)
             token, skip = next_token, 0
+
+    def _trimmed(self, page: ResponseT, items: list[Any], skip: int) -> ResponseT:
+        """The page with only ``items``; a resumed page's other lists were read before it
+        was cut, so they are left out."""
+        update: dict[str, Any] = {self._spec.result_key: items}
+        if skip:
+            update.update({key: [] for key in self._spec.more_result_keys})
+        return page.model_copy(update=update)
 
     async def items(self) -> AsyncGenerator[ItemT, None]:
         """Every item of every page, fetching pages only as they are needed."""
@@ -159,11 +180,14 @@ class PageIterator(Generic[ResponseT, ItemT]):
         """
         spec = self._spec
         limit = self._config.max_items or FULL_RESULT_LIMIT
-        gathered: list[Any] = []
+        gathered: dict[str, list[Any]] = {
+            key: [] for key in (spec.result_key, *spec.more_result_keys)
+        }
         last: ResponseT | None = None
         async for page in self:
-            gathered.extend(getattr(page, spec.result_key) or ())
-            if len(gathered) > limit:
+            for key, values in gathered.items():
+                values.extend(getattr(page, key) or ())
+            if len(gathered[spec.result_key]) > limit:
                 raise PaginationError(
                     f"{spec.operation.name} lists more than {limit:,} items: gathering them "
                     "all would hold them in memory at once; pass "
@@ -172,9 +196,7 @@ class PageIterator(Generic[ResponseT, ItemT]):
             last = page
         if last is None:  # pragma: no cover - a list call always yields its first page
             raise AssertionError("no page was fetched")
-        return last.model_copy(
-            update={spec.result_key: gathered, spec.output_token: self.resume_token}
-        )
+        return last.model_copy(update={**gathered, spec.output_token: self.resume_token})
 
 
 def _shown(token: str) -> str:

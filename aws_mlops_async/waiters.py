@@ -27,6 +27,21 @@ def _resolve(response: object | None, path: str) -> object | None:
     return response
 
 
+#: Where a resource says why it ended as it did, beside its status.
+_REASONS = ("status_reason", "failure_reason", "status_message", "error_message")
+
+
+def _failure(acceptor: Acceptor, response: object | None, error: ServiceError | None) -> str:
+    """What the failure state was, and why, as the resource says."""
+    if error is not None:
+        return f"reached failure state {error.code!r}: {error.message}"
+    path = acceptor.path or ""
+    seen = _resolve(response, path)
+    holder = _resolve(response, path.rpartition(".")[0]) if "." in path else response
+    reason = next((getattr(holder, name) for name in _REASONS if getattr(holder, name, None)), None)
+    return f"reached failure state {seen!r}" + (f": {reason}" if reason else "")
+
+
 @dataclass(frozen=True)
 class Acceptor:
     """One rule of a waiter: when ``path`` of the response (dotted attributes) or, without a
@@ -99,8 +114,7 @@ class Waiter(Generic[ResponseT]):
                 return response
             if state == "failure":
                 assert acceptor is not None
-                seen = error.code if error else _resolve(response, acceptor.path or "")
-                raise WaiterError(spec.name, f"reached failure state {seen!r}", last)
+                raise WaiterError(spec.name, _failure(acceptor, response, error), last)
             if state is None:
                 assert error is not None
                 raise WaiterError(

@@ -36,7 +36,7 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--domain", default="dzd_example")
     parser.add_argument("--project", default="prj_example")
     parser.add_argument("--notebook", default="nb_example")

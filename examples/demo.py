@@ -24,14 +24,15 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
 from tqdm import tqdm
 
-from aws_mlops_async import Session
+from aws_mlops_async import Outcome, Session
 from aws_mlops_async.ext.watching import ServiceJobUpdate
 from aws_mlops_async.local import LocalAws
+from aws_mlops_async.services.batch.models import SubmitServiceJobRequest, SubmitServiceJobResponse
 from aws_mlops_async.services.sagemaker.models import CreateTrainingJobRequest
 
 JOBS = 500
@@ -114,7 +115,7 @@ async def training_jobs(session: Session, queue: str) -> int:
         }
         for n in range(JOBS)
     )
-    submitted = []
+    submitted: list[Outcome[SubmitServiceJobRequest, SubmitServiceJobResponse]] = []
     with tqdm(total=JOBS, unit="job", desc="submitting") as bar:
         async with session.batch.submit_service_jobs(jobs, concurrency=64) as run:
             async for outcome in run:
@@ -194,7 +195,7 @@ async def model_package(session: Session, project: str) -> None:
 
 
 @asynccontextmanager
-async def demo_session(args: argparse.Namespace) -> AsyncIterator[Session]:
+async def demo_session(args: argparse.Namespace) -> AsyncGenerator[Session, None]:
     """A Session the environment configures (with --aws, or when AWS_ENDPOINT_URL names an
     endpoint); else an emulator of the demo's own, with a few faults injected so retries show."""
     if args.aws or os.environ.get("AWS_ENDPOINT_URL"):
@@ -231,7 +232,7 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--aws", action="store_true", help="AWS, as the environment configures it")
     parser.add_argument("--image-name", default="pytorch-train")
     parser.add_argument(

@@ -17,7 +17,7 @@ run it under ``opentelemetry-instrument`` (or pass your providers to `create_app
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 from typing import Any
 
@@ -92,7 +92,7 @@ def create_app(
 
 
 @contextmanager
-def _as_http_errors() -> Iterator[None]:
+def _as_http_errors() -> Generator[None, None, None]:
     """Bad input -> 422; the service's own 4xx answers pass through; other failures -> 502."""
     try:
         yield

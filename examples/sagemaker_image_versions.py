@@ -45,7 +45,7 @@ async def main(args: argparse.Namespace) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").partition("\n")[0])
     parser.add_argument("--image-name", default="pytorch-train")
     parser.add_argument(
         "--base-image", default="123456789012.dkr.ecr.us-east-1.amazonaws.com/pytorch:2.5"

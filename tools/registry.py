@@ -34,6 +34,11 @@ class Service:
     bounds: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
     #: Waiters the model lacks, in waiters-2.json's form, by name.
     waiters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Paginators the model lacks, in paginators-1.json's form, by operation; one may add
+    #: ``"last_page_has_previous_token": True`` (the AWS SDK for Java's name for it): the
+    #: operation hands back the token it was sent when there is nothing more *yet*, so that
+    #: token ends the listing instead of being taken for a loop.
+    paginators: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Error codes the service's published waiters wait for and its model does not have:
     #: published code -> (the code the service answers, why). Every generated waiter's error
     #: matcher on that code waits for the answered one instead (the same code, when the
@@ -78,6 +83,13 @@ SERVICES: tuple[Service, ...] = (
             "ListTrainingJobs",
             "StopTrainingJob",
             "UpdateTrainingJob",
+        ),
+        # A training job's logs: aws_mlops_async/ext/.
+        extension="aws_mlops_async.ext.sagemaker.SageMakerClient",
+        # A training job is named, never found by ARN: say so, with the name, when given one.
+        preparations=dict.fromkeys(
+            ("DescribeTrainingJob", "StopTrainingJob", "UpdateTrainingJob"),
+            "aws_mlops_async.ext.training_jobs.named_not_by_arn",
         ),
         bounds={
             # The UpdateImageVersion seed: a version is 0..1152921504606846976.
@@ -259,6 +271,24 @@ SERVICES: tuple[Service, ...] = (
         },
         # AWS ended Lookout for Vision on 2025-10-31 and botocore dropped its model.
         model_dir="tests/data/service-models/lookoutvision-2020-11-20",
+    ),
+    Service(
+        name="logs",
+        title="Amazon CloudWatch Logs",
+        client="CloudWatchLogsClient",
+        summary="log groups, streams and events (where training jobs write their output)",
+        operations=("DescribeLogGroups", "DescribeLogStreams", "FilterLogEvents", "GetLogEvents"),
+        paginators={
+            # botocore has none for GetLogEvents: reading a stream forward never runs out of
+            # pages, it catches up, and a caught-up stream hands back the token it was sent.
+            "GetLogEvents": {
+                "input_token": "nextToken",
+                "output_token": "nextForwardToken",
+                "limit_key": "limit",
+                "result_key": "events",
+                "last_page_has_previous_token": True,
+            },
+        },
     ),
 )
 

@@ -10,14 +10,16 @@ from typing import Annotated
 from fastapi import Depends
 
 from aws_mlops_async.ext.batch import BatchClient
+from aws_mlops_async.ext.sagemaker import SageMakerClient
 from aws_mlops_async.services.datazone.client import DataZoneClient
+from aws_mlops_async.services.logs.client import CloudWatchLogsClient
 from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
-from aws_mlops_async.services.sagemaker.client import SageMakerClient
 
 from ._fastapi_session import SessionDep
 
 __all__ = [
     "BatchDep",
+    "CloudWatchLogsDep",
     "DataZoneDep",
     "LookoutVisionDep",
     "SageMakerDep",
@@ -54,3 +56,11 @@ def _lookoutvision(session: SessionDep) -> LookoutVisionClient:
 
 LookoutVisionDep = Annotated[LookoutVisionClient, Depends(_lookoutvision)]
 """The app's Amazon Lookout for Vision client, as a handler parameter."""
+
+
+def _logs(session: SessionDep) -> CloudWatchLogsClient:
+    return session.logs
+
+
+CloudWatchLogsDep = Annotated[CloudWatchLogsClient, Depends(_logs)]
+"""The app's Amazon CloudWatch Logs client, as a handler parameter."""

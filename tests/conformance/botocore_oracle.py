@@ -30,6 +30,7 @@ from aws_mlops_async import Config, Session
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.protocol import HttpRequest, OperationSpec
 
+REGISTERED = {entry.name: entry for entry in SERVICES}
 SUPPORTED: dict[str, tuple[str, ...]] = {entry.name: entry.operations for entry in SERVICES}
 """The registry's services and operations (tools/registry.py)."""
 
@@ -49,9 +50,16 @@ def service_model(service: str) -> ServiceModel:
 
 @cache
 def paginator_configs(service: str) -> dict[str, dict[str, Any]]:
-    """botocore's paginators-1.json of the service, by operation name."""
+    """botocore's paginators-1.json of the service, and the paginators the registry adds
+    where botocore has none, by operation name."""
     configs: dict[str, dict[str, Any]] = service_document(service, "paginators-1")["pagination"]
-    return configs
+    return {**configs, **REGISTERED[service].paginators}
+
+
+def primary_result_key(config: dict[str, Any]) -> str:
+    """The result key a paginator's items are counted in (botocore's first)."""
+    keys = config["result_key"]
+    return keys if isinstance(keys, str) else str(keys[0])
 
 
 @dataclass(frozen=True)

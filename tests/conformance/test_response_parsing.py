@@ -21,6 +21,7 @@ from botocore_oracle import (
     comparable,
     offline_session,
     paginator_configs,
+    primary_result_key,
 )
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -133,7 +134,7 @@ def _with_unknown_member_everywhere(shape: Shape, value: Any) -> Any:
 def test_a_page_whose_every_item_has_an_unknown_member_reads_as_botocore_reads_it(
     operation: Operation, data: st.DataObject
 ) -> None:
-    result_key = paginator_configs(operation.service)[operation.name]["result_key"]
+    result_key = primary_result_key(paginator_configs(operation.service)[operation.name])
     item = operation.output_shape.members[result_key].member
     builder = Builder(operation.service, response=True)
     items = data.draw(st.lists(builder.value(item), min_size=1, max_size=5), label="items")

@@ -193,3 +193,101 @@ def test_pagination_config_checks_its_values() -> None:
     for bad in ({"max_items": 0}, {"page_size": -1}, {"page_size": True}):
         with pytest.raises(ConfigurationError):
             PaginationConfig(**bad)  # type: ignore[arg-type]
+
+
+def log_stream(server: LoopbackServer, lines: int, page: int = 4) -> None:
+    """Serve GetLogEvents over one stream of ``lines`` events as CloudWatch Logs does: each
+    page's forward token is ``f/<next index>``, and a caught-up read hands back its own token."""
+
+    async def reply(request: web.Request) -> web.StreamResponse:
+        body = json.loads(await request.read())
+        token = body.get("nextToken", "f/0")
+        start = int(token.split("/")[1])
+        end = min(start + body.get("limit", page), lines)
+        events = [
+            {"timestamp": n, "message": f"line {n}", "ingestionTime": n} for n in range(start, end)
+        ]
+        forward = f"f/{end}" if end > start else token
+        return web.json_response(
+            {"events": events, "nextForwardToken": forward, "nextBackwardToken": f"b/{start}"}
+        )
+
+    server.default = reply
+
+
+async def test_a_log_stream_read_to_its_end_stops_where_it_caught_up(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    log_stream(server, 10)
+    async with make_session() as session:
+        paginator = session.logs.get_paginator("get_log_events")
+        pages = paginator.paginate(log_group_name="g", log_stream_name="s", start_from_head=True)
+        messages = [event.message async for event in pages.items()]
+        assert messages == [f"line {n}" for n in range(10)]
+        # 3 pages of events, then the caught-up page handing back its own token.
+        assert [body.get("nextToken") for body in sent(server)] == [None, "f/4", "f/8", "f/10"]
+        # What is written later is read from where the listing caught up.
+        log_stream(server, 12)
+        config = PaginationConfig(starting_token=pages.resume_token)
+        later = paginator.paginate(
+            log_group_name="g", log_stream_name="s", start_from_head=True, pagination_config=config
+        )
+        assert [event.message async for event in later.items()] == ["line 10", "line 11"]
+
+
+async def test_only_the_log_stream_reader_takes_a_repeated_token_for_caught_up(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    async def stuck(request: web.Request) -> web.StreamResponse:
+        body = json.loads(await request.read())
+        token = body.get("nextToken") or "first"
+        return web.json_response({"logStreams": [{"logStreamName": "s"}], "nextToken": token})
+
+    server.default = stuck
+    async with make_session() as session:
+        paginator = session.logs.get_paginator("describe_log_streams")
+        with pytest.raises(PaginationError, match="first"):
+            async for _ in paginator.paginate(log_group_name="g"):
+                pass
+    assert len(server.received) == 2
+
+
+async def test_every_list_of_a_page_is_gathered_and_a_resumed_page_repeats_none(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    async def reply(request: web.Request) -> web.StreamResponse:
+        second = json.loads(await request.read()).get("nextToken") == "2"
+        events = [
+            {"logStreamName": "s", "message": f"{'b' if second else 'a'}{n}"} for n in range(3)
+        ]
+        streams = [{"logStreamName": "b" if second else "a", "searchedCompletely": True}]
+        page: dict[str, object] = {"events": events, "searchedLogStreams": streams}
+        if not second:
+            page["nextToken"] = "2"
+        return web.json_response(page)
+
+    server.default = reply
+    async with make_session() as session:
+        paginator = session.logs.get_paginator("filter_log_events")
+        full = await paginator.paginate(log_group_name="g").build_full_result()
+        assert [event.message for event in full.events or ()] == [
+            "a0",
+            "a1",
+            "a2",
+            "b0",
+            "b1",
+            "b2",
+        ]
+        assert [s.log_stream_name for s in full.searched_log_streams or ()] == ["a", "b"]
+        first = paginator.paginate(
+            log_group_name="g", pagination_config=PaginationConfig(max_items=2)
+        )
+        head = await first.build_full_result()
+        resumed = paginator.paginate(
+            log_group_name="g", pagination_config=PaginationConfig(starting_token=head.next_token)
+        )
+        rest = await resumed.build_full_result()
+    assert [event.message for event in rest.events or ()] == ["a2", "b0", "b1", "b2"]
+    # The first page's searched streams came with its first two events, not again.
+    assert [s.log_stream_name for s in head.searched_log_streams or ()] == ["a"]
+    assert [s.log_stream_name for s in rest.searched_log_streams or ()] == ["b"]

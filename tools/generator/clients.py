@@ -8,7 +8,7 @@ from .code import Module
 from .endpoints import endpoint_rules
 from .naming import constant_name, docstring, documented, first_sentence, python_name
 from .shapes import LENIENT_SCALARS, Member, ServiceShapes
-from .specs import Waiter, catalog_name, waiters
+from .specs import Waiter, catalog_name, result_keys, waiters
 
 __all__ = ["client_module"]
 
@@ -229,7 +229,8 @@ def _paginator_class(shapes: ServiceShapes, module: Module, operation: str) -> s
     config = shapes.data.paginators[operation]
     request, response = spec["input"]["shape"], spec["output"]["shape"]
     module.use_for_typing(".models", response)
-    item = _item_type(shapes, module, response, config["result_key"])
+    result_key = result_keys(config)[0]
+    item = _item_type(shapes, module, response, result_key)
     paginator = module.use("aws_mlops_async.pagination", "Paginator")
     page_iterator = module.use("aws_mlops_async.pagination", "PageIterator")
     pagination_config = module.use("aws_mlops_async.pagination", "PaginationConfig")
@@ -248,7 +249,7 @@ def _paginator_class(shapes: ServiceShapes, module: Module, operation: str) -> s
             f"    def paginate({signature}) -> {page_iterator}[{response}, {item}]:",
             docstring(
                 f"The pages of {operation}, fetched as they are read; ``.items()`` yields each "
-                f"item of ``{python_name(config['result_key'])}``.",
+                f"item of ``{python_name(result_key)}``.",
                 "        ",
             ),
             f"        return self._paginate({{{fields}}}, pagination_config)",

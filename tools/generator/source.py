@@ -137,13 +137,22 @@ def service_data(
     return ServiceData(
         service=service,
         model=model,
-        paginators=paginators.get("pagination", {}),
+        paginators=_with_declared(service, paginators.get("pagination", {})),
         waiters=waiters.get("waiters", {}),
         ruleset=ruleset,
         partitions=partitions or botocore.loaders.create_loader().load_data("partitions"),
         source=source,
         package=package or f"aws_mlops_async.services.{service.name}",
     )
+
+
+def _with_declared(service: Service, paginators: dict[str, Any]) -> dict[str, Any]:
+    """The model's paginators and those the registry declares for operations it has none
+    for; a declared one the model has too is refused (one of the two would be ignored)."""
+    both = sorted(set(service.paginators) & set(paginators))
+    if both:
+        raise ValueError(f"{service.name}: the model has paginators for {both} already")
+    return {**paginators, **service.paginators}
 
 
 def _give_every_operation_an_input_and_an_output(

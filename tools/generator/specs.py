@@ -287,20 +287,35 @@ def _where(shapes: ServiceShapes, structure: str, side: Side) -> str:
 
 def _paginator_spec(module: Module, operation: str, config: dict[str, Any], constant: str) -> str:
     paginator_spec = module.use("aws_mlops_async.pagination", "PaginatorSpec")
-    for key in ("input_token", "output_token", "result_key"):
+    for key in ("input_token", "output_token"):
         if not isinstance(config[key], str):
             raise ValueError(f"{operation}: only single {key}s are supported: {config}")
+    result_key, *more_result_keys = result_keys(config)
     lines = [
         f"{constant} = {paginator_spec}(",
         f"    operation={constant_name(operation)},",
         f'    input_token="{python_name(config["input_token"])}",',
         f'    output_token="{python_name(config["output_token"])}",',
-        f'    result_key="{python_name(config["result_key"])}",',
+        f'    result_key="{python_name(result_key)}",',
     ]
     if "limit_key" in config:
         lines.append(f'    limit_key="{python_name(config["limit_key"])}",')
+    if more_result_keys:
+        more = "".join(f'"{python_name(key)}", ' for key in more_result_keys)
+        lines.append(f"    more_result_keys=({more.rstrip(' ')}),")
+    if config.get("last_page_has_previous_token"):
+        lines.append("    last_page_has_previous_token=True,")
     lines.append(")")
     return "\n".join(lines)
+
+
+def result_keys(config: dict[str, Any]) -> list[str]:
+    """A paginator's result keys, the one its items are counted in first (botocore's order)."""
+    keys = config["result_key"]
+    listed = [keys] if isinstance(keys, str) else list(keys)
+    if not listed or not all(isinstance(key, str) and "." not in key for key in listed):
+        raise ValueError(f"only top-level result keys are supported: {config}")
+    return listed
 
 
 def _waiter_spec(module: Module, waiter: Waiter) -> str:

@@ -140,6 +140,7 @@ DESCRIBE_TRAINING_JOB: OperationSpec[
     uri="/",
     input_name="_describe_training_job.DescribeTrainingJobRequest",
     output_name="_describe_training_job.DescribeTrainingJobResponse",
+    prepare_with="aws_mlops_async.ext.training_jobs.named_not_by_arn",
 )
 
 
@@ -165,6 +166,7 @@ STOP_TRAINING_JOB: OperationSpec[models.StopTrainingJobRequest, models.StopTrain
         uri="/",
         input_name="_stop_training_job.StopTrainingJobRequest",
         output_name="_stop_training_job.StopTrainingJobResponse",
+        prepare_with="aws_mlops_async.ext.training_jobs.named_not_by_arn",
     )
 )
 
@@ -179,6 +181,7 @@ UPDATE_TRAINING_JOB: OperationSpec[
     uri="/",
     input_name="_update_training_job.UpdateTrainingJobRequest",
     output_name="_update_training_job.UpdateTrainingJobResponse",
+    prepare_with="aws_mlops_async.ext.training_jobs.named_not_by_arn",
 )
 
 
