@@ -101,7 +101,8 @@ def _single_store(**records: object) -> str:
     """A snapshot of an earlier release (one store, no regions), every kind empty but those
     given."""
     kinds = ("images", "service_jobs", "notebook_runs", "packaging_jobs", "tokens")
-    return json.dumps({"format": "aws_mlops_async.local/1", **dict.fromkeys(kinds, []), **records})
+    empty = {kind: [] for kind in kinds}
+    return json.dumps({"format": "aws_mlops_async.local/1", **empty, **records})
 
 
 _CORRUPT: dict[str, tuple[str, str | bytes, str]] = {
