@@ -49,7 +49,7 @@ class Call:
         """An ARN of this region and account."""
         return f"arn:aws:{service}:{self.region}:{self.account_id}:{resource}"
 
-    def owns(self, arn: str, service: str) -> str | None:
+    def own_resource(self, arn: str, service: str) -> str | None:
         """The resource part of ``arn`` (``service-job/<id>``...) when it is an ARN of
         ``service`` in this region and account; None for any other."""
         parts = arn.split(":", 5)

@@ -81,7 +81,7 @@ def _job_id(call: Call, reference: str) -> str:
     region and account (as AWS's SDKs send where the API says job id); what names no job of
     the call's region and account (an ARN of another) is returned as it is, found nowhere."""
     if reference.startswith("arn:"):
-        resource = call.owns(reference, "batch") or ""
+        resource = call.own_resource(reference, "batch") or ""
         kind, _, job_id = resource.partition("/")
         return job_id if kind == "service-job" and job_id else reference
     return reference
@@ -193,7 +193,8 @@ def _check_queue(call: Call, request: SubmitServiceJobRequest) -> None:
     queue = find(call, call.store.job_queues, request.job_queue)
     if queue is None:
         # An ARN of another region or account names no queue here, even for quick starts.
-        foreign = request.job_queue.startswith("arn:") and not call.owns(request.job_queue, "batch")
+        queue_name = request.job_queue
+        foreign = queue_name.startswith("arn:") and not call.own_resource(queue_name, "batch")
         if state.strict_resources or foreign:
             raise CLIENT.error(f"Job queue {request.job_queue} does not exist.")
         return  # a queue never created: taken as it is named, for quick starts
