@@ -11,9 +11,10 @@ of a SAGEMAKER_TRAINING job, or by CreateTrainingJob) end FAILED with an ``Algor
 statusReason; unlike the request faults it is a share of jobs, not of requests, and it is not
 counted in their sum. With ``--seed`` the same jobs fail on every run.
 
-By default it takes requests signed with any credentials, for any region (the region of a
-request's signature goes in the ARNs it makes), as LocalStack and moto do; ``--access-key``
-and ``--secret-key`` switch on strict SigV4 verification for those keys and ``--region``.
+By default it takes requests signed with any credentials, for any region (each region keeps
+its own resources, as in AWS, and its name goes in their ARNs), as LocalStack and moto do;
+``--access-key`` and ``--secret-key`` switch on strict SigV4 verification for those keys and
+``--region``.
 Taking any credentials on a ``--host`` that is not a loopback address (``0.0.0.0``, to be
 reached from outside a container) lets anyone who reaches the port do anything there: it needs
 ``--any-credentials`` (else it is a bad option), and the banner says so.

@@ -30,7 +30,7 @@ from .services import SERVICES
 from .services.base import Call, LocalService, Operation, refusal
 from .settings import ACCOUNT_ID, MAX_CLOCK_SKEW
 from .sigv4 import parse_scope, verify
-from .state import LocalState, TokenRecord
+from .state import LocalState, TokenRecord, is_region
 from .stats import Stats
 from .wire import Match, Router, error_response, json_response, read_request
 
@@ -62,6 +62,7 @@ class LocalApp:
         credentials: Mapping[str, str],
         region: str,
         account_id: str = ACCOUNT_ID,
+        accounts: Mapping[str, str] | None = None,
         verify_signatures: bool = True,
         max_clock_skew: float = MAX_CLOCK_SKEW,
         clock_offset: float = 0.0,
@@ -75,6 +76,8 @@ class LocalApp:
         self.credentials = credentials
         self.region = region
         self.account_id = account_id
+        #: The account of each access key named here; any other key is ``account_id``'s.
+        self.accounts = dict(accounts or {})
         self.verify_signatures = verify_signatures
         self.max_clock_skew = max_clock_skew
         #: Seconds the emulator's wall clock (signature checks, ``Date``) is ahead of the host's.
@@ -139,10 +142,18 @@ class LocalApp:
         if service is None:
             raise LocalError("UnknownOperationException", "No such operation.", 404)
         # Without verification (the shell's default, as LocalStack and moto do), any keys and
-        # any region go: the request's credential scope names the region its ARNs are in.
+        # any region go: the request's credential scope names the region whose resources it
+        # sees and makes (a region name, as AWS requires of a scope).
         scope = parse_scope(request.headers.get("Authorization"))
         access_key = scope.access_key if scope else next(iter(self.credentials), "")
         region = scope.region if scope and not self.verify_signatures else self.region
+        if not is_region(region):
+            status = 400 if service.description.protocol == "json" else 403
+            raise LocalError(
+                "InvalidSignatureException",
+                "Credential should be scoped to a valid region.",
+                status,
+            )
         if self.verify_signatures:
             try:
                 access_key = verify(
@@ -190,9 +201,8 @@ class LocalApp:
             raise refusal(operation.spec)
         call = Call(
             state=self.state,
+            store=self.state.store(self.accounts.get(access_key, self.account_id), region),
             now=self.clock.now(),
-            region=region,
-            account_id=self.account_id,
             access_key=access_key,
             request_id=request_id,
         )
@@ -219,7 +229,7 @@ class LocalApp:
         fingerprint = ""
         if token is not None:
             fingerprint = _fingerprint(request, token_field)
-            seen = self.state.tokens.get(key)
+            seen = call.store.tokens.get(key)
             if seen is not None:
                 if seen.fingerprint != fingerprint:
                     raise service.token_conflict(spec.name, str(token))
@@ -228,7 +238,7 @@ class LocalApp:
         result = operation.handler(call, request)
         body = wire_dump(result)
         if token is not None:
-            self.state.tokens[key] = TokenRecord(fingerprint, spec.success_status, body)
+            call.store.tokens[key] = TokenRecord(fingerprint, spec.success_status, body)
         return json_response(service, spec.success_status, body, call.request_id)
 
     def _error(

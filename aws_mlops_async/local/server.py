@@ -7,6 +7,7 @@ import contextlib
 import ipaddress
 import json
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Mapping
@@ -54,6 +55,10 @@ class LocalAws:
     written to at stop (owner-only, atomically: `save_snapshot`); a file that is not a
     snapshot, or a path that could not be written, is a `SnapshotError` (a ``ValueError``
     naming the file) from `start`, before anything is served.
+    Resources are separate per account and region, as in AWS: a request sees and makes those
+    of the region it is signed for and of its access key's account, ``accounts[access_key]``
+    (12 digits) for a key named there, else ``account_id``; ARNs keep both
+    (`LocalState.store` holds each pair's).
     ``strict_resources`` makes SubmitServiceJob refuse a job queue never created (a
     ``ClientException``, as Batch answers); by default any queue name goes.
     ``seed`` makes fault draws and generated identifiers repeatable. ``durations`` sets how
@@ -83,6 +88,7 @@ class LocalAws:
         verify_signatures: bool = True,
         max_clock_skew: float = MAX_CLOCK_SKEW,
         account_id: str = ACCOUNT_ID,
+        accounts: Mapping[str, str] | None = None,
         clock_offset: float = 0.0,
     ) -> None:
         self.region = region
@@ -91,6 +97,13 @@ class LocalAws:
             raise ValueError("credentials must hold at least one access key")
         self.host = host
         self.account_id = account_id
+        #: The account of each access key named here (any other key is ``account_id``'s).
+        self.accounts = dict(accounts or {})
+        for key, account in self.accounts.items():
+            if not (isinstance(account, str) and re.fullmatch(r"\d{12}", account, re.ASCII)):
+                raise ValueError(
+                    f"accounts: the account id of access key {key} is 12 digits, not {account!r}"
+                )
         #: Whether SigV4 signatures are checked against ``credentials`` and ``region``; when
         #: not, any keys and any region go, and ARNs are in the region a request is signed for.
         self.verify_signatures = verify_signatures
@@ -106,6 +119,8 @@ class LocalAws:
             auto_create_images=auto_create_images,
             strict_resources=strict_resources,
             faults=self.faults,
+            account_id=account_id,
+            region=region,
         )
         self._app = LocalApp(
             state=self.state,
@@ -115,6 +130,7 @@ class LocalAws:
             credentials=self.credentials,
             region=region,
             account_id=account_id,
+            accounts=self.accounts,
             verify_signatures=verify_signatures,
             max_clock_skew=max_clock_skew,
             clock_offset=clock_offset,

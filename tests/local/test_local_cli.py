@@ -112,7 +112,8 @@ async def test_the_command_serves_until_terminated_and_writes_its_snapshot(
             process.kill()
             await process.wait()
     saved = json.loads(snapshot.read_text())
-    assert [item["job_id"] for item in saved["service_jobs"]] == [job.job_id]
+    [region] = saved["regions"]
+    assert [item["job_id"] for item in region["service_jobs"]] == [job.job_id]
 
 
 # ---- beyond loopback, any credentials only when asked for -----------------------------------

@@ -24,8 +24,11 @@ async def test_a_snapshot_round_trips_every_resource_and_token(tmp_path: Path) -
         package = await session.lookoutvision.start_model_packaging_job(**PACKAGE)
         endpoint.clock.advance(30)
     saved = json.loads(path.read_text())
-    assert saved["format"] == "aws_mlops_async.local/1"
+    assert saved["format"] == "aws_mlops_async.local/2"
     assert saved["clock_offset"] == 30
+    assert [(item["account_id"], item["region"]) for item in saved["regions"]] == [
+        ("123456789012", "us-east-1")
+    ]
 
     async with LocalAws(snapshot=path) as endpoint, endpoint.session() as session:
         assert endpoint.clock.offset == 30
@@ -51,7 +54,8 @@ async def test_a_snapshot_round_trips_every_resource_and_token(tmp_path: Path) -
         assert second.image_version_arn is not None and second.image_version_arn.endswith("/2")
         assert endpoint.stats.created == {"image_version": 1}
         on_demand = await endpoint.save_snapshot(tmp_path / "copy.json")
-    assert len(json.loads(on_demand.read_text())["images"][0]["versions"]) == 2
+    [region] = json.loads(on_demand.read_text())["regions"]
+    assert len(region["images"][0]["versions"]) == 2
 
 
 async def test_a_missing_snapshot_starts_empty_and_a_foreign_one_is_refused(
@@ -83,6 +87,22 @@ def test_the_store_round_trips_through_its_json_form() -> None:
 
 
 _VALID = json.dumps(LocalState().snapshot())
+_HOME = {"account_id": "123456789012", "region": "us-east-1"}
+# One account's region, every kind of record empty.
+_EMPTY_REGION = {**_HOME, **LocalState().home.snapshot()}
+
+
+def _with_region(**records: object) -> str:
+    """A snapshot of one account's region holding ``records``."""
+    return json.dumps({**json.loads(_VALID), "regions": [{**_EMPTY_REGION, **records}]})
+
+
+def _single_store(**records: object) -> str:
+    """A snapshot of an earlier release (one store, no regions), every kind empty but those
+    given."""
+    kinds = ("images", "service_jobs", "notebook_runs", "packaging_jobs", "tokens")
+    empty = {kind: [] for kind in kinds}
+    return json.dumps({"format": "aws_mlops_async.local/1", **empty, **records})
 
 
 _CORRUPT: dict[str, tuple[str, str | bytes, str]] = {
@@ -94,43 +114,60 @@ _CORRUPT: dict[str, tuple[str, str | bytes, str]] = {
     "a foreign format": ("foreign.json", '{"format": "x"}', "format 'x'"),
     "a member missing": (
         "missing.json",
+        json.dumps({"format": "aws_mlops_async.local/2"}),
+        "regions: Field required",
+    ),
+    "a member of an earlier release's missing": (
+        "missing-1.json",
         json.dumps({"format": "aws_mlops_async.local/1"}),
         "images: Field required",
     ),
+    "a region's member missing": (
+        "region.json",
+        json.dumps({**json.loads(_VALID), "regions": [{"account_id": "123456789012"}]}),
+        "regions[0].region: Field required",
+    ),
+    "an account id that is not 12 digits": (
+        "account.json",
+        _with_region(account_id="12345"),
+        "regions[0].account_id: an account id is 12 digits, not '12345'",
+    ),
+    "a region that is not a region name": (
+        "region-name.json",
+        _with_region(region="Mars 1"),
+        "regions[0].region: a region is lowercase letters",
+    ),
+    "an account's region twice": (
+        "twice.json",
+        json.dumps({**json.loads(_VALID), "regions": [_EMPTY_REGION, _EMPTY_REGION]}),
+        "regions[1]: account 123456789012 in us-east-1 is there twice",
+    ),
     "a record of the wrong type": (
         "typed.json",
-        json.dumps({**json.loads(_VALID), "images": 5}),
+        _with_region(images=5),
+        "regions[0].images: Input should be a valid list",
+    ),
+    "a record of the wrong type in an earlier release's": (
+        "typed-1.json",
+        _single_store(images=5),
         "images: Input should be a valid list",
     ),
     "a field of the wrong type": (
         "field.json",
-        json.dumps(
-            {
-                **json.loads(_VALID),
-                "images": [{"name": "i", "created": "yesterday", "versions": []}],
-            }
-        ),
-        "images[0].created: Input should be a valid number",
+        _with_region(images=[{"name": "i", "created": "yesterday", "versions": []}]),
+        "regions[0].images[0].created: Input should be a valid number",
     ),
     "a lifecycle without steps": (
         "steps.json",
-        json.dumps(
-            {
-                **json.loads(_VALID),
-                "job_queues": [{"name": "q", "arn": "a", "created": 0, "lifecycle": {"steps": []}}],
-            }
+        _with_region(
+            job_queues=[{"name": "q", "arn": "a", "created": 0, "lifecycle": {"steps": []}}]
         ),
-        "job_queues[0].lifecycle",
+        "regions[0].job_queues[0].lifecycle",
     ),
     "a time that is not finite": (
         "nan.json",
-        json.dumps(
-            {
-                **json.loads(_VALID),
-                "images": [{"name": "i", "created": float("nan"), "versions": []}],
-            }
-        ),
-        "images[0].created: Input should be a finite number",
+        _with_region(images=[{"name": "i", "created": float("nan"), "versions": []}]),
+        "regions[0].images[0].created: Input should be a finite number",
     ),
     "nested too deeply": ("deep.json", "[" * 100_000, "nested too deeply"),
     "a clock offset that is not finite": (
@@ -231,7 +268,7 @@ async def test_the_snapshot_is_synced_before_it_replaces_the_last_one(
     # The data reaches the disk before the rename (from a file of the same folder), and the
     # rename before the call returns.
     assert events[:2] == ["fsync", "replace True -> state.json"]
-    assert json.loads(path.read_text())["format"] == "aws_mlops_async.local/1"
+    assert json.loads(path.read_text())["format"] == "aws_mlops_async.local/2"
 
 
 async def test_a_failed_write_keeps_the_last_snapshot_and_leaves_nothing_behind(
@@ -257,5 +294,5 @@ async def test_two_saves_at_once_both_land(tmp_path: Path) -> None:
     endpoint.state.create_image("img")
     path = tmp_path / "state.json"
     await asyncio.gather(*(endpoint.save_snapshot(path) for _ in range(8)))
-    assert json.loads(path.read_text())["images"][0]["name"] == "img"
+    assert json.loads(path.read_text())["regions"][0]["images"][0]["name"] == "img"
     assert os.listdir(tmp_path) == ["state.json"]

@@ -516,11 +516,14 @@ async def test_training_jobs_round_trip_through_a_snapshot(
     endpoint.clock.advance(22)
     await session.sagemaker.list_training_jobs()  # makes the service job's training job
     data = json.loads(json.dumps(endpoint.state.snapshot()))
-    assert len(data["training_jobs"]) == 2
+    [region] = data["regions"]
+    assert len(region["training_jobs"]) == 2
     restored = LocalState(durations=Durations())
     restored.restore(data)
     assert json.loads(json.dumps(restored.snapshot())) == data
     assert restored.training_jobs["kept"].request["HyperParameters"] == {"epochs": "3"}
-    old = {key: value for key, value in data.items() if key != "training_jobs"}
-    restored.restore(old)  # a snapshot of an earlier release: none
+    # A snapshot of an earlier release: one store, without training jobs.
+    old = {key: value for key, value in region.items() if key != "training_jobs"}
+    restored.restore({**old, "format": "aws_mlops_async.local/1"})
     assert restored.training_jobs == {}
+    assert len(restored.service_jobs) == 1

@@ -9,7 +9,7 @@ from typing import Any
 from ...modeling import AwsModel
 from ...protocol.spec import OperationSpec, ServiceDescription
 from ..errors import LocalError
-from ..state import LocalState
+from ..state import LocalState, RegionStore
 
 __all__ = [
     "Call",
@@ -25,18 +25,39 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Call:
-    """What a handler knows of the request it handles besides its parameters."""
+    """What a handler knows of the request it handles besides its parameters: the whole
+    ``state`` (durations, failures, counters) and the ``store`` of the account and region the
+    request is signed for, the only one whose resources it sees."""
 
     state: LocalState
+    store: RegionStore
     now: float
-    region: str
-    account_id: str
     access_key: str
     request_id: str
+
+    @property
+    def region(self) -> str:
+        """The region the request is signed for."""
+        return self.store.region
+
+    @property
+    def account_id(self) -> str:
+        """The account the request's access key belongs to."""
+        return self.store.account_id
 
     def arn(self, service: str, resource: str) -> str:
         """An ARN of this region and account."""
         return f"arn:aws:{service}:{self.region}:{self.account_id}:{resource}"
+
+    def own_resource(self, arn: str, service: str) -> str | None:
+        """The resource part of ``arn`` (``service-job/<id>``...) when it is an ARN of
+        ``service`` in this region and account; None for any other."""
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[0] != "arn" or not parts[1].startswith("aws"):
+            return None
+        if (parts[2], parts[3], parts[4]) != (service, self.region, self.account_id):
+            return None
+        return parts[5]
 
     @property
     def caller_arn(self) -> str:

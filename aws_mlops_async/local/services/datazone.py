@@ -47,7 +47,7 @@ _ECHOED = {
 
 
 def _run(call: Call, domain: str, identifier: str) -> NotebookRunRecord:
-    run = call.state.notebook_runs.get(identifier)
+    run = call.store.notebook_runs.get(identifier)
     if run is None or run.domain_id != domain:
         raise NOT_FOUND.error(f"Notebook run {identifier} does not exist in domain {domain}.")
     return run
@@ -83,7 +83,7 @@ def start_notebook_run(call: Call, request: StartNotebookRunInput) -> StartNoteb
     state = call.state
     failed, reason = state.outcome("notebook_run")
     run_id = state.new_id()
-    while run_id in state.notebook_runs:
+    while run_id in call.store.notebook_runs:
         run_id = state.new_id()
     durations = state.durations
     run = NotebookRunRecord(
@@ -105,7 +105,7 @@ def start_notebook_run(call: Call, request: StartNotebookRunInput) -> StartNoteb
         request=wire_dump(request, include=_ECHOED),
         error=reason if failed else None,
     )
-    state.notebook_runs[run_id] = run
+    call.store.notebook_runs[run_id] = run
     state.created("notebook_run")
     return StartNotebookRunOutput.model_validate(_view(call, run))
 
@@ -135,7 +135,7 @@ def list_notebook_runs(call: Call, request: ListNotebookRunsInput) -> ListNotebo
     now = call.now
     runs = [
         run
-        for run in call.state.notebook_runs.values()
+        for run in call.store.notebook_runs.values()
         if run.domain_id == request.domain_identifier
         and run.project_id == request.owning_project_identifier
         and request.notebook_identifier in (None, run.notebook_id)

@@ -43,7 +43,7 @@ _MESSAGES = {
 
 
 def _job(call: Call, project: str, name: str) -> PackagingJobRecord:
-    job = call.state.packaging_jobs.get((project, name))
+    job = call.store.packaging_jobs.get((project, name))
     if job is None:
         raise NOT_FOUND.error(
             f"Model packaging job {name} does not exist in project {project}.",
@@ -79,7 +79,7 @@ def start_model_packaging_job(
         raise VALIDATION.error("Specify either TargetDevice or TargetPlatform.")
     state = call.state
     name = request.job_name or f"packaging-{state.new_id(12)}"
-    if (request.project_name, name) in state.packaging_jobs:
+    if (request.project_name, name) in call.store.packaging_jobs:
         raise CONFLICT.error(
             f"Model packaging job {name} already exists in project {request.project_name}.",
             ResourceId=name,
@@ -102,7 +102,7 @@ def start_model_packaging_job(
         request=wire_dump(request, include={"model_version", "configuration", "description"}),
         status_message=(reason or "The model packaging job failed.") if failed else None,
     )
-    state.packaging_jobs[(job.project_name, name)] = job
+    call.store.packaging_jobs[(job.project_name, name)] = job
     state.created("model_packaging_job")
     return StartModelPackagingJobResponse(job_name=name)
 
@@ -137,7 +137,7 @@ def list_model_packaging_jobs(
     """ListModelPackagingJobs: a project's jobs, newest first."""
     jobs = [
         job
-        for job in call.state.packaging_jobs.values()
+        for job in call.store.packaging_jobs.values()
         if job.project_name == request.project_name
     ]
     try:

@@ -163,7 +163,7 @@ def _environment(
     call: Call, name_or_arn: str, member: str = "serviceEnvironment"
 ) -> BatchResourceRecord:
     check_reference(name_or_arn, member, "service-environment")
-    record = find(call, call.state.service_environments, name_or_arn)
+    record = find(call, call.store.service_environments, name_or_arn)
     if record is None:
         raise CLIENT.error(f"Service environment {name_or_arn} does not exist.")
     return record
@@ -175,7 +175,7 @@ def create_service_environment(
     """CreateServiceEnvironment: a new environment, ENABLED unless said otherwise."""
     name = request.service_environment_name
     check_name(name, "serviceEnvironmentName", "service-environment")
-    environments = call.state.service_environments
+    environments = call.store.service_environments
     _unique(call, environments, name, "Service environment")
     if not request.capacity_limits:
         raise CLIENT.error("capacityLimits must hold at least one capacity limit.")
@@ -197,7 +197,7 @@ def describe_service_environments(
     call: Call, request: DescribeServiceEnvironmentsRequest
 ) -> DescribeServiceEnvironmentsResponse:
     """DescribeServiceEnvironments: those named, or every one, a page at a time."""
-    environments = call.state.service_environments
+    environments = call.store.service_environments
     wanted = request.service_environments
     for name in wanted or ():
         check_reference(name, "serviceEnvironments", "service-environment")
@@ -227,9 +227,9 @@ def delete_service_environment(
     record = _environment(call, request.service_environment)
     users = [
         queue.name
-        for queue in _listing(call, call.state.job_queues, None)
+        for queue in _listing(call, call.store.job_queues, None)
         if any(
-            find(call, call.state.service_environments, order["serviceEnvironment"]) is record
+            find(call, call.store.service_environments, order["serviceEnvironment"]) is record
             for order in queue.properties["serviceEnvironmentOrder"]
         )
     ]
@@ -247,7 +247,7 @@ def delete_service_environment(
 
 def _queue(call: Call, name_or_arn: str) -> BatchResourceRecord:
     check_reference(name_or_arn, "jobQueue", "job-queue")
-    record = find(call, call.state.job_queues, name_or_arn)
+    record = find(call, call.store.job_queues, name_or_arn)
     if record is None:
         raise CLIENT.error(f"Job queue {name_or_arn} does not exist.")
     return record
@@ -269,7 +269,7 @@ def create_job_queue(call: Call, request: CreateJobQueueRequest) -> CreateJobQue
     """CreateJobQueue: a SAGEMAKER_TRAINING queue over existing service environments."""
     name = request.job_queue_name
     check_name(name, "jobQueueName", "job-queue")
-    queues = call.state.job_queues
+    queues = call.store.job_queues
     _unique(call, queues, name, "Job queue")
     if request.job_queue_type not in (None, _QUEUE_TYPE) or request.compute_environment_order:
         raise CLIENT.error(
@@ -299,7 +299,7 @@ def describe_job_queues(call: Call, request: DescribeJobQueuesRequest) -> Descri
     wanted = request.job_queues
     for name in wanted or ():
         check_reference(name, "jobQueues", "job-queue")
-    details, next_token = _described(call, call.state.job_queues, "jobQueue", wanted, request)
+    details, next_token = _described(call, call.store.job_queues, "jobQueue", wanted, request)
     return DescribeJobQueuesResponse.model_validate({"jobQueues": details, "nextToken": next_token})
 
 
@@ -318,7 +318,7 @@ def delete_job_queue(call: Call, request: DeleteJobQueueRequest) -> DeleteJobQue
     """DeleteJobQueue: a DISABLED queue; its unfinished jobs end and its quota shares go."""
     record = _queue(call, request.job_queue)
     _deleted(call, record, "Job queue")
-    for job in call.state.service_jobs.values():
+    for job in call.store.service_jobs.values():
         if job.job_queue == record.arn:
             terminate(call, job, "The job queue was deleted.")
     for share in _shares_of(call, record):
@@ -333,14 +333,14 @@ def delete_job_queue(call: Call, request: DeleteJobQueueRequest) -> DeleteJobQue
 def _shares_of(call: Call, queue: BatchResourceRecord) -> list[BatchResourceRecord]:
     return [
         share
-        for share in _listing(call, call.state.quota_shares, None)
+        for share in _listing(call, call.store.quota_shares, None)
         if share.properties["jobQueueArn"] == queue.arn
     ]
 
 
 def _share(call: Call, arn: str) -> BatchResourceRecord:
     check_arn(arn, "quotaShareArn", "quota-share", names=2)
-    record = find(call, call.state.quota_shares, arn)
+    record = find(call, call.store.quota_shares, arn)
     if record is None:
         raise CLIENT.error(f"Quota share {arn} does not exist.")
     return record
@@ -358,7 +358,7 @@ def create_quota_share(call: Call, request: CreateQuotaShareRequest) -> CreateQu
     settable = _settable(request, "quota_share_name", "job_queue")
     _create(
         call,
-        call.state.quota_shares,
+        call.store.quota_shares,
         arn,
         name,
         arn,

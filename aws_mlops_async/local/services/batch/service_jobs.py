@@ -2,12 +2,16 @@
 UpdateServiceJob, TerminateServiceJob and TerminateServiceJobs.
 
 A job is SUBMITTED, RUNNABLE, RUNNING, then SUCCEEDED (or FAILED); terminating ends it
-FAILED with the reason given. A job queue is named by a name or an ARN Batch takes (a name: up
-to 128 letters, digits, hyphens and underscores), a quota share by a name; anything else is a
-ClientException, as Batch answers it. A job queue the emulator knows must be ENABLED and VALID to
-take a job, and a quota share named must be one of it; a queue it does not know takes any
-job unless resources are strict (`LocalState.strict_resources`), as in Batch. Times are
-epoch milliseconds, as Batch sends them.
+FAILED with the reason given. Where the API takes a job id, the job's ARN goes too, as AWS's
+SDKs send it (the SageMaker Python SDK's ``TrainingQueuedJob`` does); an ARN of another region
+or account names no job: jobs, like every resource, are one account's in one region.
+
+A job queue is named by a name or an ARN Batch takes (a name: up to 128 letters, digits,
+hyphens and underscores), a quota share by a name; anything else is a ClientException, as
+Batch answers it. A job queue the emulator knows must be ENABLED and VALID to take a job, and a
+quota share named must be one of it; a queue it does not know takes any job unless resources
+are strict (`LocalState.strict_resources`), as in Batch, but an ARN of another region or
+account is never taken. Times are epoch milliseconds, as Batch sends them.
 
 A job that enters RUNNING starts the SageMaker training job its payload (CreateTrainingJob's
 JSON) describes, named ``AWSBatch-<job name>-<job id's first 8 characters>`` (see
@@ -72,11 +76,32 @@ _ECHOED = (
 )
 
 
-def _job(call: Call, job_id: str) -> ServiceJobRecord:
-    job = call.state.service_jobs.get(job_id)
+def _job_id(call: Call, reference: str) -> str:
+    """The id of the job ``reference`` names: a job id, or a service job's ARN of the call's
+    region and account (as AWS's SDKs send where the API says job id); what names no job of
+    the call's region and account (an ARN of another) is returned as it is, found nowhere."""
+    if reference.startswith("arn:"):
+        resource = call.own_resource(reference, "batch") or ""
+        kind, _, job_id = resource.partition("/")
+        return job_id if kind == "service-job" and job_id else reference
+    return reference
+
+
+def _find_job(call: Call, reference: str) -> ServiceJobRecord | None:
+    return call.store.service_jobs.get(_job_id(call, reference))
+
+
+def _job(call: Call, reference: str) -> ServiceJobRecord:
+    """The job ``reference`` (its id or ARN) names; a ClientException when there is none in
+    the call's region and account."""
+    job = _find_job(call, reference)
     if job is None:
-        raise CLIENT.error(f"Service job {job_id} does not exist.")
+        raise CLIENT.error(f"Service job {reference} does not exist.")
     return job
+
+
+def _job_arn(call: Call, job: ServiceJobRecord) -> str:
+    return call.arn("batch", f"service-job/{job.job_id}")
 
 
 def _training_job_arn(call: Call, job: ServiceJobRecord) -> str:
@@ -95,7 +120,7 @@ def _view(call: Call, job: ServiceJobRecord) -> dict[str, Any]:
     view: dict[str, Any] = {
         "createdAt": ms(job.created),
         "isTerminated": job.terminated,
-        "jobArn": call.arn("batch", f"service-job/{job.job_id}"),
+        "jobArn": _job_arn(call, job),
         "jobId": job.job_id,
         "jobName": job.job_name,
         "scheduledAt": ms(running),
@@ -153,10 +178,10 @@ def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitSe
         request=wire_dump(request, exclude={"client_token"}),
         status_reason=reason,
     )
-    state.service_jobs[job.job_id] = job
+    call.store.service_jobs[job.job_id] = job
     state.created("service_job")
     return SubmitServiceJobResponse(
-        job_arn=call.arn("batch", f"service-job/{job.job_id}"),
+        job_arn=_job_arn(call, job),
         job_name=job.job_name,
         job_id=job.job_id,
     )
@@ -165,9 +190,12 @@ def submit_service_job(call: Call, request: SubmitServiceJobRequest) -> SubmitSe
 def _check_queue(call: Call, request: SubmitServiceJobRequest) -> None:
     """Refuse a job the queue cannot take, as Batch does."""
     state = call.state
-    queue = find(call, state.job_queues, request.job_queue)
+    queue = find(call, call.store.job_queues, request.job_queue)
     if queue is None:
-        if state.strict_resources:
+        # An ARN of another region or account names no queue here, even for quick starts.
+        queue_name = request.job_queue
+        foreign = queue_name.startswith("arn:") and not call.own_resource(queue_name, "batch")
+        if state.strict_resources or foreign:
             raise CLIENT.error(f"Job queue {request.job_queue} does not exist.")
         return  # a queue never created: taken as it is named, for quick starts
     status = queue.status(call.now)
@@ -178,7 +206,7 @@ def _check_queue(call: Call, request: SubmitServiceJobRequest) -> None:
     if request.quota_share_name is not None:
         shares = [
             share
-            for share in state.quota_shares.values()
+            for share in call.store.quota_shares.values()
             if share.properties["jobQueueArn"] == queue.arn
             and share.name == request.quota_share_name
             and share.status(call.now) != "DELETED"
@@ -196,7 +224,7 @@ def describe_service_job(
 ) -> DescribeServiceJobResponse:
     """DescribeServiceJob: status, attempts, timing and the configuration submitted."""
     job = _job(call, request.job_id)
-    training.link(call.state, call.now)
+    training.link(call.state, call.store, call.now)
     view = _view(call, job)
     attempts = []
     if "latestAttempt" in view:
@@ -229,16 +257,16 @@ def terminate(call: Call, job: ServiceJobRecord, reason: str) -> None:
         job.lifecycle.end("FAILED", call.now)
         job.terminated = True
         job.status_reason = reason
-        training.terminated(call.state, job, call.now)
+        training.terminated(call.state, call.store, job, call.now)
 
 
 def terminate_service_jobs(
     call: Call, request: TerminateServiceJobsRequest
 ) -> TerminateServiceJobsResponse:
-    """TerminateServiceJobs: each job as TerminateServiceJob would; a job that does not exist
-    counts as terminated, as Batch reports it."""
-    for job_id in request.jobs:
-        job = call.state.service_jobs.get(job_id)
+    """TerminateServiceJobs: each job (by id or ARN) as TerminateServiceJob would; a job that
+    does not exist counts as terminated, as Batch reports it."""
+    for reference in request.jobs:
+        job = _find_job(call, reference)
         if job is not None:
             terminate(call, job, request.reason)
     return TerminateServiceJobsResponse(successful=list(request.jobs), errors=[])
@@ -252,7 +280,7 @@ def update_service_job(call: Call, request: UpdateServiceJobRequest) -> UpdateSe
         raise CLIENT.error(f"Service job {job.job_id} is {status}; it can no longer be updated.")
     job.request["schedulingPriority"] = request.scheduling_priority
     return UpdateServiceJobResponse(
-        job_arn=call.arn("batch", f"service-job/{job.job_id}"),
+        job_arn=_job_arn(call, job),
         job_name=job.job_name,
         job_id=job.job_id,
     )
@@ -303,10 +331,10 @@ def list_service_jobs(call: Call, request: ListServiceJobsRequest) -> ListServic
     wanted_status = (request.job_status or "RUNNING") if status_applies else None
     queue = queue_arn(call, request.job_queue) if request.job_queue else None
     now = call.now
-    training.link(call.state, now)
+    training.link(call.state, call.store, now)
     jobs = [
         job
-        for job in call.state.service_jobs.values()
+        for job in call.store.service_jobs.values()
         if (queue is None or job.job_queue == queue)
         and (wanted_status is None or job.lifecycle.status(now) == wanted_status)
         and _matches(job, filters)

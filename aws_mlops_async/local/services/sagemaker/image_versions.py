@@ -57,7 +57,7 @@ def _version_arn(call: Call, version: ImageVersionRecord) -> str:
 
 
 def _image(call: Call, name: str) -> ImageRecord:
-    image = call.state.images.get(name)
+    image = call.store.images.get(name)
     if image is None:
         raise NOT_FOUND.error(f"Image {name} does not exist.")
     return image
@@ -109,11 +109,13 @@ def create_image_version(
     """CreateImageVersion: a new CREATING version (the image is created when missing and
     ``auto_create_images`` is on)."""
     state = call.state
-    image = state.images.get(request.image_name)
+    image = call.store.images.get(request.image_name)
     if image is None:
         if not state.auto_create_images:
             raise NOT_FOUND.error(f"Image {request.image_name} does not exist.")
-        image = state.create_image(request.image_name)
+        image = state.create_image(
+            request.image_name, account_id=call.account_id, region=call.region
+        )
     aliases = list(request.aliases or [])
     _check_aliases(image, aliases, None)
     failed, reason = state.outcome("image_version")

@@ -22,7 +22,7 @@ from ....modeling import wire_dump
 from ....services.sagemaker.models import CreateTrainingJobRequest
 from ...errors import validation_message
 from ...settings import Durations
-from ...state import Lifecycle, LocalState, ServiceJobRecord, TrainingJobRecord
+from ...state import Lifecycle, LocalState, RegionStore, ServiceJobRecord, TrainingJobRecord
 
 __all__ = [
     "FINISHED",
@@ -90,15 +90,16 @@ def direct_plan(durations: Durations, start: float, failed: bool) -> Lifecycle:
     return Lifecycle.plan(start, phases, "Failed" if failed else "Completed")
 
 
-def link(state: LocalState, now: float) -> None:
-    """Make the training job of every service job that has entered RUNNING by ``now`` and has
-    none yet (state is read from the clock: this can be done whenever either is looked at)."""
-    for job in state.service_jobs.values():
+def link(state: LocalState, store: RegionStore, now: float) -> None:
+    """Make the training job of every service job of ``store`` that has entered RUNNING by
+    ``now`` and has none yet, in the same account and region (state is read from the clock:
+    this can be done whenever either is looked at)."""
+    for job in store.service_jobs.values():
         if job.training_job is None and job.lifecycle.entered("RUNNING", now) is not None:
-            _start(state, job)
+            _start(state, store, job)
 
 
-def _start(state: LocalState, job: ServiceJobRecord) -> None:
+def _start(state: LocalState, store: RegionStore, job: ServiceJobRecord) -> None:
     name = job.training_job = batch_name(job.job_name, job.job_id)
     try:
         request = payload_request(json.loads(job.request["serviceRequestPayload"]), name)
@@ -106,10 +107,10 @@ def _start(state: LocalState, job: ServiceJobRecord) -> None:
         # Refused at submission, so the job never ran; only a job restored from a snapshot of
         # an earlier release gets here: it keeps running without a training job.
         return
-    if name.lower() in state.training_jobs:
+    if name.lower() in store.training_jobs:
         return  # the name taken by CreateTrainingJob first: that job keeps it
     lifecycle, reason = _batch_plan(job, state.durations)
-    state.training_jobs[name.lower()] = TrainingJobRecord(
+    store.training_jobs[name.lower()] = TrainingJobRecord(
         name=name,
         created=lifecycle.steps[0][1],
         modified=lifecycle.steps[0][1],
@@ -139,20 +140,20 @@ def _batch_plan(job: ServiceJobRecord, durations: Durations) -> tuple[Lifecycle,
     return Lifecycle.plan(running, phases, "Failed"), job.status_reason
 
 
-def stop(state: LocalState, training: TrainingJobRecord, now: float) -> None:
-    """Stopping from ``now``, then Stopped; the service job that started it, if unfinished,
-    ends FAILED now, saying so."""
+def stop(state: LocalState, store: RegionStore, training: TrainingJobRecord, now: float) -> None:
+    """Stopping from ``now``, then Stopped; the service job of ``store`` that started it, if
+    unfinished, ends FAILED now, saying so."""
     _stopping(training, state.durations, now)
-    job = state.service_jobs.get(training.service_job_id or "")
+    job = store.service_jobs.get(training.service_job_id or "")
     if job is not None and job.lifecycle.status(now) not in ("SUCCEEDED", "FAILED"):
         job.lifecycle.end("FAILED", now)
         job.status_reason = f"StopTrainingJob: training job {training.name} was stopped."
 
 
-def terminated(state: LocalState, job: ServiceJobRecord, now: float) -> None:
-    """Stop the training job of service job ``job``, terminated ``now`` (when it is made
-    later, its history says so already)."""
-    training = state.training_jobs.get((job.training_job or "").lower())
+def terminated(state: LocalState, store: RegionStore, job: ServiceJobRecord, now: float) -> None:
+    """Stop the training job of service job ``job`` of ``store``, terminated ``now`` (when it
+    is made later, its history says so already)."""
+    training = store.training_jobs.get((job.training_job or "").lower())
     if training is not None and training.service_job_id == job.job_id:
         _stopping(training, state.durations, now)
 

@@ -72,8 +72,8 @@ def _arn(call: Call, name: str) -> str:
 
 def _job(call: Call, name: str) -> TrainingJobRecord:
     """The training job called ``name`` (whatever its case), Batch's made first if due."""
-    training.link(call.state, call.now)
-    job = call.state.training_jobs.get(name.lower())
+    training.link(call.state, call.store, call.now)
+    job = call.store.training_jobs.get(name.lower())
     if job is None:
         raise NOT_FOUND.error(f"Training job {name} does not exist.")
     return job
@@ -91,15 +91,15 @@ def create_training_job(call: Call, request: CreateTrainingJobRequest) -> Create
     """CreateTrainingJob: a new InProgress job (Failed in the end when `LocalState.fail_next`
     or the ``job_failure`` fault says so)."""
     state = call.state
-    training.link(state, call.now)
+    training.link(state, call.store, call.now)
     name = request.training_job_name
-    if name.lower() in state.training_jobs:
+    if name.lower() in call.store.training_jobs:
         raise IN_USE.error(
             "Training job names must be unique within an AWS account and region, and a "
             f"training job with this name already exists ({_arn(call, name)})"
         )
     failed, reason = state.job_outcome("training_job", "CreateTrainingJob")
-    state.training_jobs[name.lower()] = TrainingJobRecord(
+    call.store.training_jobs[name.lower()] = TrainingJobRecord(
         name=name,
         created=call.now,
         modified=call.now,
@@ -161,12 +161,12 @@ def list_training_jobs(call: Call, request: ListTrainingJobsRequest) -> ListTrai
     """ListTrainingJobs: newest first unless sorted otherwise; filtered by status, a part of
     the name (whatever its case), creation and modification time and training plan; a page
     at a time. The emulator keeps no warm pools: WarmPoolStatusEquals matches no job."""
-    training.link(call.state, call.now)
+    training.link(call.state, call.store, call.now)
     now = call.now
     wanted = (request.name_contains or "").lower()
     jobs = [
         job
-        for job in call.state.training_jobs.values()
+        for job in call.store.training_jobs.values()
         if wanted in job.name.lower()
         and (request.status_equals is None or job.status(now) == request.status_equals)
         and within(job.created, request.creation_time_after, request.creation_time_before)
@@ -216,7 +216,7 @@ def stop_training_job(call: Call, request: StopTrainingJobRequest) -> StopTraini
     ends FAILED too); any other is a ValidationException."""
     job = _job(call, request.training_job_name)
     _in_progress(call, job, "stopped")
-    training.stop(call.state, job, call.now)
+    training.stop(call.state, call.store, job, call.now)
     return StopTrainingJobResponse()
 
 
