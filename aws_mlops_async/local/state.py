@@ -173,7 +173,9 @@ class TrainingJobRecord:
     """A SageMaker training job; ``lifecycle`` runs through its secondary statuses (Starting,
     Training, then Completed or Failed; Stopping, then Stopped, once stopped), ``request`` is
     its CreateTrainingJob request by wire name (updates merged in), and ``service_job_id``
-    names the Batch service job that created it (None: created by CreateTrainingJob)."""
+    names the Batch service job that created it (None: created by CreateTrainingJob).
+    ``training_planned_end`` is when its Training phase was to end as planned when the record
+    was made, kept when a stop cuts the phase short (its log lines keep the pace they had)."""
 
     __pydantic_config__ = _RECORDS
 
@@ -184,6 +186,13 @@ class TrainingJobRecord:
     request: dict[str, Any]
     failure_reason: str | None = None
     service_job_id: str | None = None
+    training_planned_end: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.training_planned_end is None:
+            steps = self.lifecycle.steps
+            ends = [steps[i + 1][1] for i in range(len(steps) - 1) if steps[i][0] == "Training"]
+            self.training_planned_end = ends[0] if ends else None
 
     def secondary_status(self, now: float) -> str:
         """Starting, Training, Completed, Failed, Stopping or Stopped at ``now``."""
