@@ -11,17 +11,17 @@ from typing import TYPE_CHECKING, Any, Literal, cast, overload
 if TYPE_CHECKING:
     from aws_mlops_async.client import BaseClient
     from aws_mlops_async.ext.batch import BatchClient
+    from aws_mlops_async.ext.sagemaker import SageMakerClient
     from aws_mlops_async.services.datazone.client import DataZoneClient
     from aws_mlops_async.services.logs.client import CloudWatchLogsClient
     from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
-    from aws_mlops_async.services.sagemaker.client import SageMakerClient
 
 
 __all__ = ["CLIENTS", "ServiceClients", "client_class"]
 
 
 CLIENTS: dict[str, tuple[str, str]] = {
-    "sagemaker": ("aws_mlops_async.services.sagemaker.client", "SageMakerClient"),
+    "sagemaker": ("aws_mlops_async.ext.sagemaker", "SageMakerClient"),
     "batch": ("aws_mlops_async.ext.batch", "BatchClient"),
     "datazone": ("aws_mlops_async.services.datazone.client", "DataZoneClient"),
     "lookoutvision": ("aws_mlops_async.services.lookoutvision.client", "LookoutVisionClient"),

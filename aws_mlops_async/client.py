@@ -205,6 +205,11 @@ class BaseClient:
         return self._session
 
     @property
+    def region_name(self) -> str | None:
+        """The region this client was made for (None: the Session's)."""
+        return self._region_name
+
+    @property
     def options(self) -> CallOptions:
         """How this client's calls are made: retry policy and timeouts."""
         return self._options

@@ -84,6 +84,8 @@ SERVICES: tuple[Service, ...] = (
             "StopTrainingJob",
             "UpdateTrainingJob",
         ),
+        # A training job's logs: aws_mlops_async/ext/.
+        extension="aws_mlops_async.ext.sagemaker.SageMakerClient",
         # A training job is named, never found by ARN: say so, with the name, when given one.
         preparations=dict.fromkeys(
             ("DescribeTrainingJob", "StopTrainingJob", "UpdateTrainingJob"),

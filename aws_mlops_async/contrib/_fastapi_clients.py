@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import Depends
 
 from aws_mlops_async.ext.batch import BatchClient
+from aws_mlops_async.ext.sagemaker import SageMakerClient
 from aws_mlops_async.services.datazone.client import DataZoneClient
 from aws_mlops_async.services.logs.client import CloudWatchLogsClient
 from aws_mlops_async.services.lookoutvision.client import LookoutVisionClient
-from aws_mlops_async.services.sagemaker.client import SageMakerClient
 
 from ._fastapi_session import SessionDep
 

@@ -9,8 +9,10 @@ from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import text
 from ..services.batch import client as generated
 from ..services.batch import operations
+from .siblings import sibling
 
 if TYPE_CHECKING:
     from ..bulk import BulkProgress, BulkSubmission
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
         SubmitServiceJobResponse,
     )
     from ..services.sagemaker.models import CreateTrainingJobRequest
+    from .training_logs import TrainingJobLogs
     from .watching import ServiceJobWatch, WatchedJob
 
 __all__ = ["BatchClient"]
@@ -149,6 +152,7 @@ class BatchClient(generated.BatchClient):
         poll_interval: float = 30.0,
         created_after: float | datetime | None = None,
         give_up_after: float | None = 900.0,
+        logs_on_failure: int | None = None,
     ) -> ServiceJobWatch:
         """Follow service jobs to their end: an async iterator of each change of status.
 
@@ -169,6 +173,11 @@ class BatchClient(generated.BatchClient):
         permission), or `EndpointUnreachable` after ``give_up_after`` seconds (None: never)
         without an answer. Connection failures, 5xx answers and throttling that outlast the
         client's retries slow it down until then.
+
+        With ``logs_on_failure=N`` (at most 10,000), the update of each job that FAILED
+        carries the last N lines of its training job's logs (``logs``; or why they could not
+        be read, ``logs_unread``), read a few jobs at once at the end of the poll that saw it
+        fail, for the first 50 failed jobs of the watch.
         """
         from .watching import ServiceJobWatch
 
@@ -178,5 +187,52 @@ class BatchClient(generated.BatchClient):
             job_queue=job_queue,
             poll_interval=poll_interval,
             created_after=created_after,
+            give_up_after=give_up_after,
+            logs_on_failure=logs_on_failure,
+        )
+
+    def service_job_logs(
+        self,
+        job_id: str,
+        *,
+        follow: bool = False,
+        start_time: float | datetime | None = None,
+        tail: int | None = None,
+        poll_interval: float = 10.0,
+        give_up_after: float | None = 900.0,
+    ) -> TrainingJobLogs:
+        """The log lines of the SageMaker training job a ``SAGEMAKER_TRAINING`` service job
+        runs as (its latest attempt's), from every instance, in time order: an async
+        iterator of `LogLine`.
+
+        ``job_id`` is the job's id or ARN. Following, a job that has not started yet is
+        described every ``poll_interval`` seconds until its training job exists (a job that
+        ends without one has no lines); the rest is
+        `SageMakerClient.training_job_logs`'s, with the same arguments.
+        """
+        from ..services.logs.client import CloudWatchLogsClient
+        from ..services.sagemaker.client import SageMakerClient
+        from .training_jobs import training_job_name
+        from .training_logs import TrainingJobLogs
+        from .watching import FINISHED
+
+        text("job_id", job_id)
+        self.build_request(operations.DESCRIBE_SERVICE_JOB, {"job_id": job_id})
+
+        async def latest_training_job() -> tuple[str | None, bool]:
+            job = await self.invoke(operations.DESCRIBE_SERVICE_JOB, {"job_id": job_id})
+            attempt = job.latest_attempt
+            resource = attempt.service_resource_id if attempt else None
+            name = training_job_name(resource.value if resource else None)
+            return name, name is None and job.status in FINISHED
+
+        return TrainingJobLogs(
+            sibling(self, SageMakerClient),
+            sibling(self, CloudWatchLogsClient),
+            latest_training_job,
+            follow=follow,
+            start_time=start_time,
+            tail=tail,
+            poll_interval=poll_interval,
             give_up_after=give_up_after,
         )

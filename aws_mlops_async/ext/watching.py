@@ -19,6 +19,7 @@ never goes backwards in the updates (a listing that lags behind a describe is ig
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
 from contextlib import aclosing
@@ -27,20 +28,27 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from ..arguments import positive_number, text
-from ..errors import (
-    ConfigurationError,
-    EndpointUnreachable,
-    ServiceError,
-    TransportError,
-)
+from ..arguments import positive_int, positive_number, text
+from ..errors import ConfigurationError, ServiceError, TransportError
 from ..modeling import AwsModel
 from ..pagination import PaginationConfig
 from ..services.batch import operations
+from .failure_logs import FailureLogs
+from .polling import (
+    GIVE_UP_AFTER,
+    MAX_POLL_INTERVAL,
+    REFUSALS,
+    Patience,
+    epoch_milliseconds,
+    gather_all,
+    passing,
+)
 from .training_jobs import training_job_name
+from .training_logs import MAX_TAIL
 
 if TYPE_CHECKING:
     from ..services.batch.client import BatchClient
+    from .training_logs import LogLine
 
 __all__ = ["ServiceJobUpdate", "ServiceJobWatch", "WatchedJob"]
 
@@ -52,32 +60,8 @@ LOOKBACK_SECONDS = 14 * 24 * 3600
 MAX_SLOWDOWN = 8
 #: DescribeServiceJob calls in flight at once, for jobs the listings do not show.
 DESCRIBE_CONCURRENCY = 8
-#: Seconds without an answer from the service after which a watch gives up, by default.
-GIVE_UP_AFTER = 900.0
-#: The longest poll interval, in seconds (a day).
-MAX_POLL_INTERVAL = 86_400.0
-#: The latest ``created_after`` taken, in epoch seconds (the year 9999).
-MAX_EPOCH_SECONDS = 253_402_300_799.0
 #: The statuses of a service job, in the order a job moves through them.
 ORDER = ("SUBMITTED", "PENDING", "RUNNABLE", "SCHEDULED", "STARTING", "RUNNING")
-#: Codes (besides HTTP 401 and 403) that say the caller may not do this: they end a watch.
-REFUSALS = frozenset(
-    {
-        "AccessDenied",
-        "AccessDeniedException",
-        "UnrecognizedClientException",
-        "InvalidClientTokenId",
-        "InvalidSignatureException",
-        "SignatureDoesNotMatch",
-        "IncompleteSignature",
-        "MissingAuthenticationToken",
-        "MissingAuthenticationTokenException",
-        "ExpiredToken",
-        "ExpiredTokenException",
-        "NotAuthorized",
-        "UnauthorizedOperation",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +88,11 @@ class ServiceJobUpdate:
     job_queue: str | None
     #: As given in `WatchedJob` (or the bulk outcome's index).
     index: int | None = None
+    #: For a FAILED job, when the watch was asked for ``logs_on_failure`` lines: the last
+    #: lines of its training job's logs (None when they could not be read).
+    logs: tuple[LogLine, ...] | None = None
+    #: Why a FAILED job's ``logs`` are None, when they were asked for.
+    logs_unread: str | None = None
 
     @property
     def finished(self) -> bool:
@@ -141,9 +130,11 @@ class ServiceJobWatch:
         poll_interval: float,
         created_after: float | datetime | None,
         give_up_after: float | None = GIVE_UP_AFTER,
+        logs_on_failure: int | None = None,
     ) -> None:
         positive_number("poll_interval", poll_interval, maximum=MAX_POLL_INTERVAL)
-        positive_number("give_up_after", give_up_after, optional=True)
+        lines = positive_int("logs_on_failure", logs_on_failure, maximum=MAX_TAIL, optional=True)
+        self._patience = Patience(give_up_after)
         text("job_queue", job_queue, optional=True)
         if isinstance(jobs, (str, bytes, Mapping, AwsModel)) or not isinstance(jobs, Iterable):
             raise ConfigurationError(
@@ -152,7 +143,6 @@ class ServiceJobWatch:
             )
         self._client = client
         self._poll_interval = float(poll_interval)
-        self._give_up_after = give_up_after
         self._followed: dict[str, _Followed] = {}
         for item in jobs:
             watched = _watched(item, job_queue)
@@ -160,12 +150,11 @@ class ServiceJobWatch:
                 self._followed[watched.job_id] = _Followed(watched, watched.job_queue)
         self._created_after = _epoch_milliseconds(created_after)
         self._updates: AsyncGenerator[ServiceJobUpdate, None] | None = None
-        self._last_answer = 0.0
-        self._retried = False  # whether the current cycle's requests had to be retried
         #: Requests made, by operation: what a watch costs.
         self.requests: dict[str, int] = {"ListServiceJobs": 0, "DescribeServiceJob": 0}
         #: Poll cycles completed.
         self.cycles = 0
+        self._failure_logs = None if lines is None else FailureLogs(client, lines)
 
     def __aiter__(self) -> AsyncIterator[ServiceJobUpdate]:
         if self._updates is None:
@@ -189,41 +178,41 @@ class ServiceJobWatch:
             await self._updates.aclose()
 
     async def _watch(self) -> AsyncGenerator[ServiceJobUpdate, None]:
-        self._last_answer = time.monotonic()
+        patience = self._patience
+        patience.answered()  # the silence counts from the first look
         interval = self._poll_interval
         slowest = self._poll_interval * MAX_SLOWDOWN
         while True:
+            failed: list[ServiceJobUpdate] = []  # held until their logs are read
             try:
                 async for update in self._cycle():
+                    if self._failure_logs is not None and update.status == "FAILED":
+                        failed.append(update)
+                    else:
+                        yield update
+                for update in await self._with_logs(failed):
                     yield update
             except (ServiceError, TransportError) as error:
+                for update in failed:  # the poll failed: they go out without their logs
+                    yield dataclasses.replace(update, logs_unread=f"the poll failed: {error}")
                 # Passing failures outlasting the client's retries slow the watch down; a
                 # refusal of the caller, or silence longer than give_up_after, ends it.
-                if not _passing(error):
+                if not passing(error):
                     raise
-                self._give_up_if_silent(error)
+                patience.give_up_if_silent(error)
                 interval = min(interval * 2, slowest)
                 await asyncio.sleep(interval)
-                self._give_up_if_silent(error)
+                patience.give_up_if_silent(error)
                 continue
             if all(_done(f) for f in self._followed.values()):
                 return
-            interval = min(interval * 2, slowest) if self._retried else self._poll_interval
+            interval = min(interval * 2, slowest) if patience.retried else self._poll_interval
             await asyncio.sleep(interval)
-
-    def _give_up_if_silent(self, error: ServiceError | TransportError) -> None:
-        """Raise `EndpointUnreachable` once the service gave no answer for give_up_after."""
-        silent = time.monotonic() - self._last_answer
-        if self._give_up_after is None or silent < self._give_up_after:
-            return
-        if isinstance(error, TransportError):
-            raise EndpointUnreachable.after(error, silent) from error
-        raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
 
     async def _cycle(self) -> AsyncGenerator[ServiceJobUpdate, None]:
         """One look at every unfinished job: jobs of unknown queues described, each queue
         listed, then the jobs the listings no longer show described."""
-        self._retried = False
+        self._patience.reset()
         unknown = [f for f in self._followed.values() if f.job_queue is None and not _done(f)]
         for update in await self._describe(unknown):
             yield update
@@ -255,7 +244,7 @@ class ServiceJobWatch:
         )
         async with aclosing(aiter(pages)) as listing:
             async for page in listing:
-                self._answered(page.response_metadata.attempts)
+                self._patience.answered(page.response_metadata.attempts)
                 self.requests["ListServiceJobs"] += 1
                 for summary in page.job_summary_list or ():
                     state = by_id.get(summary.job_id)
@@ -277,30 +266,23 @@ class ServiceJobWatch:
                 if by_id.keys() <= seen:
                     return
 
-    def _answered(self, attempts: int) -> None:
-        """Note an answer of the service (and whether it took retries)."""
-        self._last_answer = time.monotonic()
-        self._retried = self._retried or attempts > 1
-
     async def _describe(self, followed: list[_Followed]) -> list[ServiceJobUpdate]:
         """Describe each job on its own, a few at a time; the changes seen."""
-        limit = asyncio.Semaphore(DESCRIBE_CONCURRENCY)
 
         async def one(state: _Followed) -> ServiceJobUpdate | None:
-            async with limit:
-                self.requests["DescribeServiceJob"] += 1
-                try:
-                    job = await self._client.invoke(
-                        operations.DESCRIBE_SERVICE_JOB, {"job_id": state.job.job_id}
-                    )
-                except ServiceError as error:
-                    if not _no_such_job(error):
-                        raise
-                    self._answered(1)
-                    # Batch no longer knows the job (or never did): nothing more will come.
-                    reason = f"{error.code}: {error.message}"
-                    return self._changed(state, None, "FAILED", reason, None)
-                self._answered(job.response_metadata.attempts)
+            self.requests["DescribeServiceJob"] += 1
+            try:
+                job = await self._client.invoke(
+                    operations.DESCRIBE_SERVICE_JOB, {"job_id": state.job.job_id}
+                )
+            except ServiceError as error:
+                if not _no_such_job(error):
+                    raise
+                self._patience.answered()
+                # Batch no longer knows the job (or never did): nothing more will come.
+                reason = f"{error.code}: {error.message}"
+                return self._changed(state, None, "FAILED", reason, None)
+            self._patience.answered(job.response_metadata.attempts)
             # The job's own queue: one given wrongly would be listed in vain every look.
             state.job_queue = job.job_queue or state.job_queue
             state.created_at = job.created_at
@@ -314,16 +296,17 @@ class ServiceJobWatch:
                 resource.value if resource else None,
             )
 
-        describing = [asyncio.ensure_future(one(state)) for state in followed]
-        try:
-            found = await asyncio.gather(*describing)
-        except BaseException:
-            # gather leaves the others running when one fails: nothing may outlive the watch.
-            for task in describing:
-                task.cancel()
-            await asyncio.gather(*describing, return_exceptions=True)
-            raise
+        found = await gather_all(one, followed, at_once=DESCRIBE_CONCURRENCY)
         return [update for update in found if update is not None]
+
+    async def _with_logs(self, failed: list[ServiceJobUpdate]) -> list[ServiceJobUpdate]:
+        """The failed jobs' updates with their last lines, read a few jobs at once."""
+        if not failed or self._failure_logs is None:
+            return failed
+        updates = await self._failure_logs.attach(failed)
+        for operation, count in self._failure_logs.requests.items():
+            self.requests[operation] = count
+        return updates
 
     def _changed(
         self,
@@ -360,16 +343,6 @@ def _rank(status: str) -> int:
     return ORDER.index(status) if status in ORDER else len(ORDER)
 
 
-def _passing(error: ServiceError | TransportError) -> bool:
-    """Whether the failure is one a watch outlasts (a lost connection, a 5xx, throttling),
-    not the service refusing the caller."""
-    if isinstance(error, TransportError):
-        return True
-    if error.status_code in (401, 403) or error.code in REFUSALS:
-        return False
-    return error.retryable or error.status_code >= 500
-
-
 def _no_such_job(error: ServiceError) -> bool:
     """Whether Batch said the job does not exist (it answers a ClientException saying so)."""
     said = error.message.lower()
@@ -385,12 +358,7 @@ def _epoch_milliseconds(created_after: object) -> int:
     milliseconds, as Batch's AFTER_CREATED_AT filter takes it."""
     if created_after is None:
         return int((time.time() - LOOKBACK_SECONDS) * 1000)
-    if isinstance(created_after, datetime):
-        if created_after.tzinfo is None:
-            raise ConfigurationError("created_after must be a timezone-aware datetime")
-        return int(created_after.timestamp() * 1000)
-    seconds = positive_number("created_after", created_after, maximum=MAX_EPOCH_SECONDS)
-    return int(seconds * 1000)
+    return epoch_milliseconds("created_after", created_after)
 
 
 def _done(state: _Followed) -> bool:

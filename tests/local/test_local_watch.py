@@ -327,13 +327,16 @@ async def test_jobs_in_several_queues_are_all_found_by_listing(
     assert endpoint.stats.received["DescribeServiceJob"] == 0
 
 
-async def test_a_wrong_job_queue_costs_one_describe_per_job_not_one_per_look(
-    endpoint: LocalAws, session: Session
-) -> None:
-    outcomes = await submit(session, 30)
-    ids = [outcome.response.job_id for outcome in outcomes]
-    endpoint.stats.reset()
-    watching, updates = await watch_all(session, ids, job_queue="no-such-queue")
+@pytest.mark.timeout(60)
+async def test_a_wrong_job_queue_costs_one_describe_per_job_not_one_per_look() -> None:
+    # Jobs running for seconds, not a fraction of one: the watch looks several times even
+    # on a loaded machine, and only the first look describes.
+    slow = LocalAws(durations=Durations.uniform(0.5), seed=11)
+    async with slow as endpoint, endpoint.session() as session:
+        outcomes = await submit(session, 30)
+        ids = [outcome.response.job_id for outcome in outcomes]
+        endpoint.stats.reset()
+        watching, updates = await watch_all(session, ids, job_queue="no-such-queue")
     assert {u.status for u in finals(updates).values()} == {"SUCCEEDED"}
     assert watching.cycles >= 2
     assert endpoint.stats.received["DescribeServiceJob"] == 30

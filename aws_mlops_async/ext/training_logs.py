@@ -1,0 +1,380 @@
+"""Reading, and following as they are written, the logs of a SageMaker training job: every
+instance's CloudWatch Logs stream, merged in time order.
+
+SageMaker writes a training job's output to the log group ``/aws/sagemaker/TrainingJobs``, one
+stream per instance, named ``<job name>/algo-<n>-<epoch seconds>``. The streams are found with
+DescribeLogStreams (by the job's name as a prefix, 50 a request), and each is read forward with
+GetLogEvents, `PAGE_LINES` events a request, until it hands back the token it was sent: it has
+caught up. Lines are handed out in time order across the streams: the earliest of the streams'
+next lines, a stream being read on only when its next line is needed. At most `PAGE_LINES`
+lines a stream are held at once, whatever a job wrote.
+
+Following (``follow=True``), the job is described every ``poll_interval`` seconds; the streams
+are listed again while fewer than its instances have one (instances start at different
+times), and read on from where they caught up. It ends once the job has ended and one more
+look, a poll later, found nothing new (CloudWatch Logs takes a moment to show what was
+written last). Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while
+instances are missing, and for each stream one GetLogEvents per `PAGE_LINES` new lines (one
+when there are none).
+
+What ends a read, besides that: the consumer leaving (what is in flight is cancelled), the
+service refusing the caller (its `ServiceError`), a job that does not exist (SageMaker's
+`ServiceError`), or ``give_up_after`` seconds in which no new line was read and no look got
+to its end (`EndpointUnreachable`): throttling, 5xx answers and lost connections that outlast
+the client's retries slow it down until then, whichever of the three services they come
+from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from ..arguments import flag, positive_int, positive_number
+from ..errors import ServiceError, TransportError
+from .polling import MAX_POLL_INTERVAL, Patience, epoch_milliseconds, gather_all, passing
+
+if TYPE_CHECKING:
+    from ..invoker import Invoker
+    from ..services.logs.models import OutputLogEvent
+    from ..services.sagemaker.models import DescribeTrainingJobResponse
+
+__all__ = ["LOG_GROUP", "PAGE_LINES", "LogLine", "TrainingJobLogs", "TrainingJobLookup"]
+
+#: Where SageMaker writes training jobs' output.
+LOG_GROUP = "/aws/sagemaker/TrainingJobs"
+#: Events asked for a GetLogEvents request, and so the most held per stream.
+PAGE_LINES = 1_000
+#: The most lines ``tail`` takes (GetLogEvents' largest page).
+MAX_TAIL = 10_000
+#: GetLogEvents requests in flight at once.
+READ_CONCURRENCY = 8
+#: Empty pages with a new token a stream may hand back in one look before it is taken as
+#: caught up (CloudWatch Logs may answer empty pages where a stream has gaps in time).
+EMPTY_PAGES = 50
+#: How much longer than ``poll_interval`` a throttled follow waits at most.
+MAX_SLOWDOWN = 8
+#: The TrainingJobStatus values of a job that has ended.
+ENDED = ("Completed", "Failed", "Stopped")
+
+_STREAM_SUFFIX = re.compile(r"-\d+$")
+
+#: One look for the training job whose logs to read: its name once known (None: not yet),
+#: and whether none will ever be known (its service job ended without one).
+TrainingJobLookup = Callable[[], Awaitable[tuple[str | None, bool]]]
+
+
+@dataclass(frozen=True, slots=True)
+class LogLine:
+    """One line a training job wrote: which instance wrote it, when, and what."""
+
+    #: The instance, as SageMaker names it (``algo-1``).
+    instance: str
+    #: The log stream (``<job name>/algo-1-<epoch seconds>``).
+    stream: str
+    #: When it was written (UTC).
+    timestamp: datetime
+    message: str
+
+    @property
+    def timestamp_ms(self) -> int:
+        """When it was written, in epoch milliseconds (as CloudWatch Logs counts)."""
+        return round(self.timestamp.timestamp() * 1000)
+
+
+class _Stream:
+    """What is known of one instance's stream: where reading it got, and its next lines."""
+
+    __slots__ = ("caught_up", "events", "instance", "name", "order", "token")
+
+    def __init__(self, name: str, order: int) -> None:
+        self.name = name
+        self.instance = _STREAM_SUFFIX.sub("", name.rpartition("/")[2])
+        self.order = order  # ties in time go to the stream found first
+        self.token: str | None = None
+        self.events: deque[OutputLogEvent] = deque()
+        self.caught_up = False
+
+
+class TrainingJobLogs:
+    """An async iterator of `LogLine`: a training job's lines from every instance, in time
+    order; with ``follow=True`` it goes on until the job has ended and every line was read.
+    Use it as ``async with sagemaker.training_job_logs(name) as logs: async for line in
+    logs: ...``; leaving the block (or ``break`` and `aclose`) stops it with nothing left
+    running."""
+
+    def __init__(
+        self,
+        sagemaker: Invoker,
+        logs: Invoker,
+        lookup: TrainingJobLookup,
+        *,
+        follow: bool,
+        start_time: float | datetime | None,
+        tail: int | None,
+        poll_interval: float,
+        give_up_after: float | None,
+    ) -> None:
+        self._sagemaker = sagemaker
+        self._logs = logs
+        self._lookup = lookup
+        self._follow = flag("follow", follow)
+        self._start = None if start_time is None else epoch_milliseconds("start_time", start_time)
+        self._tail = positive_int("tail", tail, maximum=MAX_TAIL, optional=True)
+        self._poll_interval = float(
+            positive_number("poll_interval", poll_interval, maximum=MAX_POLL_INTERVAL)
+        )
+        self._patience = Patience(give_up_after)
+        self._streams: dict[str, _Stream] = {}
+        self._lines: AsyncGenerator[LogLine, None] | None = None
+        #: The training job as last described (None until it is known).
+        self.training_job: DescribeTrainingJobResponse | None = None
+        #: Requests made, by operation: what reading the logs cost.
+        self.requests: dict[str, int] = {
+            "DescribeTrainingJob": 0,
+            "DescribeLogStreams": 0,
+            "GetLogEvents": 0,
+        }
+
+    def __aiter__(self) -> AsyncIterator[LogLine]:
+        if self._lines is None:
+            self._lines = self._read()
+        return self._lines
+
+    async def __aenter__(self) -> TrainingJobLogs:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Stop reading (what is in flight is cancelled)."""
+        if self._lines is not None:
+            await self._lines.aclose()
+
+    @property
+    def streams(self) -> tuple[str, ...]:
+        """The log streams found so far, in the order they were found."""
+        return tuple(self._streams)
+
+    async def _read(self) -> AsyncGenerator[LogLine, None]:
+        self._patience.answered()  # the silence counts from the first look
+        name = await self._patiently(self._training_job_name)
+        if name is None:
+            return
+        ended = False
+        settled = not self._follow
+        interval = self._poll_interval
+        while True:
+            self._patience.reset()
+            try:
+                job = self.training_job = await self._describe(name)
+                ended = job.training_job_status in ENDED
+                if ended or len(self._streams) < _instances(job) or not self._streams:
+                    await self._discover(job.training_job_name or name)
+                if self._tail is not None:
+                    await self._read_tails()
+                async for line in self._merged():
+                    yield line
+            except (ServiceError, TransportError) as error:
+                interval = await self._slow_down(error, interval)
+                continue
+            self._patience.answered()  # a look that got to its end
+            if settled:
+                return
+            # Once it has ended, one more look a poll later: the last lines may show late.
+            settled = ended
+            retried = self._patience.retried
+            interval = min(interval * 2, self._slowest) if retried else self._poll_interval
+            await asyncio.sleep(interval)
+
+    @property
+    def _slowest(self) -> float:
+        return self._poll_interval * MAX_SLOWDOWN
+
+    async def _slow_down(self, error: ServiceError | TransportError, interval: float) -> float:
+        """Wait longer after a failure the read outlasts; raise one it does not (a refusal,
+        a job that does not exist, silence longer than give_up_after)."""
+        if not passing(error):
+            raise error
+        self._patience.give_up_if_silent(error)
+        interval = min(interval * 2, self._slowest)
+        await asyncio.sleep(interval)
+        self._patience.give_up_if_silent(error)
+        return interval
+
+    async def _patiently(self, look: Callable[[], Awaitable[str | None]]) -> str | None:
+        """``look()``, again after failures the read outlasts."""
+        interval = self._poll_interval
+        while True:
+            try:
+                return await look()
+            except (ServiceError, TransportError) as error:
+                interval = await self._slow_down(error, interval)
+
+    async def _training_job_name(self) -> str | None:
+        """The training job's name, once there is one (following, its service job is looked
+        at every poll until it has one); None when there will be none."""
+        while True:
+            name, never = await self._lookup()
+            self._patience.answered()
+            if name is not None or never or not self._follow:
+                return name
+            await asyncio.sleep(self._poll_interval)
+
+    async def _describe(self, name: str) -> DescribeTrainingJobResponse:
+        from ..services.sagemaker import operations
+
+        self.requests["DescribeTrainingJob"] += 1
+        job = await self._sagemaker.invoke(
+            operations.DESCRIBE_TRAINING_JOB, {"training_job_name": name}
+        )
+        self._patience.retries(job.response_metadata.attempts)
+        return job
+
+    async def _discover(self, name: str) -> None:
+        """Add the streams of job ``name`` not known yet, in the order they are listed."""
+        from ..services.logs import operations
+
+        token: str | None = None
+        while True:
+            fields: dict[str, Any] = {
+                "log_group_name": LOG_GROUP,
+                "log_stream_name_prefix": f"{name}/",
+            }
+            if token is not None:
+                fields["next_token"] = token
+            self.requests["DescribeLogStreams"] += 1
+            try:
+                page = await self._logs.invoke(operations.DESCRIBE_LOG_STREAMS, fields)
+            except ServiceError as error:
+                if error.code == "ResourceNotFoundException":
+                    return  # no training job has written a line in this region yet
+                raise
+            self._patience.retries(page.response_metadata.attempts)
+            for stream in page.log_streams or ():
+                found = stream.log_stream_name
+                if found and found not in self._streams:
+                    self._streams[found] = _Stream(found, len(self._streams))
+            if not page.next_token or page.next_token == token:
+                return
+            token = page.next_token
+
+    async def _read_tails(self) -> None:
+        """Each stream's last ``tail`` lines, then only the last ``tail`` of them all: where
+        a tailing read starts (streams found later are read from their start)."""
+        from ..services.logs import operations
+
+        tail = self._tail
+        assert tail is not None
+
+        async def last_lines(stream: _Stream) -> None:
+            self.requests["GetLogEvents"] += 1
+            stream.token = None  # a tail read again after a failure starts over
+            fields = self._reading(stream, start_from_head=False, limit=tail)
+            page = await self._logs.invoke(operations.GET_LOG_EVENTS, fields)
+            self._patience.retries(page.response_metadata.attempts)
+            stream.events = deque(page.events or ())
+            stream.token = page.next_forward_token
+
+        streams = list(self._streams.values())
+        await gather_all(last_lines, streams, at_once=READ_CONCURRENCY)
+        held = sorted(
+            ((event.timestamp or 0, stream.order, index), stream)
+            for stream in streams
+            for index, event in enumerate(stream.events)
+        )
+        kept = {key for key, _ in held[-tail:]}
+        for stream in streams:
+            stream.events = deque(
+                event
+                for index, event in enumerate(stream.events)
+                if (event.timestamp or 0, stream.order, index) in kept
+            )
+        self._tail = None
+
+    async def _merged(self) -> AsyncGenerator[LogLine, None]:
+        """Every line the streams hold now, in time order: each stream read on, a page at a
+        time, whenever its next line is needed, until every one has caught up."""
+        streams = list(self._streams.values())
+        for stream in streams:
+            stream.caught_up = False
+        while True:
+            hungry = [s for s in streams if not s.events and not s.caught_up]
+            if hungry:
+                await gather_all(self._read_on, hungry, at_once=READ_CONCURRENCY)
+                continue
+            ready = [s for s in streams if s.events]
+            if not ready:
+                return
+            first = min(ready, key=lambda s: (s.events[0].timestamp or 0, s.order))
+            event = first.events.popleft()
+            yield LogLine(
+                instance=first.instance,
+                stream=first.name,
+                timestamp=datetime.fromtimestamp((event.timestamp or 0) / 1000, timezone.utc),
+                message=event.message or "",
+            )
+
+    async def _read_on(self, stream: _Stream) -> None:
+        """The stream's next page of lines; caught up when it hands back the token it was
+        sent (or only empty pages, `EMPTY_PAGES` of them)."""
+        from ..services.logs import operations
+
+        for _ in range(EMPTY_PAGES):
+            self.requests["GetLogEvents"] += 1
+            fields = self._reading(stream, start_from_head=True, limit=PAGE_LINES)
+            try:
+                page = await self._logs.invoke(operations.GET_LOG_EVENTS, fields)
+            except ServiceError as error:
+                if error.code != "ResourceNotFoundException":
+                    raise
+                stream.caught_up = True  # the stream is gone (its retention ended)
+                return
+            if page.events:
+                self._patience.answered(page.response_metadata.attempts)  # lines: progress
+            else:
+                self._patience.retries(page.response_metadata.attempts)
+            sent, stream.token = stream.token, page.next_forward_token or stream.token
+            stream.events.extend(page.events or ())
+            if stream.token == sent:
+                stream.caught_up = True
+                return
+            if stream.events:
+                return
+        stream.caught_up = True
+
+    def _reading(self, stream: _Stream, *, start_from_head: bool, limit: int) -> dict[str, Any]:
+        """The GetLogEvents fields reading ``stream`` on from where it got."""
+        fields: dict[str, Any] = {
+            "log_group_name": LOG_GROUP,
+            "log_stream_name": stream.name,
+            "start_from_head": start_from_head,
+            "limit": limit,
+        }
+        if stream.token is not None:
+            fields["next_token"] = stream.token
+        elif self._start is not None:
+            fields["start_time"] = self._start
+        return fields
+
+
+def _instances(job: DescribeTrainingJobResponse) -> int:
+    """How many instances the job runs on, and so how many streams it writes."""
+    config = job.resource_config
+    if config is None:
+        return 1
+    if config.instance_groups:
+        return sum(group.instance_count for group in config.instance_groups)
+    return config.instance_count or 1

@@ -1,0 +1,26 @@
+"""The chaos suite's fixtures."""
+
+from __future__ import annotations
+
+import chaos_timing as timing
+import pytest
+from chaos_waits import FULL_RESULT_LIMIT
+
+
+@pytest.fixture
+def steady_bulk_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bulk run's retries go back in line after a steady `timing.BACKOFF` (its jitter,
+    random by design, would make whether a run outlasts a short outage a matter of luck).
+    Its deadlines, watchdog and shared send rate are left as they are."""
+
+    def steady(attempt: int, *, throttling: bool, retry_after: float | None = None) -> float:
+        return timing.BACKOFF
+
+    monkeypatch.setattr("aws_mlops_async.bulk.backoff_delay", steady)
+
+
+@pytest.fixture
+def small_full_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build_full_result` gathers at most `chaos_waits.FULL_RESULT_LIMIT` items without
+    ``max_items`` (the library's 100,000 would be 50,000 pages here)."""
+    monkeypatch.setattr("aws_mlops_async.pagination.FULL_RESULT_LIMIT", FULL_RESULT_LIMIT)
