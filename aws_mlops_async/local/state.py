@@ -298,6 +298,8 @@ class LocalState:
     SubmitServiceJob refuses a job queue never created, as Batch does (by default the
     emulator takes any queue name, for quick starts). ``faults`` holds the ``job_failure``
     share of training jobs that fail (`job_outcome`); the emulator's own, or a new one.
+    ``training_log_lines``: how many log lines each instance of a training job writes if it
+    completes (None: as its ``epochs`` hyperparameter says; see `training_logs`).
     """
 
     def __init__(
@@ -310,6 +312,7 @@ class LocalState:
         auto_create_images: bool = True,
         strict_resources: bool = False,
         faults: Faults | None = None,
+        training_log_lines: int | None = None,
     ) -> None:
         self.clock = clock or Clock()
         self.stats = stats or Stats()
@@ -317,6 +320,7 @@ class LocalState:
         self.faults = faults or Faults(seed)
         self.auto_create_images = auto_create_images
         self.strict_resources = strict_resources
+        self.training_log_lines = training_log_lines
         self.images: dict[str, ImageRecord] = {}
         #: By lowercased name: SageMaker names are unique whatever their case, as ARNs are.
         self.training_jobs: dict[str, TrainingJobRecord] = {}

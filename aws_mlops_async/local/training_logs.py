@@ -90,9 +90,10 @@ def first_line_at(job: TrainingJobRecord) -> int | None:
     return None if training is None else int(steps[training][1] * 1000)
 
 
-def job_streams(job: TrainingJobRecord) -> tuple[TrainingLogStream, ...]:
+def job_streams(job: TrainingJobRecord, lines: int | None = None) -> tuple[TrainingLogStream, ...]:
     """The streams of ``job``'s instances, by instance (those that will appear too; none
-    unless it reaches its Training phase)."""
+    unless it reaches its Training phase); ``lines``: how many each writes if the job
+    completes (None: as its ``epochs`` hyperparameter says, `Script.of`)."""
     steps = job.lifecycle.steps
     training = _training_step(job)
     if training is None:
@@ -116,7 +117,7 @@ def job_streams(job: TrainingJobRecord) -> tuple[TrainingLogStream, ...]:
         streams.append(
             TrainingLogStream(
                 name=f"{job.name}/algo-{instance}-{int(started)}",
-                script=Script.of(job.name, job.request, reason, instance),
+                script=Script.of(job.name, job.request, reason, instance, lines),
                 start=start,
                 end=max(int(planned * 1000), start),
                 cut=None if cut is None else max(int(cut * 1000), start),

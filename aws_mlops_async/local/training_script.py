@@ -16,7 +16,8 @@ An instance prints, in order:
   exception); a stopped job's output is cut by `Script.sigterm`.
 
 So an instance of a job that completes prints ``epochs + 7`` lines (``epochs=9993`` makes
-10,000).
+10,000), or the number the emulator's ``training_log_lines`` asks for (at least `MIN_LINES`):
+that many lines are then ``lines - 7`` epochs, whatever the hyperparameters say.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ __all__ = [
     "COMPLETED_LINES",
     "DEFAULT_EPOCHS",
     "MAX_EPOCHS",
+    "MIN_LINES",
     "TRACEBACK_LINES",
     "Script",
     "draw",
@@ -51,6 +53,8 @@ BANNER_LINES = 5
 COMPLETED_LINES = 2
 #: Lines of the traceback a failing job ends with, its FailureReason last.
 TRACEBACK_LINES = 8
+#: The fewest lines an instance of a job that completes prints: the banner, an epoch, the end.
+MIN_LINES = BANNER_LINES + 1 + COMPLETED_LINES
 
 _TOOLKIT = "sagemaker-training-toolkit"
 _DEFAULT_PROGRAM = "train.py"
@@ -74,11 +78,17 @@ class Script:
 
     @classmethod
     def of(
-        cls, job_name: str, request: Mapping[str, Any], failure_reason: str | None, instance: int
+        cls,
+        job_name: str,
+        request: Mapping[str, Any],
+        failure_reason: str | None,
+        instance: int,
+        lines: int | None = None,
     ) -> Script:
         """The script of ``instance`` of the job ``job_name`` created with ``request`` (its
         CreateTrainingJob request by wire name), failing with ``failure_reason`` if that is
-        set."""
+        set; ``lines`` (at least `MIN_LINES`) sets how many lines it prints if it completes,
+        in place of its ``epochs`` hyperparameter."""
         hyperparameters = {
             str(key): str(value) for key, value in (request.get("HyperParameters") or {}).items()
         }
@@ -86,7 +96,11 @@ class Script:
             job_name=job_name,
             instance=instance,
             instances=instance_count(request),
-            epochs=_epochs(hyperparameters.get("epochs")),
+            epochs=(
+                _epochs(hyperparameters.get("epochs"))
+                if lines is None
+                else max(lines, MIN_LINES) - BANNER_LINES - COMPLETED_LINES
+            ),
             program=_unquoted(hyperparameters.get("sagemaker_program")) or _DEFAULT_PROGRAM,
             hyperparameters=tuple(sorted(hyperparameters.items())),
             failure=None if failure_reason is None else exception_line(failure_reason),

@@ -35,13 +35,15 @@ _EVENT_OVERHEAD = 26
 @dataclass(frozen=True)
 class LogGroup:
     """The training jobs' log group as a call finds it: its streams are those of the training
-    jobs (by lowercased name) that exist at ``now`` (epoch milliseconds), made when asked for."""
+    jobs (by lowercased name) that exist at ``now`` (epoch milliseconds), made when asked for,
+    each of ``lines`` lines if its job completes (None: as the job's hyperparameters say)."""
 
     name: str
     created: int
     now: int
     jobs: Mapping[str, TrainingJobRecord]
     arn: str
+    lines: int | None = None
 
     def streams(self, prefix: str = "") -> list[TrainingLogStream]:
         """The streams whose names start with ``prefix``, by name (only the jobs such a name
@@ -55,7 +57,7 @@ class LogGroup:
         found = [
             stream
             for job in jobs
-            for stream in job_streams(job)
+            for stream in job_streams(job, self.lines)
             if stream.start <= self.now and stream.name.startswith(prefix)
         ]
         return sorted(found, key=lambda stream: stream.name)
@@ -82,7 +84,7 @@ def training_group(call: Call) -> LogGroup | None:
     if not started:
         return None
     arn = call.arn("logs", f"log-group:{LOG_GROUP}")
-    return LogGroup(LOG_GROUP, min(started), now, jobs, arn)
+    return LogGroup(LOG_GROUP, min(started), now, jobs, arn, call.state.training_log_lines)
 
 
 def log_group(call: Call, name: str | None, identifier: str | None) -> LogGroup:
