@@ -147,3 +147,39 @@ def wire_request(name: str, **shape: int) -> dict[str, Any]:
         "stopping_condition": request["StoppingCondition"],
         "hyper_parameters": request["HyperParameters"],
     }
+
+
+async def test_a_watch_gives_a_failed_service_job_the_last_lines_its_training_job_wrote(
+    endpoint: LocalAws, session: Session
+) -> None:
+    endpoint.state.fail_next("batch", reason="AlgorithmError: KeyError: 'labels'")
+    submitted = await session.batch.submit_service_job(
+        job_name="watched",
+        job_queue="ml-queue",
+        service_job_type="SAGEMAKER_TRAINING",
+        service_request_payload=json.dumps(training_request("watched", instances=2)),
+    )
+
+    watch = session.batch.watch_service_jobs(
+        [submitted.job_id], poll_interval=0.05, logs_on_failure=3
+    )
+    updates = [update async for update in watch]
+
+    failed = updates[-1]
+    assert failed.status == "FAILED" and failed.logs is not None, failed.logs_unread
+    assert [line.message for line in failed.logs][-1] == "KeyError: 'labels'"
+    assert len(failed.logs) == 3
+
+
+async def test_a_stopped_jobs_lines_end_where_it_was_stopped(
+    endpoint: LocalAws, session: Session
+) -> None:
+    await session.sagemaker.create_training_job(**wire_request("halted", epochs=200))
+    endpoint.clock.advance(0.6)  # partway through its Training phase
+    await session.sagemaker.stop_training_job(training_job_name="halted")
+
+    lines = await follow(session.sagemaker.training_job_logs("halted", **FOLLOW))
+
+    assert 5 < len(lines) < 200 + 7
+    assert "Received SIGTERM" in lines[-1].message
+    assert lines[-2].message.startswith("epoch ")
