@@ -10,7 +10,9 @@
 SageMaker image versions and training jobs; Batch service environments, SAGEMAKER_TRAINING job
 queues, quota shares and service jobs, each of which starts the SageMaker training job its
 payload describes once it runs; DataZone notebook runs and Lookout for Vision model packaging
-jobs, on one loopback port, SigV4-checked. Every other operation the library speaks answers 501
+jobs, on one loopback port, SigV4-checked. Training jobs write their log lines to CloudWatch
+Logs as they run (``/aws/sagemaker/TrainingJobs``, a stream an instance), which
+DescribeLogGroups, DescribeLogStreams, GetLogEvents and FilterLogEvents serve. Every other operation the library speaks answers 501
 NotImplemented, naming it. From a shell:
 ``python -m aws_mlops_async.local --port 4567``; in pytest, the ``local_aws`` fixture.
 
