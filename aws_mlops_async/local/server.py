@@ -90,8 +90,12 @@ class LocalAws:
         clock_offset: float = 0.0,
         training_log_lines: int | None = None,
     ) -> None:
-        if training_log_lines is not None and training_log_lines < MIN_LINES:
-            raise ValueError(f"training_log_lines must be at least {MIN_LINES}")
+        if training_log_lines is not None and (
+            isinstance(training_log_lines, bool)
+            or not isinstance(training_log_lines, int)
+            or training_log_lines < MIN_LINES
+        ):
+            raise ValueError(f"training_log_lines must be an int of at least {MIN_LINES}")
         self.region = region
         self.credentials = dict(credentials or {DEFAULT_ACCESS_KEY: DEFAULT_SECRET_KEY})
         if not self.credentials:

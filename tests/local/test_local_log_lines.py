@@ -39,8 +39,9 @@ async def test_ten_thousand_lines_on_eight_instances_come_a_megabyte_a_page() ->
 
 
 def test_fewer_lines_than_a_banner_an_epoch_and_an_ending_are_refused() -> None:
-    with pytest.raises(ValueError, match="training_log_lines must be at least 8"):
-        LocalAws(training_log_lines=7)
+    for refused in (7, 9.5, True, "10000"):
+        with pytest.raises(ValueError, match="training_log_lines must be an int of at least 8"):
+            LocalAws(training_log_lines=refused)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match="--training-log-lines"):
         build(parser().parse_args(["--training-log-lines", "3"]))
     assert build(parser().parse_args(["--training-log-lines", "8"])).state.training_log_lines == 8
