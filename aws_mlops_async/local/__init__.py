@@ -10,11 +10,13 @@
 SageMaker image versions and training jobs; Batch service environments, SAGEMAKER_TRAINING job
 queues, quota shares and service jobs, each of which starts the SageMaker training job its
 payload describes once it runs; DataZone notebook runs and Lookout for Vision model packaging
-jobs, on one loopback port, SigV4-checked. Every other operation the library speaks answers 501
-NotImplemented, naming it. Resources are one account's in one region, as in AWS: those of the
-region a request is signed for and of its access key's account (``LocalAws(accounts=...)``).
-From a shell: ``python -m aws_mlops_async.local --port 4567``; in pytest, the ``local_aws``
-fixture.
+jobs, on one loopback port, SigV4-checked. Training jobs write their log lines to CloudWatch
+Logs as they run (``/aws/sagemaker/TrainingJobs``, a stream an instance), which
+DescribeLogGroups, DescribeLogStreams, GetLogEvents and FilterLogEvents serve. Every other
+operation the library speaks answers 501 NotImplemented, naming it. Resources are one
+account's in one region, as in AWS: those of the region a request is signed for and of its
+access key's account (``LocalAws(accounts=...)``). From a shell: ``python -m
+aws_mlops_async.local --port 4567``; in pytest, the ``local_aws`` fixture.
 
 Names load on first use, so importing this package (as the pytest plugin does) stays cheap.
 """

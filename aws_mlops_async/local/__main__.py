@@ -42,6 +42,7 @@ from .errors import SnapshotError
 from .faults import FAULT_KINDS
 from .server import LocalAws, is_loopback
 from .settings import DEFAULT_REGION, Durations
+from .training_script import MIN_LINES
 
 __all__ = ["UsageError", "banner", "build", "main", "parser", "serve"]
 
@@ -174,6 +175,14 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME=SECONDS",
         help="one phase: " + ", ".join(field.name for field in fields(Durations)),
     )
+    logs = cli.add_argument_group("logs (what training jobs write to CloudWatch Logs)")
+    logs.add_argument(
+        "--training-log-lines",
+        type=int,
+        metavar="LINES",
+        help="lines each instance of a training job writes if it completes (at least 8; "
+        "default: a banner, a line per epoch, an ending)",
+    )
     return cli
 
 
@@ -233,6 +242,8 @@ def build(args: argparse.Namespace) -> LocalAws:
             "could read and change everything it holds. Give --access-key and --secret-key to "
             "check signatures, or --any-credentials to take any anyway"
         )
+    if args.training_log_lines is not None and args.training_log_lines < MIN_LINES:
+        raise UsageError(f"argument --training-log-lines: at least {MIN_LINES}")
     endpoint = LocalAws(
         region=args.region,
         credentials={args.access_key: args.secret_key} if strict else None,
@@ -245,6 +256,7 @@ def build(args: argparse.Namespace) -> LocalAws:
         strict_resources=args.strict_resources,
         verify_signatures=strict,
         clock_offset=args.clock_offset,
+        training_log_lines=args.training_log_lines,
     )
     try:
         for operation, rule in _fault_rules(args).items():

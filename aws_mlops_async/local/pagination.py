@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["InvalidToken", "page"]
+__all__ = ["InvalidToken", "page", "resume_at", "token_after"]
 
 ItemT = TypeVar("ItemT")
 SortKey = tuple[Any, ...]
@@ -37,13 +37,10 @@ def page(
     ``key`` must be unique per item and JSON-safe (numbers and strings); ``query`` is every
     filter of the request, which a token is bound to.
     """
-    fingerprint = hashlib.sha256(
-        json.dumps(query, sort_keys=True, default=str).encode()
-    ).hexdigest()[:16]
     ordered = sorted(items, key=key, reverse=descending)
     start = 0
     if token:
-        after = _decode(token, fingerprint)
+        after = resume_at(token, query)
         start = next(
             (
                 index
@@ -54,16 +51,21 @@ def page(
         )
     chunk = ordered[start : start + limit]
     if start + limit < len(ordered) and chunk:
-        return chunk, _encode(fingerprint, key(chunk[-1]))
+        return chunk, token_after(key(chunk[-1]), query)
     return chunk, None
 
 
-def _encode(fingerprint: str, after: SortKey) -> str:
-    text = json.dumps({"q": fingerprint, "after": list(after)}, separators=(",", ":"))
+def token_after(after: SortKey, query: Mapping[str, Any]) -> str:
+    """The next token of a listing filtered by ``query`` whose last item had sort key
+    ``after`` (for a listing that walks its items itself rather than through `page`)."""
+    text = json.dumps({"q": _fingerprint(query), "after": list(after)}, separators=(",", ":"))
     return base64.b64encode(text.encode()).decode()
 
 
-def _decode(token: str, fingerprint: str) -> SortKey:
+def resume_at(token: str, query: Mapping[str, Any]) -> SortKey:
+    """The sort key ``token`` says the listing goes on after; `InvalidToken` when the token is
+    not one `token_after` made for ``query``."""
+    fingerprint = _fingerprint(query)
     try:
         data = json.loads(base64.b64decode(token.encode(), validate=True))
     except (ValueError, binascii.Error):
@@ -73,3 +75,7 @@ def _decode(token: str, fingerprint: str) -> SortKey:
     if data.get("q") != fingerprint:
         raise InvalidToken("The pagination token does not belong to this request's filters.")
     return tuple(data["after"])
+
+
+def _fingerprint(query: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(query, sort_keys=True, default=str).encode()).hexdigest()[:16]

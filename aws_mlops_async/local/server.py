@@ -33,6 +33,7 @@ from .settings import (
 )
 from .state import LocalState
 from .stats import Stats
+from .training_script import MIN_LINES
 
 __all__ = ["LocalAws", "is_loopback"]
 
@@ -66,6 +67,9 @@ class LocalAws:
     that many seconds ahead of the host's (behind, when negative): requests signed more than
     ``max_clock_skew`` seconds away from it are refused as AWS refuses them, and its ``Date``
     header tells the time it keeps, so a client can correct its clock.
+    ``training_log_lines`` sets how many log lines each instance of a training job writes to
+    CloudWatch Logs if the job completes (at least 8; None: a banner, a line per epoch of its
+    ``epochs`` hyperparameter, and an ending), spread over its Training phase.
 
     Hooks for tests: ``endpoint.clock`` (`Clock.advance`), ``endpoint.faults``
     (`Faults.set` / `Faults.inject`; ``Faults.set(job_failure=0.2)`` fails a fifth of the
@@ -90,7 +94,14 @@ class LocalAws:
         account_id: str = ACCOUNT_ID,
         accounts: Mapping[str, str] | None = None,
         clock_offset: float = 0.0,
+        training_log_lines: int | None = None,
     ) -> None:
+        if training_log_lines is not None and (
+            isinstance(training_log_lines, bool)
+            or not isinstance(training_log_lines, int)
+            or training_log_lines < MIN_LINES
+        ):
+            raise ValueError(f"training_log_lines must be an int of at least {MIN_LINES}")
         self.region = region
         self.credentials = dict(credentials or {DEFAULT_ACCESS_KEY: DEFAULT_SECRET_KEY})
         if not self.credentials:
@@ -121,6 +132,7 @@ class LocalAws:
             faults=self.faults,
             account_id=account_id,
             region=region,
+            training_log_lines=training_log_lines,
         )
         self._app = LocalApp(
             state=self.state,

@@ -184,7 +184,9 @@ class TrainingJobRecord:
     """A SageMaker training job; ``lifecycle`` runs through its secondary statuses (Starting,
     Training, then Completed or Failed; Stopping, then Stopped, once stopped), ``request`` is
     its CreateTrainingJob request by wire name (updates merged in), and ``service_job_id``
-    names the Batch service job that created it (None: created by CreateTrainingJob)."""
+    names the Batch service job that created it (None: created by CreateTrainingJob).
+    ``training_planned_end`` is when its Training phase was to end as planned when the record
+    was made, kept when a stop cuts the phase short (its log lines keep the pace they had)."""
 
     __pydantic_config__ = _RECORDS
 
@@ -195,6 +197,13 @@ class TrainingJobRecord:
     request: dict[str, Any]
     failure_reason: str | None = None
     service_job_id: str | None = None
+    training_planned_end: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.training_planned_end is None:
+            steps = self.lifecycle.steps
+            ends = [steps[i + 1][1] for i in range(len(steps) - 1) if steps[i][0] == "Training"]
+            self.training_planned_end = ends[0] if ends else None
 
     def secondary_status(self, now: float) -> str:
         """Starting, Training, Completed, Failed, Stopping or Stopped at ``now``."""
@@ -424,6 +433,8 @@ class LocalState:
     Batch does (by default the emulator takes any queue name, for quick starts). ``faults``
     holds the ``job_failure`` share of training jobs that fail (`job_outcome`); the emulator's
     own, or a new one.
+    ``training_log_lines``: how many log lines each instance of a training job writes if it
+    completes (None: as its ``epochs`` hyperparameter says; see `training_logs`).
     """
 
     def __init__(
@@ -438,6 +449,7 @@ class LocalState:
         faults: Faults | None = None,
         account_id: str = ACCOUNT_ID,
         region: str = DEFAULT_REGION,
+        training_log_lines: int | None = None,
     ) -> None:
         _check_account(account_id)
         _check_region(region)
@@ -447,6 +459,7 @@ class LocalState:
         self.faults = faults or Faults(seed)
         self.auto_create_images = auto_create_images
         self.strict_resources = strict_resources
+        self.training_log_lines = training_log_lines
         self.account_id = account_id
         self.region = region
         #: Every store, by (account, region); one is made when a request first names its pair.
