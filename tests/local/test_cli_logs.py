@@ -6,7 +6,6 @@ missing job or one with no lines yet a one-line error; a closed pipe and Ctrl-C 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
 import os
 import re
@@ -368,10 +367,7 @@ async def test_watch_says_why_a_failed_job_s_logs_could_not_be_read(
 
 # ---- end to end: the emulator's own training logs ---------------------------------------------
 
-EMULATED_LOGS = importlib.util.find_spec("aws_mlops_async.local.services.logs") is not None
 
-
-@pytest.mark.skipif(not EMULATED_LOGS, reason="the emulator serves no CloudWatch Logs yet")
 async def test_submit_wait_prints_each_failed_job_s_own_lines_from_the_emulator(
     emulator: LocalAws, tmp_path: Path
 ) -> None:
@@ -422,3 +418,43 @@ def _blocks(summary: list[str]) -> list[tuple[str, list[str]]]:
         else:
             blocks[-1][1].append(line)
     return blocks
+
+
+async def test_a_service_job_s_logs_read_from_the_emulator_by_its_arn(emulator: LocalAws) -> None:
+    async with emulator.session() as session:
+        job = await session.batch.submit_service_job(
+            job_name="read",
+            job_queue="rq",
+            service_job_type="SAGEMAKER_TRAINING",
+            service_request_payload=TRAINING_PAYLOAD,
+        )
+    emulator.clock.advance(3600)  # run to its end
+    env = {
+        **environment(),
+        "AWS_ACCESS_KEY_ID": emulator.access_key,
+        "AWS_SECRET_ACCESS_KEY": emulator.secret_key,
+    }
+
+    async def logs(*args: str) -> tuple[int | None, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "aws_mlops_async", *args, "--endpoint-url", emulator.url),
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=50)
+        return process.returncode, stdout.decode(), stderr.decode()
+
+    status, every, stderr = await logs("batch", "logs", job.job_arn or "", "--timestamps", "none")
+    [training] = emulator.state.training_jobs.values()
+    _, last, _ = await logs(
+        "sagemaker", "logs", training.name, "--tail", "1", "--timestamps", "iso"
+    )
+
+    assert status == 0, stderr
+    lines = every.splitlines()
+    assert len(lines) > 3 and all(line.startswith("[algo-1] ") for line in lines)
+    [only] = last.splitlines()
+    assert re.fullmatch(r"\[algo-1\] \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z .+", only)
+    assert only.split(" ", 2)[2] == lines[-1].split(" ", 1)[1]  # the same last line
