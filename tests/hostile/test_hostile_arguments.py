@@ -76,41 +76,6 @@ NUMBERS = ("nan", "infinity", "zero", "negative", "huge")
 #: (``entry``, ``parameter``) and the hostile kinds it breaks on. A site's property leaves
 #: these kinds out; `test_a_known_break_still_breaks` attacks each on its own, expected to fail.
 BREAKS: dict[int, list[tuple[str, str, tuple[str, ...]]]] = {
-    1: [
-        (entry, "region_name", (*WRONG_TYPES, "hostile_eq", "blank", "huge_text", "unprintable"))
-        for entry in ("Session()", "ServiceClients.client")
-    ],
-    2: [
-        (entry, "endpoint_url", (*WRONG_TYPES, "hostile_eq"))
-        for entry in ("Session()", "ServiceClients.client")
-    ],
-    3: [
-        ("Session()", "aws_access_key_id", ("blank", "huge_text", "unprintable")),
-        ("Session()", "aws_secret_access_key", ("unprintable",)),
-        (
-            "Session()",
-            "aws_session_token",
-            (*WRONG_TYPES, "hostile_eq", "blank", "huge_text", "unprintable"),
-        ),
-    ],
-    4: [
-        ("Config()", "retry_mode", ("hostile_eq",)),
-        ("BaseClient.with_options", "retry_mode", ("hostile_eq",)),
-    ],
-    5: [
-        ("ServiceClients.client", "name", ("bytes", "mapping", "hostile_eq")),
-        ("BatchClient.get_paginator", "name", ("bytes", "mapping", "hostile_eq")),
-        ("SageMakerClient.get_paginator", "name", ("bytes", "mapping", "hostile_eq")),
-        ("SageMakerClient.get_waiter", "name", ("bytes", "mapping", "hostile_eq")),
-        ("BatchClient.get_waiter", "name", ("hostile_eq",)),
-        ("DataZoneClient.get_paginator", "name", ("hostile_eq",)),
-        ("DataZoneClient.get_waiter", "name", ("hostile_eq",)),
-        ("LookoutVisionClient.get_paginator", "name", ("hostile_eq",)),
-        ("LookoutVisionClient.get_waiter", "name", ("hostile_eq",)),
-        ("BaseClient.operation_spec", "method", ("hostile_eq",)),
-        ("Stubber.add_response", "method", ("hostile_eq",)),
-        ("Stubber.add_client_error", "method", ("hostile_eq",)),
-    ],
     6: [
         (
             "AiohttpTransport()",
