@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any, TypeVar
 
 from yarl import URL
@@ -23,9 +23,11 @@ __all__ = [
     "MAX_URL",
     "SHOWN",
     "flag",
+    "function",
     "http_url",
     "instance",
     "known_name",
+    "mapping",
     "one_of",
     "positive_int",
     "positive_number",
@@ -174,6 +176,40 @@ def instance(
         return None
     if not isinstance(value, kind):
         raise _refused(name, value, wanted)
+    return value
+
+
+def function(name: str, value: Any, wanted: str, *, optional: bool = False) -> Any:
+    """``value`` when it is callable (or None when ``optional``); else a ConfigurationError
+    naming ``name`` and saying it must be ``wanted``."""
+    if value is None and optional:
+        return None
+    if not callable(value):
+        raise _refused(name, value, wanted)
+    return value
+
+
+def mapping(
+    name: str,
+    value: Any,
+    *,
+    optional: bool = False,
+    values: type | None = None,
+    wanted: str = "a mapping",
+) -> Any:
+    """``value`` when it is a mapping whose keys are plain str (and whose values are
+    ``values``, when given), or None when ``optional``; else a ConfigurationError naming
+    ``name`` (saying it must be ``wanted``). A key of another type is refused, not taken as
+    its ``str()``."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, Mapping):
+        raise _refused(name, value, wanted)
+    for key, item in value.items():
+        if type(key) is not str:
+            raise _refused(f"a key of {name}", key, "a str")
+        if values is not None and not isinstance(item, values):
+            raise _refused(f"{name}[{_shown(key)}]", item, f"a {values.__name__}")
     return value
 
 

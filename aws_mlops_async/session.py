@@ -12,7 +12,7 @@ import aiohttp
 
 from . import retries
 from ._session_clients import ServiceClients, client_class
-from .arguments import http_url, region, text
+from .arguments import http_url, instance, region, text, with_methods
 from .cancellation import cancelled_by_caller
 from .config import Config
 from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
@@ -62,18 +62,11 @@ class Session(ServiceClients):
         interceptors: Sequence[Interceptor] = (),
         transport: AsyncTransport | None = None,
     ) -> None:
-        if config is not None and not isinstance(config, Config):
-            raise ConfigurationError("config must be an aws_mlops_async.Config")
+        config = instance("config", config, Config, "an aws_mlops_async.Config", optional=True)
         if transport is not None and http_session is not None:
             raise ConfigurationError("pass http_session or transport, not both")
-        if http_session is not None and not isinstance(http_session, aiohttp.ClientSession):
-            raise ConfigurationError("http_session must be an aiohttp.ClientSession")
-        if transport is not None and not all(
-            callable(getattr(transport, name, None)) for name in ("send", "close")
-        ):
-            raise ConfigurationError(
-                "transport must be an AsyncTransport: an object with send() and close()"
-            )
+        wanted = "an AsyncTransport: an object with send() and close()"
+        with_methods("transport", transport, ("send", "close"), wanted, optional=True)
         self.config = config or Config()
         #: The interceptors every call of every client runs (see `aws_mlops_async.interceptors`).
         self.interceptors = check_interceptors(interceptors)
