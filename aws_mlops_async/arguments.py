@@ -104,7 +104,7 @@ def text(
     if value is None and optional:
         return None
     if not isinstance(value, str):
-        raise _refused(name, value, "a str")
+        raise _refused(name, value, "a str", secret=secret)
     plain = str.__str__(value)
     if not plain.strip():
         raise _refused(name, plain, "a non-blank str", secret=secret)
