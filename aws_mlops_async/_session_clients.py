@@ -8,6 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, Literal, cast, overload
 
+from aws_mlops_async.arguments import known_name
+
 if TYPE_CHECKING:
     from aws_mlops_async.client import BaseClient
     from aws_mlops_async.ext.batch import BatchClient
@@ -136,6 +138,7 @@ class ServiceClients:
         """A client for service ``name``: the shared one, or with a region or endpoint of its
         own a new one on the same connection pool.
         """
+        name = known_name("name", name, CLIENTS, "Session has no service")
         if region_name is None and endpoint_url is None:
             return self._client(name)
         return self._new_client(name, region_name, endpoint_url)

@@ -35,7 +35,7 @@ from collections.abc import (
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .arguments import positive_int, positive_number
+from .arguments import positive_int, positive_number, text
 from .cancellation import uncancel
 from .errors import (
     AwsError,
@@ -85,7 +85,7 @@ _CHECK_PERIOD = 1.0  # seconds between checks of the deadlines and of the endpoi
 
 def derive_token(run_id: str, index: int) -> str:
     """The idempotency token a job without one gets: the same for the same run id and index."""
-    return _deriver(run_id)(index)
+    return _deriver(_checked_run_id(run_id))(index)
 
 
 @functools.lru_cache(maxsize=16)
@@ -205,7 +205,7 @@ class BulkSubmission(Generic[RequestT, ResponseT]):
         positive_number("max_rate", max_rate, optional=True)
         positive_number("job_deadline", job_deadline)
         positive_number("give_up_after", give_up_after, optional=True)
-        _check_run_id(run_id)
+        run_id = _checked_run_id(run_id, optional=True)
         _check_on_progress(on_progress)
         if isinstance(jobs, (str, bytes, Mapping, AwsModel)):
             raise ConfigurationError(
@@ -663,16 +663,16 @@ class _Source:
             await close()
 
 
-def _check_run_id(run_id: object) -> None:
-    if run_id is None:
-        return
-    if not isinstance(run_id, str):
-        raise ConfigurationError(f"run_id must be a str, not {type(run_id).__name__}")
-    if not run_id.strip() or len(run_id) > MAX_RUN_ID or not run_id.isprintable():
+def _checked_run_id(run_id: object, *, optional: bool = False) -> Any:
+    """``run_id`` as a plain str (a str subclass's own hash never runs in the cache of
+    `_deriver`), or None when ``optional``; else a ConfigurationError naming it."""
+    plain = text("run_id", run_id, optional=optional, max_length=MAX_RUN_ID)
+    if plain is not None and not plain.isprintable():
         raise ConfigurationError(
-            f"run_id must be 1 to {MAX_RUN_ID} printable characters, not all blank, not "
-            f"{run_id[:40]!r}: the same run id is what lets a rerun create nothing twice"
+            f"run_id must be printable characters, not {plain[:40]!r}: the same run id is "
+            "what lets a rerun create nothing twice"
         )
+    return plain
 
 
 def _check_on_progress(on_progress: object) -> None:

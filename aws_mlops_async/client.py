@@ -27,6 +27,7 @@ from yarl import URL
 
 from . import retries
 from ._version import __version__
+from .arguments import http_url, known_name, region
 from .config import UNSET, Config, RetryMode, _Unset
 from .credentials import CredentialProvider, Credentials
 from .endpoints import EndpointRules, resolve_endpoint
@@ -180,8 +181,10 @@ class BaseClient:
         endpoint_url: str | None = None,
     ) -> None:
         self._session = session
-        self._region_name = region_name
-        self._endpoint_url = endpoint_url or session.endpoint_url
+        self._region_name: str | None = region("region_name", region_name)
+        self._endpoint_url: str | None = (
+            http_url("endpoint_url", endpoint_url, optional=True) or session.endpoint_url
+        )
         config = session.config
         if self._endpoint_url is not None:
             self.endpoint_rules.check_custom_endpoint(
@@ -262,11 +265,8 @@ class BaseClient:
     def operation_spec(cls, method: str) -> OperationSpec[Any, Any]:
         """The operation the client method ``method`` (``submit_service_job``) calls; a
         ConfigurationError naming the methods there are when it has none of that name."""
-        for spec in cls.operation_specs:
-            if spec.method == method:
-                return spec
-        known = ", ".join(spec.method for spec in cls.operation_specs)
-        raise ConfigurationError(f"{cls.__name__} has no operation {method!r}; it has: {known}")
+        specs = {spec.method: spec for spec in cls.operation_specs}
+        return specs[known_name("method", method, specs, f"{cls.__name__} has no operation")]
 
     async def region(self) -> str:
         """The region this client signs for (resolved from the Session on first use)."""
@@ -639,9 +639,7 @@ class BaseClient:
                     use_fips=config.use_fips_endpoint,
                     use_dualstack=config.use_dualstack_endpoint,
                 )
-            url = URL(endpoint)
-            if not url.is_absolute() or url.scheme not in ("http", "https"):
-                raise ConfigurationError(f"endpoint_url must be an http(s) URL, not {endpoint!r}")
+            url = URL(http_url("endpoint_url", endpoint))
             host = url.raw_host or ""
             if ":" in host:  # an IPv6 literal
                 host = f"[{host}]"

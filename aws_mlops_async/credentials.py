@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from .arguments import printable
 from .errors import AwsError, ConfigurationError, CredentialsError, NoCredentialsError
 from .profile import SharedProfile, config_file_error
 
@@ -20,6 +21,11 @@ __all__ = [
     "StaticCredentialProvider",
     "static_credentials",
 ]
+
+#: The longest access key id or secret access key taken (AWS's are 20 and 40 characters).
+MAX_KEY = 128
+#: The longest session token taken (STS's are about a thousand characters).
+MAX_TOKEN = 16_384
 
 
 @dataclass(frozen=True, repr=False, slots=True)
@@ -130,7 +136,16 @@ class ChainCredentialProvider:
 def static_credentials(
     access_key: str | None, secret_key: str | None, token: str | None
 ) -> StaticCredentialProvider | None:
-    """A provider for explicit keys, None when no keys were given, an error when half were."""
+    """A provider for explicit keys, None when no keys were given, an error when half were
+    or when one is no printable ASCII (a ConfigurationError naming it, before it is signed
+    with)."""
+    access_key = printable(
+        "aws_access_key_id", access_key, optional=True, max_length=MAX_KEY, secret=True
+    )
+    secret_key = printable(
+        "aws_secret_access_key", secret_key, optional=True, max_length=MAX_KEY, secret=True
+    )
+    token = printable("aws_session_token", token, optional=True, max_length=MAX_TOKEN, secret=True)
     if access_key is None and secret_key is None:
         if token is not None:
             raise ConfigurationError(

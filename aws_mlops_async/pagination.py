@@ -49,8 +49,9 @@ class PaginationConfig:
     def __post_init__(self) -> None:
         positive_int("PaginationConfig.max_items", self.max_items, optional=True)
         positive_int("PaginationConfig.page_size", self.page_size, optional=True)
-        if self.starting_token is not None:
-            text("PaginationConfig.starting_token", self.starting_token)
+        # Kept as a plain str: a listing hashes the tokens it has seen.
+        token = text("PaginationConfig.starting_token", self.starting_token, optional=True)
+        object.__setattr__(self, "starting_token", token)
 
 
 @dataclass(frozen=True)

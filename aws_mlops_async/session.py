@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 import aiohttp
 
 from . import retries
-from ._session_clients import CLIENTS, ServiceClients, client_class
+from ._session_clients import ServiceClients, client_class
+from .arguments import http_url, instance, region, text, with_methods
 from .cancellation import cancelled_by_caller
 from .config import Config
 from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from .client import BaseClient
 
 __all__ = ["Session"]
+
+#: The longest profile name taken.
+MAX_PROFILE_NAME = 256
 
 
 class Session(ServiceClients):
@@ -58,25 +62,20 @@ class Session(ServiceClients):
         interceptors: Sequence[Interceptor] = (),
         transport: AsyncTransport | None = None,
     ) -> None:
-        if config is not None and not isinstance(config, Config):
-            raise ConfigurationError("config must be an aws_mlops_async.Config")
+        config = instance("config", config, Config, "an aws_mlops_async.Config", optional=True)
         if transport is not None and http_session is not None:
             raise ConfigurationError("pass http_session or transport, not both")
-        if http_session is not None and not isinstance(http_session, aiohttp.ClientSession):
-            raise ConfigurationError("http_session must be an aiohttp.ClientSession")
-        if transport is not None and not all(
-            callable(getattr(transport, name, None)) for name in ("send", "close")
-        ):
-            raise ConfigurationError(
-                "transport must be an AsyncTransport: an object with send() and close()"
-            )
+        wanted = "an AsyncTransport: an object with send() and close()"
+        with_methods("transport", transport, ("send", "close"), wanted, optional=True)
         self.config = config or Config()
         #: The interceptors every call of every client runs (see `aws_mlops_async.interceptors`).
         self.interceptors = check_interceptors(interceptors)
-        self.endpoint_url = endpoint_url
-        self._region_name = region_name
+        self.endpoint_url: str | None = http_url("endpoint_url", endpoint_url, optional=True)
+        self._region_name: str | None = region("region_name", region_name)
         self._resolved_region: str | None = None
-        self._profile = SharedProfile(profile_name)
+        self._profile = SharedProfile(
+            text("profile_name", profile_name, optional=True, max_length=MAX_PROFILE_NAME)
+        )
         self.credentials: CredentialProvider = static_credentials(
             aws_access_key_id, aws_secret_access_key, aws_session_token
         ) or ChainCredentialProvider(self._profile)
@@ -185,9 +184,4 @@ class Session(ServiceClients):
     def _new_client(
         self, name: str, region_name: str | None, endpoint_url: str | None
     ) -> BaseClient:
-        try:
-            client = client_class(name)
-        except KeyError:
-            known = ", ".join(sorted(CLIENTS))
-            raise ConfigurationError(f"Unknown service {name!r}; known services: {known}") from None
-        return client(self, region_name=region_name, endpoint_url=endpoint_url)
+        return client_class(name)(self, region_name=region_name, endpoint_url=endpoint_url)

@@ -33,7 +33,7 @@ import pydantic
 from multidict import CIMultiDict
 from pydantic import BaseModel
 
-from .arguments import text
+from .arguments import instance, mapping, text
 from .client import BaseClient
 from .config import Timeouts
 from .errors import ConfigurationError, FieldProblem, ValidationError
@@ -70,9 +70,7 @@ class Stubber:
     client's Session, in front of the one it had."""
 
     def __init__(self, client: BaseClient) -> None:
-        if not isinstance(client, BaseClient):
-            raise TypeError(f"Stubber takes a service client, not {type(client).__name__}")
-        self.client = client
+        self.client = instance("client", client, BaseClient, "a service client")
         self._queue: deque[_Stubbed] = deque()
         self._underneath: AsyncTransport | None = None
         self._active = False
@@ -120,6 +118,8 @@ class Stubber:
         error), with that message and status, and the error shape's ``modeled_fields`` (by
         wire name); ``response_meta`` adds response headers."""
         spec = self.client.operation_spec(method)
+        instance("service_message", service_message, str, "a str")
+        mapping("response_meta", response_meta, optional=True, values=str)
         status = http_status_code
         if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
             raise ConfigurationError(f"http_status_code must be 400..599, not {status!r}")
@@ -236,10 +236,9 @@ class Stubber:
 def _check_error_members(client: BaseClient, code: str, members: Mapping[str, Any] | None) -> None:
     """Refuse modeled fields the error's shape does not have (or that would rewrite the
     error's code or message)."""
+    members = mapping("modeled_fields", members, optional=True)
     if members is None:
         return
-    if not isinstance(members, Mapping):
-        raise ConfigurationError(f"modeled_fields must be a mapping, not {type(members).__name__}")
     reserved = {"__type", "code", "Code", "message", "Message"} & set(members)
     if reserved:
         raise ConfigurationError(
@@ -256,9 +255,8 @@ def _check_error_members(client: BaseClient, code: str, members: Mapping[str, An
 
 
 def _checked_params(expected: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
-    if expected is not None and not isinstance(expected, Mapping):
-        raise TypeError(f"expected_params must be a mapping, not {type(expected).__name__}")
-    return expected
+    checked: Mapping[str, Any] | None = mapping("expected_params", expected, optional=True)
+    return checked
 
 
 def _request_id() -> str:
@@ -270,17 +268,14 @@ def _response_model(spec: OperationSpec[Any, Any], given: Mapping[str, Any] | Aw
     that does not fit, unknown members included."""
     if isinstance(given, spec.output):
         return given
-    if not isinstance(given, Mapping):
-        raise TypeError(
-            f"the response of {spec.method} must be a {spec.output.__name__} or a mapping, "
-            f"not {type(given).__name__}"
-        )
+    wanted = f"a {spec.output.__name__} or a mapping"
+    fields: Mapping[str, Any] = mapping("service_response", given, wanted=wanted)
     problems = [
         FieldProblem(path, "is not a member of the response")
-        for path in _unknown_members(given, spec.output, "")
+        for path in _unknown_members(fields, spec.output, "")
     ]
     try:
-        model = spec.output.model_validate(dict(given), by_alias=True, by_name=True)
+        model = spec.output.model_validate(dict(fields), by_alias=True, by_name=True)
     except pydantic.ValidationError as error:
         problems += to_validation_error(spec.name, error).problems
     if problems:

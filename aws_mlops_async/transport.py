@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 import aiohttp
 from yarl import URL
 
+from .arguments import function, instance, positive_int
 from .cancellation import cancelled_by_caller, uncancel
-from .config import Timeouts
+from .config import MAX_CONNECTIONS, Timeouts
 from .errors import (
+    ConfigurationError,
     ConnectionFailed,
     EventLoopMismatch,
     SessionClosedError,
@@ -102,8 +104,16 @@ class AiohttpTransport:
     def __init__(
         self, http_session: aiohttp.ClientSession | None = None, *, max_connections: int = 100
     ) -> None:
-        self._given = http_session
-        self._max_connections = max_connections
+        self._given: aiohttp.ClientSession | None = instance(
+            "http_session",
+            http_session,
+            aiohttp.ClientSession,
+            "an aiohttp.ClientSession",
+            optional=True,
+        )
+        self._max_connections: int = positive_int(
+            "max_connections", max_connections, maximum=MAX_CONNECTIONS
+        )
         self._http: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
@@ -256,9 +266,7 @@ class MockTransport:
     ``requests`` keeps every request sent, in order."""
 
     def __init__(self, handler: Handler) -> None:
-        if not callable(handler):
-            raise TypeError("MockTransport takes a function of a TransportRequest")
-        self._handler = handler
+        self._handler = function("handler", handler, "a function of a TransportRequest")
         self.requests: list[TransportRequest] = []
         self.closed = False
 
@@ -271,7 +279,7 @@ class MockTransport:
         if inspect.isawaitable(answer):
             answer = await answer
         if not isinstance(answer, HttpResponse):
-            raise TypeError(
+            raise ConfigurationError(
                 f"the MockTransport handler returned {type(answer).__name__}, not an HttpResponse"
             )
         return answer

@@ -27,6 +27,7 @@ from opentelemetry import metrics, trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from .._version import __version__
+from ..arguments import with_methods
 from ..errors import ServiceError
 from ..interceptors import CallContext
 
@@ -47,6 +48,10 @@ class OpenTelemetryInterceptor:
         # Each interceptor keeps its call's span under a key of its own: two of them (the
         # Session's and a client's own) never end each other's spans.
         self._key = f"opentelemetry-{id(self)}"
+        tracers = "a TracerProvider (an object with get_tracer())"
+        with_methods("tracer_provider", tracer_provider, ("get_tracer",), tracers, optional=True)
+        meters = "a MeterProvider (an object with get_meter())"
+        with_methods("meter_provider", meter_provider, ("get_meter",), meters, optional=True)
         self._tracer = trace.get_tracer(_SCOPE, __version__, tracer_provider)
         meter = metrics.get_meter(_SCOPE, __version__, meter_provider)
         self._duration = meter.create_histogram(

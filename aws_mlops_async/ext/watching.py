@@ -73,6 +73,11 @@ class WatchedJob:
     #: The job's position in what was submitted (a bulk outcome's index, a file's line).
     index: int | None = None
 
+    def __post_init__(self) -> None:
+        # Kept as plain str: a watch hashes and compares them.
+        object.__setattr__(self, "job_id", text("job_id", self.job_id))
+        object.__setattr__(self, "job_queue", text("job_queue", self.job_queue, optional=True))
+
 
 @dataclass(frozen=True, slots=True)
 class ServiceJobUpdate:
@@ -135,7 +140,7 @@ class ServiceJobWatch:
         positive_number("poll_interval", poll_interval, maximum=MAX_POLL_INTERVAL)
         lines = positive_int("logs_on_failure", logs_on_failure, maximum=MAX_TAIL, optional=True)
         self._patience = Patience(give_up_after)
-        text("job_queue", job_queue, optional=True)
+        job_queue = text("job_queue", job_queue, optional=True)
         if isinstance(jobs, (str, bytes, Mapping, AwsModel)) or not isinstance(jobs, Iterable):
             raise ConfigurationError(
                 "jobs must be several jobs (a list of ids, responses or outcomes), "

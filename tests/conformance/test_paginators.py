@@ -9,6 +9,7 @@ reads each page as botocore's parser reads it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,13 +33,23 @@ from aws_mlops_async import PaginationConfig, Session
 
 HEADERS = {"x-amzn-RequestId": "paging-request-id", "Content-Type": "application/json"}
 PAGE_SIZE = 7
-NEXT = "page-2-token"
+#: The first page's token: base64, as services hand tokens out, which every paginated
+#: operation's input token takes (Lookout for Vision's is ``[a-zA-Z0-9/+=]{0,2048}``).
+NEXT = "cGFnZS0y"
 
 PAGINATED = tuple(
     (operation, paginator_configs(operation.service)[operation.name])
     for operation in OPERATIONS
     if operation.name in paginator_configs(operation.service)
 )
+
+
+def test_the_scripted_token_is_one_every_input_token_takes() -> None:
+    for operation, config in PAGINATED:
+        member = operation.model.input_shape.members[config["input_token"]]
+        pattern = member.metadata.get("pattern", ".*")
+        assert re.fullmatch(pattern.strip("^$"), NEXT), (operation, pattern)
+        assert member.metadata.get("min", 0) <= len(NEXT) <= member.metadata.get("max", 2048)
 
 
 def test_every_paginated_operation_has_a_paginator() -> None:

@@ -113,6 +113,10 @@ EXCLUDED: dict[str, str] = {
     ),
     "BaseClient.build_request": "the Invoker seam (see BaseClient.invoke)",
     "Session.pause": "the SessionLike seam: a client's back-off, with its retry policy's delay",
+    "CloudWatchLogsClient.get_waiter": (
+        "Amazon CloudWatch Logs has no waiters: no call is valid, and every name is refused "
+        "as tests/unit/test_arguments.py checks"
+    ),
     **dict.fromkeys(
         ("AiohttpTransport.send", "MockTransport.send", "Stubber.send"),
         "the AsyncTransport seam: called by a client with the TransportRequest it made",

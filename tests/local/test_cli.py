@@ -310,7 +310,12 @@ async def test_an_unreachable_endpoint_gives_up_naming_it(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     jobs = write_jobs(tmp_path / "jobs.jsonl", ["never-sent"])
-    submit = ("batch", "submit", "--queue", "q1", "--jobs", str(jobs), "--give-up-after", "1")
+    # Long enough for a loaded machine to make (and fail) a first attempt before the run
+    # gives up: with none, there is no refusal to name. The refused attempts are retried
+    # meanwhile, so the run still ends after these seconds.
+    give_up_after = "5"
+    submit = ("batch", "submit", "--queue", "q1", "--jobs", str(jobs))
+    submit += ("--give-up-after", give_up_after)
 
     run = await cli(endpoint, *submit, url=f"http://127.0.0.1:{port}")
 

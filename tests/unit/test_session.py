@@ -235,8 +235,8 @@ async def test_clients_are_cached_cheap_and_overridable() -> None:
     assert other is not session.batch
     assert await other.region() == "eu-west-1"
     assert await session.batch.region() == "us-east-1"
-    known = ", ".join(sorted(service.name for service in SERVICES))
-    with pytest.raises(ConfigurationError, match=f"known services: {known}$"):
+    known = ", ".join(service.name for service in SERVICES)
+    with pytest.raises(ConfigurationError, match=rf"no service 's3' \(there are: {known}\)$"):
         session.client("s3")  # type: ignore[call-overload]
     await session.close()
     assert session.closed
@@ -253,10 +253,9 @@ def test_config_must_be_a_config() -> None:
         Session(config={"max_attempts": 2})  # type: ignore[arg-type]
 
 
-async def test_a_bad_endpoint_url_is_a_configuration_error() -> None:
-    session = Session(region_name="us-east-1", endpoint_url="ftp://example.com")
-    with pytest.raises(ConfigurationError, match="endpoint_url"):
-        await session.batch.endpoint()
+def test_a_bad_endpoint_url_is_a_configuration_error_as_it_is_given() -> None:
+    with pytest.raises(ConfigurationError, match="endpoint_url must be an http"):
+        Session(region_name="us-east-1", endpoint_url="ftp://example.com")
 
 
 @pytest.mark.parametrize(

@@ -95,9 +95,9 @@ async def test_an_async_handler_and_its_errors_reach_the_caller_typed() -> None:
     assert calls == 2
 
 
-async def test_a_handler_answering_something_else_is_a_type_error() -> None:
+async def test_a_handler_answering_something_else_is_a_configuration_error() -> None:
     async with mock_session(MockTransport(lambda request: {"jobId": "j"})) as session:  # type: ignore[arg-type, return-value]
-        with pytest.raises(TypeError, match="not an HttpResponse"):
+        with pytest.raises(ConfigurationError, match="handler returned dict, not an HttpResponse"):
             await session.batch.submit_service_job(**JOB)
 
 

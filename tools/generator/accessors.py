@@ -61,6 +61,7 @@ def session_clients_module(services: tuple[Service, ...]) -> Module:
     )
     literal = module.use("typing", "Literal")
     overload = module.use("typing", "overload")
+    known_name = module.use("aws_mlops_async.arguments", "known_name")
     lines = [
         "class ServiceClients:",
         '    """The clients a Session hands out: one per service, created on first use."""',
@@ -101,6 +102,7 @@ def session_clients_module(services: tuple[Service, ...]) -> Module:
             "its own a new one on the same connection pool.",
             "        ",
         ),
+        f'        name = {known_name}("name", name, CLIENTS, "Session has no service")',
         "        if region_name is None and endpoint_url is None:",
         "            return self._client(name)",
         "        return self._new_client(name, region_name, endpoint_url)",

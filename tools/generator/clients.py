@@ -160,17 +160,17 @@ def _getter(
 ) -> str:
     """``get_paginator`` or ``get_waiter``: typed by overloads, refusing unknown names."""
     title = shapes.data.service.title
-    error = module.use("aws_mlops_async.errors", "ConfigurationError")
-    refusal = f'raise {error}(f"{title} has no {kind} {{name!r}}")'
     if not entries:
         no_return = module.use("typing", "NoReturn")
+        unknown_name = module.use("aws_mlops_async.arguments", "unknown_name")
         return "\n".join(
             [
                 f"    def get_{kind}(self, name: str) -> {no_return}:",
                 f'        """{title} has no {kind}s: a ConfigurationError."""',
-                f"        {refusal}",
+                f'        raise {unknown_name}("name", name, (), "{title} has no {kind}")',
             ]
         )
+    known_name = module.use("aws_mlops_async.arguments", "known_name")
     names = ", ".join(f"``{name}``" for name, _, _ in entries)
     doc = docstring(f"The {kind} called ``name``: {names}.", "        ")
     literal = module.use("typing", "Literal")
@@ -181,8 +181,7 @@ def _getter(
             [
                 f'    def get_{kind}(self, name: {literal}["{name}"]) -> {class_name}:',
                 doc,
-                f'        if name != "{name}":',
-                f"            {refusal}",
+                f'        {known_name}("name", name, ("{name}",), "{title} has no {kind}")',
                 f"        return {class_name}({argument})",
             ]
         )
@@ -203,10 +202,7 @@ def _getter(
     lines += [
         f"    def get_{kind}(self, name: str) -> {returned}:",
         doc,
-        "        try:",
-        f"            found = {table}[name]",
-        "        except KeyError:",
-        f"            {refusal} from None",
+        f'        found = {table}[{known_name}("name", name, {table}, "{title} has no {kind}")]',
     ]
     if kind == "paginator":
         lines.append("        return found[0](self, found[1])")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
+from aws_mlops_async.arguments import known_name
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.endpoints import EndpointRules, Hosts
-from aws_mlops_async.errors import ConfigurationError
 from aws_mlops_async.pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec
 from aws_mlops_async.waiters import Waiter
 
@@ -1518,16 +1518,12 @@ class BatchClient(BaseClient):
         ``list_jobs_by_consumable_resource``, ``list_quota_shares``,
         ``list_scheduling_policies``, ``list_service_jobs``.
         """
-        try:
-            found = _PAGINATORS[name]
-        except KeyError:
-            raise ConfigurationError(f"AWS Batch has no paginator {name!r}") from None
+        found = _PAGINATORS[known_name("name", name, _PAGINATORS, "AWS Batch has no paginator")]
         return found[0](self, found[1])
 
     def get_waiter(self, name: Literal["service_job_finished"]) -> ServiceJobFinishedWaiter:
         """The waiter called ``name``: ``service_job_finished``."""
-        if name != "service_job_finished":
-            raise ConfigurationError(f"AWS Batch has no waiter {name!r}")
+        known_name("name", name, ("service_job_finished",), "AWS Batch has no waiter")
         return ServiceJobFinishedWaiter(self)
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from aws_mlops_async.arguments import known_name
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.endpoints import EndpointRules, Hosts
-from aws_mlops_async.errors import ConfigurationError
 from aws_mlops_async.pagination import PageIterator, PaginationConfig, Paginator
 from aws_mlops_async.waiters import Waiter
 
@@ -245,14 +245,12 @@ class DataZoneClient(BaseClient):
 
     def get_paginator(self, name: Literal["list_notebook_runs"]) -> ListNotebookRunsPaginator:
         """The paginator called ``name``: ``list_notebook_runs``."""
-        if name != "list_notebook_runs":
-            raise ConfigurationError(f"Amazon DataZone has no paginator {name!r}")
+        known_name("name", name, ("list_notebook_runs",), "Amazon DataZone has no paginator")
         return ListNotebookRunsPaginator(self, operations.LIST_NOTEBOOK_RUNS_PAGES)
 
     def get_waiter(self, name: Literal["notebook_run_finished"]) -> NotebookRunFinishedWaiter:
         """The waiter called ``name``: ``notebook_run_finished``."""
-        if name != "notebook_run_finished":
-            raise ConfigurationError(f"Amazon DataZone has no waiter {name!r}")
+        known_name("name", name, ("notebook_run_finished",), "Amazon DataZone has no waiter")
         return NotebookRunFinishedWaiter(self)
 
 

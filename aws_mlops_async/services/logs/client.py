@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NoReturn, overload
 
+from aws_mlops_async.arguments import known_name, unknown_name
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.endpoints import EndpointRules, Hosts
-from aws_mlops_async.errors import ConfigurationError
 from aws_mlops_async.pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec
 
 from . import operations
@@ -320,15 +320,14 @@ class CloudWatchLogsClient(BaseClient):
         """The paginator called ``name``: ``describe_log_groups``, ``describe_log_streams``,
         ``filter_log_events``, ``get_log_events``.
         """
-        try:
-            found = _PAGINATORS[name]
-        except KeyError:
-            raise ConfigurationError(f"Amazon CloudWatch Logs has no paginator {name!r}") from None
+        found = _PAGINATORS[
+            known_name("name", name, _PAGINATORS, "Amazon CloudWatch Logs has no paginator")
+        ]
         return found[0](self, found[1])
 
     def get_waiter(self, name: str) -> NoReturn:
         """Amazon CloudWatch Logs has no waiters: a ConfigurationError."""
-        raise ConfigurationError(f"Amazon CloudWatch Logs has no waiter {name!r}")
+        raise unknown_name("name", name, (), "Amazon CloudWatch Logs has no waiter")
 
 
 class DescribeLogGroupsPaginator(Paginator["DescribeLogGroupsResponse", "LogGroup"]):

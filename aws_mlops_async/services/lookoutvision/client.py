@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from aws_mlops_async.arguments import known_name
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.endpoints import EndpointRules, Hosts
-from aws_mlops_async.errors import ConfigurationError
 from aws_mlops_async.pagination import PageIterator, PaginationConfig, Paginator
 from aws_mlops_async.waiters import Waiter
 
@@ -151,16 +151,24 @@ class LookoutVisionClient(BaseClient):
         self, name: Literal["list_model_packaging_jobs"]
     ) -> ListModelPackagingJobsPaginator:
         """The paginator called ``name``: ``list_model_packaging_jobs``."""
-        if name != "list_model_packaging_jobs":
-            raise ConfigurationError(f"Amazon Lookout for Vision has no paginator {name!r}")
+        known_name(
+            "name",
+            name,
+            ("list_model_packaging_jobs",),
+            "Amazon Lookout for Vision has no paginator",
+        )
         return ListModelPackagingJobsPaginator(self, operations.LIST_MODEL_PACKAGING_JOBS_PAGES)
 
     def get_waiter(
         self, name: Literal["model_packaging_job_finished"]
     ) -> ModelPackagingJobFinishedWaiter:
         """The waiter called ``name``: ``model_packaging_job_finished``."""
-        if name != "model_packaging_job_finished":
-            raise ConfigurationError(f"Amazon Lookout for Vision has no waiter {name!r}")
+        known_name(
+            "name",
+            name,
+            ("model_packaging_job_finished",),
+            "Amazon Lookout for Vision has no waiter",
+        )
         return ModelPackagingJobFinishedWaiter(self)
 
 

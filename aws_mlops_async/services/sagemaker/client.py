@@ -10,9 +10,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
+from aws_mlops_async.arguments import known_name
 from aws_mlops_async.client import BaseClient
 from aws_mlops_async.endpoints import EndpointRules, Hosts
-from aws_mlops_async.errors import ConfigurationError
 from aws_mlops_async.pagination import PageIterator, PaginationConfig, Paginator, PaginatorSpec
 from aws_mlops_async.waiters import Waiter
 
@@ -621,10 +621,9 @@ class SageMakerClient(BaseClient):
     def get_paginator(self, name: Literal["list_training_jobs"]) -> ListTrainingJobsPaginator: ...
     def get_paginator(self, name: str) -> Paginator[Any, Any]:
         """The paginator called ``name``: ``list_image_versions``, ``list_training_jobs``."""
-        try:
-            found = _PAGINATORS[name]
-        except KeyError:
-            raise ConfigurationError(f"Amazon SageMaker has no paginator {name!r}") from None
+        found = _PAGINATORS[
+            known_name("name", name, _PAGINATORS, "Amazon SageMaker has no paginator")
+        ]
         return found[0](self, found[1])
 
     @overload
@@ -639,10 +638,7 @@ class SageMakerClient(BaseClient):
         """The waiter called ``name``: ``image_version_created``, ``image_version_deleted``,
         ``training_job_completed_or_stopped``.
         """
-        try:
-            found = _WAITERS[name]
-        except KeyError:
-            raise ConfigurationError(f"Amazon SageMaker has no waiter {name!r}") from None
+        found = _WAITERS[known_name("name", name, _WAITERS, "Amazon SageMaker has no waiter")]
         return found(self)
 
 
