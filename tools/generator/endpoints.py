@@ -3,6 +3,7 @@ through botocore's own engine for every region botocore knows, in each variant."
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -30,7 +31,15 @@ def endpoint_rules(module: Module, data: ServiceData) -> str:
         outputs = partition["outputs"]
         regions = sorted(partition["regions"])
         hosts = {region: _hosts(provider, region, outputs) for region in regions}
-        usual = Counter(hosts.values()).most_common(1)[0][0]
+        # A partition's hosts are those of a region its rules name nowhere (one launched after
+        # the rules were written), not the most common of the known ones: in some partitions
+        # every known region is an exception (Logs' FIPS hosts in aws-us-gov).
+        unnamed = _unnamed_region(partition)
+        usual = (
+            _hosts(provider, unnamed, outputs)
+            if unnamed is not None
+            else Counter(hosts.values()).most_common(1)[0][0]
+        )
         by_partition[partition["id"]] = usual
         by_region.update({region: host for region, host in hosts.items() if host != usual})
     common = Counter(by_partition.values()).most_common(1)[0][0]
@@ -56,6 +65,16 @@ def endpoint_rules(module: Module, data: ServiceData) -> str:
         lines.append("    dualstack_setting=False,")
     lines.append(")")
     return "\n".join(lines)
+
+
+def _unnamed_region(partition: dict[str, Any]) -> str | None:
+    """A region name of ``partition`` that its list of regions lacks (a known one numbered 99),
+    if its region pattern takes it."""
+    for known in sorted(partition["regions"]):
+        candidate = re.sub(r"\d+$", "99", known)
+        if candidate not in partition["regions"] and re.match(partition["regionRegex"], candidate):
+            return candidate
+    return None
 
 
 def _hosts(provider: EndpointProvider, region: str, outputs: dict[str, Any]) -> Hosts:

@@ -57,18 +57,16 @@ class CloudWatchLogsClient(BaseClient):
             "logs.{region}.{dualstack_dns_suffix}",
             "logs-fips.{region}.{dualstack_dns_suffix}",
         ),
-        partition_hosts={
-            "aws-us-gov": Hosts(
+        region_hosts={
+            "us-gov-east-1": Hosts(
                 "logs.{region}.{dns_suffix}",
                 "logs.{region}.{dns_suffix}",
                 "logs.{region}.{dualstack_dns_suffix}",
                 "logs-fips.{region}.{dualstack_dns_suffix}",
             ),
-        },
-        region_hosts={
-            "aws-us-gov-global": Hosts(
+            "us-gov-west-1": Hosts(
                 "logs.{region}.{dns_suffix}",
-                "logs-fips.{region}.{dns_suffix}",
+                "logs.{region}.{dns_suffix}",
                 "logs.{region}.{dualstack_dns_suffix}",
                 "logs-fips.{region}.{dualstack_dns_suffix}",
             ),
