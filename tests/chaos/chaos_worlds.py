@@ -38,7 +38,7 @@ __all__ = [
 def minimal_wire(model: type[BaseModel]) -> dict[str, Any]:
     """The model's required members, each with a value of its type, by wire name."""
     return {
-        info.alias or name: _value(info.annotation)
+        _alias(model, name): _value(info.annotation)
         for name, info in model.model_fields.items()
         if info.is_required()
     }
@@ -79,7 +79,10 @@ def _value(annotation: Any) -> Any:
 
 
 def _alias(model: type[BaseModel], field: str) -> str:
-    return model.model_fields[field].alias or field
+    """The member's wire name (the models name it as they read it: ``validation_alias``)."""
+    info = model.model_fields[field]
+    wire = info.validation_alias or info.alias
+    return wire if isinstance(wire, str) else field
 
 
 def _item_type(model: type[BaseModel], field: str) -> type[BaseModel]:
