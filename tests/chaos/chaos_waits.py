@@ -190,6 +190,9 @@ READER_PATIENCE = 0.5
 #: What build_full_result may gather without max_items, here (the library's is 100,000):
 #: more than a long token cycle of `chaos_faults` brings, so a cycle is what ends it.
 FULL_RESULT_LIMIT = 40
+#: How many empty pages in a row items() and build_full_result() read, here (the library's is
+#: 1,000): more than a reader reads of a listing that does not end.
+MAX_EMPTY_PAGES = 20
 
 
 def _paginator_spec(service: str, name: str) -> PaginatorSpec[Any, Any]:
@@ -293,11 +296,13 @@ class ListingWait(Wait):
                 test=lambda error: "more than" in str(error),
             )
         if kind == "endless_empty" and self.mode in ("full", "items"):
-            # Pages without items: build_full_result gathers nothing to bound, and items()
-            # yields nothing its reader could stop at.
-            return Ends(
-                timing.ENDS,
-                "issue 21: every wait has an end (the docs bound only the items gathered)",
+            # Pages without items: items() yields nothing its reader could stop at.
+            return Raises(
+                PaginationError,
+                bound + MAX_EMPTY_PAGES * timing.ENDLESS_PAGE,
+                f"pagination: more than MAX_EMPTY_PAGES ({MAX_EMPTY_PAGES} here) empty pages "
+                "in a row",
+                test=lambda error: "in a row without an item" in str(error),
             )
         if kind in ("endless", "endless_empty"):
             return ReaderBound(

@@ -56,18 +56,6 @@ pytestmark = pytest.mark.timeout(30)
 #: The pairs that do not end as documented (FINDINGS.md): (wait id, fault id) -> finding.
 FINDINGS: dict[tuple[str, str], str] = {
     **{
-        (f"{listing}[{mode}]", "token-never-empty-no-items"): (
-            "finding 1: .items() and build_full_result() never end on a listing whose tokens "
-            "never end and whose pages are empty"
-        )
-        for listing in (
-            "sagemaker.list_image_versions",
-            "batch.list_service_jobs",
-            "lookoutvision.list_model_packaging_jobs",
-        )
-        for mode in ("items", "full")
-    },
-    **{
         ("batch.watch_service_jobs", fault): (
             "finding 2: a watch never ends on a queue listing whose tokens never end"
         )
@@ -192,7 +180,7 @@ async def _drive(
 
 
 @pytest.mark.parametrize(("wait", "case"), _cases())
-@pytest.mark.usefixtures("steady_bulk_backoff", "small_full_result")
+@pytest.mark.usefixtures("steady_bulk_backoff", "small_listing_bounds")
 async def test_a_wait_ends_as_documented(wait: Wait, case: FaultCase) -> None:
     sockets = _sockets()
     fault = make(case, wait.mid_run)
