@@ -104,10 +104,10 @@ class PageIterator(Generic[ResponseT, ItemT]):
 
     ``items()`` iterates the items of every page; ``build_full_result()`` gathers them into
     one response; both give up with `PaginationError` after `MAX_EMPTY_PAGES` pages in a row
-    without an item (read page by page, every page is yours to stop at); after iteration stops at ``max_items``, ``resume_token`` resumes at the very
-    next item (pass it as ``starting_token``), and is None once everything was read; a
-    listing that caught up with a log stream (GetLogEvents) keeps one that reads what comes
-    after, later.
+    without an item (read page by page, every page is yours to stop at). After iteration
+    stops at ``max_items``, ``resume_token`` resumes at the very next item (pass it as
+    ``starting_token``), and is None once everything was read; a listing that caught up with
+    a log stream (GetLogEvents) keeps one that reads what comes after, later.
     """
 
     def __init__(
