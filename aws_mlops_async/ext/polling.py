@@ -4,13 +4,13 @@ the times it takes, and running a few requests at once with nothing left behind.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import TypeVar
 
 from ..arguments import positive_number
-from ..errors import ConfigurationError, EndpointUnreachable, ServiceError, TransportError
+from ..errors import ConfigurationError, ServiceError, TransportError
+from ..patience import Patience
 
 __all__ = [
     "GIVE_UP_AFTER",
@@ -60,41 +60,6 @@ def passing(error: ServiceError | TransportError) -> bool:
     if error.status_code in (401, 403) or error.code in REFUSALS:
         return False
     return error.retryable or error.status_code >= 500
-
-
-class Patience:
-    """How long a wait has gone without an answer, and giving up after ``give_up_after``
-    seconds of it (None: never)."""
-
-    def __init__(self, give_up_after: float | None) -> None:
-        positive_number("give_up_after", give_up_after, optional=True)
-        self.give_up_after = give_up_after
-        self._last_answer = time.monotonic()
-        #: Whether a request since `reset` had to be retried (throttling, errors).
-        self.retried = False
-
-    def answered(self, attempts: int = 1) -> None:
-        """Note an answer of the service, and whether it took retries."""
-        self._last_answer = time.monotonic()
-        self.retried = self.retried or attempts > 1
-
-    def retries(self, attempts: int) -> None:
-        """Note whether an answer took retries, when answers of that kind alone do not
-        keep the wait going (one that got nowhere with the rest)."""
-        self.retried = self.retried or attempts > 1
-
-    def reset(self) -> None:
-        """Start counting the retries of a new round of requests."""
-        self.retried = False
-
-    def give_up_if_silent(self, error: ServiceError | TransportError) -> None:
-        """Raise `EndpointUnreachable` once the service gave no answer for give_up_after."""
-        silent = time.monotonic() - self._last_answer
-        if self.give_up_after is None or silent < self.give_up_after:
-            return
-        if isinstance(error, TransportError):
-            raise EndpointUnreachable.after(error, silent) from error
-        raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
 
 
 def epoch_milliseconds(name: str, value: object) -> int:
