@@ -8,12 +8,15 @@ its own. A cycle whose requests had to be retried (throttling, errors) doubles t
 the next, up to 8 times ``poll_interval``; a clean cycle brings it back.
 
 What ends a watch: every job SUCCEEDED or FAILED; the consumer leaving; the service refusing
-the caller (credentials, permissions: that `ServiceError` or `CredentialsError` is raised); or
+the caller (credentials, permissions: that `ServiceError` or `CredentialsError` is raised);
 ``give_up_after`` seconds (900 by default) without an answer from the service, through
-connection failures, 5xx answers and throttling that outlast the client's retries (then
-`EndpointUnreachable`). Until then those failures slow the watch down and it goes on. A job is
-reported FAILED only by its own status, or when Batch says it does not exist. A job's status
-never goes backwards in the updates (a listing that lags behind a describe is ignored).
+connection failures, 5xx answers and throttling that outlast the client's retries, and while
+a call is in flight too (a service that stalls or trickles: then `EndpointUnreachable`, naming
+the endpoint); or a queue's listing that never ends: a token handed out before, or more than
+`MAX_PAGES_PER_LOOK` pages in one look (`PaginationError`). Until then those failures slow the
+watch down and it goes on. A job is reported FAILED only by its own status, or when Batch says
+it does not exist. A job's status never goes backwards in the updates (a listing that lags
+behind a describe is ignored).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import TYPE_CHECKING
 from ..arguments import positive_int, positive_number, text
 from ..errors import ConfigurationError, ServiceError, TransportError
 from ..modeling import AwsModel
-from ..pagination import PaginationConfig
+from ..pagination import PaginationConfig, PaginationError
 from ..services.batch import operations
 from .failure_logs import FailureLogs
 from .polling import (
@@ -58,6 +61,9 @@ PAGE_SIZE = 100
 LOOKBACK_SECONDS = 14 * 24 * 3600
 #: How much longer than ``poll_interval`` a throttled watch waits at most.
 MAX_SLOWDOWN = 8
+#: The most pages of a queue's listing one look reads (100,000 jobs) before the watch takes
+#: its tokens as never ending and ends with `PaginationError`.
+MAX_PAGES_PER_LOOK = 1_000
 #: DescribeServiceJob calls in flight at once, for jobs the listings do not show.
 DESCRIBE_CONCURRENCY = 8
 #: The statuses of a service job, in the order a job moves through them.
@@ -242,10 +248,19 @@ class ServiceJobWatch:
             filters=[{"name": "AFTER_CREATED_AT", "values": [str(after)]}],
             pagination_config=PaginationConfig(page_size=PAGE_SIZE),
         )
+        patience = self._patience
         async with aclosing(aiter(pages)) as listing:
-            async for page in listing:
-                self._patience.answered(page.response_metadata.attempts)
+            read = 0
+            async for page in patience.each(listing, "ListServiceJobs", self._client):
+                patience.answered(page.response_metadata.attempts)
                 self.requests["ListServiceJobs"] += 1
+                read += 1
+                if read > MAX_PAGES_PER_LOOK:
+                    raise PaginationError(
+                        f"ListServiceJobs of queue {queue!r} went on for more than "
+                        f"{MAX_PAGES_PER_LOOK:,} pages in one look without showing every job "
+                        "watched: its next tokens may never end"
+                    )
                 for summary in page.job_summary_list or ():
                     state = by_id.get(summary.job_id)
                     if state is None or summary.status is None:
@@ -296,7 +311,11 @@ class ServiceJobWatch:
                 resource.value if resource else None,
             )
 
-        found = await gather_all(one, followed, at_once=DESCRIBE_CONCURRENCY)
+        found = await self._patience.within(
+            gather_all(one, followed, at_once=DESCRIBE_CONCURRENCY),
+            "DescribeServiceJob",
+            self._client,
+        )
         return [update for update in found if update is not None]
 
     async def _with_logs(self, failed: list[ServiceJobUpdate]) -> list[ServiceJobUpdate]:

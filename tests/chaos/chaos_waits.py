@@ -193,6 +193,8 @@ FULL_RESULT_LIMIT = 40
 #: How many empty pages in a row items() and build_full_result() read, here (the library's is
 #: 1,000): more than a reader reads of a listing that does not end.
 MAX_EMPTY_PAGES = 20
+#: How many pages of a queue a watch's look reads, here (the library's is 1,000).
+MAX_PAGES_PER_LOOK = 20
 
 
 def _paginator_spec(service: str, name: str) -> PaginatorSpec[Any, Any]:
@@ -668,8 +670,12 @@ class WatchWait(Wait):
                 test=lambda error: "handed out before" in str(error),
             )
         if kind in ("endless", "endless_empty"):
-            return Ends(
-                timing.ENDS, "issue 21: every wait has an end (the watch docs name none for this)"
+            return Raises(
+                PaginationError,
+                finishes + MAX_PAGES_PER_LOOK * timing.ENDLESS_PAGE,
+                f"watching: more than MAX_PAGES_PER_LOOK ({MAX_PAGES_PER_LOOK} here) pages of a "
+                "queue in one look",
+                test=lambda error: "in one look" in str(error),
             )
         if kind == "never_done":
             return ReaderBound(
@@ -685,7 +691,15 @@ class WatchWait(Wait):
                 "client's retries slow the watch down and it goes on; a status never goes "
                 "backwards (a listing that lags behind is ignored)",
             )
-        if kind in ("outage_long", "5xx_for_good", "throttling_for_good", "trickle", "stall"):
+        if kind in ("outage_long", "trickle", "stall"):
+            return Raises(
+                EndpointUnreachable,
+                gives_up,
+                "watching: give_up_after seconds without an answer from the service, a call in "
+                "flight too, naming the endpoint",
+                names_endpoint=True,
+            )
+        if kind in ("5xx_for_good", "throttling_for_good"):
             return Raises(
                 EndpointUnreachable,
                 gives_up,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import chaos_timing as timing
 import pytest
-from chaos_waits import FULL_RESULT_LIMIT, MAX_EMPTY_PAGES
+from chaos_waits import FULL_RESULT_LIMIT, MAX_EMPTY_PAGES, MAX_PAGES_PER_LOOK
 
 
 @pytest.fixture
@@ -24,6 +24,8 @@ def small_listing_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     """`build_full_result` gathers at most `chaos_waits.FULL_RESULT_LIMIT` items without
     ``max_items`` (the library's 100,000 would be 50,000 pages here), and reading items
     gives up after `chaos_waits.MAX_EMPTY_PAGES` empty pages in a row (the library's 1,000
-    would be 5 s here)."""
+    would be 5 s here); a watch's look reads at most `chaos_waits.MAX_PAGES_PER_LOOK` pages
+    of a queue."""
     monkeypatch.setattr("aws_mlops_async.pagination.FULL_RESULT_LIMIT", FULL_RESULT_LIMIT)
     monkeypatch.setattr("aws_mlops_async.pagination.MAX_EMPTY_PAGES", MAX_EMPTY_PAGES)
+    monkeypatch.setattr("aws_mlops_async.ext.watching.MAX_PAGES_PER_LOOK", MAX_PAGES_PER_LOOK)
