@@ -283,6 +283,13 @@ class ListingWait(Wait):
             # restart: the port is closed for less than one back-off (tokens hold no state);
             # never_done: a listing waits for nothing.
             return Finishes(bound, "a call is retried (Config.max_attempts)")
+        caught_up_ends = _paginator_spec(self.listing.service, self.listing.name)
+        if kind == "token_cycle" and caught_up_ends.last_page_has_previous_token:
+            return Ends(
+                bound,
+                "PageIterator: a log stream handing back the token it was sent has caught up "
+                "(it ends there); any other token handed out before raises PaginationError",
+            )
         if kind == "token_cycle":
             return Raises(
                 PaginationError,
@@ -377,6 +384,14 @@ LISTINGS: tuple[Listing, ...] = (
         {"domain_identifier": "dzd_chaos1234", "owning_project_identifier": "chaosproj12"},
     ),
     Listing("lookoutvision", "list_model_packaging_jobs", {"project_name": "chaos-project"}),
+    Listing("logs", "describe_log_groups"),
+    Listing("logs", "describe_log_streams", {"log_group_name": "/aws/sagemaker/TrainingJobs"}),
+    Listing(
+        "logs",
+        "get_log_events",
+        {"log_group_name": "/aws/sagemaker/TrainingJobs", "log_stream_name": "chaos/algo-1-1"},
+    ),
+    Listing("logs", "filter_log_events", {"log_group_name": "/aws/sagemaker/TrainingJobs"}),
 )
 #: Read every way: one listing of each protocol (awsJson 1.1, restJson1 in a body, restJson1
 #: in a query); the others are read page by page.
