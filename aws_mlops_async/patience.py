@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, TypeVar
 
 from .arguments import positive_number
@@ -60,12 +60,16 @@ class Patience:
             return None
         return silent
 
-    def unreachable(self, silent: float, operation: str, client: Invoker) -> EndpointUnreachable:
+    def unreachable(
+        self, silent: float, operation: str, client: Invoker | None
+    ) -> EndpointUnreachable:
         """The error giving up after ``silent`` seconds on ``operation`` requests to
         ``client``'s endpoint: what the last request that reached no one said, if one did."""
         if self._last_failure is not None:
             return EndpointUnreachable.after(self._last_failure, silent)
-        return EndpointUnreachable.silent(operation, silent, client.sent_to)
+        return EndpointUnreachable.silent(
+            operation, silent, client.sent_to if client is not None else None
+        )
 
     def give_up_if_silent(self, error: ServiceError | TransportError) -> None:
         """Raise `EndpointUnreachable` once the service gave no answer for give_up_after."""
@@ -76,7 +80,7 @@ class Patience:
             raise EndpointUnreachable.after(error, silent) from error
         raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
 
-    async def within(self, call: Awaitable[T], operation: str, client: Invoker) -> T:
+    async def within(self, call: Awaitable[T], operation: str, client: Invoker | None) -> T:
         """``await call``, given up once ``give_up_after`` passes without an answer even
         while it is in flight (a service that stalls or trickles): a watchdog cancels it and
         `EndpointUnreachable` is raised. The client's retries of a call can last far longer
@@ -111,17 +115,6 @@ class Patience:
         finally:
             for timer in watchdog:
                 timer.cancel()
-
-    async def each(
-        self, items: AsyncIterator[T], operation: str, client: Invoker
-    ) -> AsyncGenerator[T, None]:
-        """Each of ``items`` (a listing's pages), each awaited `within` give_up_after."""
-        while True:
-            try:
-                item = await self.within(anext(items), operation, client)
-            except StopAsyncIteration:
-                return
-            yield item
 
     def _stale_in(self, give_up_after: float) -> float:
         return max(0.0, self._last_answer + give_up_after - time.monotonic())

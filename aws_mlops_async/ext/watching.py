@@ -13,10 +13,10 @@ the caller (credentials, permissions: that `ServiceError` or `CredentialsError` 
 connection failures, 5xx answers and throttling that outlast the client's retries, and while
 a call is in flight too (a service that stalls or trickles: then `EndpointUnreachable`, naming
 the endpoint); or a queue's listing that never ends: a token handed out before, or more than
-`MAX_PAGES_PER_LOOK` pages in one look (`PaginationError`). Until then those failures slow the
-watch down and it goes on. A job is reported FAILED only by its own status, or when Batch says
-it does not exist. A job's status never goes backwards in the updates (a listing that lags
-behind a describe is ignored).
+`polling.MAX_PAGES_PER_LOOK` pages (100,000 jobs) in one look (`PaginationError`). Until then
+those failures slow the watch down and it goes on. A job is reported FAILED only by its own
+status, or when Batch says it does not exist. A job's status never goes backwards in the
+updates (a listing that lags behind a describe is ignored).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from ..arguments import positive_int, positive_number, text
 from ..errors import ConfigurationError, ServiceError, TransportError
 from ..modeling import AwsModel
-from ..pagination import PaginationConfig, PaginationError
+from ..pagination import PaginationConfig
 from ..services.batch import operations
 from .failure_logs import FailureLogs
 from .polling import (
@@ -44,6 +44,7 @@ from .polling import (
     Patience,
     epoch_milliseconds,
     gather_all,
+    one_look,
     passing,
 )
 from .training_jobs import training_job_name
@@ -61,9 +62,6 @@ PAGE_SIZE = 100
 LOOKBACK_SECONDS = 14 * 24 * 3600
 #: How much longer than ``poll_interval`` a throttled watch waits at most.
 MAX_SLOWDOWN = 8
-#: The most pages of a queue's listing one look reads (100,000 jobs) before the watch takes
-#: its tokens as never ending and ends with `PaginationError`.
-MAX_PAGES_PER_LOOK = 1_000
 #: DescribeServiceJob calls in flight at once, for jobs the listings do not show.
 DESCRIBE_CONCURRENCY = 8
 #: The statuses of a service job, in the order a job moves through them.
@@ -249,18 +247,11 @@ class ServiceJobWatch:
             pagination_config=PaginationConfig(page_size=PAGE_SIZE),
         )
         patience = self._patience
-        async with aclosing(aiter(pages)) as listing:
-            read = 0
-            async for page in patience.each(listing, "ListServiceJobs", self._client):
+        listing = f"ListServiceJobs of queue {queue!r}"
+        async with aclosing(one_look(pages, listing, patience, self._client)) as looking:
+            async for page in looking:
                 patience.answered(page.response_metadata.attempts)
                 self.requests["ListServiceJobs"] += 1
-                read += 1
-                if read > MAX_PAGES_PER_LOOK:
-                    raise PaginationError(
-                        f"ListServiceJobs of queue {queue!r} went on for more than "
-                        f"{MAX_PAGES_PER_LOOK:,} pages in one look without showing every job "
-                        "watched: its next tokens may never end"
-                    )
                 for summary in page.job_summary_list or ():
                     state = by_id.get(summary.job_id)
                     if state is None or summary.status is None:

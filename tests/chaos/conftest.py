@@ -28,4 +28,4 @@ def small_listing_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
     of a queue."""
     monkeypatch.setattr("aws_mlops_async.pagination.FULL_RESULT_LIMIT", FULL_RESULT_LIMIT)
     monkeypatch.setattr("aws_mlops_async.pagination.MAX_EMPTY_PAGES", MAX_EMPTY_PAGES)
-    monkeypatch.setattr("aws_mlops_async.ext.watching.MAX_PAGES_PER_LOOK", MAX_PAGES_PER_LOOK)
+    monkeypatch.setattr("aws_mlops_async.ext.polling.MAX_PAGES_PER_LOOK", MAX_PAGES_PER_LOOK)
