@@ -24,7 +24,16 @@ from typing import Any
 
 import chaos_timing as timing
 from chaos_faults import Fault
-from chaos_worlds import JOURNEYS, QUEUE, BulkWorld, ListingWorld, WaiterWorld, WatchWorld
+from chaos_worlds import (
+    JOURNEYS,
+    QUEUE,
+    TRAINING_JOB,
+    BulkWorld,
+    FollowWorld,
+    ListingWorld,
+    WaiterWorld,
+    WatchWorld,
+)
 
 from aws_mlops_async import (
     Config,
@@ -754,6 +763,109 @@ class WatchWait(Wait):
             last[update.job_id] = update
 
 
+# ---- log followers ---------------------------------------------------------------------------
+
+#: How many empty pages in a row a follower reads of a stream in one look, here (the
+#: library's `training_logs.EMPTY_PAGES` is 50).
+FOLLOW_EMPTY_PAGES = 10
+
+
+class FollowWait(Wait):
+    """A training job's logs followed to its end (``follow=True``): ``sagemaker``'s
+    ``training_job_logs(name)``, or ``batch``'s ``service_job_logs(job_id)`` (the training
+    job found from its service job), with ``give_up_after`` shorter than the client's read
+    timeout (`PATIENT`): what ends a call in flight must be the follower."""
+
+    config = PATIENT
+    #: The first look (a describe, the streams listed, two streams read to their end) and
+    #: part of the second.
+    mid_run = 7
+
+    def __init__(self, via: str) -> None:
+        self.via = via
+        self.id = f"{via}.{'training_job_logs' if via == 'sagemaker' else 'service_job_logs'}"
+
+    def world(self) -> FollowWorld:
+        return FollowWorld()
+
+    async def run(self, session: Session, world: FollowWorld, ran: Ran) -> None:
+        timings: dict[str, Any] = {
+            "follow": True,
+            "poll_interval": timing.POLL_INTERVAL,
+            "give_up_after": timing.WATCH_GIVE_UP,
+        }
+        if self.via == "sagemaker":
+            logs = session.sagemaker.training_job_logs(TRAINING_JOB, **timings)
+        else:
+            logs = session.batch.service_job_logs("chaos-service-job", **timings)
+        async with logs:
+            async for line in logs:
+                ran.trace.append(line)
+
+    def expect(self, fault: Fault) -> Expectation:
+        looks = FollowWorld.LOOKS + 2  # and the look that sees it ended, and one more
+        finishes = timing.WATCH_GIVE_UP + looks * (timing.WATCH_SLOWEST + timing.CALL)
+        gives_up = timing.WATCH_GIVE_UP + timing.WATCH_SLOWEST + timing.CALL
+        kind = fault.kind
+        if kind in ("healthy", "outage_short", "5xx_burst", "throttling_burst", "restart"):
+            return Finishes(
+                finishes,
+                "training_logs: throttling, 5xx answers and lost connections that outlast the "
+                "client's retries slow it down; it ends once the job has ended and one more "
+                "look found nothing new",
+            )
+        if kind in ("token_cycle", "endless", "endless_empty"):
+            # A stream's tokens: caught up after FOLLOW_EMPTY_PAGES empty pages a look, until
+            # the job ends; the streams' listing: PaginationError (a token handed out before,
+            # or more than MAX_PAGES_PER_LOOK pages).
+            return Ends(
+                finishes + looks * FOLLOW_EMPTY_PAGES * timing.ENDLESS_PAGE,
+                "issue 21: every wait has an end",
+            )
+        if kind == "never_done":
+            return ReaderBound(
+                READER_PATIENCE,
+                "training_logs: following goes on until the job has ended; leaving cancels what "
+                "is in flight",
+                patience=READER_PATIENCE,
+            )
+        if kind in ("outage_long", "trickle", "stall"):
+            return Raises(
+                EndpointUnreachable,
+                gives_up,
+                "training_logs: give_up_after seconds in which no new line was read and no look "
+                "got to its end, a call in flight too, naming the endpoint",
+                names_endpoint=True,
+            )
+        if kind in ("5xx_for_good", "throttling_for_good"):
+            return Raises(
+                EndpointUnreachable,
+                gives_up,
+                "training_logs: give_up_after seconds in which no new line was read",
+            )
+        if kind == "refused":
+            return Raises(ServiceError, finishes, "training_logs: the service refusing the caller")
+        if kind == "credentials":
+            return Raises(CredentialsError, finishes, "README, Errors: credentials")
+        if kind == "garbage":
+            return Raises(
+                MalformedResponseError,
+                finishes,
+                "README, Errors: a success whose body cannot be read (not a passing failure)",
+            )
+        raise AssertionError(f"no ending said for fault kind {kind!r}")
+
+    def check_finished(self, ran: Ran, world: FollowWorld) -> None:
+        read = [(line.stream, line.message) for line in ran.trace]
+        assert read == world.expected(), "every line, once, in time order"
+
+    def check_always(self, ran: Ran, world: FollowWorld) -> None:
+        read = [(line.stream, line.message) for line in ran.trace]
+        assert len(read) == len(set(read)), f"a line read twice: {read}"
+        times = [line.timestamp for line in ran.trace]
+        assert times == sorted(times), "lines in time order"
+
+
 # ---- the table ---------------------------------------------------------------------------
 
 WAITS: tuple[Wait, ...] = (
@@ -765,4 +877,6 @@ WAITS: tuple[Wait, ...] = (
     *(WaiterWait(waiting) for waiting in WAITERS),
     BulkWait(),
     WatchWait(),
+    FollowWait("sagemaker"),
+    FollowWait("batch"),
 )
