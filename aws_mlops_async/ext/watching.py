@@ -158,7 +158,7 @@ class ServiceJobWatch:
         self.requests: dict[str, int] = {"ListServiceJobs": 0, "DescribeServiceJob": 0}
         #: Poll cycles completed.
         self.cycles = 0
-        self._failure_logs = None if lines is None else FailureLogs(client, lines)
+        self._failure_logs = None if lines is None else FailureLogs(client, lines, give_up_after)
 
     def __aiter__(self) -> AsyncIterator[ServiceJobUpdate]:
         if self._updates is None:
