@@ -32,6 +32,7 @@ from chaos_worlds import (
     FollowWorld,
     ListingWorld,
     WaiterWorld,
+    WatchLogsWorld,
     WatchWorld,
 )
 
@@ -668,13 +669,22 @@ class WatchWait(Wait):
     #: server's lagging replica shows statuses behind those already reported.
     mid_run = 6
 
+    def __init__(self, logs_on_failure: int | None = None) -> None:
+        #: With it, each FAILED update carries the last lines of its training job's logs.
+        self.logs_on_failure = logs_on_failure
+        if logs_on_failure is not None:
+            self.id = f"{WatchWait.id}[logs_on_failure]"
+
     def world(self) -> WatchWorld:
-        return WatchWorld()
+        return WatchWorld() if self.logs_on_failure is None else WatchLogsWorld()
 
     async def run(self, session: Session, world: WatchWorld, ran: Ran) -> None:
         jobs = [WatchedJob(job, QUEUE) for job in JOURNEYS]
         async with session.batch.watch_service_jobs(
-            jobs, poll_interval=timing.POLL_INTERVAL, give_up_after=timing.WATCH_GIVE_UP
+            jobs,
+            poll_interval=timing.POLL_INTERVAL,
+            give_up_after=timing.WATCH_GIVE_UP,
+            logs_on_failure=self.logs_on_failure,
         ) as watch:
             async for update in watch:
                 ran.trace.append(update)
@@ -749,6 +759,13 @@ class WatchWait(Wait):
     def check_finished(self, ran: Ran, world: WatchWorld) -> None:
         final = {update.job_id: update.status for update in ran.trace}
         assert final == {job: world.final(job) for job in JOURNEYS}, final
+        if isinstance(world, WatchLogsWorld):
+            assert self.logs_on_failure is not None
+            last = world.logs.expected()[-self.logs_on_failure :]
+            for update in ran.trace:
+                if update.status == "FAILED":
+                    assert update.logs is not None, update.logs_unread
+                    assert [(line.stream, line.message) for line in update.logs] == last
 
     def check_always(self, ran: Ran, world: WatchWorld) -> None:
         last: dict[str, ServiceJobUpdate] = {}
@@ -761,6 +778,10 @@ class WatchWait(Wait):
                     f"a status went backwards: {before.status} then {update.status}"
                 )
             last[update.job_id] = update
+            if self.logs_on_failure is not None and update.status == "FAILED":
+                assert (update.logs is None) != (update.logs_unread is None), (
+                    "a FAILED update has its lines, or why they could not be read"
+                )
 
 
 # ---- log followers ---------------------------------------------------------------------------
@@ -877,6 +898,7 @@ WAITS: tuple[Wait, ...] = (
     *(WaiterWait(waiting) for waiting in WAITERS),
     BulkWait(),
     WatchWait(),
+    WatchWait(logs_on_failure=3),
     FollowWait("sagemaker"),
     FollowWait("batch"),
 )

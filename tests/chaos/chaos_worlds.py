@@ -28,6 +28,7 @@ __all__ = [
     "FollowWorld",
     "ListingWorld",
     "WaiterWorld",
+    "WatchLogsWorld",
     "WatchWorld",
     "minimal_wire",
 ]
@@ -370,10 +371,10 @@ class FollowWorld:
     """A SageMaker training job ``InProgress`` for `LOOKS` looks (each DescribeTrainingJob is
     a look), then ``Completed``; at each look it has run, each instance writes one line to its
     CloudWatch Logs stream. GetLogEvents reads a stream forward with tokens ``f/<next
-    index>``, handing back the token it was sent once caught up (as CloudWatch Logs does); a
-    token of no read of this world finds nothing more (caught up). Batch's DescribeServiceJob
-    shows the training job as its service job's resource. The logs are the service's store: a
-    restart keeps them."""
+    index>``, handing back the token it was sent once caught up (as CloudWatch Logs does; not
+    from the head, the last page); a token of no read of this world finds nothing more.
+    Batch's DescribeServiceJob shows the training job as its service job's resource. The logs
+    are the service's store: a restart keeps them."""
 
     LOOKS = 3
 
@@ -407,13 +408,17 @@ class FollowWorld:
     def answer(self, seen: Seen) -> Answer:
         return getattr(self, f"_{seen.operation}")(seen)
 
-    def _DescribeTrainingJob(self, seen: Seen) -> Answer:
+    def answer_look(self) -> None:
+        """A look at the job: while it runs, each instance writes a line."""
         if self.status == "InProgress":
             self.looks += 1
             for n, stream in enumerate(LOG_STREAMS):
                 self.lines[stream].append(
                     (1_700_000_000_000 + 1000 * self.looks + n, f"look {self.looks}")
                 )
+
+    def _DescribeTrainingJob(self, seen: Seen) -> Answer:
+        self.answer_look()
         return json_answer(
             {
                 "TrainingJobName": TRAINING_JOB,
@@ -448,9 +453,15 @@ class FollowWorld:
         if lines is None:
             return error_answer("ResourceNotFoundException", 400, "no such log stream")
         sent = seen.document.get("nextToken")
+        limit = seen.document.get("limit", 10_000)
         known = isinstance(sent, str) and sent.startswith("f/") and sent[2:].isdigit()
-        begin = int(sent[2:]) if known else (len(lines) if sent else 0)
-        end = min(begin + seen.document.get("limit", 10_000), len(lines))
+        if known:
+            begin = int(sent[2:])
+        elif sent:
+            begin = len(lines)
+        else:  # from the head, or else the last page
+            begin = 0 if seen.document.get("startFromHead") else max(0, len(lines) - limit)
+        end = min(begin + limit, len(lines))
         forward = f"f/{end}" if end > begin or sent is None else sent
         return json_answer(
             {
@@ -486,3 +497,25 @@ class FollowWorld:
 
     def freeze(self) -> None:
         self.frozen = True
+
+
+class WatchLogsWorld(WatchWorld):
+    """`WatchWorld`'s queue, each job running as `FollowWorld`'s training job, which has
+    ended and written its lines: what a watch reads of a job that FAILED
+    (``logs_on_failure``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logs = FollowWorld()
+        while self.logs.status == "InProgress":  # the job ran its course, writing its lines
+            self.logs.answer_look()
+        self.specs = (*self.specs, *self.logs.specs[:3])
+
+    def _summary(self, job: str) -> dict[str, Any]:
+        resource = {"name": "TrainingJobArn", "value": TRAINING_JOB_ARN}
+        return {**super()._summary(job), "latestAttempt": {"serviceResourceId": resource}}
+
+    def answer(self, seen: Seen) -> Answer:
+        if seen.spec in self.specs[2:]:
+            return self.logs.answer(seen)
+        return super().answer(seen)
