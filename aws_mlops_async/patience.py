@@ -81,28 +81,32 @@ class Patience:
         raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
 
     async def within(self, call: Awaitable[T], operation: str, client: Invoker | None) -> T:
-        """``await call``, given up once ``give_up_after`` passes without an answer even
-        while it is in flight (a service that stalls or trickles): a watchdog cancels it and
-        `EndpointUnreachable` is raised. The client's retries of a call can last far longer
-        than a wait means to (``max_attempts`` x ``read_timeout``)."""
+        """``await call``, given up once it has been in flight ``give_up_after`` seconds
+        without an answer (a service that stalls or trickles): a watchdog timer cancels it
+        and `EndpointUnreachable` is raised. The client's retries of a call can last far
+        longer than a wait means to (``max_attempts`` x ``read_timeout``). Only the call's own
+        time counts: not the consumer's, nor a sleep between looks."""
         give_up_after = self.give_up_after
         if give_up_after is None:
             return await call
         task = asyncio.current_task()
         assert task is not None
         loop = asyncio.get_running_loop()
+        started = time.monotonic()
         given_up: list[float] = []
         watchdog: list[asyncio.TimerHandle] = []  # the one pending look
 
         def look() -> None:
-            silent = self.silence()
-            if silent is None:  # answers came since: look again when they would be stale
-                watchdog[:] = [loop.call_later(self._stale_in(give_up_after), look)]
+            quiet_since = max(self._last_answer, started)
+            silent = time.monotonic() - quiet_since
+            if silent < give_up_after:  # answers came since: look again when stale
+                stale_in = quiet_since + give_up_after - time.monotonic()
+                watchdog[:] = [loop.call_later(stale_in, look)]
             else:
                 given_up.append(silent)
                 task.cancel()
 
-        look()
+        watchdog.append(loop.call_later(give_up_after, look))
         try:
             return await call
         except asyncio.CancelledError:
@@ -115,6 +119,3 @@ class Patience:
         finally:
             for timer in watchdog:
                 timer.cancel()
-
-    def _stale_in(self, give_up_after: float) -> float:
-        return max(0.0, self._last_answer + give_up_after - time.monotonic())
