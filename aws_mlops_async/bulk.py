@@ -41,7 +41,6 @@ from .errors import (
     AwsError,
     ConfigurationError,
     CredentialsError,
-    EndpointUnreachable,
     MalformedResponseError,
     ServiceError,
     Timeout,
@@ -49,6 +48,7 @@ from .errors import (
     ValidationError,
 )
 from .modeling import AwsModel
+from .patience import Patience
 from .protocol import OperationSpec
 from .retries import ClientRateLimiter, RetryPolicy, backoff_delay
 
@@ -306,8 +306,8 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._failure: BaseException | None = None
         self._ended = False
         self._closed = False
-        self._last_contact = 0.0
-        self._last_transport_failure: TransportError | None = None
+        # The silence the watchdog (`_check`) gives up on, as a watch's and a follower's.
+        self._patience = Patience(give_up_after)
         self._flying: set[_Job[RequestT]] = set()  # jobs with an attempt in flight
         self._awaiting_source = False  # the feeder waits for the job source's next job
         self._awaiting_consumer = False  # the feeder waits for the consumer to read
@@ -384,7 +384,7 @@ class _Engine(Generic[RequestT, ResponseT]):
     # ---- the run ------------------------------------------------------------------------
 
     def _start(self) -> None:
-        self._last_contact = time.monotonic()
+        self._patience.answered()  # the silence counts from the start
         self._tasks.append(asyncio.create_task(self._guard(self._feed)))
         self._tasks += [
             asyncio.create_task(self._guard(self._work)) for _ in range(self._concurrency)
@@ -462,9 +462,9 @@ class _Engine(Generic[RequestT, ResponseT]):
             )
         except (ServiceError, TransportError) as error:
             if isinstance(error, ServiceError):
-                self._last_contact = time.monotonic()
+                self._patience.answered()
             else:
-                self._last_transport_failure = error
+                self._patience.failed(error)
             if error.retryable and time.monotonic() < job.deadline:
                 self._requeue(job, error)
                 return
@@ -473,7 +473,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         except (ValidationError, MalformedResponseError) as error:
             outcome = Outcome(job.index, job.request, None, error, job.attempts)
         else:
-            self._last_contact = time.monotonic()
+            self._patience.answered()
             outcome = Outcome(job.index, job.request, response, None, job.attempts)
         finally:
             self._in_flight -= 1
@@ -527,13 +527,12 @@ class _Engine(Generic[RequestT, ResponseT]):
             if now >= job.deadline and not job.expired and job.sender is not None:
                 job.expired = True
                 job.sender.cancel()
-        if self._give_up_after is not None:
-            if self._awaiting_consumer and self._idle():
-                self._last_contact = now  # reading the outcomes is the consumer's pace
-            silent = now - self._last_contact
-            if silent >= self._give_up_after:
-                self._fail(self._given_up(silent))
-                return
+        if self._awaiting_consumer and self._idle():
+            self._patience.answered()  # reading the outcomes is the consumer's pace
+        silent = self._patience.silence()
+        if silent is not None:
+            self._fail(self._given_up(silent))
+            return
         self._later(self._check_period(), self._check)
 
     def _idle(self) -> bool:
@@ -553,10 +552,7 @@ class _Engine(Generic[RequestT, ResponseT]):
                 f"The job source gave no job for {silent:.0f} s (give_up_after) while nothing "
                 "else was left to send; giving up"
             )
-        failure = self._last_transport_failure
-        if failure is not None:
-            return EndpointUnreachable.after(failure, silent)
-        return EndpointUnreachable.silent(self._spec.name, silent)
+        return self._patience.unreachable(silent, self._spec.name, self._client)
 
     def _later(self, delay: float, callback: Callable[[], None]) -> None:
         """Call ``callback`` in ``delay`` seconds, unless the run stops first."""

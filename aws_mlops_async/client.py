@@ -277,6 +277,15 @@ class BaseClient:
         target = await self._resolve_target()
         return target.origin + target.base_path
 
+    @property
+    def sent_to(self) -> str | None:
+        """The ``host:port`` this client's requests go to, as a `TransportError` names it;
+        None until the first request resolved it."""
+        if self._target is None:
+            return None
+        url = URL(self._target.origin)
+        return f"{url.host}:{url.port}"
+
     def build_request(
         self,
         spec: OperationSpec[RequestT, Any],

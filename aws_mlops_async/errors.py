@@ -171,13 +171,18 @@ class EndpointUnreachable(ConnectionFailed):
     retryable = False
 
     @classmethod
-    def silent(cls, operation_name: str, seconds: float) -> EndpointUnreachable:
-        """The error for ``seconds`` with requests sent and none answered, nor failed."""
+    def silent(
+        cls, operation_name: str, seconds: float, endpoint: str | None = None
+    ) -> EndpointUnreachable:
+        """The error for ``seconds`` with requests sent to ``endpoint`` (``host:port``) and
+        none answered, nor failed."""
+        where = endpoint or "the service"
         return cls(
-            f"No answer from the service for {seconds:.0f} s while {operation_name} requests "
+            f"No answer from {where} for {seconds:.1f} s while {operation_name} requests "
             "were in flight; giving up. Is the endpoint up and answering?",
             operation_name=operation_name,
             reason="no answer",
+            endpoint=endpoint,
         )
 
     @classmethod
@@ -185,7 +190,7 @@ class EndpointUnreachable(ConnectionFailed):
         """The error for ``seconds`` without an answer, the last failure being ``last``."""
         where = last.endpoint or "the endpoint"
         return cls(
-            f"No request reached {where} for {seconds:.0f} s (last error: {last.reason}); "
+            f"No request reached {where} for {seconds:.1f} s (last error: {last.reason}); "
             "giving up. Is the endpoint URL right, and is the service or network up?",
             operation_name=last.operation_name,
             reason=last.reason,

@@ -32,6 +32,11 @@ class Invoker(Protocol):
         """The Session the client sends with (its credentials, whether it is closed)."""
         ...
 
+    @property
+    def sent_to(self) -> str | None:
+        """The ``host:port`` the client's requests go to (None before the first)."""
+        ...
+
     def build_request(
         self,
         spec: OperationSpec[RequestT, Any],

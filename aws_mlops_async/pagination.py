@@ -6,6 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -17,6 +18,7 @@ from .protocol.spec import OperationSpec
 
 __all__ = [
     "FULL_RESULT_LIMIT",
+    "MAX_EMPTY_PAGES",
     "PageIterator",
     "PaginationConfig",
     "PaginationError",
@@ -26,6 +28,9 @@ __all__ = [
 
 #: The most items `PageIterator.build_full_result` gathers without ``max_items``.
 FULL_RESULT_LIMIT = 100_000
+#: The most pages in a row without an item (each with a next token) `PageIterator.items` and
+#: `PageIterator.build_full_result` read: past it the listing is taken as one that never ends.
+MAX_EMPTY_PAGES = 1_000
 
 RequestT = TypeVar("RequestT", bound=AwsModel)
 ResponseT = TypeVar("ResponseT", bound=AwsModel)
@@ -34,8 +39,9 @@ ItemT = TypeVar("ItemT")
 
 class PaginationError(AwsError):
     """A listing that would never end: the service handed back a token it had handed out
-    before in the same listing (A, B, A...), or `build_full_result` would gather more than
-    `FULL_RESULT_LIMIT` items."""
+    before in the same listing (A, B, A...), `build_full_result` would gather more than
+    `FULL_RESULT_LIMIT` items, or `items` or `build_full_result` met more than
+    `MAX_EMPTY_PAGES` pages in a row without an item."""
 
 
 @dataclass(frozen=True)
@@ -98,10 +104,11 @@ class PageIterator(Generic[ResponseT, ItemT]):
     """Pages of a list operation, fetched one at a time as you iterate (``async for page in it``).
 
     ``items()`` iterates the items of every page; ``build_full_result()`` gathers them into
-    one response; after iteration stops at ``max_items``, ``resume_token`` resumes at the very
-    next item (pass it as ``starting_token``), and is None once everything was read; a
-    listing that caught up with a log stream (GetLogEvents) keeps one that reads what comes
-    after, later.
+    one response; both give up with `PaginationError` after `MAX_EMPTY_PAGES` pages in a row
+    without an item (read page by page, every page is yours to stop at). After iteration
+    stops at ``max_items``, ``resume_token`` resumes at the very next item (pass it as
+    ``starting_token``), and is None once everything was read; a listing that caught up with
+    a log stream (GetLogEvents) keeps one that reads what comes after, later.
     """
 
     def __init__(
@@ -168,16 +175,18 @@ class PageIterator(Generic[ResponseT, ItemT]):
 
     async def items(self) -> AsyncGenerator[ItemT, None]:
         """Every item of every page, fetching pages only as they are needed."""
-        async for page in self:
-            for item in getattr(page, self._spec.result_key) or ():
-                yield item
+        async with aclosing(self._bounded()) as pages:
+            async for page in pages:
+                for item in getattr(page, self._spec.result_key) or ():
+                    yield item
 
     async def build_full_result(self) -> ResponseT:
         """All items gathered in one response; its next token is `resume_token`.
 
-        Without ``max_items``, at most `FULL_RESULT_LIMIT` items are gathered: a listing
-        holding more raises `PaginationError` (pass ``max_items``, or iterate the pages), so
-        memory stays bounded.
+        Without ``max_items``, at most `FULL_RESULT_LIMIT` items are gathered, and at most
+        `MAX_EMPTY_PAGES` pages in a row without one are read: a listing holding more raises
+        `PaginationError` (pass ``max_items``, or iterate the pages), so memory and time stay
+        bounded.
         """
         spec = self._spec
         limit = self._config.max_items or FULL_RESULT_LIMIT
@@ -185,19 +194,35 @@ class PageIterator(Generic[ResponseT, ItemT]):
             key: [] for key in (spec.result_key, *spec.more_result_keys)
         }
         last: ResponseT | None = None
-        async for page in self:
-            for key, values in gathered.items():
-                values.extend(getattr(page, key) or ())
-            if len(gathered[spec.result_key]) > limit:
-                raise PaginationError(
-                    f"{spec.operation.name} lists more than {limit:,} items: gathering them "
-                    "all would hold them in memory at once; pass "
-                    "PaginationConfig(max_items=...) or iterate the pages instead"
-                )
-            last = page
+        async with aclosing(self._bounded()) as pages:
+            async for page in pages:
+                for key, values in gathered.items():
+                    values.extend(getattr(page, key) or ())
+                if len(gathered[spec.result_key]) > limit:
+                    raise PaginationError(
+                        f"{spec.operation.name} lists more than {limit:,} items: gathering "
+                        "them all would hold them in memory at once; pass "
+                        "PaginationConfig(max_items=...) or iterate the pages instead"
+                    )
+                last = page
         if last is None:  # pragma: no cover - a list call always yields its first page
             raise AssertionError("no page was fetched")
         return last.model_copy(update={**gathered, spec.output_token: self.resume_token})
+
+    async def _bounded(self) -> AsyncGenerator[ResponseT, None]:
+        """The pages, ending with `PaginationError` after `MAX_EMPTY_PAGES` in a row without
+        an item: a reader of items has no page of its own to stop at."""
+        empty = 0
+        async with aclosing(self._pages()) as pages:
+            async for page in pages:
+                empty = 0 if getattr(page, self._spec.result_key) else empty + 1
+                if empty > MAX_EMPTY_PAGES:
+                    raise PaginationError(
+                        f"{self._spec.operation.name} handed back more than "
+                        f"{MAX_EMPTY_PAGES:,} pages in a row without an item, each with a next "
+                        "token: its pages may never end (iterate the pages to read on)"
+                    )
+                yield page
 
 
 def _shown(token: str) -> str:

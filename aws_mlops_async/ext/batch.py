@@ -170,14 +170,17 @@ class BatchClient(generated.BatchClient):
         It ends when every job SUCCEEDED or FAILED (FAILED by its own status, or when Batch
         says it does not exist), when you leave the block, or raising: the `ServiceError` or
         `CredentialsError` of a caller the service refuses (expired or wrong credentials, no
-        permission), or `EndpointUnreachable` after ``give_up_after`` seconds (None: never)
-        without an answer. Connection failures, 5xx answers and throttling that outlast the
-        client's retries slow it down until then.
+        permission); `EndpointUnreachable` after ``give_up_after`` seconds (None: never)
+        without an answer, a call in flight included (naming the endpoint); or
+        `PaginationError` for a queue's listing that never ends (a token handed out before,
+        or more than 1,000 pages in one look). Connection failures, 5xx answers and
+        throttling that outlast the client's retries slow it down until then.
 
         With ``logs_on_failure=N`` (at most 10,000), the update of each job that FAILED
         carries the last N lines of its training job's logs (``logs``; or why they could not
         be read, ``logs_unread``), read a few jobs at once at the end of the poll that saw it
-        fail, for the first 50 failed jobs of the watch.
+        fail, for the first 50 failed jobs of the watch; a read gives up after 60 seconds
+        without an answer, or ``give_up_after`` if shorter.
         """
         from .watching import ServiceJobWatch
 

@@ -23,7 +23,8 @@ __all__ = ["FAILED_JOBS_READ", "FailureLogs"]
 FAILED_JOBS_READ = 50
 #: Failed jobs whose logs are read at once.
 READ_AT_ONCE = 4
-#: Seconds a failed job's logs are tried for before the watch goes on without them.
+#: Seconds a failed job's logs are tried for before the watch goes on without them (the
+#: watch's ``give_up_after`` when shorter).
 PATIENCE = 60.0
 #: How soon a read throttled beyond the client's retries tries again.
 RETRY_AFTER = 1.0
@@ -32,9 +33,11 @@ RETRY_AFTER = 1.0
 class FailureLogs:
     """Reads the last ``lines`` lines of failed jobs' training logs, within the budget."""
 
-    def __init__(self, batch: BaseClient, lines: int) -> None:
+    def __init__(self, batch: BaseClient, lines: int, give_up_after: float | None) -> None:
         self._batch = batch
         self._lines = lines
+        # A read gives up no later than the watch would.
+        self._give_up_after = min(PATIENCE, give_up_after or PATIENCE)
         self._left = FAILED_JOBS_READ
         #: Requests the reads made, by operation.
         self.requests: dict[str, int] = {}
@@ -74,7 +77,7 @@ class FailureLogs:
             start_time=None,
             tail=self._lines,
             poll_interval=RETRY_AFTER,
-            give_up_after=PATIENCE,
+            give_up_after=self._give_up_after,
         )
         try:
             async with reader:

@@ -4,30 +4,42 @@ the times it takes, and running a few requests at once with nothing left behind.
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from contextlib import aclosing
 from datetime import datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..arguments import positive_number
-from ..errors import ConfigurationError, EndpointUnreachable, ServiceError, TransportError
+from ..errors import ConfigurationError, ServiceError, TransportError
+from ..modeling import AwsModel
+from ..pagination import PageIterator, PaginationError
+from ..patience import Patience
+
+if TYPE_CHECKING:
+    from ..invoker import Invoker
 
 __all__ = [
     "GIVE_UP_AFTER",
     "MAX_EPOCH_SECONDS",
+    "MAX_PAGES_PER_LOOK",
     "MAX_POLL_INTERVAL",
     "REFUSALS",
     "Patience",
     "epoch_milliseconds",
     "gather_all",
+    "one_look",
     "passing",
 ]
 
 T = TypeVar("T")
+PageT = TypeVar("PageT", bound=AwsModel)
 ItemT = TypeVar("ItemT")
 
 #: Seconds without an answer from the service after which a wait gives up, by default.
 GIVE_UP_AFTER = 900.0
+#: The most pages of a listing one look of a wait reads (a watch's queue, 100,000 jobs; a log
+#: follower's streams) before it takes the listing's tokens as never ending.
+MAX_PAGES_PER_LOOK = 1_000
 #: The longest poll interval, in seconds (a day).
 MAX_POLL_INTERVAL = 86_400.0
 #: The latest time taken, in epoch seconds (the year 9999).
@@ -62,39 +74,27 @@ def passing(error: ServiceError | TransportError) -> bool:
     return error.retryable or error.status_code >= 500
 
 
-class Patience:
-    """How long a wait has gone without an answer, and giving up after ``give_up_after``
-    seconds of it (None: never)."""
-
-    def __init__(self, give_up_after: float | None) -> None:
-        positive_number("give_up_after", give_up_after, optional=True)
-        self.give_up_after = give_up_after
-        self._last_answer = time.monotonic()
-        #: Whether a request since `reset` had to be retried (throttling, errors).
-        self.retried = False
-
-    def answered(self, attempts: int = 1) -> None:
-        """Note an answer of the service, and whether it took retries."""
-        self._last_answer = time.monotonic()
-        self.retried = self.retried or attempts > 1
-
-    def retries(self, attempts: int) -> None:
-        """Note whether an answer took retries, when answers of that kind alone do not
-        keep the wait going (one that got nowhere with the rest)."""
-        self.retried = self.retried or attempts > 1
-
-    def reset(self) -> None:
-        """Start counting the retries of a new round of requests."""
-        self.retried = False
-
-    def give_up_if_silent(self, error: ServiceError | TransportError) -> None:
-        """Raise `EndpointUnreachable` once the service gave no answer for give_up_after."""
-        silent = time.monotonic() - self._last_answer
-        if self.give_up_after is None or silent < self.give_up_after:
-            return
-        if isinstance(error, TransportError):
-            raise EndpointUnreachable.after(error, silent) from error
-        raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
+async def one_look(
+    pages: PageIterator[PageT, Any], listing: str, patience: Patience, client: Invoker
+) -> AsyncGenerator[PageT, None]:
+    """The pages of one look at a listing (``listing`` names it: its operation first), each
+    awaited `Patience.within` give_up_after; more than `MAX_PAGES_PER_LOOK` of them end the
+    look with `PaginationError`, as do the paginator's own bounds."""
+    operation = listing.split()[0]
+    read = 0
+    async with aclosing(aiter(pages)) as reading:
+        while True:
+            try:
+                page = await patience.within(anext(reading), operation, client)
+            except StopAsyncIteration:
+                return
+            read += 1
+            if read > MAX_PAGES_PER_LOOK:
+                raise PaginationError(
+                    f"{listing} went on for more than {MAX_PAGES_PER_LOOK:,} pages in one look: "
+                    "its next tokens may never end"
+                )
+            yield page
 
 
 def epoch_milliseconds(name: str, value: object) -> int:

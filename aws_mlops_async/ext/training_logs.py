@@ -31,6 +31,7 @@ import asyncio
 import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import TracebackType
@@ -38,11 +39,19 @@ from typing import TYPE_CHECKING, Any
 
 from ..arguments import flag, positive_int, positive_number
 from ..errors import ServiceError, TransportError
-from .polling import MAX_POLL_INTERVAL, Patience, epoch_milliseconds, gather_all, passing
+from ..pagination import PageIterator, PaginationConfig
+from .polling import (
+    MAX_POLL_INTERVAL,
+    Patience,
+    epoch_milliseconds,
+    gather_all,
+    one_look,
+    passing,
+)
 
 if TYPE_CHECKING:
     from ..invoker import Invoker
-    from ..services.logs.models import OutputLogEvent
+    from ..services.logs.models import DescribeLogStreamsResponse, LogStream, OutputLogEvent
     from ..services.sagemaker.models import DescribeTrainingJobResponse
 
 __all__ = ["LOG_GROUP", "PAGE_LINES", "LogLine", "TrainingJobLogs", "TrainingJobLookup"]
@@ -227,7 +236,7 @@ class TrainingJobLogs:
         """The training job's name, once there is one (following, its service job is looked
         at every poll until it has one); None when there will be none."""
         while True:
-            name, never = await self._lookup()
+            name, never = await self._patience.within(self._lookup(), "DescribeServiceJob", None)
             self._patience.answered()
             if name is not None or never or not self._follow:
                 return name
@@ -237,8 +246,10 @@ class TrainingJobLogs:
         from ..services.sagemaker import operations
 
         self.requests["DescribeTrainingJob"] += 1
-        job = await self._sagemaker.invoke(
-            operations.DESCRIBE_TRAINING_JOB, {"training_job_name": name}
+        job = await self._patience.within(
+            self._sagemaker.invoke(operations.DESCRIBE_TRAINING_JOB, {"training_job_name": name}),
+            "DescribeTrainingJob",
+            self._sagemaker,
         )
         self._patience.retries(job.response_metadata.attempts)
         return job
@@ -247,29 +258,27 @@ class TrainingJobLogs:
         """Add the streams of job ``name`` not known yet, in the order they are listed."""
         from ..services.logs import operations
 
-        token: str | None = None
-        while True:
-            fields: dict[str, Any] = {
-                "log_group_name": LOG_GROUP,
-                "log_stream_name_prefix": f"{name}/",
-            }
-            if token is not None:
-                fields["next_token"] = token
-            self.requests["DescribeLogStreams"] += 1
-            try:
-                page = await self._logs.invoke(operations.DESCRIBE_LOG_STREAMS, fields)
-            except ServiceError as error:
-                if error.code == "ResourceNotFoundException":
-                    return  # no training job has written a line in this region yet
+        request = self._logs.build_request(
+            operations.DESCRIBE_LOG_STREAMS,
+            {"log_group_name": LOG_GROUP, "log_stream_name_prefix": f"{name}/"},
+        )
+        pages: PageIterator[DescribeLogStreamsResponse, LogStream] = PageIterator(
+            self._logs, operations.DESCRIBE_LOG_STREAMS_PAGES, request, PaginationConfig()
+        )
+        listing = f"DescribeLogStreams of {name!r}"
+        try:
+            async with aclosing(one_look(pages, listing, self._patience, self._logs)) as looking:
+                async for page in looking:
+                    self.requests["DescribeLogStreams"] += 1
+                    self._patience.retries(page.response_metadata.attempts)
+                    for stream in page.log_streams or ():
+                        found = stream.log_stream_name
+                        if found and found not in self._streams:
+                            self._streams[found] = _Stream(found, len(self._streams))
+        except ServiceError as error:
+            if error.code != "ResourceNotFoundException":
                 raise
-            self._patience.retries(page.response_metadata.attempts)
-            for stream in page.log_streams or ():
-                found = stream.log_stream_name
-                if found and found not in self._streams:
-                    self._streams[found] = _Stream(found, len(self._streams))
-            if not page.next_token or page.next_token == token:
-                return
-            token = page.next_token
+            # No training job has written a line in this region yet.
 
     async def _read_tails(self) -> None:
         """Each stream's last ``tail`` lines, then only the last ``tail`` of them all: where
@@ -289,7 +298,9 @@ class TrainingJobLogs:
             stream.token = page.next_forward_token
 
         streams = list(self._streams.values())
-        await gather_all(last_lines, streams, at_once=READ_CONCURRENCY)
+        await self._patience.within(
+            gather_all(last_lines, streams, at_once=READ_CONCURRENCY), "GetLogEvents", self._logs
+        )
         held = sorted(
             ((event.timestamp or 0, stream.order, index), stream)
             for stream in streams
@@ -313,7 +324,11 @@ class TrainingJobLogs:
         while True:
             hungry = [s for s in streams if not s.events and not s.caught_up]
             if hungry:
-                await gather_all(self._read_on, hungry, at_once=READ_CONCURRENCY)
+                await self._patience.within(
+                    gather_all(self._read_on, hungry, at_once=READ_CONCURRENCY),
+                    "GetLogEvents",
+                    self._logs,
+                )
                 continue
             ready = [s for s in streams if s.events]
             if not ready:

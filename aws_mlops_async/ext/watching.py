@@ -8,12 +8,15 @@ its own. A cycle whose requests had to be retried (throttling, errors) doubles t
 the next, up to 8 times ``poll_interval``; a clean cycle brings it back.
 
 What ends a watch: every job SUCCEEDED or FAILED; the consumer leaving; the service refusing
-the caller (credentials, permissions: that `ServiceError` or `CredentialsError` is raised); or
+the caller (credentials, permissions: that `ServiceError` or `CredentialsError` is raised);
 ``give_up_after`` seconds (900 by default) without an answer from the service, through
-connection failures, 5xx answers and throttling that outlast the client's retries (then
-`EndpointUnreachable`). Until then those failures slow the watch down and it goes on. A job is
-reported FAILED only by its own status, or when Batch says it does not exist. A job's status
-never goes backwards in the updates (a listing that lags behind a describe is ignored).
+connection failures, 5xx answers and throttling that outlast the client's retries, and while
+a call is in flight too (a service that stalls or trickles: then `EndpointUnreachable`, naming
+the endpoint); or a queue's listing that never ends: a token handed out before, or more than
+`polling.MAX_PAGES_PER_LOOK` pages (100,000 jobs) in one look (`PaginationError`). Until then
+those failures slow the watch down and it goes on. A job is reported FAILED only by its own
+status, or when Batch says it does not exist. A job's status never goes backwards in the
+updates (a listing that lags behind a describe is ignored).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from .polling import (
     Patience,
     epoch_milliseconds,
     gather_all,
+    one_look,
     passing,
 )
 from .training_jobs import training_job_name
@@ -159,7 +163,7 @@ class ServiceJobWatch:
         self.requests: dict[str, int] = {"ListServiceJobs": 0, "DescribeServiceJob": 0}
         #: Poll cycles completed.
         self.cycles = 0
-        self._failure_logs = None if lines is None else FailureLogs(client, lines)
+        self._failure_logs = None if lines is None else FailureLogs(client, lines, give_up_after)
 
     def __aiter__(self) -> AsyncIterator[ServiceJobUpdate]:
         if self._updates is None:
@@ -247,9 +251,11 @@ class ServiceJobWatch:
             filters=[{"name": "AFTER_CREATED_AT", "values": [str(after)]}],
             pagination_config=PaginationConfig(page_size=PAGE_SIZE),
         )
-        async with aclosing(aiter(pages)) as listing:
-            async for page in listing:
-                self._patience.answered(page.response_metadata.attempts)
+        patience = self._patience
+        listing = f"ListServiceJobs of queue {queue!r}"
+        async with aclosing(one_look(pages, listing, patience, self._client)) as looking:
+            async for page in looking:
+                patience.answered(page.response_metadata.attempts)
                 self.requests["ListServiceJobs"] += 1
                 for summary in page.job_summary_list or ():
                     state = by_id.get(summary.job_id)
@@ -301,7 +307,11 @@ class ServiceJobWatch:
                 resource.value if resource else None,
             )
 
-        found = await gather_all(one, followed, at_once=DESCRIBE_CONCURRENCY)
+        found = await self._patience.within(
+            gather_all(one, followed, at_once=DESCRIBE_CONCURRENCY),
+            "DescribeServiceJob",
+            self._client,
+        )
         return [update for update in found if update is not None]
 
     async def _with_logs(self, failed: list[ServiceJobUpdate]) -> list[ServiceJobUpdate]:

@@ -24,7 +24,17 @@ from typing import Any
 
 import chaos_timing as timing
 from chaos_faults import Fault
-from chaos_worlds import JOURNEYS, QUEUE, BulkWorld, ListingWorld, WaiterWorld, WatchWorld
+from chaos_worlds import (
+    JOURNEYS,
+    QUEUE,
+    TRAINING_JOB,
+    BulkWorld,
+    FollowWorld,
+    ListingWorld,
+    WaiterWorld,
+    WatchLogsWorld,
+    WatchWorld,
+)
 
 from aws_mlops_async import (
     Config,
@@ -190,6 +200,11 @@ READER_PATIENCE = 0.5
 #: What build_full_result may gather without max_items, here (the library's is 100,000):
 #: more than a long token cycle of `chaos_faults` brings, so a cycle is what ends it.
 FULL_RESULT_LIMIT = 40
+#: How many empty pages in a row items() and build_full_result() read, here (the library's is
+#: 1,000): more than a reader reads of a listing that does not end.
+MAX_EMPTY_PAGES = 20
+#: How many pages of a queue a watch's look reads, here (the library's is 1,000).
+MAX_PAGES_PER_LOOK = 20
 
 
 def _paginator_spec(service: str, name: str) -> PaginatorSpec[Any, Any]:
@@ -278,6 +293,13 @@ class ListingWait(Wait):
             # restart: the port is closed for less than one back-off (tokens hold no state);
             # never_done: a listing waits for nothing.
             return Finishes(bound, "a call is retried (Config.max_attempts)")
+        caught_up_ends = _paginator_spec(self.listing.service, self.listing.name)
+        if kind == "token_cycle" and caught_up_ends.last_page_has_previous_token:
+            return Ends(
+                bound,
+                "PageIterator: a log stream handing back the token it was sent has caught up "
+                "(it ends there); any other token handed out before raises PaginationError",
+            )
         if kind == "token_cycle":
             return Raises(
                 PaginationError,
@@ -293,11 +315,13 @@ class ListingWait(Wait):
                 test=lambda error: "more than" in str(error),
             )
         if kind == "endless_empty" and self.mode in ("full", "items"):
-            # Pages without items: build_full_result gathers nothing to bound, and items()
-            # yields nothing its reader could stop at.
-            return Ends(
-                timing.ENDS,
-                "issue 21: every wait has an end (the docs bound only the items gathered)",
+            # Pages without items: items() yields nothing its reader could stop at.
+            return Raises(
+                PaginationError,
+                bound + MAX_EMPTY_PAGES * timing.ENDLESS_PAGE,
+                f"pagination: more than MAX_EMPTY_PAGES ({MAX_EMPTY_PAGES} here) empty pages "
+                "in a row",
+                test=lambda error: "in a row without an item" in str(error),
             )
         if kind in ("endless", "endless_empty"):
             return ReaderBound(
@@ -370,6 +394,14 @@ LISTINGS: tuple[Listing, ...] = (
         {"domain_identifier": "dzd_chaos1234", "owning_project_identifier": "chaosproj12"},
     ),
     Listing("lookoutvision", "list_model_packaging_jobs", {"project_name": "chaos-project"}),
+    Listing("logs", "describe_log_groups"),
+    Listing("logs", "describe_log_streams", {"log_group_name": "/aws/sagemaker/TrainingJobs"}),
+    Listing(
+        "logs",
+        "get_log_events",
+        {"log_group_name": "/aws/sagemaker/TrainingJobs", "log_stream_name": "chaos/algo-1-1"},
+    ),
+    Listing("logs", "filter_log_events", {"log_group_name": "/aws/sagemaker/TrainingJobs"}),
 )
 #: Read every way: one listing of each protocol (awsJson 1.1, restJson1 in a body, restJson1
 #: in a query); the others are read page by page.
@@ -637,13 +669,22 @@ class WatchWait(Wait):
     #: server's lagging replica shows statuses behind those already reported.
     mid_run = 6
 
+    def __init__(self, logs_on_failure: int | None = None) -> None:
+        #: With it, each FAILED update carries the last lines of its training job's logs.
+        self.logs_on_failure = logs_on_failure
+        if logs_on_failure is not None:
+            self.id = f"{WatchWait.id}[logs_on_failure]"
+
     def world(self) -> WatchWorld:
-        return WatchWorld()
+        return WatchWorld() if self.logs_on_failure is None else WatchLogsWorld()
 
     async def run(self, session: Session, world: WatchWorld, ran: Ran) -> None:
         jobs = [WatchedJob(job, QUEUE) for job in JOURNEYS]
         async with session.batch.watch_service_jobs(
-            jobs, poll_interval=timing.POLL_INTERVAL, give_up_after=timing.WATCH_GIVE_UP
+            jobs,
+            poll_interval=timing.POLL_INTERVAL,
+            give_up_after=timing.WATCH_GIVE_UP,
+            logs_on_failure=self.logs_on_failure,
         ) as watch:
             async for update in watch:
                 ran.trace.append(update)
@@ -663,8 +704,12 @@ class WatchWait(Wait):
                 test=lambda error: "handed out before" in str(error),
             )
         if kind in ("endless", "endless_empty"):
-            return Ends(
-                timing.ENDS, "issue 21: every wait has an end (the watch docs name none for this)"
+            return Raises(
+                PaginationError,
+                finishes + MAX_PAGES_PER_LOOK * timing.ENDLESS_PAGE,
+                f"watching: more than MAX_PAGES_PER_LOOK ({MAX_PAGES_PER_LOOK} here) pages of a "
+                "queue in one look",
+                test=lambda error: "in one look" in str(error),
             )
         if kind == "never_done":
             return ReaderBound(
@@ -680,7 +725,15 @@ class WatchWait(Wait):
                 "client's retries slow the watch down and it goes on; a status never goes "
                 "backwards (a listing that lags behind is ignored)",
             )
-        if kind in ("outage_long", "5xx_for_good", "throttling_for_good", "trickle", "stall"):
+        if kind in ("outage_long", "trickle", "stall"):
+            return Raises(
+                EndpointUnreachable,
+                gives_up,
+                "watching: give_up_after seconds without an answer from the service, a call in "
+                "flight too, naming the endpoint",
+                names_endpoint=True,
+            )
+        if kind in ("5xx_for_good", "throttling_for_good"):
             return Raises(
                 EndpointUnreachable,
                 gives_up,
@@ -706,6 +759,13 @@ class WatchWait(Wait):
     def check_finished(self, ran: Ran, world: WatchWorld) -> None:
         final = {update.job_id: update.status for update in ran.trace}
         assert final == {job: world.final(job) for job in JOURNEYS}, final
+        if isinstance(world, WatchLogsWorld):
+            assert self.logs_on_failure is not None
+            last = world.logs.expected()[-self.logs_on_failure :]
+            for update in ran.trace:
+                if update.status == "FAILED":
+                    assert update.logs is not None, update.logs_unread
+                    assert [(line.stream, line.message) for line in update.logs] == last
 
     def check_always(self, ran: Ran, world: WatchWorld) -> None:
         last: dict[str, ServiceJobUpdate] = {}
@@ -718,6 +778,113 @@ class WatchWait(Wait):
                     f"a status went backwards: {before.status} then {update.status}"
                 )
             last[update.job_id] = update
+            if self.logs_on_failure is not None and update.status == "FAILED":
+                assert (update.logs is None) != (update.logs_unread is None), (
+                    "a FAILED update has its lines, or why they could not be read"
+                )
+
+
+# ---- log followers ---------------------------------------------------------------------------
+
+#: How many empty pages in a row a follower reads of a stream in one look, here (the
+#: library's `training_logs.EMPTY_PAGES` is 50).
+FOLLOW_EMPTY_PAGES = 10
+
+
+class FollowWait(Wait):
+    """A training job's logs followed to its end (``follow=True``): ``sagemaker``'s
+    ``training_job_logs(name)``, or ``batch``'s ``service_job_logs(job_id)`` (the training
+    job found from its service job), with ``give_up_after`` shorter than the client's read
+    timeout (`PATIENT`): what ends a call in flight must be the follower."""
+
+    config = PATIENT
+    #: The first look (a describe, the streams listed, two streams read to their end) and
+    #: part of the second.
+    mid_run = 7
+
+    def __init__(self, via: str) -> None:
+        self.via = via
+        self.id = f"{via}.{'training_job_logs' if via == 'sagemaker' else 'service_job_logs'}"
+
+    def world(self) -> FollowWorld:
+        return FollowWorld()
+
+    async def run(self, session: Session, world: FollowWorld, ran: Ran) -> None:
+        timings: dict[str, Any] = {
+            "follow": True,
+            "poll_interval": timing.POLL_INTERVAL,
+            "give_up_after": timing.WATCH_GIVE_UP,
+        }
+        if self.via == "sagemaker":
+            logs = session.sagemaker.training_job_logs(TRAINING_JOB, **timings)
+        else:
+            logs = session.batch.service_job_logs("chaos-service-job", **timings)
+        async with logs:
+            async for line in logs:
+                ran.trace.append(line)
+
+    def expect(self, fault: Fault) -> Expectation:
+        looks = FollowWorld.LOOKS + 2  # and the look that sees it ended, and one more
+        finishes = timing.WATCH_GIVE_UP + looks * (timing.WATCH_SLOWEST + timing.CALL)
+        gives_up = timing.WATCH_GIVE_UP + timing.WATCH_SLOWEST + timing.CALL
+        kind = fault.kind
+        if kind in ("healthy", "outage_short", "5xx_burst", "throttling_burst", "restart"):
+            return Finishes(
+                finishes,
+                "training_logs: throttling, 5xx answers and lost connections that outlast the "
+                "client's retries slow it down; it ends once the job has ended and one more "
+                "look found nothing new",
+            )
+        if kind in ("token_cycle", "endless", "endless_empty"):
+            # A stream's tokens: caught up after FOLLOW_EMPTY_PAGES empty pages a look, until
+            # the job ends; the streams' listing: PaginationError (a token handed out before,
+            # or more than MAX_PAGES_PER_LOOK pages).
+            return Ends(
+                finishes + looks * FOLLOW_EMPTY_PAGES * timing.ENDLESS_PAGE,
+                "issue 21: every wait has an end",
+            )
+        if kind == "never_done":
+            return ReaderBound(
+                READER_PATIENCE,
+                "training_logs: following goes on until the job has ended; leaving cancels what "
+                "is in flight",
+                patience=READER_PATIENCE,
+            )
+        if kind in ("outage_long", "trickle", "stall"):
+            return Raises(
+                EndpointUnreachable,
+                gives_up,
+                "training_logs: give_up_after seconds in which no new line was read and no look "
+                "got to its end, a call in flight too, naming the endpoint",
+                names_endpoint=True,
+            )
+        if kind in ("5xx_for_good", "throttling_for_good"):
+            return Raises(
+                EndpointUnreachable,
+                gives_up,
+                "training_logs: give_up_after seconds in which no new line was read",
+            )
+        if kind == "refused":
+            return Raises(ServiceError, finishes, "training_logs: the service refusing the caller")
+        if kind == "credentials":
+            return Raises(CredentialsError, finishes, "README, Errors: credentials")
+        if kind == "garbage":
+            return Raises(
+                MalformedResponseError,
+                finishes,
+                "README, Errors: a success whose body cannot be read (not a passing failure)",
+            )
+        raise AssertionError(f"no ending said for fault kind {kind!r}")
+
+    def check_finished(self, ran: Ran, world: FollowWorld) -> None:
+        read = [(line.stream, line.message) for line in ran.trace]
+        assert read == world.expected(), "every line, once, in time order"
+
+    def check_always(self, ran: Ran, world: FollowWorld) -> None:
+        read = [(line.stream, line.message) for line in ran.trace]
+        assert len(read) == len(set(read)), f"a line read twice: {read}"
+        times = [line.timestamp for line in ran.trace]
+        assert times == sorted(times), "lines in time order"
 
 
 # ---- the table ---------------------------------------------------------------------------
@@ -731,4 +898,7 @@ WAITS: tuple[Wait, ...] = (
     *(WaiterWait(waiting) for waiting in WAITERS),
     BulkWait(),
     WatchWait(),
+    WatchWait(logs_on_failure=3),
+    FollowWait("sagemaker"),
+    FollowWait("batch"),
 )

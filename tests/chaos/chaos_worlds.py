@@ -25,8 +25,10 @@ from aws_mlops_async.waiters import WaiterSpec
 
 __all__ = [
     "BulkWorld",
+    "FollowWorld",
     "ListingWorld",
     "WaiterWorld",
+    "WatchLogsWorld",
     "WatchWorld",
     "minimal_wire",
 ]
@@ -38,7 +40,7 @@ __all__ = [
 def minimal_wire(model: type[BaseModel]) -> dict[str, Any]:
     """The model's required members, each with a value of its type, by wire name."""
     return {
-        info.alias or name: _value(info.annotation)
+        _alias(model, name): _value(info.annotation)
         for name, info in model.model_fields.items()
         if info.is_required()
     }
@@ -79,7 +81,10 @@ def _value(annotation: Any) -> Any:
 
 
 def _alias(model: type[BaseModel], field: str) -> str:
-    return model.model_fields[field].alias or field
+    """The member's wire name (the models name it as they read it: ``validation_alias``)."""
+    info = model.model_fields[field]
+    wire = info.validation_alias or info.alias
+    return wire if isinstance(wire, str) else field
 
 
 def _item_type(model: type[BaseModel], field: str) -> type[BaseModel]:
@@ -351,3 +356,166 @@ class WatchWorld:
 
     def freeze(self) -> None:
         self.frozen = True
+
+
+# ---- a training job writing its logs ------------------------------------------------------
+
+#: The training job whose logs are followed, and its instances' streams (as SageMaker names
+#: them), each written a line at each look until the job has ended.
+TRAINING_JOB = "chaos-training"
+TRAINING_JOB_ARN = f"arn:aws:sagemaker:us-east-1:123456789012:training-job/{TRAINING_JOB}"
+LOG_STREAMS = tuple(f"{TRAINING_JOB}/algo-{n}-1700000000" for n in (1, 2))
+
+
+class FollowWorld:
+    """A SageMaker training job ``InProgress`` for `LOOKS` looks (each DescribeTrainingJob is
+    a look), then ``Completed``; at each look it has run, each instance writes one line to its
+    CloudWatch Logs stream. GetLogEvents reads a stream forward with tokens ``f/<next
+    index>``, handing back the token it was sent once caught up (as CloudWatch Logs does; not
+    from the head, the last page); a token of no read of this world finds nothing more.
+    Batch's DescribeServiceJob shows the training job as its service job's resource. The logs
+    are the service's store: a restart keeps them."""
+
+    LOOKS = 3
+
+    def __init__(self) -> None:
+        from aws_mlops_async.services.logs import operations as logs
+        from aws_mlops_async.services.sagemaker import operations as sagemaker
+
+        self.specs = (
+            sagemaker.DESCRIBE_TRAINING_JOB,
+            logs.DESCRIBE_LOG_STREAMS,
+            logs.GET_LOG_EVENTS,
+            batch.DESCRIBE_SERVICE_JOB,
+        )
+        self.looks = 0
+        self.frozen = False
+        self.lines: dict[str, list[tuple[int, str]]] = {name: [] for name in LOG_STREAMS}
+
+    @property
+    def status(self) -> str:
+        return "InProgress" if self.frozen or self.looks <= self.LOOKS else "Completed"
+
+    def expected(self) -> list[tuple[str, str]]:
+        """Every line written, (stream, message), in time order."""
+        written = sorted(
+            (timestamp, stream, message)
+            for stream, lines in self.lines.items()
+            for timestamp, message in lines
+        )
+        return [(stream, message) for _, stream, message in written]
+
+    def answer(self, seen: Seen) -> Answer:
+        return getattr(self, f"_{seen.operation}")(seen)
+
+    def answer_look(self) -> None:
+        """A look at the job: while it runs, each instance writes a line."""
+        if self.status == "InProgress":
+            self.looks += 1
+            for n, stream in enumerate(LOG_STREAMS):
+                self.lines[stream].append(
+                    (1_700_000_000_000 + 1000 * self.looks + n, f"look {self.looks}")
+                )
+
+    def _DescribeTrainingJob(self, seen: Seen) -> Answer:
+        self.answer_look()
+        return json_answer(
+            {
+                "TrainingJobName": TRAINING_JOB,
+                "TrainingJobArn": TRAINING_JOB_ARN,
+                "TrainingJobStatus": self.status,
+                "SecondaryStatus": "Training",
+                "CreationTime": 1_700_000_000,
+                "AlgorithmSpecification": {"TrainingInputMode": "File"},
+                "ResourceConfig": {
+                    "InstanceType": "ml.g5.xlarge",
+                    "InstanceCount": len(LOG_STREAMS),
+                    "VolumeSizeInGB": 50,
+                },
+                "StoppingCondition": {"MaxRuntimeInSeconds": 3600},
+                "ModelArtifacts": {"S3ModelArtifacts": "s3://chaos/model.tar.gz"},
+            }
+        )
+
+    def _DescribeLogStreams(self, seen: Seen) -> Answer:
+        sent = seen.document.get("nextToken")
+        prefix = seen.document.get("logStreamNamePrefix", "")
+        shown = [] if sent else [n for n in LOG_STREAMS if n.startswith(prefix)]
+        return json_answer(
+            {"logStreams": [{"logStreamName": name} for name in shown]},
+            items_key="logStreams",
+            token_key="nextToken",
+            sent_token=sent,
+        )
+
+    def _GetLogEvents(self, seen: Seen) -> Answer:
+        lines = self.lines.get(seen.document.get("logStreamName", ""))
+        if lines is None:
+            return error_answer("ResourceNotFoundException", 400, "no such log stream")
+        sent = seen.document.get("nextToken")
+        limit = seen.document.get("limit", 10_000)
+        known = isinstance(sent, str) and sent.startswith("f/") and sent[2:].isdigit()
+        if known:
+            begin = int(sent[2:])
+        elif sent:
+            begin = len(lines)
+        else:  # from the head, or else the last page
+            begin = 0 if seen.document.get("startFromHead") else max(0, len(lines) - limit)
+        end = min(begin + limit, len(lines))
+        forward = f"f/{end}" if end > begin or sent is None else sent
+        return json_answer(
+            {
+                "events": [
+                    {"timestamp": ts, "message": message, "ingestionTime": ts}
+                    for ts, message in lines[begin:end]
+                ],
+                "nextForwardToken": forward,
+                "nextBackwardToken": f"b/{begin}",
+            },
+            items_key="events",
+            token_key="nextForwardToken",
+            sent_token=sent,
+        )
+
+    def _DescribeServiceJob(self, seen: Seen) -> Answer:
+        arn = TRAINING_JOB_ARN
+        return json_answer(
+            {
+                "jobId": seen.document.get("jobId"),
+                "jobName": "chaos-service-job",
+                "jobQueue": QUEUE,
+                "serviceJobType": "SAGEMAKER_TRAINING",
+                "status": "RUNNING",
+                "createdAt": 1_700_000_000_000,
+                "startedAt": 1_700_000_000_000,
+                "latestAttempt": {"serviceResourceId": {"name": "TrainingJobArn", "value": arn}},
+            }
+        )
+
+    def restart(self) -> None:
+        """Nothing is lost: the job and its logs are the services' store."""
+
+    def freeze(self) -> None:
+        self.frozen = True
+
+
+class WatchLogsWorld(WatchWorld):
+    """`WatchWorld`'s queue, each job running as `FollowWorld`'s training job, which has
+    ended and written its lines: what a watch reads of a job that FAILED
+    (``logs_on_failure``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logs = FollowWorld()
+        while self.logs.status == "InProgress":  # the job ran its course, writing its lines
+            self.logs.answer_look()
+        self.specs = (*self.specs, *self.logs.specs[:3])
+
+    def _summary(self, job: str) -> dict[str, Any]:
+        resource = {"name": "TrainingJobArn", "value": TRAINING_JOB_ARN}
+        return {**super()._summary(job), "latestAttempt": {"serviceResourceId": resource}}
+
+    def answer(self, seen: Seen) -> Answer:
+        if seen.spec in self.specs[2:]:
+            return self.logs.answer(seen)
+        return super().answer(seen)

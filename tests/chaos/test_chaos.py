@@ -54,39 +54,7 @@ from aws_mlops_async.waiters import WaiterSpec
 pytestmark = pytest.mark.timeout(30)
 
 #: The pairs that do not end as documented (FINDINGS.md): (wait id, fault id) -> finding.
-FINDINGS: dict[tuple[str, str], str] = {
-    **{
-        (f"{listing}[{mode}]", "token-never-empty-no-items"): (
-            "finding 1: .items() and build_full_result() never end on a listing whose tokens "
-            "never end and whose pages are empty"
-        )
-        for listing in (
-            "sagemaker.list_image_versions",
-            "batch.list_service_jobs",
-            "lookoutvision.list_model_packaging_jobs",
-        )
-        for mode in ("items", "full")
-    },
-    **{
-        ("batch.watch_service_jobs", fault): (
-            "finding 2: a watch never ends on a queue listing whose tokens never end"
-        )
-        for fault in ("token-never-empty", "token-never-empty-no-items")
-    },
-    **{
-        ("batch.watch_service_jobs", fault): (
-            "finding 3: a watch's give_up_after does not end a call in flight: a service that "
-            "stalls or trickles holds it max_attempts x read_timeout"
-        )
-        for fault in ("stall", "trickle")
-    },
-    **{
-        ("batch.submit_service_jobs", fault): (
-            "finding 4: a bulk run giving up on requests in flight names no host and port"
-        )
-        for fault in ("stall", "trickle")
-    },
-}
+FINDINGS: dict[tuple[str, str], str] = {}
 
 
 def _cases() -> list[Any]:
@@ -192,7 +160,7 @@ async def _drive(
 
 
 @pytest.mark.parametrize(("wait", "case"), _cases())
-@pytest.mark.usefixtures("steady_bulk_backoff", "small_full_result")
+@pytest.mark.usefixtures("steady_bulk_backoff", "small_listing_bounds")
 async def test_a_wait_ends_as_documented(wait: Wait, case: FaultCase) -> None:
     sockets = _sockets()
     fault = make(case, wait.mid_run)

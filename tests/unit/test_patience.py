@@ -1,0 +1,61 @@
+"""`Patience.within`: the watchdog that ends a call in flight once it has gone
+``give_up_after`` seconds without an answer, for watches and log followers alike."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from aws_mlops_async import EndpointUnreachable
+from aws_mlops_async.patience import Patience
+
+pytestmark = pytest.mark.timeout(10)
+
+
+class Sent:
+    """What `within` asks of a client: where its requests went."""
+
+    sent_to = "127.0.0.1:9"
+
+
+async def test_a_call_in_flight_past_give_up_after_ends_naming_the_endpoint() -> None:
+    patience = Patience(0.1)
+    started = time.monotonic()
+    with pytest.raises(EndpointUnreachable) as caught:
+        await patience.within(asyncio.sleep(5), "DescribeServiceJob", Sent())  # type: ignore[arg-type]
+    assert time.monotonic() - started < 1
+    assert caught.value.endpoint == "127.0.0.1:9"
+    assert "No answer from 127.0.0.1:9 for 0.1 s while DescribeServiceJob" in str(caught.value)
+    assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
+
+
+async def test_only_the_calls_own_time_counts_not_the_consumers() -> None:
+    patience = Patience(0.1)
+    await asyncio.sleep(0.2)  # a consumer (or a sleep between looks) longer than give_up_after
+    answer = await patience.within(asyncio.sleep(0.05, "answer"), "ListServiceJobs", None)
+    assert answer == "answer"
+    await asyncio.sleep(0.15)  # no cancellation is left behind for a later wait
+    assert asyncio.current_task().cancelling() == 0  # type: ignore[union-attr]
+
+
+async def test_answers_during_the_call_keep_it_going() -> None:
+    patience = Patience(0.15)
+
+    async def answering() -> str:
+        for _ in range(4):  # 0.4 s in all, an answer every 0.1 s
+            await asyncio.sleep(0.1)
+            patience.answered()
+        return "done"
+
+    assert await patience.within(answering(), "GetLogEvents", None) == "done"
+
+
+async def test_the_callers_own_cancellation_goes_through() -> None:
+    patience = Patience(0.1)
+    task = asyncio.create_task(patience.within(asyncio.sleep(5), "GetLogEvents", None))
+    await asyncio.sleep(0.01)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
