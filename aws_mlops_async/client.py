@@ -109,6 +109,11 @@ class SessionLike(Protocol):
         """A call's back-off, ended by `SessionClosedError` when the Session closes."""
         ...
 
+    async def signing_credentials(self) -> Credentials:
+        """The credentials to sign an attempt with, the wait for them ended by
+        `SessionClosedError` when the Session closes."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
@@ -494,7 +499,7 @@ class BaseClient:
         limiter = options.retry.limiter
         if limiter is not None:
             await limiter.acquire()
-        credentials = await session.credentials.get_credentials()
+        credentials = await session.signing_credentials()
         clock = session.clock
         signed_with = clock.offset
         sent_at = time.time()

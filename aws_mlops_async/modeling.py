@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import email.utils
 import json
 import re
@@ -466,6 +467,16 @@ class SecretValue(Secret[SecretT]):
 
     # The value lives in a slot, not in the instance's __dict__, so ``vars()`` shows nothing.
     __slots__ = ("_secret_value",)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A pickle leaves the process (a cache, a queue): masked, as a model's pickle is.
+        return (type(self), (_MASK,))
+
+    def __copy__(self) -> SecretValue[SecretT]:
+        return type(self)(self.get_secret_value())
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SecretValue[SecretT]:
+        return type(self)(copy.deepcopy(self.get_secret_value(), memo))
 
 
 def _reveal(value: Secret[Any], info: SerializationInfo) -> Any:

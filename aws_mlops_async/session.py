@@ -13,9 +13,14 @@ import aiohttp
 from . import retries
 from ._session_clients import ServiceClients, client_class
 from .arguments import http_url, instance, region, text, with_methods
-from .cancellation import cancelled_by_caller
+from .cancellation import cancelled_by_caller, uncancel
 from .config import Config
-from .credentials import ChainCredentialProvider, CredentialProvider, static_credentials
+from .credentials import (
+    ChainCredentialProvider,
+    CredentialProvider,
+    Credentials,
+    static_credentials,
+)
 from .errors import ConfigurationError, NoRegionError, SessionClosedError
 from .interceptors import Interceptor, check_interceptors
 from .profile import SharedProfile
@@ -29,6 +34,7 @@ __all__ = ["Session"]
 
 #: The longest profile name taken.
 MAX_PROFILE_NAME = 256
+_CLOSING = "the Session was closed"
 
 
 class Session(ServiceClients):
@@ -90,6 +96,8 @@ class Session(ServiceClients):
         self._closed = False
         self._clients: dict[str, BaseClient] = {}
         self._pauses: set[asyncio.Future[None]] = set()  # calls backing off, ended by close
+        #: Calls waiting for credentials (a credential_process on an MFA prompt), ended by close.
+        self._credential_waits: set[asyncio.Task[object]] = set()
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -127,6 +135,8 @@ class Session(ServiceClients):
         self._closed = True
         for pause in self._pauses:
             pause.cancel()
+        for task in self._credential_waits:
+            task.cancel(_CLOSING)
         if self._owns_transport:
             await self.transport.close()
 
@@ -145,6 +155,27 @@ class Session(ServiceClients):
             raise
         finally:
             self._pauses.discard(sleeping)
+
+    async def signing_credentials(self) -> Credentials:
+        """The credentials to sign an attempt with; `SessionClosedError` at once when the
+        Session closes meanwhile (a ``credential_process`` waiting on a prompt included)."""
+        if self._closed:
+            raise SessionClosedError()
+        task = asyncio.current_task()
+        if task is None:
+            return await self.credentials.get_credentials()
+        self._credential_waits.add(task)
+        try:
+            return await self.credentials.get_credentials()
+        except asyncio.CancelledError as cancelled:
+            closing = bool(cancelled.args) and cancelled.args[0] == _CLOSING
+            if self._closed and (closing or not cancelled_by_caller()):
+                if closing:
+                    uncancel(task)
+                raise SessionClosedError() from None
+            raise
+        finally:
+            self._credential_waits.discard(task)
 
     def http_session(self) -> aiohttp.ClientSession:
         """The aiohttp session the default transport sends on, opened on first use in the

@@ -199,8 +199,11 @@ class AiohttpTransport:
             raise _failure(exc, request) from exc
         except asyncio.CancelledError as cancelled:
             # `close` ends every send in flight (a pool closing also cancels the waits for
-            # its connections): a call nobody cancelled ends as closed, not cancelled.
-            if self._closed and (_closing(cancelled) or not cancelled_by_caller()):
+            # its connections): a call nobody cancelled ends as closed, not cancelled. So
+            # does one whose wait the caller's own session, closed under it, cancelled.
+            given = self._given
+            closed = self._closed or (given is not None and given.closed)
+            if closed and (_closing(cancelled) or not cancelled_by_caller()):
                 if _closing(cancelled):
                     uncancel(task)
                 raise SessionClosedError() from None
