@@ -146,7 +146,6 @@ def test_credential_process_is_not_left_running(hanging_profile: dict[str, str])
     assert "ResourceWarning" not in result["stderr"]
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #4")
 @pytest.mark.timeout(60)
 def test_watch_gives_up_while_credentials_hang(hanging_profile: dict[str, str]) -> None:
     """README: a watch ends after give_up_after seconds without an answer from the service

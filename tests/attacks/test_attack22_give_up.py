@@ -57,7 +57,6 @@ async def test_bulk_run_gives_up_on_a_silent_endpoint(silent_session: Session) -
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #8")
 @pytest.mark.timeout(60)
 async def test_watch_gives_up_on_a_silent_endpoint(silent_session: Session) -> None:
     """README: a watch ends after give_up_after seconds without an answer from the service
@@ -79,7 +78,6 @@ async def test_watch_gives_up_on_a_silent_endpoint(silent_session: Session) -> N
     assert time.monotonic() - started < 5
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #8")
 @pytest.mark.timeout(60)
 async def test_training_logs_give_up_on_a_silent_endpoint(silent_session: Session) -> None:
     """training_job_logs(give_up_after=2) on a silent endpoint: the same."""

@@ -80,7 +80,6 @@ async def _cli(url: str, *args: str) -> tuple[int, str]:
     return process.returncode or 0, output.decode("utf-8", "replace")
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #6")
 @pytest.mark.timeout(60)
 async def test_a_table_never_prints_control_sequences(hostile_url: str) -> None:
     status, output = await _cli(hostile_url, "batch", "list-service-jobs", "--queue", "q")
@@ -89,7 +88,6 @@ async def test_a_table_never_prints_control_sequences(hostile_url: str) -> None:
     assert [c for c in CONTROLS if c in output] == []
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #7")
 @pytest.mark.timeout(60)
 async def test_an_error_line_never_prints_control_sequences(hostile_url: str) -> None:
     status, output = await _cli(hostile_url, "sagemaker", "describe-training-job", "--name", "a")
