@@ -37,7 +37,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..arguments import flag, positive_int, positive_number
-from ..errors import ServiceError, TransportError
+from ..errors import ConfigurationError, ServiceError, TransportError
+from ..pagination import PaginationError
 from .polling import MAX_POLL_INTERVAL, Patience, epoch_milliseconds, gather_all, passing
 
 if TYPE_CHECKING:
@@ -64,6 +65,9 @@ MAX_SLOWDOWN = 8
 ENDED = ("Completed", "Failed", "Stopped")
 
 _STREAM_SUFFIX = re.compile(r"-\d+$")
+#: The earliest and latest times a `LogLine` shows (a timestamp beyond them is shown as them).
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
 
 #: One look for the training job whose logs to read: its name once known (None: not yet),
 #: and whether none will ever be known (its service job ended without one).
@@ -91,13 +95,16 @@ class LogLine:
 class _Stream:
     """What is known of one instance's stream: where reading it got, and its next lines."""
 
-    __slots__ = ("caught_up", "events", "instance", "name", "order", "token")
+    __slots__ = ("caught_up", "events", "instance", "name", "order", "seen", "token")
 
     def __init__(self, name: str, order: int) -> None:
         self.name = name
         self.instance = _STREAM_SUFFIX.sub("", name.rpartition("/")[2])
         self.order = order  # ties in time go to the stream found first
         self.token: str | None = None
+        #: Every token sent reading the stream: one handed back again (but the one just sent)
+        #: would read the same lines again, forever.
+        self.seen: set[str] = set()
         self.events: deque[OutputLogEvent] = deque()
         self.caught_up = False
 
@@ -126,6 +133,8 @@ class TrainingJobLogs:
         self._lookup = lookup
         self._follow = flag("follow", follow)
         self._start = None if start_time is None else epoch_milliseconds("start_time", start_time)
+        if self._start is not None and self._start < 0:
+            raise ConfigurationError("start_time must be at or after 1970-01-01T00:00:00Z")
         self._tail = positive_int("tail", tail, maximum=MAX_TAIL, optional=True)
         self._poll_interval = float(
             positive_number("poll_interval", poll_interval, maximum=MAX_POLL_INTERVAL)
@@ -197,7 +206,16 @@ class TrainingJobLogs:
             settled = ended
             retried = self._patience.retried
             interval = min(interval * 2, self._slowest) if retried else self._poll_interval
-            await asyncio.sleep(interval)
+            await self._pause(interval)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait ``seconds`` between looks; `SessionClosedError` at once when the Session
+        closes meanwhile (as a call's back-off), so a follow ends with its Session."""
+        pause = getattr(getattr(self._sagemaker, "session", None), "pause", None)
+        if pause is None:
+            await asyncio.sleep(seconds)
+        else:
+            await pause(seconds)
 
     @property
     def _slowest(self) -> float:
@@ -210,7 +228,7 @@ class TrainingJobLogs:
             raise error
         self._patience.give_up_if_silent(error)
         interval = min(interval * 2, self._slowest)
-        await asyncio.sleep(interval)
+        await self._pause(interval)
         self._patience.give_up_if_silent(error)
         return interval
 
@@ -231,7 +249,7 @@ class TrainingJobLogs:
             self._patience.answered()
             if name is not None or never or not self._follow:
                 return name
-            await asyncio.sleep(self._poll_interval)
+            await self._pause(self._poll_interval)
 
     async def _describe(self, name: str) -> DescribeTrainingJobResponse:
         from ..services.sagemaker import operations
@@ -248,6 +266,7 @@ class TrainingJobLogs:
         from ..services.logs import operations
 
         token: str | None = None
+        seen: set[str] = set()
         while True:
             fields: dict[str, Any] = {
                 "log_group_name": LOG_GROUP,
@@ -269,7 +288,13 @@ class TrainingJobLogs:
                     self._streams[found] = _Stream(found, len(self._streams))
             if not page.next_token or page.next_token == token:
                 return
+            if page.next_token in seen:
+                raise PaginationError(
+                    "DescribeLogStreams handed back a next token it had handed out before: "
+                    "its pages would never end"
+                )
             token = page.next_token
+            seen.add(token)
 
     async def _read_tails(self) -> None:
         """Each stream's last ``tail`` lines, then only the last ``tail`` of them all: where
@@ -282,8 +307,15 @@ class TrainingJobLogs:
         async def last_lines(stream: _Stream) -> None:
             self.requests["GetLogEvents"] += 1
             stream.token = None  # a tail read again after a failure starts over
+            stream.seen.clear()
             fields = self._reading(stream, start_from_head=False, limit=tail)
-            page = await self._logs.invoke(operations.GET_LOG_EVENTS, fields)
+            try:
+                page = await self._logs.invoke(operations.GET_LOG_EVENTS, fields)
+            except ServiceError as error:
+                if error.code != "ResourceNotFoundException":
+                    raise
+                stream.events = deque()  # the stream is gone (its retention ended)
+                return
             self._patience.retries(page.response_metadata.attempts)
             stream.events = deque(page.events or ())
             stream.token = page.next_forward_token
@@ -323,7 +355,7 @@ class TrainingJobLogs:
             yield LogLine(
                 instance=first.instance,
                 stream=first.name,
-                timestamp=datetime.fromtimestamp((event.timestamp or 0) / 1000, timezone.utc),
+                timestamp=_when(event.timestamp or 0),
                 message=event.message or "",
             )
 
@@ -346,7 +378,15 @@ class TrainingJobLogs:
                 self._patience.answered(page.response_metadata.attempts)  # lines: progress
             else:
                 self._patience.retries(page.response_metadata.attempts)
-            sent, stream.token = stream.token, page.next_forward_token or stream.token
+            sent, token = stream.token, page.next_forward_token or stream.token
+            if token != sent and token is not None and token in stream.seen:
+                raise PaginationError(
+                    f"GetLogEvents handed back a forward token of {stream.name!r} it had "
+                    "handed out before: it would read the same lines again, forever"
+                )
+            if sent is not None:
+                stream.seen.add(sent)
+            stream.token = token
             stream.events.extend(page.events or ())
             if stream.token == sent:
                 stream.caught_up = True
@@ -368,6 +408,15 @@ class TrainingJobLogs:
         elif self._start is not None:
             fields["start_time"] = self._start
         return fields
+
+
+def _when(milliseconds: int) -> datetime:
+    """Epoch milliseconds as a UTC datetime; one beyond what a datetime holds (a hostile or
+    corrupt timestamp) as the earliest or latest there is."""
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return _LATEST if milliseconds > 0 else _EARLIEST
 
 
 def _instances(job: DescribeTrainingJobResponse) -> int:
