@@ -1,0 +1,124 @@
+"""Attacks on the typed request models and the one `ValidationError` (FINDINGS25.md): a
+request built every way a user builds one must fail with `aws_mlops_async.ValidationError`
+naming the right field, and a sensitive member must stay masked however it got there."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from typing import Any
+
+import pydantic
+import pytest
+from multidict import CIMultiDict
+
+from aws_mlops_async import Session, ValidationError
+from aws_mlops_async.ext.training_model import TrainingPayload
+from aws_mlops_async.protocol import HttpResponse
+from aws_mlops_async.services.datazone.models import StartNotebookRunInput
+from aws_mlops_async.services.sagemaker import operations
+from aws_mlops_async.services.sagemaker.models import DescribeTrainingJobRequest, ResourceConfig
+from aws_mlops_async.transport import MockTransport, TransportRequest
+
+NOTEBOOK = {
+    "domain_identifier": "dzd_abc123",
+    "owning_project_identifier": "abc123",
+    "notebook_identifier": "abc123",
+}
+SECRET = "TOPSECRET-VALUE"
+
+
+def described(request: TransportRequest) -> HttpResponse:
+    headers = CIMultiDict({"content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "r"})
+    return HttpResponse(200, headers, json.dumps({"TrainingJobName": "j"}).encode())
+
+
+# -- #6: model_validate_json / model_validate_strings ----------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #6")
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize(
+    ("model", "text"),
+    [
+        (ResourceConfig, '{"InstanceCount": "two", "InstanceType": "ml.m5.large"}'),
+        (TrainingPayload, '{"TrainingJobName": 5}'),
+        (TrainingPayload, '{"TrainingJobName'),
+    ],
+)
+def test_model_validate_json_raises_the_librarys_validation_error(
+    model: type[pydantic.BaseModel], text: str
+) -> None:
+    """A payload kept in a JSON file is loaded with ``model_validate_json``: its errors are the
+    library's `ValidationError`, as the constructor's and ``model_validate``'s are."""
+    with pytest.raises(ValidationError):
+        model.model_validate_json(text)
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #6")
+@pytest.mark.timeout(30)
+def test_model_validate_strings_raises_the_librarys_validation_error() -> None:
+    with pytest.raises(ValidationError):
+        ResourceConfig.model_validate_strings({"InstanceCount": "two"})
+
+
+# -- #7: a sensitive member set after the model was made --------------------------------------
+
+
+def _shown(model: pydantic.BaseModel) -> list[str]:
+    """Where the secret shows: each way the README promises it never does."""
+    shows = {
+        "repr": repr(model),
+        "str": str(model),
+        "model_dump": repr(model.model_dump()),
+        "model_dump_json": model.model_dump_json(),
+        "pickle": pickle.dumps(model).decode("latin-1"),
+    }
+    return [name for name, text in shows.items() if SECRET in text]
+
+
+@pytest.mark.timeout(30)
+def test_a_sensitive_member_given_to_the_constructor_is_masked() -> None:
+    """What holds: the constructor's secret never shows."""
+    assert _shown(StartNotebookRunInput(**NOTEBOOK, parameters={"k": SECRET})) == []
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #7")
+@pytest.mark.timeout(30)
+def test_a_sensitive_member_given_to_model_copy_is_masked() -> None:
+    made = StartNotebookRunInput(**NOTEBOOK, parameters={"k": "v"})
+    assert _shown(made.model_copy(update={"parameters": {"k": SECRET}})) == []
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #7")
+@pytest.mark.timeout(30)
+def test_a_sensitive_member_set_as_an_attribute_is_masked() -> None:
+    made = StartNotebookRunInput(**NOTEBOOK)
+    made.parameters = {"k": SECRET}  # type: ignore[assignment]
+    assert _shown(made) == []
+
+
+# -- #11: a wire name given to model_copy ------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #11")
+@pytest.mark.timeout(30)
+async def test_a_wire_name_given_to_model_copy_is_named_as_given() -> None:
+    """``model_copy(update={"TrainingJobName": 5})`` leaves ``training_job_name`` a valid str
+    and adds a member by its wire name: the error must name what is wrong once, not say
+    twice that ``training_job_name`` (which holds "j") is invalid."""
+    request = DescribeTrainingJobRequest(training_job_name="j")
+    changed = request.model_copy(update={"TrainingJobName": 5})
+    transport = MockTransport(described)
+    session = Session(
+        region_name="us-east-1",
+        aws_access_key_id="AKIDTEST",
+        aws_secret_access_key="SECRETKEYVALUE",
+        transport=transport,
+    )
+    async with session:
+        with pytest.raises(ValidationError) as raised:
+            await session.sagemaker.invoke(operations.DESCRIBE_TRAINING_JOB, changed)
+    assert transport.requests == []
+    fields: list[Any] = [problem.field for problem in raised.value.problems]
+    assert len(fields) == len(set(fields)), fields
