@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from multidict import CIMultiDict
 
-from aws_mlops_async import AwsError, ConfigurationError, Session, SessionClosedError
+from aws_mlops_async import AwsError, Config, ConfigurationError, Session, SessionClosedError
 from aws_mlops_async.ext.failure_logs import FailureLogs
 from aws_mlops_async.ext.training_logs import LogLine
 from aws_mlops_async.ext.watching import ServiceJobUpdate
@@ -297,3 +297,106 @@ async def test_a_tail_read_outlasts_a_vanished_stream() -> None:
         with_tail = await read_all(session, tail=5)
     assert [line.message for line in without_tail] == ["x"]
     assert [line.message for line in with_tail] == ["x"]
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #5")
+@pytest.mark.timeout(30)
+async def test_a_failed_jobs_last_lines_cost_what_failure_logs_says() -> None:
+    """`ext.failure_logs` says a read "costs about three requests, and one more per
+    instance": for a 4-instance job, 7, not 10 (a tail read's stream is read on once more)."""
+
+    def handler(request: TransportRequest) -> HttpResponse:
+        if request.operation == "DescribeTrainingJob":
+            return ok(training_job("Failed", instances=4))
+        if request.operation == "DescribeLogStreams":
+            return streams(*(f"j/algo-{n}-1" for n in range(1, 5)))
+        if fields(request).get("nextToken") == "end":
+            return ok({"events": [], "nextForwardToken": "end"})
+        return ok({"events": [{"timestamp": 5, "message": "x"}], "nextForwardToken": "end"})
+
+    session, transport = mock(handler)
+    update = ServiceJobUpdate(
+        job_id="a",
+        job_name="a",
+        status="FAILED",
+        status_reason="AlgorithmError",
+        service_resource_id=JOB_ARN,
+        job_queue="q",
+    )
+    async with session:
+        (attached,) = await FailureLogs(session.batch, 5).attach([update])
+    assert attached.logs is not None and len(attached.logs) == 4
+    assert len(transport.requests) <= 3 + 4
+
+
+# -- #12: a service job that has not started ------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #12")
+@pytest.mark.timeout(30)
+async def test_following_a_service_job_that_has_not_started_waits_for_it() -> None:
+    """A job not started yet has no ``startedAt``: the answer is read leniently (as botocore
+    reads it) and the follow waits for the job's training job, it does not end raising."""
+    answers = 0
+
+    def handler(request: TransportRequest) -> HttpResponse:
+        nonlocal answers
+        if request.operation == "DescribeServiceJob":
+            answers += 1
+            described: dict[str, Any] = {
+                "jobArn": "arn:aws:batch:us-east-1:123456789012:service-job/x",
+                "jobId": "x",
+                "jobName": "n",
+                "jobQueue": "q",
+                "serviceJobType": "SAGEMAKER_TRAINING",
+                "createdAt": 1,
+                "status": "RUNNABLE",
+            }
+            if answers > 2:  # then it starts, as training job j
+                described.update(status="RUNNING", startedAt=2)
+                described["latestAttempt"] = {
+                    "serviceResourceId": {"name": "TrainingJobArn", "value": JOB_ARN}
+                }
+            return ok(described)
+        return (
+            following(request)
+            if request.operation != "DescribeTrainingJob"
+            else (ok(training_job()))
+        )
+
+    session, _ = mock(handler)
+    async with session:
+        async with session.batch.service_job_logs("x", follow=True, poll_interval=0.01) as logs:
+            lines = [line.message async for line in logs]
+    assert lines == ["x"]
+
+
+# -- #13: what EndpointUnreachable says after throttling ------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #13")
+@pytest.mark.timeout(30)
+async def test_giving_up_after_throttling_says_it_was_throttled() -> None:
+    """Every GetLogEvents was answered, with ThrottlingException: the error giving up must
+    not say there was "no answer from the service" and ask whether the endpoint is up."""
+
+    def handler(request: TransportRequest) -> HttpResponse:
+        if request.operation == "DescribeTrainingJob":
+            return ok(training_job())
+        if request.operation == "DescribeLogStreams":
+            return streams("j/algo-1-1")
+        return refused("ThrottlingException")
+
+    transport = MockTransport(handler)
+    session = Session(
+        region_name="us-east-1",
+        aws_access_key_id="AKIDTEST",
+        aws_secret_access_key="SECRETKEYVALUE",
+        transport=transport,
+        config=Config(max_attempts=1),
+    )
+    async with session:
+        with pytest.raises(AwsError) as raised:
+            await read_all(session, poll_interval=0.05, give_up_after=0.5)
+    assert "ThrottlingException" in str(raised.value)
+    assert "No answer" not in str(raised.value)

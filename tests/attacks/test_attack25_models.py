@@ -5,13 +5,18 @@ naming the right field, and a sensitive member must stay masked however it got t
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pydantic
 import pytest
 from multidict import CIMultiDict
 
+import aws_mlops_async
 from aws_mlops_async import Session, ValidationError
 from aws_mlops_async.ext.training_model import TrainingPayload
 from aws_mlops_async.protocol import HttpResponse
@@ -20,7 +25,7 @@ from aws_mlops_async.services.sagemaker import operations
 from aws_mlops_async.services.sagemaker.models import DescribeTrainingJobRequest, ResourceConfig
 from aws_mlops_async.transport import MockTransport, TransportRequest
 
-NOTEBOOK = {
+NOTEBOOK: dict[str, Any] = {
     "domain_identifier": "dzd_abc123",
     "owning_project_identifier": "abc123",
     "notebook_identifier": "abc123",
@@ -80,20 +85,23 @@ def _shown(model: pydantic.BaseModel) -> list[str]:
 @pytest.mark.timeout(30)
 def test_a_sensitive_member_given_to_the_constructor_is_masked() -> None:
     """What holds: the constructor's secret never shows."""
-    assert _shown(StartNotebookRunInput(**NOTEBOOK, parameters={"k": SECRET})) == []
+    assert (
+        _shown(StartNotebookRunInput.model_validate({**NOTEBOOK, "parameters": {"k": SECRET}}))
+        == []
+    )
 
 
 @pytest.mark.xfail(strict=True, reason="FINDINGS25 #7")
 @pytest.mark.timeout(30)
 def test_a_sensitive_member_given_to_model_copy_is_masked() -> None:
-    made = StartNotebookRunInput(**NOTEBOOK, parameters={"k": "v"})
+    made = StartNotebookRunInput.model_validate({**NOTEBOOK, "parameters": {"k": "v"}})
     assert _shown(made.model_copy(update={"parameters": {"k": SECRET}})) == []
 
 
 @pytest.mark.xfail(strict=True, reason="FINDINGS25 #7")
 @pytest.mark.timeout(30)
 def test_a_sensitive_member_set_as_an_attribute_is_masked() -> None:
-    made = StartNotebookRunInput(**NOTEBOOK)
+    made = StartNotebookRunInput.model_validate(NOTEBOOK)
     made.parameters = {"k": SECRET}  # type: ignore[assignment]
     assert _shown(made) == []
 
@@ -122,3 +130,45 @@ async def test_a_wire_name_given_to_model_copy_is_named_as_given() -> None:
     assert transport.requests == []
     fields: list[Any] = [problem.field for problem in raised.value.problems]
     assert len(fields) == len(set(fields)), fields
+
+
+# -- #14: a sensitive member's constructor argument, as mypy --strict sees it ------------------
+
+TYPED = """
+from aws_mlops_async.services.datazone.models import StartNotebookRunInput
+
+StartNotebookRunInput(
+    domain_identifier="dzd_abc123",
+    owning_project_identifier="abc123",
+    notebook_identifier="abc123",
+    parameters={"k": "v"},
+    metadata={"m": "v"},
+)
+"""
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #14")
+@pytest.mark.timeout(300)
+def test_a_sensitive_members_constructor_argument_type_checks(tmp_path: Path) -> None:
+    """The constructor takes ``parameters={"k": "v"}`` as it runs; mypy --strict (without the
+    pydantic plugin) must take it too: "constructors that type-check as they run"."""
+    StartNotebookRunInput.model_validate({**NOTEBOOK, "parameters": {"k": "v"}})  # it runs
+    (tmp_path / "typed.py").write_text(TYPED)
+    package_root = Path(aws_mlops_async.__file__).resolve().parent.parent
+    checked = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "typed.py",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(package_root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout
