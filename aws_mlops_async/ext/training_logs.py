@@ -13,9 +13,9 @@ Following (``follow=True``), the job is described every ``poll_interval`` second
 are listed again while fewer than its instances have one (instances start at different
 times), and read on from where they caught up. It ends once the job has ended and one more
 look, a poll later, found nothing new (CloudWatch Logs takes a moment to show what was
-written last). Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while
-instances are missing, and for each stream one GetLogEvents per `PAGE_LINES` new lines (one
-when there are none).
+written last); a job that ended more than `SHOWN_AFTER` seconds ago ends at its first look.
+Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while instances are missing,
+and for each stream one GetLogEvents per `PAGE_LINES` new lines (one when there are none).
 
 What ends a read, besides that: the consumer leaving (what is in flight is cancelled), the
 service refusing the caller (its `ServiceError`), a job that does not exist (SageMaker's
@@ -63,6 +63,9 @@ EMPTY_PAGES = 50
 MAX_SLOWDOWN = 8
 #: The TrainingJobStatus values of a job that has ended.
 ENDED = ("Completed", "Failed", "Stopped")
+#: Seconds after a job's end past which every line it wrote shows: following a job that ended
+#: that long ago, no look a poll later is waited for.
+SHOWN_AFTER = 300.0
 
 _STREAM_SUFFIX = re.compile(r"-\d+$")
 #: The earliest and latest times a `LogLine` shows (a timestamp beyond them is shown as them).
@@ -190,6 +193,8 @@ class TrainingJobLogs:
             try:
                 job = self.training_job = await self._describe(name)
                 ended = job.training_job_status in ENDED
+                if ended and _ended_long_ago(job):
+                    settled = True  # its last lines show already: this look is the last
                 if ended or len(self._streams) < _instances(job) or not self._streams:
                     await self._discover(job.training_job_name or name)
                 if self._tail is not None:
@@ -417,6 +422,14 @@ def _when(milliseconds: int) -> datetime:
         return datetime.fromtimestamp(milliseconds / 1000, timezone.utc)
     except (OverflowError, OSError, ValueError):
         return _LATEST if milliseconds > 0 else _EARLIEST
+
+
+def _ended_long_ago(job: DescribeTrainingJobResponse) -> bool:
+    """Whether the job ended more than `SHOWN_AFTER` seconds ago."""
+    end = job.training_end_time
+    if end is None:
+        return False
+    return (datetime.now(timezone.utc) - end).total_seconds() > SHOWN_AFTER
 
 
 def _instances(job: DescribeTrainingJobResponse) -> int:

@@ -400,3 +400,45 @@ async def test_giving_up_after_throttling_says_it_was_throttled() -> None:
             await read_all(session, poll_interval=0.05, give_up_after=0.5)
     assert "ThrottlingException" in str(raised.value)
     assert "No answer" not in str(raised.value)
+
+
+# -- #15: following a job that ended long ago ---------------------------------------------------
+
+
+@pytest.mark.timeout(30)
+async def test_following_a_job_that_ended_an_hour_ago_ends_at_once() -> None:
+    """``follow=True`` on a job that completed an hour ago: its lines are read and the
+    iteration ends, without waiting a poll_interval for lines that cannot still come (as
+    the SageMaker Python SDK's ``logs_for_job(wait=True)`` does)."""
+    ended = time.time() - 3600
+
+    def handler(request: TransportRequest) -> HttpResponse:
+        if request.operation == "DescribeTrainingJob":
+            return ok({**training_job("Completed"), "TrainingEndTime": ended})
+        return following(request)
+
+    session, transport = mock(handler)
+    async with session:
+        started = time.monotonic()
+        lines = await read_all(session, follow=True, poll_interval=20)
+        took = time.monotonic() - started
+    assert [line.message for line in lines] == ["x"]
+    assert took < 5
+    assert sent(transport, "DescribeTrainingJob") == 1
+
+
+@pytest.mark.timeout(30)
+async def test_following_a_job_that_just_ended_still_looks_once_more() -> None:
+    """What the fix keeps: a job that ended a moment ago gets its look a poll later."""
+    ended = time.time() - 1
+
+    def handler(request: TransportRequest) -> HttpResponse:
+        if request.operation == "DescribeTrainingJob":
+            return ok({**training_job("Completed"), "TrainingEndTime": ended})
+        return following(request)
+
+    session, transport = mock(handler)
+    async with session:
+        lines = await read_all(session, follow=True, poll_interval=0.05)
+    assert [line.message for line in lines] == ["x"]
+    assert sent(transport, "DescribeTrainingJob") == 2
