@@ -442,3 +442,40 @@ async def test_following_a_job_that_just_ended_still_looks_once_more() -> None:
         lines = await read_all(session, follow=True, poll_interval=0.05)
     assert [line.message for line in lines] == ["x"]
     assert sent(transport, "DescribeTrainingJob") == 2
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #9")
+@pytest.mark.timeout(30)
+async def test_closing_the_session_ends_a_watch_waiting_for_its_next_poll() -> None:
+    """The same for ``watch_service_jobs`` (ext/watching.py sleeps with asyncio.sleep)."""
+
+    def handler(request: TransportRequest) -> HttpResponse:
+        summary = {
+            "jobId": "x",
+            "jobName": "n",
+            "serviceJobType": "SAGEMAKER_TRAINING",
+            "status": "RUNNING",
+            "createdAt": 1,
+        }
+        return ok({"jobSummaryList": [summary]})
+
+    session, _ = mock(handler)
+    async with session:
+        watch = session.batch.watch_service_jobs(["x"], job_queue="q", poll_interval=20)
+
+        async def consume() -> None:
+            async with watch:
+                async for _ in watch:
+                    pass
+
+        consumer = asyncio.ensure_future(consume())
+        await asyncio.sleep(0.2)
+        closed_at = time.monotonic()
+        await session.close()
+        try:
+            with pytest.raises(SessionClosedError):
+                await asyncio.wait_for(asyncio.shield(consumer), 5)
+            assert time.monotonic() - closed_at < 2
+        finally:
+            consumer.cancel()
+            await asyncio.gather(consumer, return_exceptions=True)

@@ -172,3 +172,20 @@ def test_a_sensitive_members_constructor_argument_type_checks(tmp_path: Path) ->
         check=False,
     )
     assert checked.returncode == 0, checked.stdout
+
+
+# -- #16: the size of a ValidationError's text --------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="FINDINGS25 #16")
+@pytest.mark.timeout(60)
+def test_a_validation_errors_text_stays_bounded() -> None:
+    """One 1 MB map key makes a 2 MB message (the key shown twice), 100,000 bad values a 5 MB
+    one: a log line, a Sentry event, an HTTP 422 body. A service error keeps 64 KiB of a body
+    at most; a validation error's text should be bounded too (the problems stay whole)."""
+    from aws_mlops_async.services.sagemaker.models import CreateTrainingJobRequest
+
+    for environment in ({"K" * 1_000_000: 5}, {f"k{n}": n for n in range(100_000)}):
+        with pytest.raises(ValidationError) as raised:
+            CreateTrainingJobRequest.model_validate({"environment": environment})
+        assert len(str(raised.value)) <= 64 * 1024
