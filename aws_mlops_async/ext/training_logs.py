@@ -197,9 +197,11 @@ class TrainingJobLogs:
                     settled = True  # its last lines show already: this look is the last
                 if ended or len(self._streams) < _instances(job) or not self._streams:
                     await self._discover(job.training_job_name or name)
+                # A tail read is where each stream ends now: not followed, nothing to read on.
+                tailed = self._tail is not None and not self._follow
                 if self._tail is not None:
                     await self._read_tails()
-                async for line in self._merged():
+                async for line in self._merged(read_on=not tailed):
                     yield line
             except (ServiceError, TransportError) as error:
                 interval = await self._slow_down(error, interval)
@@ -341,12 +343,13 @@ class TrainingJobLogs:
             )
         self._tail = None
 
-    async def _merged(self) -> AsyncGenerator[LogLine, None]:
+    async def _merged(self, *, read_on: bool = True) -> AsyncGenerator[LogLine, None]:
         """Every line the streams hold now, in time order: each stream read on, a page at a
-        time, whenever its next line is needed, until every one has caught up."""
+        time, whenever its next line is needed, until every one has caught up (without
+        ``read_on``, only the lines held)."""
         streams = list(self._streams.values())
         for stream in streams:
-            stream.caught_up = False
+            stream.caught_up = not read_on
         while True:
             hungry = [s for s in streams if not s.events and not s.caught_up]
             if hungry:

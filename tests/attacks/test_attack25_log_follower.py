@@ -299,7 +299,6 @@ async def test_a_tail_read_outlasts_a_vanished_stream() -> None:
     assert [line.message for line in with_tail] == ["x"]
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #5")
 @pytest.mark.timeout(30)
 async def test_a_failed_jobs_last_lines_cost_what_failure_logs_says() -> None:
     """`ext.failure_logs` says a read "costs about three requests, and one more per
