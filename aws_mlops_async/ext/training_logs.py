@@ -13,9 +13,9 @@ Following (``follow=True``), the job is described every ``poll_interval`` second
 are listed again while fewer than its instances have one (instances start at different
 times), and read on from where they caught up. It ends once the job has ended and one more
 look, a poll later, found nothing new (CloudWatch Logs takes a moment to show what was
-written last). Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while
-instances are missing, and for each stream one GetLogEvents per `PAGE_LINES` new lines (one
-when there are none).
+written last); a job that ended more than `SHOWN_AFTER` seconds ago ends at its first look.
+Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while instances are missing,
+and for each stream one GetLogEvents per `PAGE_LINES` new lines (one when there are none).
 
 What ends a read, besides that: the consumer leaving (what is in flight is cancelled), the
 service refusing the caller (its `ServiceError`), a job that does not exist (SageMaker's
@@ -38,8 +38,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..arguments import flag, positive_int, positive_number
-from ..errors import ServiceError, TransportError
-from ..pagination import PageIterator, PaginationConfig
+from ..errors import ConfigurationError, ServiceError, TransportError
+from ..pagination import PageIterator, PaginationConfig, PaginationError
 from .polling import (
     MAX_POLL_INTERVAL,
     Patience,
@@ -71,8 +71,14 @@ EMPTY_PAGES = 50
 MAX_SLOWDOWN = 8
 #: The TrainingJobStatus values of a job that has ended.
 ENDED = ("Completed", "Failed", "Stopped")
+#: Seconds after a job's end past which every line it wrote shows: following a job that ended
+#: that long ago, no look a poll later is waited for.
+SHOWN_AFTER = 300.0
 
 _STREAM_SUFFIX = re.compile(r"-\d+$")
+#: The earliest and latest times a `LogLine` shows (a timestamp beyond them is shown as them).
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
+_LATEST = datetime.max.replace(tzinfo=timezone.utc)
 
 #: One look for the training job whose logs to read: its name once known (None: not yet),
 #: and whether none will ever be known (its service job ended without one).
@@ -100,13 +106,16 @@ class LogLine:
 class _Stream:
     """What is known of one instance's stream: where reading it got, and its next lines."""
 
-    __slots__ = ("caught_up", "events", "instance", "name", "order", "token")
+    __slots__ = ("caught_up", "events", "instance", "name", "order", "seen", "token")
 
     def __init__(self, name: str, order: int) -> None:
         self.name = name
         self.instance = _STREAM_SUFFIX.sub("", name.rpartition("/")[2])
         self.order = order  # ties in time go to the stream found first
         self.token: str | None = None
+        #: Every token sent reading the stream: one handed back again (but the one just sent)
+        #: would read the same lines again, forever.
+        self.seen: set[str] = set()
         self.events: deque[OutputLogEvent] = deque()
         self.caught_up = False
 
@@ -135,6 +144,8 @@ class TrainingJobLogs:
         self._lookup = lookup
         self._follow = flag("follow", follow)
         self._start = None if start_time is None else epoch_milliseconds("start_time", start_time)
+        if self._start is not None and self._start < 0:
+            raise ConfigurationError("start_time must be at or after 1970-01-01T00:00:00Z")
         self._tail = positive_int("tail", tail, maximum=MAX_TAIL, optional=True)
         self._poll_interval = float(
             positive_number("poll_interval", poll_interval, maximum=MAX_POLL_INTERVAL)
@@ -190,11 +201,15 @@ class TrainingJobLogs:
             try:
                 job = self.training_job = await self._describe(name)
                 ended = job.training_job_status in ENDED
+                if ended and _ended_long_ago(job):
+                    settled = True  # its last lines show already: this look is the last
                 if ended or len(self._streams) < _instances(job) or not self._streams:
                     await self._discover(job.training_job_name or name)
+                # A tail read is where each stream ends now: not followed, nothing to read on.
+                tailed = self._tail is not None and not self._follow
                 if self._tail is not None:
                     await self._read_tails()
-                async for line in self._merged():
+                async for line in self._merged(read_on=not tailed):
                     yield line
             except (ServiceError, TransportError) as error:
                 interval = await self._slow_down(error, interval)
@@ -206,7 +221,16 @@ class TrainingJobLogs:
             settled = ended
             retried = self._patience.retried
             interval = min(interval * 2, self._slowest) if retried else self._poll_interval
-            await asyncio.sleep(interval)
+            await self._pause(interval)
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait ``seconds`` between looks; `SessionClosedError` at once when the Session
+        closes meanwhile (as a call's back-off), so a follow ends with its Session."""
+        pause = getattr(getattr(self._sagemaker, "session", None), "pause", None)
+        if pause is None:
+            await asyncio.sleep(seconds)
+        else:
+            await pause(seconds)
 
     @property
     def _slowest(self) -> float:
@@ -219,7 +243,7 @@ class TrainingJobLogs:
             raise error
         self._patience.give_up_if_silent(error)
         interval = min(interval * 2, self._slowest)
-        await asyncio.sleep(interval)
+        await self._pause(interval)
         self._patience.give_up_if_silent(error)
         return interval
 
@@ -240,7 +264,7 @@ class TrainingJobLogs:
             self._patience.answered()
             if name is not None or never or not self._follow:
                 return name
-            await asyncio.sleep(self._poll_interval)
+            await self._pause(self._poll_interval)
 
     async def _describe(self, name: str) -> DescribeTrainingJobResponse:
         from ..services.sagemaker import operations
@@ -291,8 +315,15 @@ class TrainingJobLogs:
         async def last_lines(stream: _Stream) -> None:
             self.requests["GetLogEvents"] += 1
             stream.token = None  # a tail read again after a failure starts over
+            stream.seen.clear()
             fields = self._reading(stream, start_from_head=False, limit=tail)
-            page = await self._logs.invoke(operations.GET_LOG_EVENTS, fields)
+            try:
+                page = await self._logs.invoke(operations.GET_LOG_EVENTS, fields)
+            except ServiceError as error:
+                if error.code != "ResourceNotFoundException":
+                    raise
+                stream.events = deque()  # the stream is gone (its retention ended)
+                return
             self._patience.retries(page.response_metadata.attempts)
             stream.events = deque(page.events or ())
             stream.token = page.next_forward_token
@@ -315,12 +346,13 @@ class TrainingJobLogs:
             )
         self._tail = None
 
-    async def _merged(self) -> AsyncGenerator[LogLine, None]:
+    async def _merged(self, *, read_on: bool = True) -> AsyncGenerator[LogLine, None]:
         """Every line the streams hold now, in time order: each stream read on, a page at a
-        time, whenever its next line is needed, until every one has caught up."""
+        time, whenever its next line is needed, until every one has caught up (without
+        ``read_on``, only the lines held)."""
         streams = list(self._streams.values())
         for stream in streams:
-            stream.caught_up = False
+            stream.caught_up = not read_on
         while True:
             hungry = [s for s in streams if not s.events and not s.caught_up]
             if hungry:
@@ -338,7 +370,7 @@ class TrainingJobLogs:
             yield LogLine(
                 instance=first.instance,
                 stream=first.name,
-                timestamp=datetime.fromtimestamp((event.timestamp or 0) / 1000, timezone.utc),
+                timestamp=_when(event.timestamp or 0),
                 message=event.message or "",
             )
 
@@ -361,7 +393,15 @@ class TrainingJobLogs:
                 self._patience.answered(page.response_metadata.attempts)  # lines: progress
             else:
                 self._patience.retries(page.response_metadata.attempts)
-            sent, stream.token = stream.token, page.next_forward_token or stream.token
+            sent, token = stream.token, page.next_forward_token or stream.token
+            if token != sent and token is not None and token in stream.seen:
+                raise PaginationError(
+                    f"GetLogEvents handed back a forward token of {stream.name!r} it had "
+                    "handed out before: it would read the same lines again, forever"
+                )
+            if sent is not None:
+                stream.seen.add(sent)
+            stream.token = token
             stream.events.extend(page.events or ())
             if stream.token == sent:
                 stream.caught_up = True
@@ -383,6 +423,23 @@ class TrainingJobLogs:
         elif self._start is not None:
             fields["start_time"] = self._start
         return fields
+
+
+def _when(milliseconds: int) -> datetime:
+    """Epoch milliseconds as a UTC datetime; one beyond what a datetime holds (a hostile or
+    corrupt timestamp) as the earliest or latest there is."""
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return _LATEST if milliseconds > 0 else _EARLIEST
+
+
+def _ended_long_ago(job: DescribeTrainingJobResponse) -> bool:
+    """Whether the job ended more than `SHOWN_AFTER` seconds ago."""
+    end = job.training_end_time
+    if end is None:
+        return False
+    return (datetime.now(timezone.utc) - end).total_seconds() > SHOWN_AFTER
 
 
 def _instances(job: DescribeTrainingJobResponse) -> int:
