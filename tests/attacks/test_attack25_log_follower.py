@@ -116,7 +116,7 @@ async def test_a_failed_jobs_far_future_line_does_not_end_the_watch() -> None:
         job_queue="q",
     )
     async with session:
-        (attached,) = await FailureLogs(session.batch, 5).attach([update])
+        (attached,) = await FailureLogs(session.batch, 5, None).attach([update])
     assert attached.logs is not None
     assert [line.message for line in attached.logs] == ["first", "far"]
 
@@ -323,7 +323,7 @@ async def test_a_failed_jobs_last_lines_cost_what_failure_logs_says() -> None:
         job_queue="q",
     )
     async with session:
-        (attached,) = await FailureLogs(session.batch, 5).attach([update])
+        (attached,) = await FailureLogs(session.batch, 5, None).attach([update])
     assert attached.logs is not None and len(attached.logs) == 4
     assert len(transport.requests) <= 3 + 4
 
