@@ -11,7 +11,10 @@ lines a stream are held at once, whatever a job wrote.
 
 Following (``follow=True``), the job is described every ``poll_interval`` seconds; the streams
 are listed again while fewer than its instances have one (instances start at different
-times), and read on from where they caught up. It ends once the job has ended and one more
+times), and read on from where they caught up. Each stream is read at its own instant, so a
+line waits for the next look while a stream read before it, or an instance without a stream
+yet, may still show an earlier one: lines come in one time order across the instances, at
+most a poll late. It ends once the job has ended and one more
 look, a poll later, found nothing new (CloudWatch Logs takes a moment to show what was
 written last); a job that ended more than `SHOWN_AFTER` seconds ago ends at its first look.
 Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while instances are missing,
@@ -30,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -106,7 +109,7 @@ class LogLine:
 class _Stream:
     """What is known of one instance's stream: where reading it got, and its next lines."""
 
-    __slots__ = ("caught_up", "events", "instance", "name", "order", "seen", "token")
+    __slots__ = ("caught_up", "events", "instance", "name", "newest", "order", "seen", "token")
 
     def __init__(self, name: str, order: int) -> None:
         self.name = name
@@ -118,6 +121,15 @@ class _Stream:
         self.seen: set[str] = set()
         self.events: deque[OutputLogEvent] = deque()
         self.caught_up = False
+        #: The time of the newest line read from the stream (ms; -1: none yet).
+        self.newest = -1
+
+    def hold(self, events: Iterable[OutputLogEvent]) -> int:
+        """Keep ``events`` to hand out, after those held; the newest time read so far."""
+        for event in events:
+            self.events.append(event)
+            self.newest = max(self.newest, event.timestamp or 0)
+        return self.newest
 
 
 class TrainingJobLogs:
@@ -152,6 +164,8 @@ class TrainingJobLogs:
         )
         self._patience = Patience(give_up_after)
         self._streams: dict[str, _Stream] = {}
+        #: The time of the newest line read from any stream (ms; -1: none yet).
+        self._newest = -1
         self._lines: AsyncGenerator[LogLine, None] | None = None
         #: The training job as last described (None until it is known).
         self.training_job: DescribeTrainingJobResponse | None = None
@@ -209,7 +223,8 @@ class TrainingJobLogs:
                 tailed = self._tail is not None and not self._follow
                 if self._tail is not None:
                     await self._read_tails()
-                async for line in self._merged(read_on=not tailed):
+                live = self._follow and not ended
+                async for line in self._merged(read_on=not tailed, hold_back=live):
                     yield line
             except (ServiceError, TransportError) as error:
                 interval = await self._slow_down(error, interval)
@@ -325,7 +340,8 @@ class TrainingJobLogs:
                 stream.events = deque()  # the stream is gone (its retention ended)
                 return
             self._patience.retries(page.response_metadata.attempts)
-            stream.events = deque(page.events or ())
+            stream.events = deque()
+            self._newest = max(self._newest, stream.hold(page.events or ()))
             stream.token = page.next_forward_token
 
         streams = list(self._streams.values())
@@ -346,11 +362,24 @@ class TrainingJobLogs:
             )
         self._tail = None
 
-    async def _merged(self, *, read_on: bool = True) -> AsyncGenerator[LogLine, None]:
+    async def _merged(
+        self, *, read_on: bool = True, hold_back: bool = False
+    ) -> AsyncGenerator[LogLine, None]:
         """Every line the streams hold now, in time order: each stream read on, a page at a
         time, whenever its next line is needed, until every one has caught up (without
-        ``read_on``, only the lines held)."""
+        ``read_on``, only the lines held).
+
+        With ``hold_back`` (a job still writing), a line waits for a later look while a
+        stream with nothing held may yet show an earlier one: each stream is read at its own
+        instant, so one read first can have written more since. A stream read in this look
+        has shown what it wrote up to the newest time seen anywhere before the look began,
+        and up to its own newest line: a line later than that waits (a look at most, in
+        which that stream is read again). So does an instance without a stream yet: its
+        stream, not found when this look began, will start later than anything seen before."""
         streams = list(self._streams.values())
+        horizon = self._newest
+        job = self.training_job
+        unseen = job is not None and len(streams) < _instances(job)
         for stream in streams:
             stream.caught_up = not read_on
         while True:
@@ -366,6 +395,12 @@ class TrainingJobLogs:
             if not ready:
                 return
             first = min(ready, key=lambda s: (s.events[0].timestamp or 0, s.order))
+            time = first.events[0].timestamp or 0
+            if hold_back and (
+                (unseen and time > horizon)
+                or any(time > max(s.newest, horizon) for s in streams if not s.events)
+            ):
+                return  # the rest after the next look
             event = first.events.popleft()
             yield LogLine(
                 instance=first.instance,
@@ -402,7 +437,7 @@ class TrainingJobLogs:
             if sent is not None:
                 stream.seen.add(sent)
             stream.token = token
-            stream.events.extend(page.events or ())
+            self._newest = max(self._newest, stream.hold(page.events or ()))
             if stream.token == sent:
                 stream.caught_up = True
                 return

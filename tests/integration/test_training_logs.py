@@ -200,6 +200,58 @@ async def test_a_stream_that_shows_up_mid_follow_is_read_from_its_start(
     assert world.counts["DescribeLogStreams"] == 3 + 2
 
 
+async def test_a_line_written_between_two_streams_reads_still_comes_in_time_order(
+    session: Session, world: LogWorld
+) -> None:
+    # A look reads each stream at its own instant. Once algo-1 has caught up in a later look,
+    # it writes 25 and algo-2 writes 30 before algo-2 is read: handed out as read, 30 would
+    # come before 25. It waits for the look that reads algo-1 again.
+    first, second = world.stream(1), world.stream(2)
+    world.write(first, (10, "algo-1 a"), (20, "algo-1 b"))
+    world.write(second, (15, "algo-2 a"))
+    written: list[str] = []
+    second_look: list[int] = []
+
+    def instances_write(operation: str) -> None:
+        looks = world.counts["DescribeTrainingJob"]
+        if operation == "DescribeTrainingJob" and looks == 2:
+            second_look.append(len(world.reads))  # the reads before the second look
+        read_since = second_look and len(world.reads) > second_look[0]
+        just_read = world.reads[-1]["logStreamName"] if read_since else None
+        if operation == "GetLogEvents" and just_read == first and not written:
+            world.write(first, (25, "algo-1 c"))
+            world.write(second, (30, "algo-2 b"))
+            written.append(world.reads[-1]["nextToken"])
+        if operation == "DescribeTrainingJob" and looks == 5:
+            world.status = "Completed"
+
+    world.before = instances_write
+    logs = session.sagemaker.training_job_logs("train-1", follow=True, **QUICK)
+    lines = await read(logs)
+    assert written  # algo-1 had caught up, at the token it was sent, when both wrote
+    assert messages(lines) == ["algo-1 a", "algo-2 a", "algo-1 b", "algo-1 c", "algo-2 b"]
+    assert [line.timestamp_ms for line in lines] == [10, 15, 20, 25, 30]
+
+
+async def test_lines_wait_for_an_instance_whose_stream_starts_after_the_look_for_it(
+    session: Session, world: LogWorld
+) -> None:
+    # algo-2's stream starts just after the first look listed the streams, with a line (20)
+    # older than one algo-1 shows in that look (30): handed out as read, 30 would come first.
+    first = world.stream(1)
+    world.write(first, (10, "algo-1 a"), (30, "algo-1 b"))
+
+    def second_starts_late(operation: str) -> None:
+        if operation == "GetLogEvents" and world.counts[operation] == 1:
+            world.write(world.stream(2), (20, "algo-2 a"))
+        if operation == "DescribeTrainingJob" and world.counts[operation] == 4:
+            world.status = "Completed"
+
+    world.before = second_starts_late
+    lines = await read(session.sagemaker.training_job_logs("train-1", follow=True, **QUICK))
+    assert messages(lines) == ["algo-1 a", "algo-2 a", "algo-1 b"]
+
+
 async def test_throttling_of_get_log_events_is_absorbed_and_nothing_is_lost_or_repeated(
     make_session: Callable[..., Session], world: LogWorld, no_sleep: list[float]
 ) -> None:

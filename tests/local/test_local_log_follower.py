@@ -77,12 +77,6 @@ async def test_following_a_job_on_two_instances_ends_with_it_every_line_once_eac
         assert times == sorted(times) and times
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="Finding (issue 25): following live, a look reads each stream at its own instant, "
-    "so a line another stream wrote between two reads can come a look later than newer lines "
-    "already handed out; the follower has no watermark to hold those back",
-)
 async def test_followed_lines_of_every_instance_come_in_one_time_order(
     session: Session,
 ) -> None:
