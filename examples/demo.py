@@ -102,7 +102,7 @@ async def image_versions(session: Session, image: str, base_image: str) -> None:
     print(f"{len(versions)} version(s): {versions[:10]}")
 
 
-async def training_jobs(session: Session, queue: str) -> int:
+async def training_jobs(session: Session, queue: str) -> tuple[int, list[ServiceJobUpdate]]:
     """Submits the jobs, watches them to the finish, and describes the training job behind a
     failed one; the retries the bulk run absorbed (it re-queues them)."""
     step(f"AWS Batch: {JOBS} typed training jobs on queue {queue!r}")
@@ -130,7 +130,9 @@ async def training_jobs(session: Session, queue: str) -> int:
     step("watching them to the finish: a ListServiceJobs page per 100 jobs per look")
     print("  ".join(f"{status:>9}" for status in STATUSES))
     latest: dict[str, ServiceJobUpdate] = {}
-    async with session.batch.watch_service_jobs(submitted, poll_interval=0.5) as watch:
+    # A failed job's update carries the last lines of its training job's logs.
+    watching = session.batch.watch_service_jobs(submitted, poll_interval=0.5, logs_on_failure=5)
+    async with watching as watch:
         shown = 0  # looks completed when the table was last shown
         async for update in watch:
             if watch.cycles != shown and latest:  # a new look began: show the last one's
@@ -145,17 +147,29 @@ async def training_jobs(session: Session, queue: str) -> int:
         f"({watch.requests['ListServiceJobs']} ListServiceJobs, "
         f"{watch.requests['DescribeServiceJob']} DescribeServiceJob requests)"
     )
-    failed = [u for u in latest.values() if u.status == "FAILED" and u.service_resource_id]
+    failed = [u for u in latest.values() if u.status == "FAILED" and u.training_job_name]
     if failed:
-        arn = failed[0].service_resource_id or ""
         training = await session.sagemaker.describe_training_job(
-            training_job_name=arn.rsplit("/", 1)[-1]
+            training_job_name=failed[0].training_job_name or ""
         )
         print(
             f"job line {failed[0].index}: training job {training.training_job_name} is "
             f"{training.training_job_status}: {training.failure_reason}"
         )
-    return run.progress.retries
+    return run.progress.retries, failed
+
+
+def why_they_failed(failed: list[ServiceJobUpdate], shown: int = 3) -> None:
+    """Each failed job's status reason and the last lines its training job logged."""
+    step(f"why {len(failed)} jobs failed, from their training logs")
+    for update in failed[:shown]:
+        print(f"job line {update.index} ({update.training_job_name}): {update.status_reason}")
+        for line in update.logs or ():
+            print(f"    [{line.instance}] {line.message}")
+        if update.logs_unread:
+            print(f"    (no lines: {update.logs_unread})")
+    if len(failed) > shown:
+        print(f"... and {len(failed) - shown} more")
 
 
 async def notebook_run(session: Session, domain: str, project: str, notebook: str) -> None:
@@ -220,7 +234,8 @@ async def main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     async with demo_session(args) as session:
         await image_versions(session, args.image_name, args.base_image)
-        counter.retries["SubmitServiceJob"] += await training_jobs(session, args.queue)
+        retries, failed = await training_jobs(session, args.queue)
+        counter.retries["SubmitServiceJob"] += retries
         await notebook_run(session, args.domain, args.project, args.notebook)
         await model_package(session, args.lookoutvision_project)
     wall = time.perf_counter() - started
@@ -230,6 +245,8 @@ async def main(args: argparse.Namespace) -> None:
         print(f"{operation:28s} {counter.requests[operation]:9d} {counter.retries[operation]:17d}")
     print(f"{'total':28s} {counter.requests.total():9d} {counter.retries.total():17d}")
     print(f"wall time {wall:.1f} s")
+    if failed:
+        why_they_failed(failed)
 
 
 if __name__ == "__main__":
