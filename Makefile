@@ -96,11 +96,13 @@ $(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/.dev
 
 # Writes docs/benchmarks.md and docs/benchmarks.png (about 5 minutes on 2 cores), then the
 # reliability run (10,000 jobs through faults, and a SIGKILL half way) and the watch of 10,000
-# jobs (requests per poll cycle) add their sections.
+# jobs (requests per poll cycle) and the follow of a training job's logs (8 instances, 10,000
+# lines each: requests, lines per second, the follower's RSS) add their sections.
 bench: $(VENV)/.bench
 	$(BIN)/python bench/run_all.py
 	$(BIN)/python bench/reliability.py
 	$(BIN)/python bench/watch_requests.py
+	$(BIN)/python bench/training_logs.py
 
 generate: $(VENV)/.dev
 	$(BIN)/python tools/generate_services.py
