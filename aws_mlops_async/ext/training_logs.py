@@ -37,6 +37,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -224,7 +225,7 @@ class TrainingJobLogs:
                 if self._tail is not None:
                     await self._read_tails()
                 live = self._follow and not ended
-                async for line in self._merged(read_on=not tailed, hold_back=live):
+                async for line in self._merged(read_on=not tailed, live=live):
                     yield line
             except (ServiceError, TransportError) as error:
                 interval = await self._slow_down(error, interval)
@@ -363,13 +364,16 @@ class TrainingJobLogs:
         self._tail = None
 
     async def _merged(
-        self, *, read_on: bool = True, hold_back: bool = False
+        self, *, read_on: bool = True, live: bool = False
     ) -> AsyncGenerator[LogLine, None]:
         """Every line the streams hold now, in time order: each stream read on, a page at a
         time, whenever its next line is needed, until every one has caught up (without
         ``read_on``, only the lines held).
 
-        With ``hold_back`` (a job still writing), a line waits for a later look while a
+        ``live`` (a followed job still writing): a stream is read on until a page shows less
+        than `PAGE_LINES` lines (what it had written when read: the rest is for the next
+        look, rather than a request for every few lines it writes meanwhile); and a line waits
+        for a later look while a
         stream with nothing held may yet show an earlier one: each stream is read at its own
         instant, so one read first can have written more since. A stream read in this look
         has shown what it wrote up to the newest time seen anywhere before the look began,
@@ -386,7 +390,7 @@ class TrainingJobLogs:
             hungry = [s for s in streams if not s.events and not s.caught_up]
             if hungry:
                 await self._patience.within(
-                    gather_all(self._read_on, hungry, at_once=READ_CONCURRENCY),
+                    gather_all(partial(self._read_on, live=live), hungry, at_once=READ_CONCURRENCY),
                     "GetLogEvents",
                     self._logs,
                 )
@@ -396,7 +400,7 @@ class TrainingJobLogs:
                 return
             first = min(ready, key=lambda s: (s.events[0].timestamp or 0, s.order))
             time = first.events[0].timestamp or 0
-            if hold_back and (
+            if live and (
                 (unseen and time > horizon)
                 or any(time > max(s.newest, horizon) for s in streams if not s.events)
             ):
@@ -409,9 +413,10 @@ class TrainingJobLogs:
                 message=event.message or "",
             )
 
-    async def _read_on(self, stream: _Stream) -> None:
+    async def _read_on(self, stream: _Stream, *, live: bool = False) -> None:
         """The stream's next page of lines; caught up when it hands back the token it was
-        sent (or only empty pages, `EMPTY_PAGES` of them)."""
+        sent (or only empty pages, `EMPTY_PAGES` of them), and, ``live``, when a page is not
+        full: the stream had written no more when read."""
         from ..services.logs import operations
 
         for _ in range(EMPTY_PAGES):
@@ -438,7 +443,7 @@ class TrainingJobLogs:
                 stream.seen.add(sent)
             stream.token = token
             self._newest = max(self._newest, stream.hold(page.events or ()))
-            if stream.token == sent:
+            if stream.token == sent or (live and len(page.events or ()) < PAGE_LINES):
                 stream.caught_up = True
                 return
             if stream.events:
