@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import datetime
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -89,7 +90,15 @@ async def follow(url: str, instances: int) -> dict[str, Any]:
                 if sum(seen.values()) % SAMPLE_EVERY == 0:
                     samples.append(_rss_mib())
         wall = time.perf_counter() - started
+        # The same lines again, the job ended: how fast the follower itself reads.
+        started = time.perf_counter()
+        async with sagemaker.training_job_logs(name) as again:
+            reread = sum([1 async for _ in again])
+        reread_wall = time.perf_counter() - started
         return {
+            "reread_lines": reread,
+            "reread_wall": reread_wall,
+            "reread_requests": dict(again.requests),
             "instances": instances,
             "streams": len(seen),
             "lines": sum(seen.values()),
@@ -146,13 +155,20 @@ def section(when: str, result: dict[str, Any], running_seconds: float) -> str:
     order = f"{result['out_of_order_in_a_stream']} / {result['out_of_order_merged']}"
     low, high, median = result["wall_spread"]
     rate = f"{result['lines'] / median:,.0f} (wall {median:.1f} s, {low:.1f}-{high:.1f})"
+    reread = result["reread_requests"]["GetLogEvents"]
+    again = (
+        f"{result['reread_lines'] / result['reread_wall']:,.0f} "
+        f"({result['reread_lines']:,} lines, {reread} GetLogEvents, "
+        f"{result['reread_wall']:.1f} s)"
+    )
     return f"""{BEGIN}
 ## Following training logs
 
 `python bench/training_logs.py` on {when}: `session.sagemaker.training_job_logs(name,
 follow=True)` following a training job of {result["instances"]} instances on the embedded
 emulator (in a process of its own), each writing {LINES:,} lines over its
-{running_seconds:g}-second Training phase, from the job's creation to its end.
+{running_seconds:g}-second Training phase, from the job's creation to its end (load average
+{result["load_average"]:.1f} on {os.cpu_count()} cores as it ended: other work shared the machine).
 
 | | figure |
 |---|---|
@@ -160,7 +176,8 @@ emulator (in a process of its own), each writing {LINES:,} lines over its
 | lines out of time order within a stream / across the merged streams | {order} |
 | GetLogEvents / DescribeLogStreams / DescribeTrainingJob requests | {counts} |
 | lines per GetLogEvents request | {result["lines"] / max(gets, 1):.0f} |
-| lines per second, median of 3 runs (the job's own pace included) | {rate} |
+| lines per second following, median of 3 runs (the job's own pace included) | {rate} |
+| lines per second reading the ended job's logs again, without follow | {again} |
 | follower's RSS once open / every {SAMPLE_EVERY:,} lines (min-max) / peak | {memory} |
 
 The follower holds at most a page (1,000 lines) a stream: its memory stays flat however
@@ -185,6 +202,7 @@ def main() -> int:
     walls = [r["wall"] for r in rounds]
     result = sorted(rounds, key=lambda r: r["wall"])[1]  # the median run
     result["wall_spread"] = (min(walls), max(walls), statistics.median(walls))
+    result["load_average"] = os.getloadavg()[0]
     print(json.dumps(result))
     expected = args.lines * args.instances
     if result["lines"] != expected or result["out_of_order_in_a_stream"]:
