@@ -124,6 +124,24 @@ class AwsModel(BaseModel):
         return state
 
 
+class _LibraryErrors:
+    """Where a request model validates, turns pydantic's ValidationError into the library's
+    (``with LIBRARY_ERRORS: ...``): one stateless piece for the constructor and every
+    ``model_validate*``, the model named by the error's own title."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if isinstance(error, pydantic.ValidationError):
+            raise to_validation_error(error.title, error) from None
+
+
+_LIBRARY_ERRORS = _LibraryErrors()
+
+
 if TYPE_CHECKING:  # type checkers see pydantic's own: each model's constructor as it gives it
     _RequestModelMeta = ModelMetaclass
 else:
@@ -133,10 +151,8 @@ else:
         (validation itself never calls the class, so the dict path pays nothing for it)."""
 
         def __call__(cls, *args, **kwargs):
-            try:
+            with _LIBRARY_ERRORS:
                 return super().__call__(*args, **kwargs)
-            except pydantic.ValidationError as error:
-                raise to_validation_error(cls.__name__, error) from None
 
 
 class RequestModel(AwsModel, metaclass=_RequestModelMeta):
@@ -147,6 +163,9 @@ class RequestModel(AwsModel, metaclass=_RequestModelMeta):
     is checked as a dict would be. A nested structure takes its own model or a mapping of its
     fields; a model of another class is refused (to send what a describe call returned, pass
     ``response.model_dump()``'s part).
+
+    However a model is made (the constructor, ``model_validate``, ``model_validate_json``,
+    ``model_validate_strings``), an invalid one raises `aws_mlops_async.ValidationError`.
     """
 
     model_config = ConfigDict(extra="forbid", revalidate_instances="always")
@@ -163,9 +182,8 @@ class RequestModel(AwsModel, metaclass=_RequestModelMeta):
         by_alias: bool | None = None,
         by_name: bool | None = None,
     ) -> Self:
-        """The model of ``obj`` (fields by Python or wire name); `ValidationError`, as
-        the constructor raises it."""
-        try:
+        """The model of ``obj`` (fields by Python or wire name)."""
+        with _LIBRARY_ERRORS:
             return super().model_validate(
                 obj,
                 strict=strict,
@@ -175,8 +193,45 @@ class RequestModel(AwsModel, metaclass=_RequestModelMeta):
                 by_alias=by_alias,
                 by_name=by_name,
             )
-        except pydantic.ValidationError as error:
-            raise to_validation_error(cls.__name__, error) from None
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Literal["allow", "ignore", "forbid"] | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """The model of a JSON text (a payload kept in a file), fields by Python or wire name."""
+        with _LIBRARY_ERRORS:
+            return super().model_validate_json(
+                json_data,
+                strict=strict,
+                extra=extra,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+
+    @classmethod
+    def model_validate_strings(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: Literal["allow", "ignore", "forbid"] | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """The model of nested mappings of strings, read as JSON's values would be."""
+        with _LIBRARY_ERRORS:
+            return super().model_validate_strings(
+                obj, strict=strict, extra=extra, context=context, by_alias=by_alias, by_name=by_name
+            )
 
 
 class RequestUnion(RequestModel):

@@ -41,7 +41,6 @@ def described(request: TransportRequest) -> HttpResponse:
 # -- #6: model_validate_json / model_validate_strings ----------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #6")
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize(
     ("model", "text"),
@@ -60,7 +59,6 @@ def test_model_validate_json_raises_the_librarys_validation_error(
         model.model_validate_json(text)
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #6")
 @pytest.mark.timeout(30)
 def test_model_validate_strings_raises_the_librarys_validation_error() -> None:
     with pytest.raises(ValidationError):
