@@ -25,11 +25,23 @@ import base64
 import binascii
 import copy
 import email.utils
+import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+import types
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    NamedTuple,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+)
 
 import pydantic
 from pydantic import (
@@ -232,6 +244,84 @@ class RequestModel(AwsModel, metaclass=_RequestModelMeta):
             return super().model_validate_strings(
                 obj, strict=strict, extra=extra, context=context, by_alias=by_alias, by_name=by_name
             )
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy, with the members in ``update`` (by Python or wire name) changed; they are
+        validated when the copy is sent, and a sensitive one is masked from the start."""
+        if update:
+            update = _entering(type(self), update)
+        return super().model_copy(update=update, deep=deep)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A sensitive member set after the model was made is masked as the constructor's is.
+        seal = _entry_rules(type(self)).seals.get(name)
+        super().__setattr__(name, value if seal is None else seal(value))
+
+
+class _EntryRules(NamedTuple):
+    """How a request model takes a member set after it was made, worked out once a class."""
+
+    names: dict[str, str]
+    """Each member's Python name, by its wire name."""
+    seals: dict[str, Callable[[Any], Any]]
+    """For each member holding a sensitive value: what puts a plain value in `SecretValue`s."""
+
+
+@functools.cache
+def _entry_rules(model: type[RequestModel]) -> _EntryRules:
+    names: dict[str, str] = {}
+    seals: dict[str, Callable[[Any], Any]] = {}
+    for name, info in model.model_fields.items():
+        if isinstance(info.validation_alias, str):
+            names[info.validation_alias] = name
+        seal = _sealer(info.annotation)
+        if seal is not None:
+            seals[name] = seal
+    return _EntryRules(names, seals)
+
+
+def _entering(model: type[RequestModel], update: Mapping[str, Any]) -> dict[str, Any]:
+    """``model_copy``'s update by Python names, sensitive values sealed."""
+    rules = _entry_rules(model)
+    entered: dict[str, Any] = {}
+    for key, value in update.items():
+        name = rules.names.get(key, key)
+        seal = rules.seals.get(name)
+        entered[name] = value if seal is None else seal(value)
+    return entered
+
+
+def _sealer(annotation: Any) -> Callable[[Any], Any] | None:
+    """What puts the sensitive parts of a value of this type in `SecretValue`s, as validation
+    would (leaving the checks to validation); None for a type without any."""
+    origin, arguments = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _sealer(arguments[0])
+    if isinstance(origin or annotation, type) and issubclass(origin or annotation, Secret):
+        return _seal
+    if origin is list:
+        item = _sealer(arguments[0])
+        return None if item is None else functools.partial(_seal_items, item)
+    if origin is dict:
+        entry = _sealer(arguments[1])
+        return None if entry is None else functools.partial(_seal_entries, entry)
+    if origin is Union or origin is types.UnionType:
+        return next(filter(None, map(_sealer, arguments)), None)
+    return None  # a plain value, or a nested model (which seals its own members)
+
+
+def _seal(value: Any) -> Any:
+    return value if value is None or isinstance(value, Secret) else SecretValue(value)
+
+
+def _seal_items(seal: Callable[[Any], Any], value: Any) -> Any:
+    return [seal(item) for item in value] if isinstance(value, list) else value
+
+
+def _seal_entries(seal: Callable[[Any], Any], value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        return value
+    return {key: seal(item) for key, item in value.items()}
 
 
 class RequestUnion(RequestModel):
