@@ -37,6 +37,7 @@ from typing import (
     Any,
     Literal,
     NamedTuple,
+    TypeAlias,
     TypeVar,
     Union,
     get_args,
@@ -88,6 +89,7 @@ __all__ = [
     "SecretMap",
     "SecretText",
     "SecretValue",
+    "Sensitive",
     "Timestamp",
     "TimestampFormat",
     "matching",
@@ -622,6 +624,15 @@ class SecretValue(Secret[SecretT]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> SecretValue[SecretT]:
         return type(self)(copy.deepcopy(self.get_secret_value(), memo))
+
+
+if TYPE_CHECKING:
+    Sensitive: TypeAlias = SecretValue[SecretT] | SecretT
+else:
+    Sensitive = SecretValue
+"""A request's sensitive member (``Sensitive[str]``): a `SecretValue` at run time, whether
+given as one or as its plain value, which validation (or setting the member) puts in one. A
+type checker sees what the constructor takes: the plain value or the `SecretValue`."""
 
 
 def _reveal(value: Secret[Any], info: SerializationInfo) -> Any:
