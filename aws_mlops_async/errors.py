@@ -116,20 +116,44 @@ class FieldProblem:
         return f"{self.field}: {self.message}"
 
 
+SHOWN_PROBLEMS = 20
+"""How many problems a `ValidationError`'s text shows; ``problems`` keeps them all."""
+
+SHOWN_CHARACTERS = 500
+"""How much of one problem's path, and of its message, a `ValidationError`'s text shows."""
+
+
 class ValidationError(AwsError, ValueError):
-    """A request parameter breaks the service's constraints; nothing was sent."""
+    """A request parameter breaks the service's constraints; nothing was sent.
+
+    ``problems`` holds every invalid field; the text, bound for log lines, error trackers and
+    HTTP bodies, shows the first `SHOWN_PROBLEMS` of them, each cut to `SHOWN_CHARACTERS`,
+    and says how many more there are.
+    """
 
     def __init__(self, operation_name: str | None, problems: Sequence[FieldProblem]) -> None:
         self.operation_name = operation_name
         self.problems = tuple(problems)
         target = f" for {operation_name}" if operation_name else ""
-        details = "; ".join(str(problem) for problem in self.problems)
-        super().__init__(f"Invalid parameters{target}: {details}")
+        shown = [
+            f"{_cut(problem.field)}: {_cut(problem.message)}"
+            for problem in self.problems[:SHOWN_PROBLEMS]
+        ]
+        hidden = len(self.problems) - len(shown)
+        if hidden:
+            shown.append(f"... and {hidden} more problem{'s' if hidden > 1 else ''}")
+        super().__init__(f"Invalid parameters{target}: {'; '.join(shown)}")
 
     @property
     def fields(self) -> tuple[str, ...]:
         """The paths of the invalid fields, in the order they were found."""
         return tuple(problem.field for problem in self.problems)
+
+
+def _cut(text: str) -> str:
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return f"{text[:SHOWN_CHARACTERS]}... ({len(text) - SHOWN_CHARACTERS} more characters)"
 
 
 class TransportError(AwsError):

@@ -25,11 +25,24 @@ import base64
 import binascii
 import copy
 import email.utils
+import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+import types
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, get_args
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    NamedTuple,
+    TypeAlias,
+    TypeVar,
+    Union,
+    get_args,
+    get_origin,
+)
 
 import pydantic
 from pydantic import (
@@ -76,6 +89,7 @@ __all__ = [
     "SecretMap",
     "SecretText",
     "SecretValue",
+    "Sensitive",
     "Timestamp",
     "TimestampFormat",
     "matching",
@@ -124,6 +138,24 @@ class AwsModel(BaseModel):
         return state
 
 
+class _LibraryErrors:
+    """Where a request model validates, turns pydantic's ValidationError into the library's
+    (``with LIBRARY_ERRORS: ...``): one stateless piece for the constructor and every
+    ``model_validate*``, the model named by the error's own title."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, traceback: object) -> None:
+        if isinstance(error, pydantic.ValidationError):
+            raise to_validation_error(error.title, error) from None
+
+
+_LIBRARY_ERRORS = _LibraryErrors()
+
+
 if TYPE_CHECKING:  # type checkers see pydantic's own: each model's constructor as it gives it
     _RequestModelMeta = ModelMetaclass
 else:
@@ -133,10 +165,8 @@ else:
         (validation itself never calls the class, so the dict path pays nothing for it)."""
 
         def __call__(cls, *args, **kwargs):
-            try:
+            with _LIBRARY_ERRORS:
                 return super().__call__(*args, **kwargs)
-            except pydantic.ValidationError as error:
-                raise to_validation_error(cls.__name__, error) from None
 
 
 class RequestModel(AwsModel, metaclass=_RequestModelMeta):
@@ -147,6 +177,9 @@ class RequestModel(AwsModel, metaclass=_RequestModelMeta):
     is checked as a dict would be. A nested structure takes its own model or a mapping of its
     fields; a model of another class is refused (to send what a describe call returned, pass
     ``response.model_dump()``'s part).
+
+    However a model is made (the constructor, ``model_validate``, ``model_validate_json``,
+    ``model_validate_strings``), an invalid one raises `aws_mlops_async.ValidationError`.
     """
 
     model_config = ConfigDict(extra="forbid", revalidate_instances="always")
@@ -163,9 +196,8 @@ class RequestModel(AwsModel, metaclass=_RequestModelMeta):
         by_alias: bool | None = None,
         by_name: bool | None = None,
     ) -> Self:
-        """The model of ``obj`` (fields by Python or wire name); `ValidationError`, as
-        the constructor raises it."""
-        try:
+        """The model of ``obj`` (fields by Python or wire name)."""
+        with _LIBRARY_ERRORS:
             return super().model_validate(
                 obj,
                 strict=strict,
@@ -175,8 +207,123 @@ class RequestModel(AwsModel, metaclass=_RequestModelMeta):
                 by_alias=by_alias,
                 by_name=by_name,
             )
-        except pydantic.ValidationError as error:
-            raise to_validation_error(cls.__name__, error) from None
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: Literal["allow", "ignore", "forbid"] | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """The model of a JSON text (a payload kept in a file), fields by Python or wire name."""
+        with _LIBRARY_ERRORS:
+            return super().model_validate_json(
+                json_data,
+                strict=strict,
+                extra=extra,
+                context=context,
+                by_alias=by_alias,
+                by_name=by_name,
+            )
+
+    @classmethod
+    def model_validate_strings(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: Literal["allow", "ignore", "forbid"] | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """The model of nested mappings of strings, read as JSON's values would be."""
+        with _LIBRARY_ERRORS:
+            return super().model_validate_strings(
+                obj, strict=strict, extra=extra, context=context, by_alias=by_alias, by_name=by_name
+            )
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy, with the members in ``update`` (by Python or wire name) changed; they are
+        validated when the copy is sent, and a sensitive one is masked from the start."""
+        if update:
+            update = _entering(type(self), update)
+        return super().model_copy(update=update, deep=deep)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # A sensitive member set after the model was made is masked as the constructor's is.
+        seal = _entry_rules(type(self)).seals.get(name)
+        super().__setattr__(name, value if seal is None else seal(value))
+
+
+class _EntryRules(NamedTuple):
+    """How a request model takes a member set after it was made, worked out once a class."""
+
+    names: dict[str, str]
+    """Each member's Python name, by its wire name."""
+    seals: dict[str, Callable[[Any], Any]]
+    """For each member holding a sensitive value: what puts a plain value in `SecretValue`s."""
+
+
+@functools.cache
+def _entry_rules(model: type[RequestModel]) -> _EntryRules:
+    names: dict[str, str] = {}
+    seals: dict[str, Callable[[Any], Any]] = {}
+    for name, info in model.model_fields.items():
+        if isinstance(info.validation_alias, str):
+            names[info.validation_alias] = name
+        seal = _sealer(info.annotation)
+        if seal is not None:
+            seals[name] = seal
+    return _EntryRules(names, seals)
+
+
+def _entering(model: type[RequestModel], update: Mapping[str, Any]) -> dict[str, Any]:
+    """``model_copy``'s update by Python names, sensitive values sealed."""
+    rules = _entry_rules(model)
+    entered: dict[str, Any] = {}
+    for key, value in update.items():
+        name = rules.names.get(key, key)
+        seal = rules.seals.get(name)
+        entered[name] = value if seal is None else seal(value)
+    return entered
+
+
+def _sealer(annotation: Any) -> Callable[[Any], Any] | None:
+    """What puts the sensitive parts of a value of this type in `SecretValue`s, as validation
+    would (leaving the checks to validation); None for a type without any."""
+    origin, arguments = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return _sealer(arguments[0])
+    if isinstance(origin or annotation, type) and issubclass(origin or annotation, Secret):
+        return _seal
+    if origin is list:
+        item = _sealer(arguments[0])
+        return None if item is None else functools.partial(_seal_items, item)
+    if origin is dict:
+        entry = _sealer(arguments[1])
+        return None if entry is None else functools.partial(_seal_entries, entry)
+    if origin is Union or origin is types.UnionType:
+        return next(filter(None, map(_sealer, arguments)), None)
+    return None  # a plain value, or a nested model (which seals its own members)
+
+
+def _seal(value: Any) -> Any:
+    return value if value is None or isinstance(value, Secret) else SecretValue(value)
+
+
+def _seal_items(seal: Callable[[Any], Any], value: Any) -> Any:
+    return [seal(item) for item in value] if isinstance(value, list) else value
+
+
+def _seal_entries(seal: Callable[[Any], Any], value: Any) -> Any:
+    if not isinstance(value, Mapping):
+        return value
+    return {key: seal(item) for key, item in value.items()}
 
 
 class RequestUnion(RequestModel):
@@ -477,6 +624,15 @@ class SecretValue(Secret[SecretT]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> SecretValue[SecretT]:
         return type(self)(copy.deepcopy(self.get_secret_value(), memo))
+
+
+if TYPE_CHECKING:
+    Sensitive: TypeAlias = SecretValue[SecretT] | SecretT
+else:
+    Sensitive = SecretValue
+"""A request's sensitive member (``Sensitive[str]``): a `SecretValue` at run time, whether
+given as one or as its plain value, which validation (or setting the member) puts in one. A
+type checker sees what the constructor takes: the plain value or the `SecretValue`."""
 
 
 def _reveal(value: Secret[Any], info: SerializationInfo) -> Any:

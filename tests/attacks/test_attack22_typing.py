@@ -24,7 +24,6 @@ request = StartNotebookRunInput(
 """
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #11")
 @pytest.mark.timeout(300)
 def test_a_plain_dict_for_sensitive_members_type_checks(tmp_path: Path) -> None:
     """CHANGELOG: constructors type-check as they run. The constructor takes plain dicts

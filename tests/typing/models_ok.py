@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from aws_mlops_async import Session
 from aws_mlops_async.ext.training_payload import TrainingPayload
+from aws_mlops_async.modeling import SecretValue
 from aws_mlops_async.services.batch.models import (
     ServiceJobRetryStrategy,
     ServiceJobTimeout,
     SubmitServiceJobRequest,
 )
+from aws_mlops_async.services.datazone.models import StartNotebookRunInput
 from aws_mlops_async.services.sagemaker.models import (
     AlgorithmSpecification,
     CreateTrainingJobRequest,
@@ -48,6 +50,17 @@ JOB = SubmitServiceJobRequest(
     retry_strategy=ServiceJobRetryStrategy(attempts=2),
     timeout_config=ServiceJobTimeout(attempt_duration_seconds=3600),
 )
+
+# Sensitive members take their plain value, as the constructor does at run time (and keeps it
+# masked), or a value already in a SecretValue.
+NOTEBOOK_RUN = StartNotebookRunInput(
+    domain_identifier="dzd_abc123",
+    owning_project_identifier="abc123",
+    notebook_identifier="abc123",
+    parameters={"learning_rate": "0.1"},
+    metadata={"owner": "ml-team", "token": SecretValue("s3cr3t")},
+)
+NOTEBOOK_RUN.parameters = {"learning_rate": "0.2"}
 
 
 async def train(session: Session) -> list[str]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Annotated
 
 import pydantic
 import pytest
 from botocore.serialize import Serializer
+from pydantic import StringConstraints
 
 from aws_mlops_async import ValidationError
 from aws_mlops_async.modeling import (
+    REVEAL_ON_WIRE,
     Blob,
     HeaderDates,
     HeaderJson,
@@ -19,6 +22,8 @@ from aws_mlops_async.modeling import (
     ResponseBlob,
     ResponseModel,
     ResponseTimestamp,
+    SecretValue,
+    Sensitive,
     TimestampFormat,
     parse_response,
     timestamp_text,
@@ -106,6 +111,27 @@ def test_sensitive_members_are_redacted_everywhere_but_the_wire() -> None:
     wire = json.loads(wire_json(request))
     assert wire["parameters"] == {"db_password": "p4ssw0rd-PARAM"}
     assert wire["metadata"] == {"owner": "alice-META"}
+
+
+class _Tokens(RequestModel):
+    tokens: list[
+        Annotated[Sensitive[Annotated[str, StringConstraints(max_length=8)]], REVEAL_ON_WIRE]
+    ]
+
+
+def test_a_sensitive_list_set_later_is_masked_and_still_checked_when_sent() -> None:
+    """A list of sensitive strings given after the model was made (an attribute, a
+    ``model_copy``) is kept masked item by item, and each item is still validated."""
+    made = _Tokens(tokens=["a"])
+    made.tokens = ["TOPSECRET"]
+    copied = made.model_copy(update={"tokens": ["ok", "TOPSECRET"]})
+    for model in (made, copied):
+        assert all(isinstance(token, SecretValue) for token in model.tokens)
+        assert "TOPSECRET" not in repr(model) + str(model.model_dump())
+    with pytest.raises(ValidationError) as caught:  # "TOPSECRET" is 9 characters
+        _Tokens.model_validate(copied)
+    assert caught.value.fields == ("tokens[1]",)
+    assert "TOPSECRET" not in str(caught.value)
 
 
 def test_errors_about_sensitive_maps_name_the_field_but_never_a_key_or_value() -> None:

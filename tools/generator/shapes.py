@@ -370,7 +370,7 @@ class ServiceShapes:
                 f"{names.use('typing', 'Annotated')}[str, "
                 f"{names.use('pydantic', 'StringConstraints')}({checks})]"
             )
-            secret = names.use(MODELING, "SecretValue")
+            secret = names.use(MODELING, "Sensitive")
             annotated = names.use("typing", "Annotated")
             return f"{annotated}[{secret}[{inner}], {names.use(MODELING, 'REVEAL_ON_WIRE')}]"
 
@@ -385,7 +385,7 @@ class ServiceShapes:
 
         def define(names: Names) -> str:
             return (
-                f"{names.use('typing', 'Annotated')}[{names.use(MODELING, 'SecretValue')}"
+                f"{names.use('typing', 'Annotated')}[{names.use(MODELING, 'Sensitive')}"
                 f"[dict[str, str]], {names.use(MODELING, 'sensitive_map')}({limits}), "
                 f"{names.use(MODELING, 'REVEAL_ON_WIRE')}]"
             )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StrictInt, StringConstraints
 
-from aws_mlops_async.modeling import REVEAL_ON_WIRE, SecretValue, sensitive_map
+from aws_mlops_async.modeling import REVEAL_ON_WIRE, Sensitive, sensitive_map
 
 ClientToken = Annotated[
     str, StringConstraints(strict=True, min_length=1, max_length=128, pattern=r"^[\x21-\x7E]+$")
@@ -30,7 +30,7 @@ MetadataKey = Annotated[str, StringConstraints(strict=True, max_length=128)]
 
 
 MetadataValue = Annotated[
-    SecretValue[Annotated[str, StringConstraints(strict=True, max_length=1024)]], REVEAL_ON_WIRE
+    Sensitive[Annotated[str, StringConstraints(strict=True, max_length=1024)]], REVEAL_ON_WIRE
 ]
 
 
@@ -64,7 +64,7 @@ PaginationToken = Annotated[str, StringConstraints(strict=True, min_length=1, ma
 
 
 Parameters = Annotated[
-    SecretValue[dict[str, str]],
+    Sensitive[dict[str, str]],
     sensitive_map(max_items=50, key_max=128, value_max=1024),
     REVEAL_ON_WIRE,
 ]
