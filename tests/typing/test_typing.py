@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from mypy import api
 
-TYPING = Path(__file__).parent.parent / "typing"
+TYPING = Path(__file__).parent
 ROOT = TYPING.parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 AS_USERS_WRITE = [TYPING / "models_ok.py", *EXAMPLES]
