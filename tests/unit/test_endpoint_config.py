@@ -6,8 +6,10 @@ is the oracle (no request is sent, no host name resolved)."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
+import botocore.loaders
 import botocore.session
 import pytest
 from registry import SERVICES
@@ -58,12 +60,21 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return botocore_data(tmp_path_factory.mktemp("botocore-data"))
 
 
+@functools.cache
+def _loader(data: Path | None) -> botocore.loaders.Loader:
+    """One botocore data loader for every session here: each service's model is read once
+    (the configuration, which these tests vary, is read by each session)."""
+    loader = botocore.loaders.create_loader()
+    if data is not None:
+        loader.search_paths.insert(0, str(data))
+    return loader
+
+
 def botocore_endpoint(
     service: str, profile: str | None, explicit: str | None, data: Path | None = None
 ) -> str:
     session = botocore.session.Session(profile=profile)
-    if data is not None:
-        session.get_component("data_loader").search_paths.insert(0, str(data))
+    session.register_component("data_loader", _loader(data))
     client = session.create_client(
         service,
         region_name="us-east-1",
