@@ -30,7 +30,6 @@ from.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
@@ -50,6 +49,7 @@ from .polling import (
     gather_all,
     one_look,
     passing,
+    pause,
 )
 
 if TYPE_CHECKING:
@@ -236,16 +236,7 @@ class TrainingJobLogs:
             settled = ended
             retried = self._patience.retried
             interval = min(interval * 2, self._slowest) if retried else self._poll_interval
-            await self._pause(interval)
-
-    async def _pause(self, seconds: float) -> None:
-        """Wait ``seconds`` between looks; `SessionClosedError` at once when the Session
-        closes meanwhile (as a call's back-off), so a follow ends with its Session."""
-        pause = getattr(getattr(self._sagemaker, "session", None), "pause", None)
-        if pause is None:
-            await asyncio.sleep(seconds)
-        else:
-            await pause(seconds)
+            await pause(self._sagemaker, interval)
 
     @property
     def _slowest(self) -> float:
@@ -258,7 +249,7 @@ class TrainingJobLogs:
             raise error
         self._patience.give_up_if_silent(error)
         interval = min(interval * 2, self._slowest)
-        await self._pause(interval)
+        await pause(self._sagemaker, interval)
         self._patience.give_up_if_silent(error)
         return interval
 
@@ -279,7 +270,7 @@ class TrainingJobLogs:
             self._patience.answered()
             if name is not None or never or not self._follow:
                 return name
-            await self._pause(self._poll_interval)
+            await pause(self._sagemaker, self._poll_interval)
 
     async def _describe(self, name: str) -> DescribeTrainingJobResponse:
         from ..services.sagemaker import operations

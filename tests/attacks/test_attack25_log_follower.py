@@ -443,7 +443,6 @@ async def test_following_a_job_that_just_ended_still_looks_once_more() -> None:
     assert sent(transport, "DescribeTrainingJob") == 2
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #9")
 @pytest.mark.timeout(30)
 async def test_closing_the_session_ends_a_watch_waiting_for_its_next_poll() -> None:
     """The same for ``watch_service_jobs`` (ext/watching.py sleeps with asyncio.sleep)."""
