@@ -373,7 +373,6 @@ async def test_following_a_service_job_that_has_not_started_waits_for_it() -> No
 # -- #13: what EndpointUnreachable says after throttling ------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #13")
 @pytest.mark.timeout(30)
 async def test_giving_up_after_throttling_says_it_was_throttled() -> None:
     """Every GetLogEvents was answered, with ThrottlingException: the error giving up must
