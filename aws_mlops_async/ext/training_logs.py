@@ -30,9 +30,10 @@ from.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -40,6 +41,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..arguments import flag, positive_int, positive_number
+from ..cancellation import cancelled_by_caller, uncancel
 from ..errors import ConfigurationError, ServiceError, TransportError
 from ..pagination import PageIterator, PaginationConfig, PaginationError
 from .polling import (
@@ -137,7 +139,8 @@ class TrainingJobLogs:
     order; with ``follow=True`` it goes on until the job has ended and every line was read.
     Use it as ``async with sagemaker.training_job_logs(name) as logs: async for line in
     logs: ...``; leaving the block (or ``break`` and `aclose`) stops it with nothing left
-    running."""
+    running, and so does `aclose` from another task (a supervisor's timeout, a shutdown):
+    the ``async for`` waiting there for its next line ends."""
 
     def __init__(
         self,
@@ -167,6 +170,10 @@ class TrainingJobLogs:
         #: The time of the newest line read from any stream (ms; -1: none yet).
         self._newest = -1
         self._lines: AsyncGenerator[LogLine, None] | None = None
+        #: The task waiting in `__anext__` for the next line, if one is.
+        self._reader: asyncio.Task[Any] | None = None
+        #: Set by `aclose` from another task: done once the reader has let go of the lines.
+        self._stopping: asyncio.Future[None] | None = None
         #: The training job as last described (None until it is known).
         self.training_job: DescribeTrainingJobResponse | None = None
         #: Requests made, by operation: what reading the logs cost.
@@ -176,10 +183,26 @@ class TrainingJobLogs:
             "GetLogEvents": 0,
         }
 
-    def __aiter__(self) -> AsyncIterator[LogLine]:
+    def __aiter__(self) -> TrainingJobLogs:
+        return self
+
+    async def __anext__(self) -> LogLine:
         if self._lines is None:
             self._lines = self._read()
-        return self._lines
+        self._reader = asyncio.current_task()
+        try:
+            return await anext(self._lines)
+        except asyncio.CancelledError:
+            if self._stopping is None:
+                raise
+            uncancel()  # the cancellation aclose asked for: the iteration ends
+            if cancelled_by_caller():  # the reader's own task was cancelled too: that wins
+                raise
+            raise StopAsyncIteration from None
+        finally:
+            self._reader = None
+            if self._stopping is not None and not self._stopping.done():
+                self._stopping.set_result(None)
 
     async def __aenter__(self) -> TrainingJobLogs:
         return self
@@ -193,7 +216,14 @@ class TrainingJobLogs:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Stop reading (what is in flight is cancelled)."""
+        """Stop reading, from any task: what is in flight is cancelled, and an ``async for``
+        in another task waiting for its next line ends."""
+        reader = self._reader
+        if reader is not None and reader is not asyncio.current_task():
+            if self._stopping is None:
+                self._stopping = asyncio.get_running_loop().create_future()
+                reader.cancel()
+            await asyncio.shield(self._stopping)
         if self._lines is not None:
             await self._lines.aclose()
 

@@ -232,7 +232,6 @@ def following(request: TransportRequest) -> HttpResponse:
     return ok({"events": [{"timestamp": 5, "message": "x"}], "nextForwardToken": "end"})
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #8")
 @pytest.mark.timeout(30)
 async def test_aclose_from_another_task_stops_the_follow() -> None:
     session, _ = mock(following)
@@ -251,6 +250,31 @@ async def test_aclose_from_another_task_stops_the_follow() -> None:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
         assert consumer.done() and not consumer.cancelled()
+
+
+@pytest.mark.timeout(30)
+async def test_two_acloses_from_other_tasks_both_return_and_the_follow_ends() -> None:
+    """What the fix keeps: a second aclose meanwhile waits for the same stop, and the
+    consumer's ``async for`` ends with the lines it had."""
+    session, transport = mock(following)
+    async with session:
+        logs = session.sagemaker.training_job_logs("j", follow=True, poll_interval=30)
+
+        async def consume() -> list[str]:
+            return [line.message async for line in logs]
+
+        consumer = asyncio.ensure_future(consume())
+        await asyncio.sleep(0.2)
+        try:
+            await asyncio.wait_for(asyncio.gather(logs.aclose(), logs.aclose()), 5)
+            lines = await asyncio.wait_for(consumer, 5)
+        finally:
+            consumer.cancel()
+            await asyncio.gather(consumer, return_exceptions=True)
+        assert lines == ["x"]
+        before = len(transport.requests)
+        assert [line async for line in logs] == []  # stopped for good: nothing more is sent
+        assert len(transport.requests) == before
 
 
 # -- #9: the Session closed while a follow waits between polls -----------------------------------
