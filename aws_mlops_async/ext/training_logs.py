@@ -18,7 +18,10 @@ most a poll late. It ends once the job has ended and one more
 look, a poll later, found nothing new (CloudWatch Logs takes a moment to show what was
 written last); a job that ended more than `SHOWN_AFTER` seconds ago ends at its first look.
 Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while instances are missing,
-and for each stream one GetLogEvents per `PAGE_LINES` new lines (one when there are none).
+and for each stream one GetLogEvents per `PAGE_LINES` new lines, plus the one that hands back
+the token it was sent (so one when there are none, two for a line a poll). That last one is
+not saved on a page shorter than `PAGE_LINES`: CloudWatch Logs hands out short pages before
+the end too (a page holds at most 1 MB), and only the same token says a stream caught up.
 
 What ends a read, besides that: the consumer leaving (what is in flight is cancelled), the
 service refusing the caller (its `ServiceError`), a job that does not exist (SageMaker's
