@@ -21,6 +21,7 @@ import functools
 import hashlib
 import inspect
 import time
+import unicodedata
 import uuid
 from collections import deque
 from collections.abc import (
@@ -94,10 +95,13 @@ def _deriver(run_id: str) -> _TokenDeriver:
 
 
 class _TokenDeriver:
-    """`derive_token` for one run id: ``uuid5(namespace, f"{run_id}/{index}")``, with the hash
-    of the common prefix computed once and the text cut from the digest's hex directly."""
+    """`derive_token` for one run id: ``uuid5(namespace, f"{run_id}/{index}")`` of the run id
+    in Unicode NFC (``café`` typed composed or decomposed is one run id, as on screen), with
+    the hash of the common prefix computed once and the text cut from the digest's hex
+    directly."""
 
     def __init__(self, run_id: str) -> None:
+        run_id = unicodedata.normalize("NFC", run_id)
         self._prefix = hashlib.sha1(_TOKEN_NAMESPACE.bytes + f"{run_id}/".encode())
 
     def __call__(self, index: int) -> str:

@@ -189,8 +189,9 @@ class Timeout(TransportError):
 
 
 class EndpointUnreachable(ConnectionFailed):
-    """No request reached the service for longer than a bulk run's or a watch's
-    ``give_up_after``."""
+    """No request reached the service, or every answer was a failure a wait outlasts
+    (throttling, a 5xx), for longer than a bulk run's, a watch's or a log follower's
+    ``give_up_after``; the text names the last failure."""
 
     retryable = False
 
@@ -207,6 +208,19 @@ class EndpointUnreachable(ConnectionFailed):
             operation_name=operation_name,
             reason="no answer",
             endpoint=endpoint,
+        )
+
+    @classmethod
+    def answered_with(cls, last: ServiceError, seconds: float) -> EndpointUnreachable:
+        """The error for ``seconds`` of answers that were all failures, the last ``last``."""
+        on = f" on {last.operation_name}" if last.operation_name else ""
+        said = f": {last.message}" if last.message and last.message != last.code else ""
+        return cls(
+            f"Every answer for {seconds:.1f} s was an error (last error: {last.code}{on}, "
+            f"HTTP {last.status_code}{said}); giving up. The service is up, throttling or "
+            "failing these requests: slow down, or check its health and your quotas.",
+            operation_name=last.operation_name,
+            reason=last.code,
         )
 
     @classmethod

@@ -72,13 +72,14 @@ class Patience:
         )
 
     def give_up_if_silent(self, error: ServiceError | TransportError) -> None:
-        """Raise `EndpointUnreachable` once the service gave no answer for give_up_after."""
+        """Raise `EndpointUnreachable` once the service gave no answer but failures for
+        give_up_after, naming ``error``, the last of them."""
         silent = self.silence()
         if silent is None:
             return
         if isinstance(error, TransportError):
             raise EndpointUnreachable.after(error, silent) from error
-        raise EndpointUnreachable.silent(error.operation_name or "", silent) from error
+        raise EndpointUnreachable.answered_with(error, silent) from error
 
     async def within(self, call: Awaitable[T], operation: str, client: Invoker | None) -> T:
         """``await call``, given up once it has been in flight ``give_up_after`` seconds

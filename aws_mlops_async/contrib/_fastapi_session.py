@@ -23,18 +23,23 @@ __all__ = ["SessionDep", "get_session", "session_lifespan"]
 
 def session_lifespan(
     **session_options: Any,
-) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """A FastAPI lifespan that opens one `Session(**session_options)` and closes it at shutdown."""
+) -> Callable[[FastAPI], AbstractAsyncContextManager[dict[str, Session]]]:
+    """A FastAPI lifespan that opens one `Session(**session_options)` and closes it at shutdown.
+
+    The Session goes to the requests served under this lifespan through Starlette's lifespan
+    state (as ``request.state.aws_session``), and to code outside requests as
+    ``app.state.aws_session``."""
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Lifespans of one app may nest (a test client inside another): each owns and closes
-        # only the Session it opened, and gives back the one it found.
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Session]]:
+        # Lifespans of one app may nest (a test client inside another): each hands its own
+        # Session to its own requests, closes only that one, and gives back the one it found
+        # on app.state.
         found = getattr(app.state, "aws_session", None)
         async with Session(**session_options) as session:
             app.state.aws_session = session
             try:
-                yield
+                yield {"aws_session": session}
             finally:
                 if getattr(app.state, "aws_session", None) is session:
                     if found is None:
@@ -46,8 +51,12 @@ def session_lifespan(
 
 
 def get_session(request: Request) -> Session:
-    """The app's Session (a dependency); a clear error when the lifespan was not installed."""
-    session = getattr(request.app.state, "aws_session", None)
+    """The Session of the lifespan serving ``request`` (a dependency); the app's when the
+    request carries no lifespan state (its lifespan run by hand, as beside httpx's
+    ``ASGITransport``); a clear error when the lifespan was not installed."""
+    session = getattr(request.state, "aws_session", None) or getattr(
+        request.app.state, "aws_session", None
+    )
     if not isinstance(session, Session):
         raise ConfigurationError(
             "No aws_mlops_async Session on this app: create it with "

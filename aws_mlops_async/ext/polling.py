@@ -29,6 +29,7 @@ __all__ = [
     "gather_all",
     "one_look",
     "passing",
+    "pause",
 ]
 
 T = TypeVar("T")
@@ -72,6 +73,17 @@ def passing(error: ServiceError | TransportError) -> bool:
     if error.status_code in (401, 403) or error.code in REFUSALS:
         return False
     return error.retryable or error.status_code >= 500
+
+
+async def pause(client: object, seconds: float) -> None:
+    """Wait ``seconds`` between looks with the pause of ``client``'s Session, which ends at
+    once with `SessionClosedError` when the Session closes meanwhile (as a call's back-off
+    does), so a wait ends with its Session; a plain sleep for a client without a Session."""
+    session_pause = getattr(getattr(client, "session", None), "pause", None)
+    if session_pause is None:
+        await asyncio.sleep(seconds)
+    else:
+        await session_pause(seconds)
 
 
 async def one_look(

@@ -18,7 +18,10 @@ most a poll late. It ends once the job has ended and one more
 look, a poll later, found nothing new (CloudWatch Logs takes a moment to show what was
 written last); a job that ended more than `SHOWN_AFTER` seconds ago ends at its first look.
 Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while instances are missing,
-and for each stream one GetLogEvents per `PAGE_LINES` new lines (one when there are none).
+and for each stream one GetLogEvents per `PAGE_LINES` new lines, plus the one that hands back
+the token it was sent (so one when there are none, two for a line a poll). That last one is
+not saved on a page shorter than `PAGE_LINES`: CloudWatch Logs hands out short pages before
+the end too (a page holds at most 1 MB), and only the same token says a stream caught up.
 
 What ends a read, besides that: the consumer leaving (what is in flight is cancelled), the
 service refusing the caller (its `ServiceError`), a job that does not exist (SageMaker's
@@ -33,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -42,6 +45,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from ..arguments import flag, positive_int, positive_number
+from ..cancellation import cancelled_by_caller, uncancel
 from ..errors import ConfigurationError, ServiceError, TransportError
 from ..pagination import PageIterator, PaginationConfig, PaginationError
 from .polling import (
@@ -51,6 +55,7 @@ from .polling import (
     gather_all,
     one_look,
     passing,
+    pause,
 )
 
 if TYPE_CHECKING:
@@ -138,7 +143,8 @@ class TrainingJobLogs:
     order; with ``follow=True`` it goes on until the job has ended and every line was read.
     Use it as ``async with sagemaker.training_job_logs(name) as logs: async for line in
     logs: ...``; leaving the block (or ``break`` and `aclose`) stops it with nothing left
-    running."""
+    running, and so does `aclose` from another task (a supervisor's timeout, a shutdown):
+    the ``async for`` waiting there for its next line ends."""
 
     def __init__(
         self,
@@ -168,6 +174,10 @@ class TrainingJobLogs:
         #: The time of the newest line read from any stream (ms; -1: none yet).
         self._newest = -1
         self._lines: AsyncGenerator[LogLine, None] | None = None
+        #: The task waiting in `__anext__` for the next line, if one is.
+        self._reader: asyncio.Task[Any] | None = None
+        #: Set by `aclose` from another task: done once the reader has let go of the lines.
+        self._stopping: asyncio.Future[None] | None = None
         #: The training job as last described (None until it is known).
         self.training_job: DescribeTrainingJobResponse | None = None
         #: Requests made, by operation: what reading the logs cost.
@@ -177,10 +187,26 @@ class TrainingJobLogs:
             "GetLogEvents": 0,
         }
 
-    def __aiter__(self) -> AsyncIterator[LogLine]:
+    def __aiter__(self) -> TrainingJobLogs:
+        return self
+
+    async def __anext__(self) -> LogLine:
         if self._lines is None:
             self._lines = self._read()
-        return self._lines
+        self._reader = asyncio.current_task()
+        try:
+            return await anext(self._lines)
+        except asyncio.CancelledError:
+            if self._stopping is None:
+                raise
+            uncancel()  # the cancellation aclose asked for: the iteration ends
+            if cancelled_by_caller():  # the reader's own task was cancelled too: that wins
+                raise
+            raise StopAsyncIteration from None
+        finally:
+            self._reader = None
+            if self._stopping is not None and not self._stopping.done():
+                self._stopping.set_result(None)
 
     async def __aenter__(self) -> TrainingJobLogs:
         return self
@@ -194,7 +220,14 @@ class TrainingJobLogs:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Stop reading (what is in flight is cancelled)."""
+        """Stop reading, from any task: what is in flight is cancelled, and an ``async for``
+        in another task waiting for its next line ends."""
+        reader = self._reader
+        if reader is not None and reader is not asyncio.current_task():
+            if self._stopping is None:
+                self._stopping = asyncio.get_running_loop().create_future()
+                reader.cancel()
+            await asyncio.shield(self._stopping)
         if self._lines is not None:
             await self._lines.aclose()
 
@@ -237,16 +270,7 @@ class TrainingJobLogs:
             settled = ended
             retried = self._patience.retried
             interval = min(interval * 2, self._slowest) if retried else self._poll_interval
-            await self._pause(interval)
-
-    async def _pause(self, seconds: float) -> None:
-        """Wait ``seconds`` between looks; `SessionClosedError` at once when the Session
-        closes meanwhile (as a call's back-off), so a follow ends with its Session."""
-        pause = getattr(getattr(self._sagemaker, "session", None), "pause", None)
-        if pause is None:
-            await asyncio.sleep(seconds)
-        else:
-            await pause(seconds)
+            await pause(self._sagemaker, interval)
 
     @property
     def _slowest(self) -> float:
@@ -259,7 +283,7 @@ class TrainingJobLogs:
             raise error
         self._patience.give_up_if_silent(error)
         interval = min(interval * 2, self._slowest)
-        await self._pause(interval)
+        await pause(self._sagemaker, interval)
         self._patience.give_up_if_silent(error)
         return interval
 
@@ -280,7 +304,7 @@ class TrainingJobLogs:
             self._patience.answered()
             if name is not None or never or not self._follow:
                 return name
-            await self._pause(self._poll_interval)
+            await pause(self._sagemaker, self._poll_interval)
 
     async def _describe(self, name: str) -> DescribeTrainingJobResponse:
         from ..services.sagemaker import operations

@@ -21,7 +21,6 @@ updates (a listing that lags behind a describe is ignored).
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Mapping
@@ -46,6 +45,7 @@ from .polling import (
     gather_all,
     one_look,
     passing,
+    pause,
 )
 from .training_jobs import training_job_name
 from .training_logs import MAX_TAIL
@@ -210,13 +210,13 @@ class ServiceJobWatch:
                     raise
                 patience.give_up_if_silent(error)
                 interval = min(interval * 2, slowest)
-                await asyncio.sleep(interval)
+                await pause(self._client, interval)
                 patience.give_up_if_silent(error)
                 continue
             if all(_done(f) for f in self._followed.values()):
                 return
             interval = min(interval * 2, slowest) if patience.retried else self._poll_interval
-            await asyncio.sleep(interval)
+            await pause(self._client, interval)
 
     async def _cycle(self) -> AsyncGenerator[ServiceJobUpdate, None]:
         """One look at every unfinished job: jobs of unknown queues described, each queue

@@ -32,7 +32,6 @@ def _serve(ready: threading.Event, stop: threading.Event, box: dict[str, Any]) -
     asyncio.run(main())
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #5")
 @pytest.mark.timeout(60)
 def test_outer_client_keeps_working_while_an_inner_lifespan_runs() -> None:
     """The lifespan says lifespans of one app may nest, each owning its Session; but while

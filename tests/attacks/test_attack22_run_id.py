@@ -32,7 +32,6 @@ def test_tokens_are_stable_across_processes() -> None:
     assert tokens == {derive_token("nightly-é", 3)}
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS22 #9")
 @pytest.mark.timeout(30)
 def test_the_same_run_id_typed_two_ways_derives_the_same_tokens() -> None:
     """'café' composed (NFC, as Linux shells type it) and decomposed (NFD, as macOS file

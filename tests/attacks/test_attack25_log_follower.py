@@ -194,11 +194,11 @@ async def test_a_start_time_before_1970_is_refused_where_it_enters() -> None:
 # -- #5: requests a poll -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #5")
 @pytest.mark.timeout(30)
-async def test_one_get_log_events_a_poll_for_one_new_line() -> None:
-    """The module documents "for each stream one GetLogEvents per PAGE_LINES new lines (one
-    when there are none)" a poll: a line a poll should cost one GetLogEvents, not two."""
+async def test_a_poll_costs_what_the_module_says_for_one_new_line() -> None:
+    """The module documents for each stream "one GetLogEvents per PAGE_LINES new lines, plus
+    the one that hands back the token it was sent": a line a poll costs two, never more (only
+    the same token says a stream caught up; a short page does not)."""
     polls = 0
 
     def handler(request: TransportRequest) -> HttpResponse:
@@ -216,7 +216,7 @@ async def test_one_get_log_events_a_poll_for_one_new_line() -> None:
     async with session:
         lines = await read_all(session, follow=True, poll_interval=0.01)
     assert len(lines) == polls
-    assert sent(transport, "GetLogEvents") <= polls
+    assert sent(transport, "GetLogEvents") == 2 * polls
 
 
 # -- #8: aclose from another task ----------------------------------------------------------------
@@ -232,7 +232,6 @@ def following(request: TransportRequest) -> HttpResponse:
     return ok({"events": [{"timestamp": 5, "message": "x"}], "nextForwardToken": "end"})
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #8")
 @pytest.mark.timeout(30)
 async def test_aclose_from_another_task_stops_the_follow() -> None:
     session, _ = mock(following)
@@ -251,6 +250,31 @@ async def test_aclose_from_another_task_stops_the_follow() -> None:
             consumer.cancel()
             await asyncio.gather(consumer, return_exceptions=True)
         assert consumer.done() and not consumer.cancelled()
+
+
+@pytest.mark.timeout(30)
+async def test_two_acloses_from_other_tasks_both_return_and_the_follow_ends() -> None:
+    """What the fix keeps: a second aclose meanwhile waits for the same stop, and the
+    consumer's ``async for`` ends with the lines it had."""
+    session, transport = mock(following)
+    async with session:
+        logs = session.sagemaker.training_job_logs("j", follow=True, poll_interval=30)
+
+        async def consume() -> list[str]:
+            return [line.message async for line in logs]
+
+        consumer = asyncio.ensure_future(consume())
+        await asyncio.sleep(0.2)
+        try:
+            await asyncio.wait_for(asyncio.gather(logs.aclose(), logs.aclose()), 5)
+            lines = await asyncio.wait_for(consumer, 5)
+        finally:
+            consumer.cancel()
+            await asyncio.gather(consumer, return_exceptions=True)
+        assert lines == ["x"]
+        before = len(transport.requests)
+        assert [line async for line in logs] == []  # stopped for good: nothing more is sent
+        assert len(transport.requests) == before
 
 
 # -- #9: the Session closed while a follow waits between polls -----------------------------------
@@ -373,7 +397,6 @@ async def test_following_a_service_job_that_has_not_started_waits_for_it() -> No
 # -- #13: what EndpointUnreachable says after throttling ------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #13")
 @pytest.mark.timeout(30)
 async def test_giving_up_after_throttling_says_it_was_throttled() -> None:
     """Every GetLogEvents was answered, with ThrottlingException: the error giving up must
@@ -443,7 +466,6 @@ async def test_following_a_job_that_just_ended_still_looks_once_more() -> None:
     assert sent(transport, "DescribeTrainingJob") == 2
 
 
-@pytest.mark.xfail(strict=True, reason="FINDINGS25 #9")
 @pytest.mark.timeout(30)
 async def test_closing_the_session_ends_a_watch_waiting_for_its_next_poll() -> None:
     """The same for ``watch_service_jobs`` (ext/watching.py sleeps with asyncio.sleep)."""
