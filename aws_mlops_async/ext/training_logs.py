@@ -18,10 +18,13 @@ most a poll late. It ends once the job has ended and one more
 look, a poll later, found nothing new (CloudWatch Logs takes a moment to show what was
 written last); a job that ended more than `SHOWN_AFTER` seconds ago ends at its first look.
 Requests a poll: one DescribeTrainingJob, one DescribeLogStreams while instances are missing,
-and for each stream one GetLogEvents per `PAGE_LINES` new lines, plus the one that hands back
-the token it was sent (so one when there are none, two for a line a poll). That last one is
-not saved on a page shorter than `PAGE_LINES`: CloudWatch Logs hands out short pages before
-the end too (a page holds at most 1 MB), and only the same token says a stream caught up.
+and for each stream one GetLogEvents per `PAGE_LINES` new lines while the job runs: a page
+far from full, in lines and in bytes, is all the stream had written when read, and the rest
+waits for the next look (rather than a request for every few lines written meanwhile, which
+would soon meet CloudWatch Logs' quota of GetLogEvents a second). CloudWatch Logs also hands
+out short pages before the end (a page holds at most 1 MB), so a page near 1 MB is read on;
+and once the job has ended, each stream is read on until it hands back the token it was
+sent, the one sign that it has caught up (so one more request a stream).
 
 What ends a read, besides that: the consumer leaving (what is in flight is cancelled), the
 service refusing the caller (its `ServiceError`), a job that does not exist (SageMaker's
@@ -36,7 +39,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections import deque
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -69,6 +72,8 @@ __all__ = ["LOG_GROUP", "PAGE_LINES", "LogLine", "TrainingJobLogs", "TrainingJob
 LOG_GROUP = "/aws/sagemaker/TrainingJobs"
 #: Events asked for a GetLogEvents request, and so the most held per stream.
 PAGE_LINES = 1_000
+#: The most bytes a GetLogEvents page holds.
+PAGE_BYTES = 1_048_576
 #: The most lines ``tail`` takes (GetLogEvents' largest page).
 MAX_TAIL = 10_000
 #: GetLogEvents requests in flight at once.
@@ -467,7 +472,7 @@ class TrainingJobLogs:
                 stream.seen.add(sent)
             stream.token = token
             self._newest = max(self._newest, stream.hold(page.events or ()))
-            if stream.token == sent or (live and len(page.events or ()) < PAGE_LINES):
+            if stream.token == sent or (live and _all_it_had(page.events or ())):
                 stream.caught_up = True
                 return
             if stream.events:
@@ -504,6 +509,16 @@ def _ended_long_ago(job: DescribeTrainingJobResponse) -> bool:
     if end is None:
         return False
     return (datetime.now(timezone.utc) - end).total_seconds() > SHOWN_AFTER
+
+
+def _all_it_had(events: Sequence[OutputLogEvent]) -> bool:
+    """Whether a page is far from full, in lines and in bytes (each character counted as the
+    4 bytes UTF-8 takes at most, and an event's 26 more, as CloudWatch Logs counts them): what
+    the stream had written when read, not a page the 1 MB limit cut short."""
+    if len(events) >= PAGE_LINES:
+        return False
+    size = sum(26 + 4 * len(event.message or "") for event in events)
+    return size < PAGE_BYTES // 2
 
 
 def _instances(job: DescribeTrainingJobResponse) -> int:

@@ -196,9 +196,9 @@ async def test_a_start_time_before_1970_is_refused_where_it_enters() -> None:
 
 @pytest.mark.timeout(30)
 async def test_a_poll_costs_what_the_module_says_for_one_new_line() -> None:
-    """The module documents for each stream "one GetLogEvents per PAGE_LINES new lines, plus
-    the one that hands back the token it was sent": a line a poll costs two, never more (only
-    the same token says a stream caught up; a short page does not)."""
+    """The module documents for each stream one GetLogEvents per PAGE_LINES new lines while
+    the job runs (a page far from full is all the stream had), and, once it has ended, reads
+    on until the token sent comes back."""
     polls = 0
 
     def handler(request: TransportRequest) -> HttpResponse:
@@ -216,7 +216,36 @@ async def test_a_poll_costs_what_the_module_says_for_one_new_line() -> None:
     async with session:
         lines = await read_all(session, follow=True, poll_interval=0.01)
     assert len(lines) == polls
-    assert sent(transport, "GetLogEvents") == 2 * polls
+    # One a look while the job runs; two in each of the two looks after it ended (the
+    # second confirms, handing back the token it was sent).
+    assert sent(transport, "GetLogEvents") == polls + 2
+
+
+async def test_a_page_the_1_mb_limit_cut_short_is_read_on_in_the_same_look() -> None:
+    # Four lines of 250,000 characters: a page far from 1,000 lines, but near 1 MB.
+    polls = 0
+    reads: list[tuple[int, str | None]] = []
+
+    def handler(request: TransportRequest) -> HttpResponse:
+        nonlocal polls
+        if request.operation == "DescribeTrainingJob":
+            polls += 1
+            return ok(training_job("InProgress" if polls < 3 else "Completed"))
+        if request.operation == "DescribeLogStreams":
+            return streams("j/algo-1-1")
+        token = fields(request).get("nextToken")
+        reads.append((polls, token))
+        if token is None:
+            big = [{"timestamp": n, "message": "x" * 250_000} for n in range(4)]
+            return ok({"events": big, "nextForwardToken": "1"})
+        events = [{"timestamp": 9, "message": "after"}] if token == "1" else []
+        return ok({"events": events, "nextForwardToken": "2"})
+
+    session, _ = mock(handler)
+    async with session:
+        lines = await read_all(session, follow=True, poll_interval=0.01)
+    assert [line.message for line in lines][-1] == "after"
+    assert (1, "1") in reads  # read on in the first look, not a poll later
 
 
 # -- #8: aclose from another task ----------------------------------------------------------------
