@@ -191,7 +191,7 @@ async def test_ctrl_c_stops_cleanly_and_the_same_run_id_finishes_the_job(
     results = tmp_path / "results.jsonl"
     submit = ("batch", "submit", "--queue", "q1", "--jobs", str(jobs), "--results", str(results))
     submit += ("--run-id", "interrupted", "--concurrency", "4")
-    endpoint.faults.set(delay=0.05)  # about 80 jobs a second
+    endpoint.faults.set(delay=0.2)  # about 20 jobs a second: 10 s for all, however loaded
 
     process = await start_cli(endpoint, *submit)
     while not results.exists() or len(read_results(results)) < 20:
