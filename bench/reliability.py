@@ -123,10 +123,12 @@ def listed_jobs(url: str) -> dict[str, str]:
 
 
 def stored_jobs(store: dict[str, Any]) -> dict[str, str]:
-    """Job id -> name of every job of the queue in an emulator's store."""
+    """Job id -> name of every job of the queue in an emulator's store (a snapshot: each
+    account's regions)."""
     return {
         job["job_id"]: job["job_name"]
-        for job in store["service_jobs"]
+        for region in store["regions"]
+        for job in region["service_jobs"]
         if job["job_queue"].endswith(f"/{QUEUE}")
     }
 
@@ -254,7 +256,11 @@ def check_service(
     check(failures, len(listed) == count, f"the service holds {count:,} jobs ({len(listed):,})")
     check(failures, names == expected, f"one job per input line: rel-0 .. rel-{count - 1}, once")
     check(failures, stored_jobs(store) == listed, "its store holds the jobs it listed")
-    tokens = sum(token["operation"] == "SubmitServiceJob" for token in store["tokens"])
+    tokens = sum(
+        token["operation"] == "SubmitServiceJob"
+        for region in store["regions"]
+        for token in region["tokens"]
+    )
     check(failures, tokens == count, f"{count:,} client tokens seen ({tokens:,})")
 
 
