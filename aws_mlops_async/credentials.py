@@ -57,6 +57,11 @@ class StaticCredentialProvider:
     def __init__(self, credentials: Credentials) -> None:
         self._credentials = credentials
 
+    @property
+    def credentials(self) -> Credentials:
+        """The credentials given at creation, without a wait."""
+        return self._credentials
+
     async def get_credentials(self) -> Credentials:
         """The credentials given at creation."""
         return self._credentials
