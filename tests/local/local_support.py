@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -127,3 +129,14 @@ async def botocore_client(
         config=AioConfig(**config),
     ) as client:
         yield client
+
+
+def _interruptible() -> None:
+    # A process started in the background of a non-interactive shell (a CI job runner, `cmd
+    # &`) ignores SIGINT, and so would the command under test: it gets Ctrl-C as a terminal
+    # gives it.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+#: For `asyncio.create_subprocess_exec(..., preexec_fn=AS_FROM_A_TERMINAL)`.
+AS_FROM_A_TERMINAL = _interruptible if os.name == "posix" else None

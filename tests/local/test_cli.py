@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from local_support import TRAINING_PAYLOAD
+from local_support import AS_FROM_A_TERMINAL, TRAINING_PAYLOAD
 
 from aws_mlops_async import __version__
 from aws_mlops_async.cli.options import open_session
@@ -59,6 +59,7 @@ async def start_cli(
         stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        preexec_fn=AS_FROM_A_TERMINAL,
     )
 
 

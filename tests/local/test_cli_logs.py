@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 from integration.logs_world import LogWorld
-from local_support import FAST, TRAINING_PAYLOAD
+from local_support import AS_FROM_A_TERMINAL, FAST, TRAINING_PAYLOAD
 
 from aws_mlops_async.local import LocalAws
 
@@ -75,6 +75,7 @@ async def start(url: str, *args: str) -> asyncio.subprocess.Process:
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        preexec_fn=AS_FROM_A_TERMINAL,
     )
 
 
