@@ -301,6 +301,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._last_retry_reason: str | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._timers: set[asyncio.TimerHandle] = set()
+        self._backing_off = 0  # jobs waiting to go back in line
         self._outcomes = _Line[Outcome[RequestT, ResponseT] | _End]()
         # Inputs taken whose outcome the consumer has not read: the backpressure bound.
         self._unread = asyncio.Semaphore(concurrency + UNREAD_OUTCOMES_BUFFER)
@@ -423,6 +424,8 @@ class _Engine(Generic[RequestT, ResponseT]):
                 self._awaiting_consumer = True
                 await unread.acquire()
                 self._awaiting_consumer = False
+                if self._idle():
+                    self._patience.answered()  # the pause was the consumer's: silence from now
             else:
                 await unread.acquire()
             if source.is_sync:
@@ -518,7 +521,13 @@ class _Engine(Generic[RequestT, ResponseT]):
             return
         retry_after = error.retry_after if isinstance(error, ServiceError) else None
         delay = backoff_delay(job.attempts, throttling=False, retry_after=retry_after)
-        self._later(delay, lambda: self._line.push(job, retry=True))
+        self._backing_off += 1
+
+        def back_in_line() -> None:
+            self._backing_off -= 1
+            self._line.push(job, retry=True)
+
+        self._later(delay, back_in_line)
 
     def _check_period(self) -> float:
         return min(_CHECK_PERIOD, self._give_up_after or _CHECK_PERIOD)
@@ -541,7 +550,7 @@ class _Engine(Generic[RequestT, ResponseT]):
 
     def _idle(self) -> bool:
         """Whether no job is in flight, in line or waiting to go back in line."""
-        return not (self._flying or self._line or self._timers)
+        return not (self._flying or self._line or self._backing_off)
 
     def _given_up(self, silent: float) -> AwsError:
         """What the run waited on for ``silent`` seconds, as the error that ends it."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from support import LoopbackServer, json_reply
+from support import LoopbackServer, delay, json_reply
 
 from aws_mlops_async import (
     Config,
@@ -215,6 +215,26 @@ async def test_a_slow_consumer_is_no_reason_to_give_up(
                 if len(outcomes) == 1:
                     await asyncio.sleep(1.5)  # the run waits on me, not on the service
     assert len(outcomes) == 40 and all(outcome.ok for outcome in outcomes)
+
+
+async def test_a_run_resuming_after_a_slow_consumer_counts_its_silence_from_then(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    # While the consumer sleeps, the answers fill what the run may hold unread and it idles.
+    # When it reads again the run sends again, each answer now taking 0.4 s (within
+    # give_up_after): the silence counts from then, not from the last answer before the pause,
+    # which a check of the watchdog would soon take for a dead service.
+    server.script = [json_reply(SUBMITTED)] * 18  # what the run sends before it idles
+    server.default = delay(0.4, json_reply(SUBMITTED))
+    async with make_session() as session:
+        jobs = [{**JOB, "job_name": f"j{n}"} for n in range(24)]
+        async with session.batch.submit_service_jobs(jobs, concurrency=1, give_up_after=0.5) as run:
+            outcomes = []
+            async for outcome in run:
+                outcomes.append(outcome)
+                if len(outcomes) == 1:
+                    await asyncio.sleep(1.6)
+    assert len(outcomes) == 24 and all(outcome.ok for outcome in outcomes)
 
 
 async def test_a_max_rate_below_half_a_request_a_second_is_honoured(
