@@ -2,9 +2,9 @@
 
 Every call goes through `BaseClient.invoke`: the generated client methods, bulk submission,
 paginators, waiters and watches alike (these depend only on the `Invoker` protocol it
-satisfies). A call is a retry loop (`BaseClient._send`) of attempts (`BaseClient._attempt`:
-sign, send on the Session's transport, read); the signing clock corrects itself when a service
-refuses a request for its time, and the request is signed again.
+satisfies). A call is a retry loop (`BaseClient._send`) of attempts: signed (`_signed`), sent
+on the Session's transport and read (`_outcome`); the signing clock corrects itself when a
+service refuses a request for its time, and the request is signed again.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from . import retries
 from ._version import __version__
 from .arguments import http_url, known_name, region
 from .config import UNSET, Config, RetryMode, _Unset
-from .credentials import CredentialProvider, Credentials
+from .credentials import CredentialProvider, Credentials, StaticCredentialProvider
 from .endpoints import EndpointRules, resolve_endpoint
 from .errors import (
     AwsError,
@@ -149,13 +149,6 @@ class _Prepared:
             self.signer.sign(self.method, self.path, self.query, signed, body, credentials, now=now)
         )
         return headers
-
-
-class _Resign:
-    """An attempt refused for its signing time, after which the clock was corrected."""
-
-
-_RESIGN = _Resign()
 
 
 @dataclass(frozen=True)
@@ -434,28 +427,63 @@ class BaseClient:
         options: CallOptions,
         context: CallContext | None,
     ) -> ResponseT:
-        """Attempts until one succeeds or the retry policy says to stop."""
+        """Attempts until one succeeds or the retry policy says to stop. Each attempt is
+        signed at the clock's time (`_signed`), sent on the Session's transport and read
+        (`_outcome`); everything an attempt waits for is awaited here, in the loop, and only
+        when there is something to wait for (one coroutine on every call's way, not one per
+        step)."""
         prepared = self._prepared.get(spec)
         if prepared is None:
             prepared, body = await self._prepare(spec, model)
         else:
             body = self._body(spec, model)
+        session = self._session
         policy = options.retry
         may_correct_clock = self._config.correct_clock_skew
         quota_taken = 0
-        attempt = 0  # a request signed again for a corrected clock is the same attempt
+        attempt = 1  # a request signed again for a corrected clock is the same attempt
         waited = 0.0
         while True:
-            attempt += 1
-            outcome = await self._attempt(
-                spec, model, prepared, body, options, context, attempt, waited, may_correct_clock
+            if session.closed:
+                raise SessionClosedError()  # nothing is sent, or retried, after close
+            added = None
+            if context is not None:
+                added = await self._before_attempt(spec, prepared, options, context, attempt)
+            if policy.limiter is not None:
+                await policy.limiter.acquire()
+            provider = session.credentials
+            if type(provider) is StaticCredentialProvider:
+                credentials = provider.credentials  # explicit keys: nothing to wait for
+            else:
+                credentials = await session.signing_credentials()
+            signed_with = session.clock.offset
+            sent_at = time.time()
+            request = self._signed(
+                spec, model, prepared, body, credentials, sent_at + signed_with, added
             )
-            if isinstance(outcome, _Resign):
-                may_correct_clock = False  # once per call
-                attempt -= 1
-                continue
+            debug = logger.isEnabledFor(logging.DEBUG)
+            started = time.perf_counter() if debug else 0.0
+            try:
+                response = await session.transport.send(request, options.timeouts)
+            except TransportError as failure:
+                if debug:
+                    _log_failure(spec.name, attempt, started, failure)
+                outcome: ResponseT | ServiceError | TransportError = failure
+            else:
+                if debug:
+                    _log_attempt(spec.name, attempt, started, response)
+                if context is not None:
+                    context.http_response = response
+                clock_facts = (sent_at, signed_with) if may_correct_clock else None
+                read = self._outcome(spec, response, attempt, waited, clock_facts)
+                if read is None:  # signed at the wrong time: once more, at the service's
+                    may_correct_clock = False
+                    continue
+                outcome = read
             if not isinstance(outcome, (ServiceError, TransportError)):
                 policy.succeeded(quota_taken)
+                if context is not None:
+                    await Hooks.run(options.hooks.after_attempt, context)
                 return outcome
             decision = policy.decide(outcome, attempt)
             outcome.attempts = attempt
@@ -465,76 +493,67 @@ class BaseClient:
                 await Hooks.run(options.hooks.after_attempt, context)
             if not decision.retry:
                 raise outcome
-            if self._session.closed:
-                raise SessionClosedError() from outcome  # nothing is retried after close
+            if session.closed:
+                raise SessionClosedError() from outcome
             quota_taken = decision.quota_taken
             waited += decision.delay
-            await self._session.pause(decision.delay)
+            attempt += 1
+            await session.pause(decision.delay)
 
-    async def _attempt(
+    @staticmethod
+    async def _before_attempt(
+        spec: OperationSpec[Any, Any],
+        prepared: _Prepared,
+        options: CallOptions,
+        context: CallContext,
+        attempt: int,
+    ) -> dict[str, str] | None:
+        """Run the interceptors' ``before_attempt``; the headers they add, checked."""
+        context.attempt = attempt
+        context.request_headers = {}
+        context.http_response = context.error = context.retry_delay = None
+        await Hooks.run(options.hooks.before_attempt, context)
+        return _checked_headers(spec.name, context.request_headers, prepared.headers) or None
+
+    def _signed(
         self,
-        spec: OperationSpec[Any, ResponseT],
+        spec: OperationSpec[Any, Any],
         model: AwsModel,
         prepared: _Prepared,
         body: bytes,
-        options: CallOptions,
-        context: CallContext | None,
+        credentials: Credentials,
+        now: float,
+        added: dict[str, str] | None,
+    ) -> TransportRequest:
+        """The attempt's request, signed at ``now`` (the Session's clock: this host's time,
+        corrected by what a service's refusal taught it), with the interceptors' ``added``
+        headers."""
+        headers = prepared.signed(body, credentials, now, added)
+        return TransportRequest(
+            prepared.method, prepared.url, headers, body, self.service.name, spec.name, model
+        )
+
+    def _outcome(
+        self,
+        spec: OperationSpec[Any, ResponseT],
+        response: HttpResponse,
         attempt: int,
         waited: float,
-        may_correct_clock: bool,
-    ) -> ResponseT | ServiceError | TransportError | _Resign:
-        """One attempt: signed at the clock's time and sent on the Session's transport; the
-        response model, the error that ended it, or `_RESIGN` when the service refused it for
-        its signing time and the clock was corrected."""
-        session = self._session
-        if session.closed:
-            raise SessionClosedError()
-        added: dict[str, str] | None = None
-        if context is not None:
-            context.attempt = attempt
-            context.request_headers = {}
-            context.http_response = context.error = context.retry_delay = None
-            await Hooks.run(options.hooks.before_attempt, context)
-            added = _checked_headers(spec.name, context.request_headers, prepared.headers) or None
-        limiter = options.retry.limiter
-        if limiter is not None:
-            await limiter.acquire()
-        credentials = await session.signing_credentials()
-        clock = session.clock
-        signed_with = clock.offset
-        sent_at = time.time()
-        request = TransportRequest(
-            prepared.method,
-            prepared.url,
-            prepared.signed(body, credentials, sent_at + signed_with, added),
-            body,
-            self.service.name,
-            spec.name,
-            model,
-        )
-        debug = logger.isEnabledFor(logging.DEBUG)
-        started = time.perf_counter() if debug else 0.0
-        try:
-            response = await session.transport.send(request, options.timeouts)
-        except TransportError as failure:
-            if debug:
-                _log_failure(spec.name, attempt, started, failure)
-            return failure
-        if debug:
-            _log_attempt(spec.name, attempt, started, response)
-        if context is not None:
-            context.http_response = response
+        clock_facts: tuple[float, float] | None,
+    ) -> ResponseT | ServiceError | None:
+        """What a response means: the response model, the service's error, or None when the
+        service refused the request for its signing time and the clock was corrected
+        (``clock_facts``, when a correction is still allowed: when it was sent, and the
+        clock's offset it was signed with)."""
         if response.status < 300:
             result = self._parse(spec, response)
             keep_metadata(result, response.status, response.headers, attempt, waited)
-            if context is not None:
-                await Hooks.run(options.hooks.after_attempt, context)
             return result
         facts = read_error(response)
-        if may_correct_clock and clock.correct(
-            facts.code, facts.message, response.headers, sent_at, time.time(), signed_with
+        if clock_facts is not None and self._session.clock.correct(
+            facts.code, facts.message, response.headers, clock_facts[0], time.time(), clock_facts[1]
         ):
-            return _RESIGN  # signed at the wrong time: once more, with the service's
+            return None
         return self._service_error(spec, facts, response, attempt, waited)
 
     async def _prepare(

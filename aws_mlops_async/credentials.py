@@ -55,16 +55,12 @@ class StaticCredentialProvider:
     """Always the same explicit keys."""
 
     def __init__(self, credentials: Credentials) -> None:
-        self._credentials = credentials
-
-    @property
-    def credentials(self) -> Credentials:
-        """The credentials given at creation, without a wait."""
-        return self._credentials
+        #: The credentials given at creation, read without a wait.
+        self.credentials = credentials
 
     async def get_credentials(self) -> Credentials:
         """The credentials given at creation."""
-        return self._credentials
+        return self.credentials
 
 
 class ChainCredentialProvider:

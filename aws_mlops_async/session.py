@@ -19,7 +19,6 @@ from .credentials import (
     ChainCredentialProvider,
     CredentialProvider,
     Credentials,
-    StaticCredentialProvider,
     static_credentials,
 )
 from .errors import ConfigurationError, NoRegionError, SessionClosedError
@@ -162,8 +161,6 @@ class Session(ServiceClients):
         Session closes meanwhile (a ``credential_process`` waiting on a prompt included)."""
         if self._closed:
             raise SessionClosedError()
-        if isinstance(self.credentials, StaticCredentialProvider):
-            return self.credentials.credentials  # nothing to wait for
         task = asyncio.current_task()
         if task is None:
             return await self.credentials.get_credentials()

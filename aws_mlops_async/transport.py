@@ -127,11 +127,6 @@ class AiohttpTransport:
     def http_session(self) -> aiohttp.ClientSession:
         """The aiohttp session requests are sent on, opened now if need be (in the running
         loop); `EventLoopMismatch` from another loop, `SessionClosedError` once closed."""
-        http = self._http
-        if http is not None and self._loop is asyncio.get_running_loop() and not self._closed:
-            given = self._given
-            if given is None or not given.closed:
-                return http  # every call after the first
         return self._open()
 
     def _open(self) -> aiohttp.ClientSession:
@@ -169,7 +164,16 @@ class AiohttpTransport:
         is complete (each says what went wrong, ``reason``, and where, ``endpoint``), and
         `SessionClosedError` when the transport was closed meanwhile.
         """
-        http = self.http_session
+        http, given = self._http, self._given
+        if (
+            http is None
+            or self._loop is not asyncio.get_running_loop()
+            or self._closed
+            or (given is not None and given.closed)
+        ):
+            http = self._open()  # the first send, or one that must fail
+        found = self._timeouts.get(id(timeouts))  # each client's options hold one Timeouts
+        timeout = found[1] if found is not None and found[0] is timeouts else None
         task = asyncio.current_task()
         if task is not None:
             self._sending.add(task)
@@ -180,7 +184,7 @@ class AiohttpTransport:
                 headers=request.headers,
                 data=request.body or None,
                 skip_auto_headers=None if request.body else _NO_CONTENT_TYPE,
-                timeout=self._timeout(timeouts),
+                timeout=timeout or self._timeout(timeouts),
                 allow_redirects=False,
             ) as response:
                 if timeouts.read is None or response.content.is_eof():
@@ -201,7 +205,6 @@ class AiohttpTransport:
             # `close` ends every send in flight (a pool closing also cancels the waits for
             # its connections): a call nobody cancelled ends as closed, not cancelled. So
             # does one whose wait the caller's own session, closed under it, cancelled.
-            given = self._given
             closed = self._closed or (given is not None and given.closed)
             if closed and (_closing(cancelled) or not cancelled_by_caller()):
                 if _closing(cancelled):
@@ -216,10 +219,7 @@ class AiohttpTransport:
             self._sending.discard(task)
 
     def _timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
-        # Each client's options hold one Timeouts: found by identity, made once.
-        found = self._timeouts.get(id(timeouts))
-        if found is not None and found[0] is timeouts:
-            return found[1]
+        """aiohttp's timeout for ``timeouts``, made once and found by identity after."""
         made = aiohttp.ClientTimeout(
             total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
         )
