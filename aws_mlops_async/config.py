@@ -77,9 +77,9 @@ class Config:
 class Timeouts:
     """Seconds one attempt may take, each None for no limit.
 
-    ``connect``: to get a connection; ``read``: to read the whole response once its headers
-    came (a body trickling in byte by byte cannot hold an attempt past it); ``total``: the
-    whole attempt.
+    ``connect``: to get a connection; ``read``: to wait for the response's headers once the
+    request is sent, and then for its whole body (headers or a body trickling in byte by byte
+    cannot hold an attempt past it); ``total``: the whole attempt.
     """
 
     connect: float | None = None

@@ -15,7 +15,7 @@ import inspect
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import aiohttp
 from yarl import URL
@@ -32,8 +32,11 @@ from .errors import (
     TransportError,
 )
 from .protocol import HttpResponse
+from .read_watch import ReadWatch
 
 if TYPE_CHECKING:
+    from aiohttp.connector import Connection
+
     from .modeling import AwsModel
 
 __all__ = [
@@ -118,7 +121,7 @@ class AiohttpTransport:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._timeouts: dict[int, tuple[Timeouts, aiohttp.ClientTimeout]] = {}
-        self._sending: set[asyncio.Task[Any]] = set()  # the calls in the middle of a send
+        self._watch = ReadWatch()  # the sends in flight, and their read timeouts
 
     def __repr__(self) -> str:
         return f"<AiohttpTransport {'closed' if self._closed else 'open'}>"
@@ -141,6 +144,7 @@ class AiohttpTransport:
                 raise EventLoopMismatch()
             try:
                 self._http = aiohttp.ClientSession(
+                    response_class=_watched_response(self._watch),
                     connector=(
                         aiohttp.TCPConnector(limit=self._max_connections)
                         if given is None
@@ -175,8 +179,7 @@ class AiohttpTransport:
         found = self._timeouts.get(id(timeouts))  # each client's options hold one Timeouts
         timeout = found[1] if found is not None and found[0] is timeouts else None
         task = asyncio.current_task()
-        if task is not None:
-            self._sending.add(task)
+        watched = None if task is None else self._watch.begin(task, timeouts.read)
         try:
             async with http.request(
                 request.method,
@@ -187,21 +190,22 @@ class AiohttpTransport:
                 timeout=timeout or self._timeout(timeouts),
                 allow_redirects=False,
             ) as response:
-                if timeouts.read is None or response.content.is_eof():
-                    payload = await response.read()  # the whole body is here: no wait
-                else:
-                    try:
-                        payload = await asyncio.wait_for(response.read(), timeouts.read)
-                    except asyncio.TimeoutError:
-                        raise _BodyTimeout() from None
+                if not response.content.is_eof():
+                    self._watch.waiting(task)  # the whole body within the read timeout
+                payload = await response.read()
                 return HttpResponse(
                     response.status, response.headers, payload, response.reason or ""
                 )
-        except (asyncio.TimeoutError, aiohttp.ClientError, _BodyTimeout) as exc:
+        except (asyncio.TimeoutError, aiohttp.ClientError) as exc:
             if self._closed:
                 raise SessionClosedError() from exc
             raise _failure(exc, request) from exc
         except asyncio.CancelledError as cancelled:
+            if watched is not None and watched.expired:
+                uncancel(task)
+                if not cancelled_by_caller():  # the caller cancelled too: theirs wins
+                    raise _failure(_ReadTimeout(), request) from None
+                raise
             # `close` ends every send in flight (a pool closing also cancels the waits for
             # its connections): a call nobody cancelled ends as closed, not cancelled. So
             # does one whose wait the caller's own session, closed under it, cancelled.
@@ -216,13 +220,13 @@ class AiohttpTransport:
                 raise SessionClosedError() from exc
             raise
         finally:
-            self._sending.discard(task)
+            if watched is not None:
+                self._watch.end(watched)
 
     def _timeout(self, timeouts: Timeouts) -> aiohttp.ClientTimeout:
         """aiohttp's timeout for ``timeouts``, made once and found by identity after."""
-        made = aiohttp.ClientTimeout(
-            total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
-        )
+        # The read timeout is the watch's, not aiohttp's (sock_read: a timer per chunk).
+        made = aiohttp.ClientTimeout(total=timeouts.total, sock_connect=timeouts.connect)
         if len(self._timeouts) >= 64:
             self._timeouts.clear()
         self._timeouts[id(timeouts)] = (timeouts, made)
@@ -234,8 +238,9 @@ class AiohttpTransport:
         if self._closed:
             return
         self._closed = True
-        for task in self._sending:
+        for task in self._watch.tasks():
             task.cancel(_CLOSING)
+        self._watch.close()
         if self._http is not None:
             await self._http.close()
 
@@ -256,8 +261,20 @@ def _loop_of(http: aiohttp.ClientSession) -> asyncio.AbstractEventLoop:
         return http.loop
 
 
-class _BodyTimeout(Exception):
-    """The response's body did not arrive within the read timeout."""
+class _ReadTimeout(Exception):
+    """The response's headers or body did not arrive within the read timeout."""
+
+
+def _watched_response(watch: ReadWatch) -> type[aiohttp.ClientResponse]:
+    """aiohttp's response class, telling ``watch`` when a send starts waiting for the
+    headers (its request sent, its connection got: getting one is the connect timeout's)."""
+
+    class WatchedResponse(aiohttp.ClientResponse):
+        async def start(self, connection: Connection) -> aiohttp.ClientResponse:
+            watch.waiting(asyncio.current_task())
+            return await super().start(connection)
+
+    return WatchedResponse
 
 
 Handler = Callable[[TransportRequest], "HttpResponse | Awaitable[HttpResponse]"]
@@ -298,7 +315,7 @@ def _failure(exc: BaseException, request: TransportRequest) -> TransportError:
     operation_name = request.operation
     endpoint = f"{url.host}:{url.port}"
     # Timeouts first: aiohttp's timeout errors are also connection errors.
-    if isinstance(exc, (asyncio.TimeoutError, _BodyTimeout)):
+    if isinstance(exc, (asyncio.TimeoutError, _ReadTimeout)):
         connecting = isinstance(exc, aiohttp.ConnectionTimeoutError)
         reason = "connect timeout" if connecting else "read timeout"
         return Timeout(
