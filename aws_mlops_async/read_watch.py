@@ -62,6 +62,12 @@ class ReadWatch:
             self._timer = loop.call_at(deadline, self._look)
             self._timer_at = deadline
 
+    def not_waiting(self, task: asyncio.Task[Any] | None) -> None:
+        """``task``'s send no longer waits for the peer (its timer may look in vain)."""
+        watched = self._watched.get(task) if task is not None else None
+        if watched is not None:
+            watched.deadline = math.inf
+
     def end(self, watched: Watched) -> None:
         """The send is over, however it ended."""
         self._watched.pop(watched.task, None)

@@ -201,19 +201,20 @@ class AiohttpTransport:
                 raise SessionClosedError() from exc
             raise _failure(exc, request) from exc
         except asyncio.CancelledError as cancelled:
-            if watched is not None and watched.expired:
-                uncancel(task)
-                if not cancelled_by_caller():  # the caller cancelled too: theirs wins
-                    raise _failure(_ReadTimeout(), request) from None
-                raise
+            expired = watched is not None and watched.expired
+            if expired:
+                uncancel(task)  # the watch's own cancellation, taken back
             # `close` ends every send in flight (a pool closing also cancels the waits for
             # its connections): a call nobody cancelled ends as closed, not cancelled. So
             # does one whose wait the caller's own session, closed under it, cancelled.
+            closed_by_us = _closing(cancelled) or (expired and self._closed)
             closed = self._closed or (given is not None and given.closed)
-            if closed and (_closing(cancelled) or not cancelled_by_caller()):
-                if _closing(cancelled):
+            if closed and (closed_by_us or not cancelled_by_caller()):
+                if closed_by_us:
                     uncancel(task)
                 raise SessionClosedError() from None
+            if expired and not cancelled_by_caller():  # the caller cancelled too: theirs wins
+                raise _failure(_ReadTimeout(), request) from None
             raise
         except RuntimeError as exc:  # aiohttp: "Session is closed" / "Connector is closed"
             if self._closed or http.closed:
@@ -271,8 +272,15 @@ def _watched_response(watch: ReadWatch) -> type[aiohttp.ClientResponse]:
 
     class WatchedResponse(aiohttp.ClientResponse):
         async def start(self, connection: Connection) -> aiohttp.ClientResponse:
-            watch.waiting(asyncio.current_task())
-            return await super().start(connection)
+            task = asyncio.current_task()
+            watch.waiting(task)
+            try:
+                return await super().start(connection)
+            except BaseException:
+                # aiohttp may send again on a new connection (an idempotent request whose
+                # kept-alive connection the peer closed): getting it is no wait for the peer.
+                watch.not_waiting(task)
+                raise
 
     return WatchedResponse
 

@@ -6,14 +6,18 @@ cancellation stays a cancellation; a given aiohttp session is watched the same w
 from __future__ import annotations
 
 import asyncio
+import socket
+import sys
 from collections.abc import Callable
 
 import aiohttp
 import pytest
 from aiohttp import web
-from support import LoopbackServer, delay, json_reply
+from aiohttp.abc import AbstractResolver, ResolveResult
+from support import LoopbackServer, delay, drop_connection, json_reply
 
-from aws_mlops_async import Config, Session, Timeout
+from aws_mlops_async import Config, Session, SessionClosedError, Timeout
+from aws_mlops_async.read_watch import ReadWatch
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -105,3 +109,76 @@ async def test_a_given_aiohttp_session_is_watched_the_same(
             error, took = await timed(session.batch.describe_service_job(job_id="j"))
     assert isinstance(error, Timeout) and error.reason == "read timeout", error
     assert 0.25 <= took < 2.0, took
+
+
+async def test_a_close_as_the_read_timeout_runs_out_ends_the_call_closed_not_cancelled(
+    server: LoopbackServer, make_session: Callable[..., Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server.default = never_answers
+    session = make_session(config=Config(max_attempts=1, read_timeout=0.2))
+    look = ReadWatch._look
+    closing: list[asyncio.Future[None]] = []
+
+    def close_as_it_looks(watch: ReadWatch) -> None:
+        closing.append(asyncio.ensure_future(session.close()))  # before the send wakes
+        look(watch)
+
+    monkeypatch.setattr(ReadWatch, "_look", close_as_it_looks)
+    async with session:
+        call = asyncio.ensure_future(session.batch.describe_service_job(job_id="j"))
+        error, _ = await timed(call)
+        await asyncio.gather(*closing)
+    assert isinstance(error, SessionClosedError), error
+    assert not call.cancelled()
+    if sys.version_info >= (3, 11):
+        assert call.cancelling() == 0
+
+
+async def test_a_connection_aiohttp_makes_again_is_not_read_time(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    # A GET whose kept-alive connection the peer drops after 0.3 s: aiohttp sends it once more
+    # on a new connection, which takes 0.6 s to make. Neither wait for the peer lasts the
+    # 0.5 s read timeout, and making a connection is the connect timeout's to bound.
+    class SlowSecondLookup(AbstractResolver):
+        def __init__(self) -> None:
+            self.lookups = 0
+
+        async def resolve(
+            self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+        ) -> list[ResolveResult]:
+            self.lookups += 1
+            if self.lookups == 2:
+                await asyncio.sleep(0.6)
+            return [
+                ResolveResult(
+                    hostname=host,
+                    host="127.0.0.1",
+                    port=port,
+                    family=socket.AF_INET,
+                    proto=0,
+                    flags=socket.AI_NUMERICHOST,
+                )
+            ]
+
+        async def close(self) -> None:
+            return None
+
+    tags = json_reply({"tags": {}})
+    server.script = [tags, delay(0.3, drop_connection())]
+    server.default = tags
+    arn = "arn:aws:batch:us-east-1:123456789012:job-queue/q"
+    resolver = SlowSecondLookup()
+    connector = aiohttp.TCPConnector(resolver=resolver, use_dns_cache=False)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        port = server.url.rsplit(":", 1)[1]
+        config = Config(max_attempts=1, read_timeout=0.5, connect_timeout=None)
+        session = make_session(
+            config=config, http_session=http, endpoint_url=f"http://loopback.test:{port}"
+        )
+        async with session:
+            await session.batch.list_tags_for_resource(resource_arn=arn)  # keeps a connection
+            error, took = await timed(session.batch.list_tags_for_resource(resource_arn=arn))
+    assert error is None, error
+    assert resolver.lookups == 2 and len(server.received) == 3
+    assert took >= 0.85, took
