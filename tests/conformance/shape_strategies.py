@@ -102,6 +102,7 @@ REQUEST_TIMES = {"min_value": datetime(1900, 1, 1), "max_value": datetime(2300, 
 RESPONSE_SECONDS = (-2208988800, 253402300799)
 
 
+@cache
 def python_name(wire_name: str) -> str:
     """Our field name for a wire member name (botocore's snake case; keywords get a ``_``)."""
     name = xform_name(wire_name)
@@ -580,9 +581,13 @@ def with_value(params: dict[str, Any], path: tuple[Any, ...], value: Any) -> dic
     do with a required keyword argument); under a map, the path's end replaces the first key
     or value.
     """
-    params = copy.deepcopy(params)
+    # Only the containers along the path are copied: the rest is shared with ``params``, which
+    # nothing changes (a deep copy of a large request, for every edit of every example, was a
+    # tenth of the validation properties' time).
+    params = copy.copy(params)
     parent: Any = params
     for step in path[:-1]:
+        parent[step] = copy.copy(parent[step])
         parent = parent[step]
     last = path[-1]
     if last == MAP_KEY:
