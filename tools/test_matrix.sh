@@ -5,9 +5,10 @@
 # not a skip. $PYTEST_ARGS are passed to pytest (as shell words: quotes group, as in
 # -m "not typecheck").
 #
-# With MATRIX_CONCURRENT=1 the suites run at the same time (much of a suite waits on sockets,
-# subprocesses and timers, so two of them keep 2 cores busier than one does): each one's
-# output is kept in a log and shown whole, in the order of $PYTHONS, once it has ended. The
+# With MATRIX_CONCURRENT=1 the venvs are installed and the suites run at the same time (much of
+# a suite waits on sockets, subprocesses and timers, so two of them keep 2 cores busier than
+# one does): each one's output, its install's included, is kept in a log and shown whole, in
+# the order of $PYTHONS, once it has ended. The
 # exit status is the first failing suite's, or 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,15 +28,18 @@ find_python() {
     done
 }
 
+# The arguments as the shell would read them on a command line (make passes a quoted -m).
 eval "pytest_args=(${PYTEST_ARGS:-})"
+# shellcheck disable=SC2206  # the versions are words
 versions=(${PYTHONS:-3.10 3.11 3.12 3.13})
 venvs=()
+pythons=()
 
-# Every venv first, so that a missing interpreter or a failed install stops the run before any
-# suite starts.
+# Every interpreter first, so that a missing one stops the run before anything is installed.
 for version in "${versions[@]}"; do
     if [ -x .venv/bin/python ] && [ -f .venv/.dev ] && [ "$(version_of .venv/bin/python)" = "$version" ]; then
-        venv=.venv
+        venvs+=(.venv)
+        pythons+=("")
         echo "== CPython $version: .venv"
     else
         python=$(find_python "$version")
@@ -43,15 +47,24 @@ for version in "${versions[@]}"; do
             echo "test-matrix: no CPython $version on this machine (looked under pyenv's versions and for python$version on the PATH)" >&2
             exit 1
         fi
-        venv=".venv-$version"
+        venvs+=(".venv-$version")
+        pythons+=("$python")
         echo "== CPython $version: $python"
-        [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
     fi
-    venvs+=("$venv")
 done
 
+prepare() {
+    # The venv of one version, made if missing, the package and its dev extra installed.
+    local venv=$1 python=$2
+    [ -n "$python" ] || return 0
+    [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+}
+
 if [ "${MATRIX_CONCURRENT:-0}" != 1 ] || [ "${#versions[@]}" -lt 2 ]; then
+    for index in "${!versions[@]}"; do
+        prepare "${venvs[index]}" "${pythons[index]}"
+    done
     for index in "${!versions[@]}"; do
         echo "== CPython ${versions[index]}: the suite"
         "${venvs[index]}/bin/python" -m pytest "${pytest_args[@]}"
@@ -62,7 +75,7 @@ fi
 logs=$(mktemp -d)
 pids=()
 stop() {
-    # Only the suites this script started (each pytest ends its own xdist workers).
+    # Only what this script started: each suite's pytest (which ends its own xdist workers).
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -70,7 +83,10 @@ stop() {
 }
 trap stop EXIT
 for index in "${!versions[@]}"; do
-    "${venvs[index]}/bin/python" -m pytest "${pytest_args[@]}" > "$logs/${versions[index]}.log" 2>&1 &
+    (
+        prepare "${venvs[index]}" "${pythons[index]}" || exit
+        exec "${venvs[index]}/bin/python" -m pytest "${pytest_args[@]}"
+    ) > "$logs/${versions[index]}.log" 2>&1 &
     pids+=($!)
 done
 echo "== the suites on CPython ${versions[*]} at once; each one's output follows when it ends"
