@@ -49,6 +49,10 @@ class RawServer:
     answer: Answer = field(default_factory=Answer)
     url: str = ""
     requests: int = 0
+    # Set when the test is over: a silent answer stops waiting then. (From CPython 3.12.1 on,
+    # Server.wait_closed waits for every connection's handler, so a handler still sleeping
+    # out its silence held each test's teardown for up to 2 * CALL_BOUND seconds.)
+    closing: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -64,7 +68,8 @@ class RawServer:
                 writer.write(self.answer.data)
                 await writer.drain()
             if self.answer.silent:
-                await asyncio.sleep(CALL_BOUND * 2)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self.closing.wait(), CALL_BOUND * 2)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -77,6 +82,7 @@ async def raw_server() -> AsyncIterator[RawServer]:
     server = await asyncio.start_server(state.handle, "127.0.0.1", 0)
     state.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
     yield state
+    state.closing.set()
     server.close()
     await server.wait_closed()
 

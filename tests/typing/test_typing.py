@@ -18,7 +18,7 @@ ROOT = TYPING.parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 AS_USERS_WRITE = [TYPING / "models_ok.py", *EXAMPLES]
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.timeout(300), pytest.mark.typecheck]
 
 
 def run_mypy(path: Path) -> tuple[str, int]:
