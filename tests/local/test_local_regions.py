@@ -5,6 +5,7 @@ any region), and by this library's session."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -33,12 +34,19 @@ SUBMIT: dict[str, Any] = {
 Clients = Callable[..., Any]
 
 
+# A service job of these tests, once running, runs on while the test does: a job updated or
+# terminated by its ARN is still running when the call arrives (with FAST's 0.05 s phases a
+# job ended 0.15 s after its submission, and a loaded machine's boto3 calls found it
+# SUCCEEDED, no longer updatable). Queues and environments still become VALID as fast.
+STILL = dataclasses.replace(FAST, service_job_running=600.0)
+
+
 @pytest.fixture
 async def anywhere() -> AsyncIterator[LocalAws]:
     """The emulator as the shell runs it: any credentials, any region; key ``team-b`` is
     account 210987654321's."""
     async with LocalAws(
-        durations=FAST, seed=2, verify_signatures=False, accounts={"team-b": TEAM_B}
+        durations=STILL, seed=2, verify_signatures=False, accounts={"team-b": TEAM_B}
     ) as running:
         yield running
 
