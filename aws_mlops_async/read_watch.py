@@ -84,16 +84,26 @@ class ReadWatch:
 
     def _look(self) -> None:
         self._timer, self._timer_at = None, math.inf
-        now = asyncio.get_running_loop().time() + _EARLY  # the loop runs a timer that early
+        loop = asyncio.get_running_loop()
+        now = loop.time() + _EARLY  # the loop runs a timer that early
         earliest = math.inf
+        late = []
         for watched in self._watched.values():
-            if watched.expired:
-                continue
             if watched.deadline <= now:
-                watched.expired = True
-                watched.task.cancel(READ_TIMEOUT)
+                late.append(watched)
             elif watched.deadline < earliest:
                 earliest = watched.deadline
+        if late:
+            # After what this turn of the loop already holds: an answer read in it wakes its
+            # send first, as data arriving in time cancels aiohttp's own timer.
+            loop.call_soon(self._expire, late, now)
         if earliest < math.inf:
-            self._timer = asyncio.get_running_loop().call_at(earliest, self._look)
+            self._timer = loop.call_at(earliest, self._look)
             self._timer_at = earliest
+
+    def _expire(self, late: list[Watched], now: float) -> None:
+        for watched in late:
+            still_late = watched.deadline <= now and not watched.expired
+            if still_late and self._watched.get(watched.task) is watched:
+                watched.expired = True
+                watched.task.cancel(READ_TIMEOUT)

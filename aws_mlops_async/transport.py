@@ -276,11 +276,11 @@ def _watched_response(watch: ReadWatch) -> type[aiohttp.ClientResponse]:
             watch.waiting(task)
             try:
                 return await super().start(connection)
-            except BaseException:
-                # aiohttp may send again on a new connection (an idempotent request whose
-                # kept-alive connection the peer closed): getting it is no wait for the peer.
+            finally:
+                # The headers came (the body's wait is the send's to note), or aiohttp sends
+                # again on a new connection (an idempotent request whose kept-alive one the
+                # peer closed): getting that is no wait for the peer.
                 watch.not_waiting(task)
-                raise
 
     return WatchedResponse
 

@@ -1,0 +1,44 @@
+"""The read watch's own rules (aws_mlops_async/read_watch.py): a late send is cancelled once,
+after what the loop's turn already holds, so an answer read in that same turn wins."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from aws_mlops_async.read_watch import READ_TIMEOUT, ReadWatch
+
+pytestmark = pytest.mark.timeout(10)
+
+
+async def late_send(watch: ReadWatch) -> asyncio.Task[None]:
+    """A send registered with a 10 ms read timeout that has run out."""
+    task = asyncio.ensure_future(asyncio.sleep(5))
+    watch.begin(task, 0.01)
+    watch.waiting(task)
+    await asyncio.sleep(0.05)
+    return task
+
+
+async def test_a_late_send_is_cancelled_when_its_read_timeout_runs_out():
+    watch = ReadWatch()
+    task = await late_send(watch)
+    with pytest.raises(asyncio.CancelledError) as cancelled:
+        await task
+    assert cancelled.value.args == (READ_TIMEOUT,)
+    watch.close()
+
+
+async def test_an_answer_read_in_the_turn_the_deadline_passes_wins():
+    watch = ReadWatch()
+    task = asyncio.ensure_future(asyncio.sleep(0.2))
+    watch.begin(task, 5.0)
+    watch.waiting(task)
+    watch._watched[task].deadline = 0.0  # due now: the timer's look finds it late ...
+    watch._look()
+    watch.not_waiting(task)  # ... but its answer, read this turn, wakes the send first
+    await asyncio.sleep(0)
+    await task  # not cancelled
+    assert not watch._watched[task].expired
+    watch.close()
