@@ -41,7 +41,7 @@ WATCH_GIVE_UP = 0.75
 #: The longest a watch sleeps between two looks (its poll interval, 8 times over).
 WATCH_SLOWEST = 8 * POLL_INTERVAL
 #: Bulk runs: give_up_after (its watchdog looks every that often) and each job's deadline.
-BULK_GIVE_UP = 0.75
+BULK_GIVE_UP = 1.5
 JOB_DEADLINE = 2.2
 #: Waiters: the delay between two polls, and the polls at most.
 WAITER_DELAY = 0.02
