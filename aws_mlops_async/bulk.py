@@ -49,7 +49,7 @@ from .errors import (
     ValidationError,
 )
 from .modeling import AwsModel
-from .patience import Patience
+from .patience import Patience, look_after_settling
 from .protocol import OperationSpec
 from .retries import ClientRateLimiter, RetryPolicy, backoff_delay
 
@@ -313,6 +313,8 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._closed = False
         # The silence the watchdog (`_check`) gives up on, as a watch's and a follower's.
         self._patience = Patience(give_up_after)
+        self._silence_seen = False  # by the last check: the next believes it if it lasts
+        self._settling: list[asyncio.Handle] = []  # the check looking at it again
         self._flying: set[_Job[RequestT]] = set()  # jobs with an attempt in flight
         self._awaiting_source = False  # the feeder waits for the job source's next job
         self._awaiting_consumer = False  # the feeder waits for the consumer to read
@@ -371,7 +373,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         for task in self._tasks:
             if task is not current:
                 task.cancel()
-        for timer in self._timers:
+        for timer in (*self._timers, *self._settling):
             timer.cancel()
         self._timers.clear()
         if not self._ended:
@@ -543,7 +545,13 @@ class _Engine(Generic[RequestT, ResponseT]):
         if self._awaiting_consumer and self._idle():
             self._patience.answered()  # reading the outcomes is the consumer's pace
         silent = self._patience.silence()
-        if silent is not None:
+        if silent is None:
+            self._silence_seen = False
+        elif not self._silence_seen:
+            self._silence_seen = True
+            look_after_settling(self._check, self._settling)
+            return
+        else:
             self._fail(self._given_up(silent))
             return
         self._later(self._check_period(), self._check)

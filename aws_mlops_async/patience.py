@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from .arguments import positive_number
@@ -16,9 +16,29 @@ from .errors import EndpointUnreachable, ServiceError, TransportError
 if TYPE_CHECKING:
     from .invoker import Invoker
 
-__all__ = ["Patience"]
+__all__ = ["Patience", "look_after_settling"]
 
 T = TypeVar("T")
+
+#: A watchdog that finds a silence looks again before believing it, once the loop has run
+#: this long and this many turns: a loop stalled (a blocking call, a busy machine) runs its
+#: overdue timers before it reads the answers that came in meanwhile.
+SETTLE_SECONDS = 0.05
+SETTLE_TURNS = 20
+
+
+def look_after_settling(look: Callable[[], None], pending: list[asyncio.Handle]) -> None:
+    """Call ``look`` once the loop had SETTLE_SECONDS and SETTLE_TURNS to read what it holds;
+    the handle to cancel that with is kept in ``pending``."""
+    loop = asyncio.get_running_loop()
+
+    def turn(left: int) -> None:
+        if left:
+            pending[:] = [loop.call_soon(turn, left - 1)]
+        else:
+            look()
+
+    pending[:] = [loop.call_later(SETTLE_SECONDS, turn, SETTLE_TURNS)]
 
 
 class Patience:
@@ -95,14 +115,19 @@ class Patience:
         loop = asyncio.get_running_loop()
         started = time.monotonic()
         given_up: list[float] = []
-        watchdog: list[asyncio.TimerHandle] = []  # the one pending look
+        suspected: list[float] = []  # a silence seen, to look at again once the loop settled
+        watchdog: list[asyncio.Handle] = []  # the one pending look
 
         def look() -> None:
             quiet_since = max(self._last_answer, started)
             silent = time.monotonic() - quiet_since
             if silent < give_up_after:  # answers came since: look again when stale
+                suspected.clear()
                 stale_in = quiet_since + give_up_after - time.monotonic()
                 watchdog[:] = [loop.call_later(stale_in, look)]
+            elif not suspected:
+                suspected.append(silent)
+                look_after_settling(look, watchdog)
             else:
                 given_up.append(silent)
                 task.cancel()

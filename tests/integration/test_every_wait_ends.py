@@ -308,3 +308,21 @@ async def test_a_model_changed_after_it_was_made_is_validated_again(
                 preemption_configuration=ServiceJobTimeout(attempt_duration_seconds=60),  # type: ignore[arg-type]
             )
     assert server.received == []
+
+
+async def test_a_loop_blocked_by_its_caller_is_no_silence_of_the_service(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    # A blocking call in the consumer stalls the whole loop while requests are in flight;
+    # their answers wait, read, in the sockets. Once the loop runs again, its overdue watchdog
+    # comes before those reads: the silence it sees is the loop's, not the service's.
+    server.default = json_reply(SUBMITTED)
+    async with make_session() as session:
+        jobs = [{**JOB, "job_name": f"j{n}"} for n in range(40)]
+        async with session.batch.submit_service_jobs(jobs, concurrency=4, give_up_after=0.5) as run:
+            outcomes = []
+            async for outcome in run:
+                outcomes.append(outcome)
+                if len(outcomes) in (1, 20):
+                    time.sleep(1.2)  # noqa: ASYNC251 - the blocking call under test
+    assert len(outcomes) == 40 and all(outcome.ok for outcome in outcomes)
