@@ -49,9 +49,10 @@ from .errors import (
     ValidationError,
 )
 from .modeling import AwsModel
-from .patience import Patience, look_after_settling
+from .patience import Patience
 from .protocol import OperationSpec
 from .retries import ClientRateLimiter, RetryPolicy, backoff_delay
+from .settling import after_settling
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -549,7 +550,7 @@ class _Engine(Generic[RequestT, ResponseT]):
             self._silence_seen = False
         elif not self._silence_seen:
             self._silence_seen = True
-            look_after_settling(self._check, self._settling)
+            after_settling(self._check, pending=self._settling)
             return
         else:
             self._fail(self._given_up(silent))

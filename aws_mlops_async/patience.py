@@ -6,39 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, TypeVar
 
 from .arguments import positive_number
 from .cancellation import cancelled_by_caller, uncancel
 from .errors import EndpointUnreachable, ServiceError, TransportError
+from .settling import after_settling
 
 if TYPE_CHECKING:
     from .invoker import Invoker
 
-__all__ = ["Patience", "look_after_settling"]
+__all__ = ["Patience"]
 
 T = TypeVar("T")
-
-#: A watchdog that finds a silence looks again before believing it, once the loop has run
-#: this long and this many turns: a loop stalled (a blocking call, a busy machine) runs its
-#: overdue timers before it reads the answers that came in meanwhile.
-SETTLE_SECONDS = 0.05
-SETTLE_TURNS = 20
-
-
-def look_after_settling(look: Callable[[], None], pending: list[asyncio.Handle]) -> None:
-    """Call ``look`` once the loop had SETTLE_SECONDS and SETTLE_TURNS to read what it holds;
-    the handle to cancel that with is kept in ``pending``."""
-    loop = asyncio.get_running_loop()
-
-    def turn(left: int) -> None:
-        if left:
-            pending[:] = [loop.call_soon(turn, left - 1)]
-        else:
-            look()
-
-    pending[:] = [loop.call_later(SETTLE_SECONDS, turn, SETTLE_TURNS)]
 
 
 class Patience:
@@ -127,7 +108,7 @@ class Patience:
                 watchdog[:] = [loop.call_later(stale_in, look)]
             elif not suspected:
                 suspected.append(silent)
-                look_after_settling(look, watchdog)
+                after_settling(look, pending=watchdog)
             else:
                 given_up.append(silent)
                 task.cancel()

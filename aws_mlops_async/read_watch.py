@@ -10,8 +10,11 @@ own cancellation is told from any other by `Watched.expired`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from typing import Any
+
+from .settling import after_settling
 
 __all__ = ["ReadWatch", "Watched"]
 
@@ -94,9 +97,9 @@ class ReadWatch:
             elif watched.deadline < earliest:
                 earliest = watched.deadline
         if late:
-            # After what this turn of the loop already holds: an answer read in it wakes its
-            # send first, as data arriving in time cancels aiohttp's own timer.
-            loop.call_soon(self._expire, late, now)
+            # After the answers the loop already holds (a loop held up runs its timers first):
+            # one read meanwhile wakes its send first, as data arriving cancels aiohttp's timer.
+            after_settling(functools.partial(self._expire, late, now), seconds=0)
         if earliest < math.inf:
             self._timer = loop.call_at(earliest, self._look)
             self._timer_at = earliest

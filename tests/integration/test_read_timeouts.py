@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import sys
+import time
 from collections.abc import Callable
 
 import aiohttp
@@ -182,3 +183,19 @@ async def test_a_connection_aiohttp_makes_again_is_not_read_time(
     assert error is None, error
     assert resolver.lookups == 2 and len(server.received) == 3
     assert took >= 0.85, took
+
+
+async def test_an_answer_given_while_the_loop_was_held_up_is_read(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    # A blocking call holds the loop past the read timeout while the server (in the same
+    # loop) has its answer ready: once the loop runs again, the overdue watch comes first.
+    async def answers_while_the_loop_is_held(request: web.Request) -> web.StreamResponse:
+        asyncio.get_running_loop().call_later(0.001, time.sleep, 0.3)
+        await asyncio.sleep(0.005)
+        return web.json_response(DESCRIBED)
+
+    server.default = answers_while_the_loop_is_held
+    async with make_session(config=Config(max_attempts=1, read_timeout=0.1)) as session:
+        described = await session.batch.describe_service_job(job_id="j")
+    assert described.job_id == "j"
