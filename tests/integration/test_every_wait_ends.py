@@ -220,20 +220,21 @@ async def test_a_slow_consumer_is_no_reason_to_give_up(
 async def test_a_run_resuming_after_a_slow_consumer_counts_its_silence_from_then(
     server: LoopbackServer, make_session: Callable[..., Session]
 ) -> None:
-    # While the consumer sleeps, the answers fill what the run may hold unread and it idles.
-    # When it reads again the run sends again, each answer now taking 0.4 s (within
-    # give_up_after): the silence counts from then, not from the last answer before the pause,
-    # which a check of the watchdog would soon take for a dead service.
+    # While the consumer sleeps, the answers fill what the run may hold unread and it idles;
+    # its watchdog (a look every give_up_after, here 1 s) sees the consumer's pace, not a
+    # silence. The consumer reads again at 1.8 s, just before the look at 2 s, and each answer
+    # now takes 0.4 s: the silence counts from 1.8 s, not from the look at 1 s, which would
+    # take the first request after the pause for a dead service.
     server.script = [json_reply(SUBMITTED)] * 18  # what the run sends before it idles
     server.default = delay(0.4, json_reply(SUBMITTED))
     async with make_session() as session:
         jobs = [{**JOB, "job_name": f"j{n}"} for n in range(24)]
-        async with session.batch.submit_service_jobs(jobs, concurrency=1, give_up_after=0.5) as run:
+        async with session.batch.submit_service_jobs(jobs, concurrency=1, give_up_after=1) as run:
             outcomes = []
             async for outcome in run:
                 outcomes.append(outcome)
                 if len(outcomes) == 1:
-                    await asyncio.sleep(1.6)
+                    await asyncio.sleep(1.8)
     assert len(outcomes) == 24 and all(outcome.ok for outcome in outcomes)
 
 
