@@ -16,10 +16,29 @@ class Clock:
         self._wall_at_start = time.time()
         self._monotonic_at_start = time.monotonic()
         self._offset = offset
+        self._held_at: float | None = None  # the monotonic time the clock was held at
 
     def now(self) -> float:
         """The emulator's current time, in epoch seconds."""
-        return self._wall_at_start + (time.monotonic() - self._monotonic_at_start) + self._offset
+        following = time.monotonic() if self._held_at is None else self._held_at
+        return self._wall_at_start + (following - self._monotonic_at_start) + self._offset
+
+    @property
+    def held(self) -> bool:
+        """Whether the clock stands still (`hold`) until `release`."""
+        return self._held_at is not None
+
+    def hold(self) -> None:
+        """Stop the clock where it stands: until `release`, only `advance` moves it, so a job
+        is in the same status from one call to the next however slow the machine is."""
+        if self._held_at is None:
+            self._held_at = time.monotonic()
+
+    def release(self) -> None:
+        """Let the clock follow real time again, from where it stands."""
+        if self._held_at is not None:
+            self._monotonic_at_start += time.monotonic() - self._held_at
+            self._held_at = None
 
     @property
     def offset(self) -> float:
@@ -34,4 +53,4 @@ class Clock:
         return self.now()
 
     def __repr__(self) -> str:
-        return f"<Clock offset={self._offset:.3f}s>"
+        return f"<Clock offset={self._offset:.3f}s{' held' if self.held else ''}>"

@@ -117,6 +117,7 @@ def job_line(name: str, **fields: Any) -> str:
 
 async def terminated_job(endpoint: LocalAws, queue: str, *, name: str = "victim") -> str:
     """A job on ``queue`` someone terminated with `HOSTILE` as its reason; its id."""
+    endpoint.clock.hold()  # still going when it is terminated, however loaded the machine
     async with endpoint.session() as session:
         job = await session.batch.submit_service_job(
             job_name=name,
@@ -125,6 +126,7 @@ async def terminated_job(endpoint: LocalAws, queue: str, *, name: str = "victim"
             service_request_payload=TRAINING_PAYLOAD,
         )
         await session.batch.terminate_service_job(job_id=job.job_id, reason=HOSTILE)
+    endpoint.clock.release()
     return job.job_id
 
 

@@ -62,7 +62,10 @@ async def test_a_failing_job_ends_the_waiter(endpoint: LocalAws, session: Sessio
     )
 
 
-async def test_terminate_fails_the_job_with_the_reason(session: Session) -> None:
+async def test_terminate_fails_the_job_with_the_reason(
+    endpoint: LocalAws, session: Session
+) -> None:
+    endpoint.clock.hold()  # the job is still going when it is terminated
     job = await session.batch.submit_service_job(**JOB)
     await session.batch.terminate_service_job(job_id=job.job_id, reason="cancelled by user")
     described = await session.batch.describe_service_job(job_id=job.job_id)

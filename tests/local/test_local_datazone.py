@@ -37,6 +37,7 @@ async def test_a_run_is_queued_then_runs_to_succeeded(endpoint: LocalAws, sessio
 
 
 async def test_stopping_ends_the_run_and_the_waiter(endpoint: LocalAws, session: Session) -> None:
+    endpoint.clock.hold()  # the run is still going when it is stopped, however loaded the machine
     datazone = session.datazone
     started = await datazone.start_notebook_run(**RUN)
     stopped = await datazone.stop_notebook_run(domain_identifier=DOMAIN, identifier=started.id)
@@ -77,6 +78,7 @@ async def test_unknown_runs_are_resource_not_found(session: Session) -> None:
 
 
 async def test_list_filters_sorts_and_pages(endpoint: LocalAws, session: Session) -> None:
+    endpoint.clock.hold()  # only the test moves the runs on
     datazone = session.datazone
     ids = []
     for n in range(5):
@@ -112,6 +114,7 @@ async def test_list_filters_sorts_and_pages(endpoint: LocalAws, session: Session
 
 
 async def test_client_tokens_start_and_stop_once(endpoint: LocalAws, session: Session) -> None:
+    endpoint.clock.hold()  # the run is still going when it is stopped
     datazone = session.datazone
     first = await datazone.start_notebook_run(**RUN, client_token="start-1")
     again = await datazone.start_notebook_run(**RUN, client_token="start-1")

@@ -17,6 +17,7 @@ from aws_mlops_async.local import LocalAws, LocalState, SnapshotError
 async def test_a_snapshot_round_trips_every_resource_and_token(tmp_path: Path) -> None:
     path = tmp_path / "state" / "local.json"
     async with LocalAws(snapshot=path, durations=FAST) as endpoint, endpoint.session() as session:
+        endpoint.clock.hold()  # the job is still going when it is terminated
         await session.sagemaker.create_image_version(**IMAGE, aliases=["stable"])
         job = await session.batch.submit_service_job(**JOB, client_token="job-token")
         run = await session.datazone.start_notebook_run(**RUN, parameters={"k": "v"})

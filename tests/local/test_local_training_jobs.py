@@ -113,8 +113,10 @@ async def _wait_for_each_ending(endpoint: LocalAws, session: Session) -> None:
         "Completed"
     )
 
+    endpoint.clock.hold()  # still in progress when it is stopped, however loaded the machine
     await sagemaker.create_training_job(**training("stopped"))
     await sagemaker.stop_training_job(training_job_name="stopped")
+    endpoint.clock.release()
     assert (await waiter.wait(training_job_name="stopped", delay=0.02)).training_job_status == (
         "Stopped"
     )
@@ -166,6 +168,7 @@ async def test_a_request_sagemaker_refuses_is_a_validation_exception(endpoint: L
 async def test_stop_makes_an_in_progress_job_stopping_then_stopped(
     endpoint: LocalAws, session: Session
 ) -> None:
+    endpoint.clock.hold()  # only the test moves the job on
     sagemaker = session.sagemaker
     await sagemaker.create_training_job(**training("to-stop"))
     answer = await sagemaker.stop_training_job(training_job_name="to-stop")
