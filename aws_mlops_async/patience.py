@@ -96,18 +96,19 @@ class Patience:
         loop = asyncio.get_running_loop()
         started = time.monotonic()
         given_up: list[float] = []
-        suspected: list[float] = []  # a silence seen, to look at again once the loop settled
+        suspected = False  # a silence seen, to look at again once the loop settled
         watchdog: list[asyncio.Handle] = []  # the one pending look
 
         def look() -> None:
+            nonlocal suspected
             quiet_since = max(self._last_answer, started)
             silent = time.monotonic() - quiet_since
             if silent < give_up_after:  # answers came since: look again when stale
-                suspected.clear()
+                suspected = False
                 stale_in = quiet_since + give_up_after - time.monotonic()
                 watchdog[:] = [loop.call_later(stale_in, look)]
             elif not suspected:
-                suspected.append(silent)
+                suspected = True
                 after_settling(look, pending=watchdog)
             else:
                 given_up.append(silent)
