@@ -83,6 +83,7 @@ MAX_RUN_ID = 256
 #: Namespace of the tokens derived from a run id and a job's index (a fixed, random UUID).
 _TOKEN_NAMESPACE = uuid.UUID("6f0a2b9e-3f1d-4c55-9a53-1d7c2e0b8a41")
 _CHECK_PERIOD = 1.0  # seconds between checks of the deadlines and of the endpoint's answers
+_SOONEST_CHECK = 0.01  # seconds: what is due is checked, but not in a loop
 
 
 def derive_token(run_id: str, index: int) -> str:
@@ -397,7 +398,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._tasks += [
             asyncio.create_task(self._guard(self._work)) for _ in range(self._concurrency)
         ]
-        self._later(self._check_period(), self._check)
+        self._later(self._next_check(), self._check)
 
     async def _guard(self, body: Callable[[], Awaitable[None]]) -> None:
         """Run the feeder or a worker; anything it raises fails the whole run."""
@@ -532,8 +533,10 @@ class _Engine(Generic[RequestT, ResponseT]):
 
         self._later(delay, back_in_line)
 
-    def _check_period(self) -> float:
-        return min(_CHECK_PERIOD, self._give_up_after or _CHECK_PERIOD)
+    def _next_check(self) -> float:
+        """Seconds to the next check: a period, or sooner when the silence so far would reach
+        give_up_after (a run gives up at that, not up to a period after)."""
+        return max(min(_CHECK_PERIOD, self._patience.stale_in()), _SOONEST_CHECK)
 
     def _check(self) -> None:
         """Every second or so: end the attempts whose job's deadline passed, and give the run
@@ -555,7 +558,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         else:
             self._fail(self._given_up(silent))
             return
-        self._later(self._check_period(), self._check)
+        self._later(self._next_check(), self._check)
 
     def _idle(self) -> bool:
         """Whether no job is in flight, in line or waiting to go back in line."""

@@ -5,6 +5,7 @@ that reaches ``give_up_after``."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, TypeVar
@@ -60,6 +61,12 @@ class Patience:
         if self.give_up_after is None or silent < self.give_up_after:
             return None
         return silent
+
+    def stale_in(self) -> float:
+        """Seconds until the silence so far reaches ``give_up_after`` (inf: never)."""
+        if self.give_up_after is None:
+            return math.inf
+        return self._last_answer + self.give_up_after - time.monotonic()
 
     def unreachable(
         self, silent: float, operation: str, client: Invoker | None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -164,6 +165,33 @@ async def test_give_up_after_ends_a_run_whose_endpoint_answers_nothing(
             async with session.batch.submit_service_jobs([JOB], give_up_after=1) as run:
                 _ = [outcome async for outcome in run]
     assert time.monotonic() - started < 4
+
+
+async def test_a_run_gives_up_at_give_up_after_not_at_its_next_look(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    # The watchdog looks at deadlines once a second; the silence is looked at when it is due.
+    async def answers_once_then_nothing(request: web.Request) -> web.StreamResponse:
+        if len(server.received) > 1:
+            await asyncio.sleep(60)
+        return web.json_response(SUBMITTED)
+
+    answered: list[float] = []
+
+    async def read(run: Any) -> None:
+        async with run:
+            async for outcome in run:
+                answered.append(time.monotonic())
+                assert outcome.ok
+
+    server.default = answers_once_then_nothing
+    async with make_session() as session:
+        jobs = [{**JOB, "job_name": f"j{n}"} for n in range(2)]
+        with pytest.raises(EndpointUnreachable) as caught:
+            await read(session.batch.submit_service_jobs(jobs, concurrency=1, give_up_after=1.3))
+    silent = time.monotonic() - answered[0]
+    assert 1.3 <= silent < 1.9, silent  # at the next look, a second after the answer: 2 s
+    assert re.search(r"for 1\.[3-8] s", str(caught.value)), caught.value
 
 
 async def test_give_up_after_ends_a_run_waiting_on_credentials_naming_them(
