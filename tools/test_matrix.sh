@@ -58,7 +58,7 @@ prepare() {
     local venv=$1 python=$2
     [ -n "$python" ] || return 0
     [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+    bash tools/install.sh "$venv" -e '.[dev]'
 }
 
 if [ "${MATRIX_CONCURRENT:-0}" != 1 ] || [ "${#versions[@]}" -lt 2 ]; then
