@@ -9,7 +9,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -230,18 +230,31 @@ async def test_give_up_after_ends_a_run_whose_source_stalls(
     assert len(server.received) == 1
 
 
+async def read_pausing(run: Any, pause: Callable[[int], Awaitable[None]]) -> list[Any]:
+    """Every outcome of the bulk ``run``, the consumer awaiting ``pause(n)`` after the n-th."""
+    outcomes = []
+    async with run:
+        async for outcome in run:
+            outcomes.append(outcome)
+            await pause(len(outcomes))
+    return outcomes
+
+
+def jobs_named(count: int) -> list[dict[str, Any]]:
+    return [{**JOB, "job_name": f"j{n}"} for n in range(count)]
+
+
 async def test_a_slow_consumer_is_no_reason_to_give_up(
     server: LoopbackServer, make_session: Callable[..., Session]
 ) -> None:
+    async def pause(read: int) -> None:
+        if read == 1:
+            await asyncio.sleep(1.5)  # the run waits on me, not on the service
+
     server.default = json_reply(SUBMITTED)
     async with make_session() as session:
-        jobs = [{**JOB, "job_name": f"j{n}"} for n in range(40)]
-        async with session.batch.submit_service_jobs(jobs, concurrency=2, give_up_after=0.5) as run:
-            outcomes = []
-            async for outcome in run:
-                outcomes.append(outcome)
-                if len(outcomes) == 1:
-                    await asyncio.sleep(1.5)  # the run waits on me, not on the service
+        run = session.batch.submit_service_jobs(jobs_named(40), concurrency=2, give_up_after=0.5)
+        outcomes = await read_pausing(run, pause)
     assert len(outcomes) == 40 and all(outcome.ok for outcome in outcomes)
 
 
@@ -253,16 +266,15 @@ async def test_a_run_resuming_after_a_slow_consumer_counts_its_silence_from_then
     # silence. The consumer reads again at 1.8 s, just before the look at 2 s, and each answer
     # now takes 0.4 s: the silence counts from 1.8 s, not from the look at 1 s, which would
     # take the first request after the pause for a dead service.
+    async def pause(read: int) -> None:
+        if read == 1:
+            await asyncio.sleep(1.8)
+
     server.script = [json_reply(SUBMITTED)] * 18  # what the run sends before it idles
     server.default = delay(0.4, json_reply(SUBMITTED))
     async with make_session() as session:
-        jobs = [{**JOB, "job_name": f"j{n}"} for n in range(24)]
-        async with session.batch.submit_service_jobs(jobs, concurrency=1, give_up_after=1) as run:
-            outcomes = []
-            async for outcome in run:
-                outcomes.append(outcome)
-                if len(outcomes) == 1:
-                    await asyncio.sleep(1.8)
+        run = session.batch.submit_service_jobs(jobs_named(24), concurrency=1, give_up_after=1)
+        outcomes = await read_pausing(run, pause)
     assert len(outcomes) == 24 and all(outcome.ok for outcome in outcomes)
 
 
@@ -345,13 +357,12 @@ async def test_a_loop_blocked_by_its_caller_is_no_silence_of_the_service(
     # A blocking call in the consumer stalls the whole loop while requests are in flight;
     # their answers wait, read, in the sockets. Once the loop runs again, its overdue watchdog
     # comes before those reads: the silence it sees is the loop's, not the service's.
+    async def pause(read: int) -> None:
+        if read in (1, 20):
+            time.sleep(1.2)  # noqa: ASYNC251 - the blocking call under test
+
     server.default = json_reply(SUBMITTED)
     async with make_session() as session:
-        jobs = [{**JOB, "job_name": f"j{n}"} for n in range(40)]
-        async with session.batch.submit_service_jobs(jobs, concurrency=4, give_up_after=0.5) as run:
-            outcomes = []
-            async for outcome in run:
-                outcomes.append(outcome)
-                if len(outcomes) in (1, 20):
-                    time.sleep(1.2)  # noqa: ASYNC251 - the blocking call under test
+        run = session.batch.submit_service_jobs(jobs_named(40), concurrency=4, give_up_after=0.5)
+        outcomes = await read_pausing(run, pause)
     assert len(outcomes) == 40 and all(outcome.ok for outcome in outcomes)
