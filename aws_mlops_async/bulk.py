@@ -52,7 +52,7 @@ from .modeling import AwsModel
 from .patience import Patience
 from .protocol import OperationSpec
 from .retries import ClientRateLimiter, RetryPolicy, backoff_delay
-from .settling import after_settling
+from .settling import HELD_UP, MOST_SETTLINGS, Suspicion, after_settling
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -173,6 +173,9 @@ class _Job(Generic[RequestT]):
     sender: asyncio.Task[None] | None = None
     #: Whether its deadline passed while an attempt was in flight (which is then cancelled).
     expired: bool = False
+    #: Since when it has waited for the service without an answer (its attempts failing on
+    #: the wire keep waiting): None until its first attempt, and after each answer.
+    waiting_since: float | None = None
 
 
 class _End:
@@ -315,7 +318,9 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._closed = False
         # The silence the watchdog (`_check`) gives up on, as a watch's and a follower's.
         self._patience = Patience(give_up_after)
-        self._silence_seen = False  # by the last check: the next believes it if it lasts
+        self._suspicion = Suspicion()  # of a silence the last check saw
+        self._check_due = 0.0  # when the check's timer is due
+        self._restarts = 0  # of the silence's count in a row, the loop held up each time
         self._settling: list[asyncio.Handle] = []  # the check looking at it again
         self._flying: set[_Job[RequestT]] = set()  # jobs with an attempt in flight
         self._awaiting_source = False  # the feeder waits for the job source's next job
@@ -398,7 +403,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._tasks += [
             asyncio.create_task(self._guard(self._work)) for _ in range(self._concurrency)
         ]
-        self._later(self._next_check(), self._check)
+        self._schedule_check()
 
     async def _guard(self, body: Callable[[], Awaitable[None]]) -> None:
         """Run the feeder or a worker; anything it raises fails the whole run."""
@@ -461,6 +466,8 @@ class _Engine(Generic[RequestT, ResponseT]):
         job.attempts += 1
         self._in_flight += 1
         job.sender = asyncio.current_task()
+        if job.waiting_since is None:
+            job.waiting_since = time.monotonic()
         self._flying.add(job)
         try:
             response = await self._client.invoke(self._spec, job.request, options=self._options)
@@ -474,6 +481,7 @@ class _Engine(Generic[RequestT, ResponseT]):
         except (ServiceError, TransportError) as error:
             if isinstance(error, ServiceError):
                 self._patience.answered()
+                job.waiting_since = None
             else:
                 self._patience.failed(error)
             if error.retryable and time.monotonic() < job.deadline:
@@ -536,29 +544,64 @@ class _Engine(Generic[RequestT, ResponseT]):
     def _next_check(self) -> float:
         """Seconds to the next check: a period, or sooner when the silence so far would reach
         give_up_after (a run gives up at that, not up to a period after)."""
-        return max(min(_CHECK_PERIOD, self._patience.stale_in()), _SOONEST_CHECK)
+        stale_in = self._patience.stale_in(self._waiting_since())
+        return max(min(_CHECK_PERIOD, stale_in), _SOONEST_CHECK)
 
-    def _check(self) -> None:
+    def _waiting_since(self) -> float | None:
+        """Since when the longest-waiting job in flight has waited for an answer: a job sent
+        after the loop was held up (a blocking consumer, job source or on_progress) has not
+        waited all the silence since the last answer."""
+        return min(
+            (job.waiting_since for job in self._flying if job.waiting_since is not None),
+            default=None,
+        )
+
+    def _check(self, held_up: float | None = None) -> None:
         """Every second or so: end the attempts whose job's deadline passed, and give the run
-        up once ``give_up_after`` seconds went by without an answer from the service."""
+        up once ``give_up_after`` seconds went by without an answer from the service
+        (``held_up``: how late the settling this check ends began, if it ends one)."""
         now = time.monotonic()
-        for job in self._flying:
-            if now >= job.deadline and not job.expired and job.sender is not None:
-                job.expired = True
-                job.sender.cancel()
+        if held_up is None and self._held_up(now - self._check_due):
+            # The loop was held up (a blocking consumer, job source or on_progress): what it
+            # slept through is not the service's silence, and what it sent is just out.
+            self._patience.answered()
+        late = [job for job in self._flying if now >= job.deadline and not job.expired]
+        if late:  # once the loop has read the answers it holds (it may have been held up)
+            after_settling(functools.partial(self._expire, late), seconds=0)
         if self._awaiting_consumer and self._idle():
             self._patience.answered()  # reading the outcomes is the consumer's pace
-        silent = self._patience.silence()
+        silent = self._patience.silence(self._waiting_since())
         if silent is None:
-            self._silence_seen = False
-        elif not self._silence_seen:
-            self._silence_seen = True
+            self._suspicion.clear()
+            if held_up is None and now - self._check_due <= HELD_UP:
+                self._restarts = 0
+        elif self._suspicion.settle_first(held_up):
             after_settling(self._check, pending=self._settling)
             return
         else:
             self._fail(self._given_up(silent))
             return
-        self._later(self._next_check(), self._check)
+        self._schedule_check()
+
+    def _held_up(self, lateness: float) -> bool:
+        """Whether the check's timer came so late the loop was held up, and the silence may
+        count afresh (`MOST_SETTLINGS` times in a row at most: a run still ends)."""
+        if lateness <= HELD_UP or self._restarts >= MOST_SETTLINGS:
+            return False
+        self._restarts += 1
+        return True
+
+    def _schedule_check(self) -> None:
+        delay = self._next_check()
+        self._check_due = time.monotonic() + delay
+        self._later(delay, self._check)
+
+    def _expire(self, late: list[_Job[RequestT]], held_up: float) -> None:
+        """End the attempts in flight of the jobs whose deadline passed."""
+        for job in late:
+            if job in self._flying and not job.expired and job.sender is not None:
+                job.expired = True
+                job.sender.cancel()
 
     def _idle(self) -> bool:
         """Whether no job is in flight, in line or waiting to go back in line."""

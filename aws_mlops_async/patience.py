@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 from .arguments import positive_number
 from .cancellation import cancelled_by_caller, uncancel
 from .errors import EndpointUnreachable, ServiceError, TransportError
-from .settling import after_settling
+from .settling import Suspicion, after_settling
 
 if TYPE_CHECKING:
     from .invoker import Invoker
@@ -55,18 +55,26 @@ class Patience:
         """Start counting the retries of a new round of requests."""
         self.retried = False
 
-    def silence(self) -> float | None:
-        """The seconds without an answer once they reached ``give_up_after``, else None."""
-        silent = time.monotonic() - self._last_answer
+    def silence(self, waiting_since: float | None = None) -> float | None:
+        """The seconds without an answer once they reached ``give_up_after``, else None:
+        counted from the last answer, or from ``waiting_since`` (when the requests waiting
+        for one were sent) if that is later."""
+        silent = time.monotonic() - self._quiet_since(waiting_since)
         if self.give_up_after is None or silent < self.give_up_after:
             return None
         return silent
 
-    def stale_in(self) -> float:
-        """Seconds until the silence so far reaches ``give_up_after`` (inf: never)."""
+    def stale_in(self, waiting_since: float | None = None) -> float:
+        """Seconds until the silence so far (as `silence` counts it) reaches
+        ``give_up_after`` (inf: never)."""
         if self.give_up_after is None:
             return math.inf
-        return self._last_answer + self.give_up_after - time.monotonic()
+        return self._quiet_since(waiting_since) + self.give_up_after - time.monotonic()
+
+    def _quiet_since(self, waiting_since: float | None) -> float:
+        if waiting_since is not None and waiting_since > self._last_answer:
+            return waiting_since
+        return self._last_answer
 
     def unreachable(
         self, silent: float, operation: str, client: Invoker | None
@@ -103,19 +111,17 @@ class Patience:
         loop = asyncio.get_running_loop()
         started = time.monotonic()
         given_up: list[float] = []
-        suspected = False  # a silence seen, to look at again once the loop settled
+        suspicion = Suspicion()  # of a silence seen, looked at again once the loop settled
         watchdog: list[asyncio.Handle] = []  # the one pending look
 
-        def look() -> None:
-            nonlocal suspected
+        def look(held_up: float | None = None) -> None:
             quiet_since = max(self._last_answer, started)
             silent = time.monotonic() - quiet_since
             if silent < give_up_after:  # answers came since: look again when stale
-                suspected = False
+                suspicion.clear()
                 stale_in = quiet_since + give_up_after - time.monotonic()
                 watchdog[:] = [loop.call_later(stale_in, look)]
-            elif not suspected:
-                suspected = True
+            elif suspicion.settle_first(held_up):
                 after_settling(look, pending=watchdog)
             else:
                 given_up.append(silent)

@@ -104,7 +104,7 @@ class ReadWatch:
             self._timer = loop.call_at(earliest, self._look)
             self._timer_at = earliest
 
-    def _expire(self, late: list[Watched], now: float) -> None:
+    def _expire(self, late: list[Watched], now: float, held_up: float) -> None:
         for watched in late:
             still_late = watched.deadline <= now and not watched.expired
             if still_late and self._watched.get(watched.task) is watched:

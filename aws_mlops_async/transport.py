@@ -324,8 +324,13 @@ def _failure(exc: BaseException, request: TransportRequest) -> TransportError:
     endpoint = f"{url.host}:{url.port}"
     # Timeouts first: aiohttp's timeout errors are also connection errors.
     if isinstance(exc, (asyncio.TimeoutError, _ReadTimeout)):
-        connecting = isinstance(exc, aiohttp.ConnectionTimeoutError)
-        reason = "connect timeout" if connecting else "read timeout"
+        # The read watch keeps the read timeouts: aiohttp's own timer is the whole attempt's.
+        if isinstance(exc, aiohttp.ConnectionTimeoutError):
+            reason = "connect timeout"
+        elif isinstance(exc, _ReadTimeout):
+            reason = "read timeout"
+        else:
+            reason = "total timeout"
         return Timeout(
             f"{operation_name}: {reason} talking to {endpoint}",
             operation_name=operation_name,

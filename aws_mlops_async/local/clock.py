@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 __all__ = ["Clock"]
@@ -47,6 +48,10 @@ class Clock:
 
     def advance(self, seconds: float) -> float:
         """Move the clock ``seconds`` forward (never back); the new time."""
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise TypeError(f"advance takes seconds, a number, not {type(seconds).__name__}")
+        if not math.isfinite(seconds):
+            raise ValueError(f"advance takes a finite number of seconds, not {seconds}")
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         self._offset += seconds

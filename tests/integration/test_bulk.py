@@ -119,7 +119,9 @@ async def test_max_rate_caps_requests_per_second(
     assert all(o.ok for o in outcomes)
     span = batch.sent_at[-1] - batch.sent_at[0]
     # 12 requests at 20/s: the last leaves at least 11/20 s after the first (a bucket of one).
-    assert span >= 11 / 20 * 0.9
+    # Seen at the server, whose reads a loaded loop may bunch: half of that is still far from
+    # unpaced (12 requests at concurrency 12 go out within about 0.01 s).
+    assert span >= 11 / 20 * 0.5, span
 
 
 async def test_invalid_jobs_get_their_error_and_never_reach_the_wire(

@@ -9,7 +9,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -351,18 +351,51 @@ async def test_a_model_changed_after_it_was_made_is_validated_again(
     assert server.received == []
 
 
+def blocking(seconds: float) -> None:
+    time.sleep(seconds)  # the blocking call under test: it holds the whole loop
+
+
+@pytest.mark.parametrize("where", ["consumer", "on_progress", "job source"])
 async def test_a_loop_blocked_by_its_caller_is_no_silence_of_the_service(
+    server: LoopbackServer, make_session: Callable[..., Session], where: str
+) -> None:
+    # A blocking call stalls the whole loop, twice, each time past give_up_after. Answers of
+    # requests in flight wait in the sockets, and once the loop runs again its overdue
+    # watchdog comes before those reads; requests it sends then take their 0.1 s. Neither
+    # the silence it slept through nor theirs is the service's.
+    blocks = {1: 1.2, 6: 1.2}
+
+    async def pause(read: int) -> None:
+        if where == "consumer" and read in blocks:
+            blocking(blocks[read])
+
+    def on_progress(progress: Any) -> None:
+        if where == "on_progress" and progress.succeeded in blocks:
+            blocking(blocks[progress.succeeded])
+
+    def source() -> Iterator[dict[str, Any]]:
+        for n, job in enumerate(jobs_named(12)):
+            if where == "job source" and n in blocks:
+                blocking(blocks[n])
+            yield job
+
+    server.default = delay(0.1, json_reply(SUBMITTED))
+    async with make_session() as session:
+        run = session.batch.submit_service_jobs(
+            source(), concurrency=2, give_up_after=0.5, on_progress=on_progress
+        )
+        outcomes = await read_pausing(run, pause)
+    assert len(outcomes) == 12 and all(outcome.ok for outcome in outcomes)
+
+
+async def test_a_job_answered_while_the_loop_was_held_up_is_not_past_its_deadline(
     server: LoopbackServer, make_session: Callable[..., Session]
 ) -> None:
-    # A blocking call in the consumer stalls the whole loop while requests are in flight;
-    # their answers wait, read, in the sockets. Once the loop runs again, its overdue watchdog
-    # comes before those reads: the silence it sees is the loop's, not the service's.
-    async def pause(read: int) -> None:
-        if read in (1, 20):
-            time.sleep(1.2)  # noqa: ASYNC251 - the blocking call under test
-
-    server.default = json_reply(SUBMITTED)
+    # The answer comes 0.2 s in, within the 0.5 s job_deadline, while a blocking call holds
+    # the loop until 1.5 s: the watchdog, overdue, comes first, and lets the loop read it.
+    server.default = delay(0.2, json_reply(SUBMITTED))
+    asyncio.get_running_loop().call_later(0.1, blocking, 1.4)
     async with make_session() as session:
-        run = session.batch.submit_service_jobs(jobs_named(40), concurrency=4, give_up_after=0.5)
-        outcomes = await read_pausing(run, pause)
-    assert len(outcomes) == 40 and all(outcome.ok for outcome in outcomes)
+        run = session.batch.submit_service_jobs([JOB], job_deadline=0.5)
+        [outcome] = await read_pausing(run, asyncio.sleep)
+    assert outcome.ok, outcome.error

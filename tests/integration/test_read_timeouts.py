@@ -199,3 +199,15 @@ async def test_an_answer_given_while_the_loop_was_held_up_is_read(
     async with make_session(config=Config(max_attempts=1, read_timeout=0.1)) as session:
         described = await session.batch.describe_service_job(job_id="j")
     assert described.job_id == "j"
+
+
+async def test_a_total_timeout_is_told_from_a_read_timeout(
+    server: LoopbackServer, make_session: Callable[..., Session]
+) -> None:
+    server.default = never_answers
+    config = Config(max_attempts=1, read_timeout=60, total_timeout=0.3)
+    async with make_session(config=config) as session:
+        error, took = await timed(session.batch.describe_service_job(job_id="j"))
+    assert isinstance(error, Timeout) and error.reason == "total timeout", error
+    assert "total timeout talking to 127.0.0.1:" in str(error)
+    assert 0.25 <= took < 2.0, took

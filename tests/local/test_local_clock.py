@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
@@ -33,3 +34,12 @@ def test_a_clock_never_goes_back() -> None:
     clock = Clock()
     with pytest.raises(ValueError, match="only moves forward"):
         clock.advance(-1)
+
+
+@pytest.mark.parametrize("seconds", [math.nan, math.inf, -math.inf, True, "5", None])
+def test_a_clock_advances_by_a_finite_number_only(seconds: object) -> None:
+    clock = Clock()
+    before = clock.offset
+    with pytest.raises((TypeError, ValueError), match="advance takes"):
+        clock.advance(seconds)  # type: ignore[arg-type]
+    assert clock.offset == before
