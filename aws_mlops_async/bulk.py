@@ -20,6 +20,7 @@ import contextlib
 import functools
 import hashlib
 import inspect
+import math
 import time
 import unicodedata
 import uuid
@@ -84,6 +85,7 @@ MAX_RUN_ID = 256
 _TOKEN_NAMESPACE = uuid.UUID("6f0a2b9e-3f1d-4c55-9a53-1d7c2e0b8a41")
 _CHECK_PERIOD = 1.0  # seconds between checks of the deadlines and of the endpoint's answers
 _SOONEST_CHECK = 0.01  # seconds: what is due is checked, but not in a loop
+_HELD_UP_A_WHILE = 0.25  # seconds a check may come late and still count the silence on
 
 
 def derive_token(run_id: str, index: int) -> str:
@@ -584,9 +586,12 @@ class _Engine(Generic[RequestT, ResponseT]):
         self._schedule_check()
 
     def _held_up(self, lateness: float) -> bool:
-        """Whether the check's timer came so late the loop was held up, and the silence may
-        count afresh (`MOST_SETTLINGS` times in a row at most: a run still ends)."""
-        if lateness <= HELD_UP or self._restarts >= MOST_SETTLINGS:
+        """Whether the check's timer came so late the loop was held up for a good part of
+        the silence (half of give_up_after, a quarter second at least), which may then count
+        afresh: not when requests failed meanwhile (that silence is seen), and
+        `MOST_SETTLINGS` times in a row at most, so that a run still ends."""
+        held_up = max(_HELD_UP_A_WHILE, (self._give_up_after or math.inf) / 2)
+        if lateness <= held_up or self._patience.failing or self._restarts >= MOST_SETTLINGS:
             return False
         self._restarts += 1
         return True

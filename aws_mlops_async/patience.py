@@ -34,12 +34,14 @@ class Patience:
         self.give_up_after = give_up_after
         self._last_answer = time.monotonic()
         self._last_failure: TransportError | None = None
+        self._failing = False  # a request reached no one since the last answer
         #: Whether a request since `reset` had to be retried (throttling, errors).
         self.retried = False
 
     def answered(self, attempts: int = 1) -> None:
         """Note an answer of the service, and whether it took retries."""
         self._last_answer = time.monotonic()
+        self._failing = False
         self.retried = self.retried or attempts > 1
 
     def retries(self, attempts: int) -> None:
@@ -50,6 +52,12 @@ class Patience:
     def failed(self, error: TransportError) -> None:
         """Note a request that reached no one: the last names where the wait gave up."""
         self._last_failure = error
+        self._failing = True
+
+    @property
+    def failing(self) -> bool:
+        """Whether a request reached no one since the last answer (the silence is seen)."""
+        return self._failing
 
     def reset(self) -> None:
         """Start counting the retries of a new round of requests."""
